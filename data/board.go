@@ -1,0 +1,305 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Card is a deal as the board and lists show it.
+type Card struct {
+	ID          int64
+	Title       string
+	StageID     int64
+	Client      string
+	Amount      int64
+	Currency    string
+	Responsible string
+	UpdatedAt   time.Time
+	// NextActivity is the due time of the earliest open activity, or zero.
+	NextActivity time.Time
+}
+
+// Overdue reports whether the card's next activity is past due at now.
+func (c Card) Overdue(now time.Time) bool {
+	return !c.NextActivity.IsZero() && c.NextActivity.Before(now)
+}
+
+// Total is a sum of money in one currency.
+type Total struct {
+	Currency string
+	Amount   int64
+}
+
+// Column is one stage of the board.
+type Column struct {
+	Stage  Stage
+	Count  int
+	Totals []Total // one per currency, largest first
+	Cards  []Card  // the first cards, most recently updated first
+}
+
+// CardCursor is a keyset position in a board column or list.
+type CardCursor struct {
+	UpdatedAt time.Time
+	ID        int64
+}
+
+// BoardOptions narrow the board.
+type BoardOptions struct {
+	OnlyMine bool // only deals the actor is responsible for
+	Cards    int  // cards per column; 0 means 50
+}
+
+// Board returns a pipeline's columns: per stage its deal count, amount totals
+// and first cards. Totals come from per-stage sums kept on every write, so
+// the board costs the same with 100 or 100,000 deals. A sales employee sees
+// only the deals they are responsible for or observe.
+func (s *Store) Board(ctx context.Context, actor, pipelineID int64, opt BoardOptions) ([]Column, error) {
+	me, err := s.Employee(ctx, actor)
+	if err != nil {
+		return nil, fmt.Errorf("board: %w", err)
+	}
+	p, err := s.Pipeline(ctx, pipelineID)
+	if err != nil {
+		return nil, fmt.Errorf("board: %w", err)
+	}
+	if opt.Cards <= 0 {
+		opt.Cards = 50
+	}
+	restricted := opt.OnlyMine || !me.SeesAll()
+	cols := make([]Column, len(p.Stages))
+	for i, st := range p.Stages {
+		cols[i].Stage = st
+		if restricted {
+			err = s.restrictedTotals(ctx, me, st.ID, opt.OnlyMine, &cols[i])
+		} else {
+			err = s.stageTotals(ctx, st.ID, &cols[i])
+		}
+		if err != nil {
+			return nil, fmt.Errorf("board: %w", err)
+		}
+		cols[i].Cards, err = s.ColumnCards(ctx, me, st.ID, opt.OnlyMine, CardCursor{}, opt.Cards)
+		if err != nil {
+			return nil, fmt.Errorf("board: %w", err)
+		}
+	}
+	return cols, nil
+}
+
+func (s *Store) stageTotals(ctx context.Context, stageID int64, col *Column) error {
+	rows, err := s.r.QueryContext(ctx, `SELECT currency, count, amount FROM stage_totals WHERE stage_id = ? AND count > 0 ORDER BY amount DESC`, stageID)
+	if err != nil {
+		return err
+	}
+	return scanTotals(rows, col)
+}
+
+func (s *Store) restrictedTotals(ctx context.Context, me Employee, stageID int64, onlyMine bool, col *Column) error {
+	q := `SELECT currency, count(*), sum(amount) FROM deals WHERE stage_id = ? AND deleted_at IS NULL AND responsible_id = ?
+		GROUP BY currency`
+	args := []any{stageID, me.ID}
+	if !onlyMine {
+		q = `SELECT currency, count(*), sum(amount) FROM deals WHERE stage_id = ? AND deleted_at IS NULL
+			AND (responsible_id = ? OR id IN (SELECT deal_id FROM deal_observers WHERE employee_id = ?)) GROUP BY currency`
+		args = append(args, me.ID)
+	}
+	rows, err := s.r.QueryContext(ctx, q+` ORDER BY 3 DESC`, args...)
+	if err != nil {
+		return err
+	}
+	return scanTotals(rows, col)
+}
+
+func scanTotals(rows *sql.Rows, col *Column) error {
+	defer rows.Close()
+	for rows.Next() {
+		var t Total
+		var n int
+		if err := rows.Scan(&t.Currency, &n, &t.Amount); err != nil {
+			return err
+		}
+		col.Count += n
+		col.Totals = append(col.Totals, t)
+	}
+	return rows.Err()
+}
+
+const cardSelect = `SELECT d.id, d.title, d.stage_id, coalesce(c.name, co.name, ''), d.amount, d.currency, e.name, d.updated_at,
+	(SELECT min(a.due_at) FROM activities a WHERE a.deal_id = d.id AND a.done_at IS NULL)
+	FROM deals d JOIN employees e ON e.id = d.responsible_id
+	LEFT JOIN contacts c ON c.id = d.contact_id LEFT JOIN companies co ON co.id = d.company_id`
+
+func scanCards(rows *sql.Rows) ([]Card, error) {
+	defer rows.Close()
+	var out []Card
+	for rows.Next() {
+		var c Card
+		var updated string
+		var next sql.NullString
+		if err := rows.Scan(&c.ID, &c.Title, &c.StageID, &c.Client, &c.Amount, &c.Currency, &c.Responsible, &updated, &next); err != nil {
+			return nil, err
+		}
+		c.UpdatedAt, c.NextActivity = parseTime(updated), nullTime(next)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ColumnCards returns the cards of one stage after the cursor, most recently
+// updated first: the board loads more as a column scrolls.
+func (s *Store) ColumnCards(ctx context.Context, me Employee, stageID int64, onlyMine bool, after CardCursor, limit int) ([]Card, error) {
+	at, id := "9999", int64(1<<62-1)
+	if !after.UpdatedAt.IsZero() {
+		at, id = fmtTime(after.UpdatedAt), after.ID
+	}
+	where, args := visibility(me, onlyMine)
+	rows, err := s.r.QueryContext(ctx, cardSelect+` WHERE d.stage_id = ? AND d.deleted_at IS NULL AND (d.updated_at, d.id) < (?, ?)`+where+`
+		ORDER BY d.updated_at DESC, d.id DESC LIMIT ?`, append(append([]any{stageID, at, id}, args...), limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("cards of stage %d: %w", stageID, err)
+	}
+	cards, err := scanCards(rows)
+	if err != nil {
+		return nil, fmt.Errorf("cards of stage %d: %w", stageID, err)
+	}
+	return cards, nil
+}
+
+// visibility is the SQL condition for the deals an employee may see.
+func visibility(me Employee, onlyMine bool) (string, []any) {
+	switch {
+	case onlyMine:
+		return ` AND d.responsible_id = ?`, []any{me.ID}
+	case me.SeesAll():
+		return "", nil
+	}
+	return ` AND (d.responsible_id = ? OR d.id IN (SELECT deal_id FROM deal_observers WHERE employee_id = ?))`, []any{me.ID, me.ID}
+}
+
+// DealSort names a sortable column of the deal list.
+type DealSort string
+
+// Sortable columns.
+const (
+	SortUpdated     DealSort = "updated"
+	SortTitle       DealSort = "title"
+	SortAmount      DealSort = "amount"
+	SortClient      DealSort = "client"
+	SortStage       DealSort = "stage"
+	SortResponsible DealSort = "responsible"
+)
+
+var sortExpr = map[DealSort]string{
+	SortUpdated:     "d.updated_at",
+	SortTitle:       "d.title COLLATE NOCASE",
+	SortAmount:      "d.amount",
+	SortClient:      "coalesce(c.name, co.name, '') COLLATE NOCASE",
+	SortStage:       "(SELECT position FROM stages WHERE id = d.stage_id)",
+	SortResponsible: "e.name COLLATE NOCASE",
+}
+
+// DealFilter narrows the deal list.
+type DealFilter struct {
+	PipelineID    int64
+	StageID       int64
+	Status        Semantics // "" for any
+	ResponsibleID int64
+	OnlyMine      bool
+	Search        string
+	Sort          DealSort // "" is SortUpdated
+	Descending    bool
+}
+
+// ListCursorValue is a keyset position in a sorted deal list: the sort key
+// of the last row shown and its id.
+type ListCursorValue struct {
+	Key any
+	ID  int64
+}
+
+// ListRow is one line of the deal list.
+type ListRow struct {
+	Card
+	Stage   string
+	SortKey any // pass back in the cursor to read the next page
+}
+
+// DealList returns up to limit deals matching the filter, sorted, after the
+// cursor (nil: from the start). Pages are read by keyset, never by OFFSET.
+func (s *Store) DealList(ctx context.Context, actor int64, f DealFilter, after *ListCursorValue, limit int) ([]ListRow, error) {
+	me, err := s.Employee(ctx, actor)
+	if err != nil {
+		return nil, fmt.Errorf("deal list: %w", err)
+	}
+	if f.Sort == "" {
+		f.Sort, f.Descending = SortUpdated, true
+	}
+	expr, ok := sortExpr[f.Sort]
+	if !ok {
+		return nil, fmt.Errorf("deal list: unknown sort %q", f.Sort)
+	}
+	var conds []string
+	var args []any
+	conds = append(conds, "d.deleted_at IS NULL")
+	if f.PipelineID != 0 {
+		conds, args = append(conds, "d.pipeline_id = ?"), append(args, f.PipelineID)
+	}
+	if f.StageID != 0 {
+		conds, args = append(conds, "d.stage_id = ?"), append(args, f.StageID)
+	}
+	if f.Status != "" {
+		conds, args = append(conds, "d.stage_id IN (SELECT id FROM stages WHERE semantics = ?)"), append(args, f.Status)
+	}
+	if f.ResponsibleID != 0 {
+		conds, args = append(conds, "d.responsible_id = ?"), append(args, f.ResponsibleID)
+	}
+	if strings.TrimSpace(f.Search) != "" {
+		ids, err := s.searchDealIDs(ctx, f.Search, 5000)
+		if err != nil {
+			return nil, fmt.Errorf("deal list: %w", err)
+		}
+		if len(ids) == 0 {
+			return nil, nil
+		}
+		ph := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+		conds = append(conds, "d.id IN ("+ph+")")
+		for _, id := range ids {
+			args = append(args, id)
+		}
+	}
+	vis, vargs := visibility(me, f.OnlyMine)
+	dir, cmp := "ASC", ">"
+	if f.Descending {
+		dir, cmp = "DESC", "<"
+	}
+	if after != nil {
+		conds = append(conds, "("+expr+", d.id) "+cmp+" (?, ?)")
+		args = append(args, after.Key, after.ID)
+	}
+	q := `SELECT d.id, d.title, d.stage_id, coalesce(c.name, co.name, ''), d.amount, d.currency, e.name, d.updated_at,
+		(SELECT min(a.due_at) FROM activities a WHERE a.deal_id = d.id AND a.done_at IS NULL), s.name, ` + expr + `
+		FROM deals d JOIN employees e ON e.id = d.responsible_id JOIN stages s ON s.id = d.stage_id
+		LEFT JOIN contacts c ON c.id = d.contact_id LEFT JOIN companies co ON co.id = d.company_id
+		WHERE ` + strings.Join(conds, " AND ") + vis + `
+		ORDER BY ` + expr + ` ` + dir + `, d.id ` + dir + ` LIMIT ?`
+	rows, err := s.r.QueryContext(ctx, q, append(append(args, vargs...), limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("deal list: %w", err)
+	}
+	defer rows.Close()
+	var out []ListRow
+	for rows.Next() {
+		var r ListRow
+		var updated string
+		var next sql.NullString
+		if err := rows.Scan(&r.ID, &r.Title, &r.StageID, &r.Client, &r.Amount, &r.Currency, &r.Responsible, &updated, &next, &r.Stage, &r.SortKey); err != nil {
+			return nil, fmt.Errorf("deal list: %w", err)
+		}
+		r.UpdatedAt, r.NextActivity = parseTime(updated), nullTime(next)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

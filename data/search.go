@@ -1,0 +1,193 @@
+package data
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// The search table's rowid encodes the record: id*4 + kind.
+const (
+	searchDeal    = 1
+	searchContact = 2
+	searchCompany = 3
+)
+
+// indexDeal writes a deal's search row: its title, and its client's names,
+// emails and phones.
+func (tx *wtx) indexDeal(id int64) error {
+	if _, err := tx.exec(`DELETE FROM search WHERE rowid = ?`, id*4+searchDeal); err != nil {
+		return err
+	}
+	_, err := tx.exec(`INSERT INTO search (rowid, title, body)
+		SELECT d.id * 4 + 1, d.title,
+			concat_ws(' ', c.name, co.name,
+				(SELECT group_concat(email, ' ') FROM contact_emails WHERE contact_id = d.contact_id),
+				(SELECT group_concat(phone || ' ' || digits, ' ') FROM contact_phones WHERE contact_id = d.contact_id))
+		FROM deals d LEFT JOIN contacts c ON c.id = d.contact_id LEFT JOIN companies co ON co.id = d.company_id
+		WHERE d.id = ? AND d.deleted_at IS NULL`, id)
+	return err
+}
+
+func (tx *wtx) indexContact(id int64) error {
+	if _, err := tx.exec(`DELETE FROM search WHERE rowid = ?`, id*4+searchContact); err != nil {
+		return err
+	}
+	_, err := tx.exec(`INSERT INTO search (rowid, title, body)
+		SELECT c.id * 4 + 2, c.name,
+			concat_ws(' ', co.name,
+				(SELECT group_concat(email, ' ') FROM contact_emails WHERE contact_id = c.id),
+				(SELECT group_concat(phone || ' ' || digits, ' ') FROM contact_phones WHERE contact_id = c.id))
+		FROM contacts c LEFT JOIN companies co ON co.id = c.company_id WHERE c.id = ?`, id)
+	return err
+}
+
+func (tx *wtx) indexCompany(id int64) error {
+	if _, err := tx.exec(`DELETE FROM search WHERE rowid = ?`, id*4+searchCompany); err != nil {
+		return err
+	}
+	_, err := tx.exec(`INSERT INTO search (rowid, title, body)
+		SELECT id * 4 + 3, name, concat_ws(' ', (SELECT group_concat(value, ' ') FROM json_each(emails)),
+			(SELECT group_concat(value, ' ') FROM json_each(phones)), vat_number, registration)
+		FROM companies WHERE id = ?`, id)
+	return err
+}
+
+// reindexDealsOf refreshes the search rows of every deal of a client.
+func (tx *wtx) reindexDealsOf(column string, id int64) error {
+	rows, err := tx.QueryContext(tx.ctx, `SELECT id FROM deals WHERE `+column+` = ? AND deleted_at IS NULL`, id)
+	if err != nil {
+		return err
+	}
+	ids, err := scanIDs(rows)
+	if err != nil {
+		return err
+	}
+	for _, d := range ids {
+		if err := tx.indexDeal(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Hit is one search result.
+type Hit struct {
+	Kind  Kind // KindDeal, KindContact or KindCompany
+	ID    int64
+	Title string
+	// Detail is a second line: a deal's client and stage, a contact's company.
+	Detail string
+}
+
+// ftsQuery turns what a person types into an FTS5 prefix query: every word
+// must match, the last one as a prefix. Accents and case are folded by the
+// tokenizer; punctuation is dropped so input never breaks the query syntax.
+func ftsQuery(text string) (all, titleOnly string) {
+	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) == 0 {
+		return "", ""
+	}
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = `"` + w + `"*`
+	}
+	all = strings.Join(quoted, " ")
+	return all, "title : (" + all + ")"
+}
+
+// Search finds deals, contacts and companies matching what is typed, as you
+// type: the last word is a prefix, accents do not matter. Title matches come
+// first (deal titles, contact and company names), then matches on emails,
+// phones and client names; at most limit hits. A sales employee only finds
+// the deals they may see.
+func (s *Store) Search(ctx context.Context, actor int64, text string, limit int) ([]Hit, error) {
+	all, title := ftsQuery(text)
+	if all == "" {
+		return nil, nil
+	}
+	me, err := s.Employee(ctx, actor)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	var hits []Hit
+	seen := map[int64]bool{}
+	// Reading twice the limit leaves room for hidden deals; FTS5 without
+	// ORDER BY rank stops after the first matches, which keeps each key
+	// stroke cheap whatever the size of the database.
+	for _, q := range []string{title, all} {
+		if len(hits) >= limit {
+			break
+		}
+		rows, err := s.r.QueryContext(ctx, `SELECT rowid FROM search WHERE search MATCH ? LIMIT ?`, q, 2*limit)
+		if err != nil {
+			return nil, fmt.Errorf("search %q: %w", text, err)
+		}
+		ids, err := scanIDs(rows)
+		if err != nil {
+			return nil, fmt.Errorf("search %q: %w", text, err)
+		}
+		for _, rid := range ids {
+			if seen[rid] || len(hits) >= limit {
+				continue
+			}
+			seen[rid] = true
+			h, ok, err := s.hit(ctx, me, rid)
+			if err != nil {
+				return nil, fmt.Errorf("search %q: %w", text, err)
+			}
+			if ok {
+				hits = append(hits, h)
+			}
+		}
+	}
+	return hits, nil
+}
+
+func (s *Store) hit(ctx context.Context, me Employee, rowid int64) (Hit, bool, error) {
+	id := rowid / 4
+	switch rowid % 4 {
+	case searchDeal:
+		h := Hit{Kind: KindDeal, ID: id}
+		var responsible int64
+		var client, stage string
+		err := s.r.QueryRowContext(ctx, `SELECT d.title, d.responsible_id, coalesce(c.name, co.name, ''), s.name
+			FROM deals d JOIN stages s ON s.id = d.stage_id LEFT JOIN contacts c ON c.id = d.contact_id
+			LEFT JOIN companies co ON co.id = d.company_id WHERE d.id = ?`, id).Scan(&h.Title, &responsible, &client, &stage)
+		if err != nil {
+			return h, false, notFound(err)
+		}
+		if !me.SeesAll() && responsible != me.ID {
+			var x int
+			if s.r.QueryRowContext(ctx, `SELECT 1 FROM deal_observers WHERE deal_id = ? AND employee_id = ?`, id, me.ID).Scan(&x) != nil {
+				return h, false, nil
+			}
+		}
+		h.Detail = strings.TrimPrefix(client+" · "+stage, " · ")
+		return h, true, nil
+	case searchContact:
+		h := Hit{Kind: KindContact, ID: id}
+		err := s.r.QueryRowContext(ctx, `SELECT c.name, coalesce(co.name, '') FROM contacts c LEFT JOIN companies co ON co.id = c.company_id
+			WHERE c.id = ?`, id).Scan(&h.Title, &h.Detail)
+		return h, err == nil, notFound(err)
+	case searchCompany:
+		h := Hit{Kind: KindCompany, ID: id}
+		err := s.r.QueryRowContext(ctx, `SELECT name FROM companies WHERE id = ?`, id).Scan(&h.Title)
+		return h, err == nil, notFound(err)
+	}
+	return Hit{}, false, nil
+}
+
+// searchDealIDs returns up to limit deal ids matching the text, for filters.
+func (s *Store) searchDealIDs(ctx context.Context, text string, limit int) ([]int64, error) {
+	all, _ := ftsQuery(text)
+	if all == "" {
+		return nil, nil
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT rowid / 4 FROM search WHERE search MATCH ? AND rowid % 4 = 1 LIMIT ?`, all, limit)
+	if err != nil {
+		return nil, err
+	}
+	return scanIDs(rows)
+}

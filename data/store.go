@@ -1,0 +1,347 @@
+package data
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// timeLayout is fixed-width so that stored times sort as text.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+// Store is the Comptoir database: one SQLite file with one writer connection
+// and a pool of readers.
+type Store struct {
+	w    *sql.DB // the single writer; transactions start IMMEDIATE
+	r    *sql.DB // readers
+	path string
+
+	// Now is the clock; tests pin it.
+	Now func() time.Time
+
+	events *bus
+}
+
+// OpenOptions tune Open.
+type OpenOptions struct {
+	// Language of the person creating a fresh database: "fr" or "en". It names
+	// the default pipeline's stages.
+	Language string
+	// Now overrides the clock (tests).
+	Now func() time.Time
+}
+
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Add("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at path, migrates it to the
+// current schema and makes sure it has a default pipeline. A file that is not
+// a SQLite database, one made by a newer Comptoir, a read-only file or one
+// locked by another program is refused with a plain message; the file is
+// never overwritten.
+func Open(ctx context.Context, path string, opt OpenOptions) (*Store, error) {
+	if err := checkFile(path); err != nil {
+		return nil, err
+	}
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	s := &Store{w: w, path: path, Now: time.Now, events: newBus()}
+	if opt.Now != nil {
+		s.Now = opt.Now
+	}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, explainOpenError(path, err)
+	}
+	r, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(4)
+	r.SetMaxIdleConns(4)
+	s.r = r
+	if err := s.ensureDefaults(ctx, opt.Language); err != nil {
+		s.Close()
+		return nil, explainOpenError(path, err)
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	s.events.close()
+	var errs []error
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	errs = append(errs, s.w.Close())
+	return errors.Join(errs...)
+}
+
+// Path is the database file's path.
+func (s *Store) Path() string { return s.path }
+
+func checkFile(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cannot read the database file %s: %w", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, 16)
+	n, _ := f.Read(head)
+	if n == 0 {
+		return nil // an empty file becomes a new database
+	}
+	if n < 16 || !bytes.Equal(head, []byte("SQLite format 3\x00")) {
+		return fmt.Errorf("%s is not a Comptoir database (not a SQLite file); it was left untouched", path)
+	}
+	return nil
+}
+
+func explainOpenError(path string, err error) error {
+	if errors.Is(err, ErrNewerSchema) {
+		return fmt.Errorf("%s: %w; update Comptoir to open it", path, err)
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return fmt.Errorf("%s is locked by another program; close it and try again: %w", path, err)
+		case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM:
+			return fmt.Errorf("%s cannot be written (read-only file or folder?): %w", path, err)
+		case sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT:
+			return fmt.Errorf("%s is not a valid Comptoir database; it was left untouched: %w", path, err)
+		}
+	}
+	return fmt.Errorf("open %s: %w", path, err)
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func loadMigrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %q: name must start with a number", e.Name())
+		}
+		b, err := migrationFiles.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i, m := range ms {
+		if m.version != i+1 {
+			return nil, fmt.Errorf("migration %s: expected version %d", m.name, i+1)
+		}
+	}
+	return ms, nil
+}
+
+// SchemaVersion is the schema version this build writes.
+func SchemaVersion() int {
+	ms, err := loadMigrations()
+	if err != nil {
+		panic(err) // embedded files: a broken build
+	}
+	return len(ms)
+}
+
+// migrate applies every pending migration, each in its own transaction
+// together with its row in schema_migrations, so a failed migration leaves
+// the file as it was.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	var current int
+	if err := s.w.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if current > len(ms) {
+		return fmt.Errorf("schema version %d, this build knows %d: %w", current, len(ms), ErrNewerSchema)
+	}
+	for _, m := range ms[current:] {
+		if err := s.applyMigration(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) applyMigration(ctx context.Context, m migration) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+		m.version, m.name, s.now()); err != nil {
+		return fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	return nil
+}
+
+// now is the clock's time as stored text.
+func (s *Store) now() string { return fmtTime(s.Now()) }
+
+func fmtTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(v string) time.Time {
+	t, err := time.Parse(timeLayout, v)
+	if err != nil {
+		t, _ = time.Parse(time.RFC3339Nano, v)
+	}
+	return t.UTC()
+}
+
+func nullTime(v sql.NullString) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return parseTime(v.String)
+}
+
+func timeOrNull(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return fmtTime(t)
+}
+
+// writeTx runs fn in one write transaction and publishes the changes it
+// recorded once the transaction has committed.
+func (s *Store) writeTx(ctx context.Context, fn func(tx *wtx) error) error {
+	sqlTx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer sqlTx.Rollback()
+	tx := &wtx{Tx: sqlTx, s: s, ctx: ctx}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	seqs, err := tx.flushChanges()
+	if err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return err
+	}
+	s.events.publish(tx.changes, seqs)
+	return nil
+}
+
+// wtx is a write transaction that remembers which records it changed.
+type wtx struct {
+	*sql.Tx
+	s       *Store
+	ctx     context.Context
+	changes []Change
+}
+
+// changed records that a record was written in this transaction.
+func (tx *wtx) changed(kind Kind, id int64) {
+	for _, c := range tx.changes {
+		if c.Kind == kind && c.ID == id {
+			return
+		}
+	}
+	tx.changes = append(tx.changes, Change{Kind: kind, ID: id})
+}
+
+func (tx *wtx) flushChanges() ([]int64, error) {
+	seqs := make([]int64, 0, len(tx.changes))
+	for _, c := range tx.changes {
+		var seq int64
+		if err := tx.QueryRowContext(tx.ctx, `INSERT INTO changes (kind, ref) VALUES (?, ?) RETURNING seq`,
+			string(c.Kind), c.ID).Scan(&seq); err != nil {
+			return nil, fmt.Errorf("record change: %w", err)
+		}
+		seqs = append(seqs, seq)
+	}
+	return seqs, nil
+}
+
+func (tx *wtx) exec(query string, args ...any) (sql.Result, error) {
+	return tx.ExecContext(tx.ctx, query, args...)
+}
+
+func (tx *wtx) queryRow(query string, args ...any) *sql.Row {
+	return tx.QueryRowContext(tx.ctx, query, args...)
+}
+
+// isUnique reports whether err is a uniqueness violation.
+func isUnique(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code()
+		return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// notFound maps sql.ErrNoRows to ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
