@@ -18,7 +18,10 @@ func SafeFileName(name string) string {
 	name = strings.ToValidUTF8(name, "")
 	name = strings.ReplaceAll(name, `\`, "/")
 	name = strings.TrimRight(name, "/ ")
-	name = path.Base("/" + name) // "/" keeps Base from returning "." for ""
+	name = path.Base("/" + name) // the leading "/" makes "" and ".." end as "/"
+	if name == "/" {
+		return "attachment"
+	}
 	var sb strings.Builder
 	for _, r := range name {
 		switch {

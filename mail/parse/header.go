@@ -24,6 +24,7 @@ func splitMessage(raw []byte) (h textproto.Header, body []byte, err error) {
 	rest := raw
 	first := true
 	var cur []byte // current field, unfolded
+	var fields [][2]string
 	flush := func() {
 		if cur == nil {
 			return
@@ -31,9 +32,19 @@ func splitMessage(raw []byte) (h textproto.Header, body []byte, err error) {
 		i := bytes.IndexByte(cur, ':')
 		key := strings.TrimSpace(string(cur[:i]))
 		val := strings.TrimSpace(string(cur[i+1:]))
-		h.Add(key, val)
+		fields = append(fields, [2]string{key, val})
 		cur = nil
 	}
+	// textproto.Header.Add prepends: add bottom-up so that Get returns
+	// the first field in the message and Values keeps message order.
+	defer func() {
+		for i := len(fields) - 1; i >= 0; i-- {
+			h.Add(fields[i][0], fields[i][1])
+		}
+		if len(fields) == 0 && err == nil {
+			err = fmt.Errorf("header: no header fields")
+		}
+	}()
 	for len(rest) > 0 {
 		line, next := cutLine(rest)
 		trimmed := bytes.TrimRight(line, "\r\n")
@@ -61,7 +72,7 @@ func splitMessage(raw []byte) (h textproto.Header, body []byte, err error) {
 		}
 		if !isFieldLine(trimmed) {
 			flush()
-			if h.Len() == 0 {
+			if len(fields) == 0 {
 				return h, raw, fmt.Errorf("header: no header fields")
 			}
 			return h, rest, fmt.Errorf("header: malformed line %q", truncateForError(trimmed))
@@ -71,9 +82,6 @@ func splitMessage(raw []byte) (h textproto.Header, body []byte, err error) {
 		rest = next
 	}
 	flush()
-	if h.Len() == 0 {
-		return h, nil, fmt.Errorf("header: no header fields")
-	}
 	return h, nil, err
 }
 

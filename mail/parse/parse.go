@@ -234,11 +234,9 @@ func isAttachment(n *node) bool {
 	case "application/pgp-signature", "application/pkcs7-signature", "application/x-pkcs7-signature":
 		return false
 	}
-	if n.disposition == "attachment" {
-		return true
-	}
-	if n.mediaType == "text/plain" || n.mediaType == "text/html" {
-		return n.disposition != "inline" && fileName(n) != "" && n.disposition != ""
+	switch n.mediaType {
+	case "text/plain", "text/html", "text/enriched", "text/richtext":
+		return n.disposition == "attachment" || n.disposition != "inline" && fileName(n) != ""
 	}
 	return true
 }
