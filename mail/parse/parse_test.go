@@ -63,8 +63,8 @@ func TestParseCharsets(t *testing.T) {
 			wantFrom:    "Jérôme Lefèvre",
 		},
 		{
-			name: "raw latin-1 header bytes",
-			raw: msg("From: a@example.com", "Subject: Caf\xe9 \x80", "", "x"),
+			name:        "raw latin-1 header bytes",
+			raw:         msg("From: a@example.com", "Subject: Caf\xe9 \x80", "", "x"),
 			wantSubject: "Café €",
 			wantText:    "x",
 		},
@@ -444,7 +444,7 @@ func TestParseRoutingHeaders(t *testing.T) {
 
 // emailFacts gathers the routing facts a test looks at.
 type emailFacts struct {
-	autoReply, nullPath                            bool
+	autoReply, nullPath                          bool
 	precedence, autoSubmitted, listID, listUnsub string
 }
 
