@@ -50,7 +50,7 @@ func splitMessage(raw []byte) (h textproto.Header, body []byte, err error) {
 		trimmed := bytes.TrimRight(line, "\r\n")
 		if len(trimmed) == 0 { // blank line: end of header
 			flush()
-			return h, next, nil
+			return h, next, err
 		}
 		if first && bytes.HasPrefix(trimmed, []byte("From ")) && !isFieldLine(trimmed) {
 			first = false
@@ -468,7 +468,7 @@ func unquote(s string) string {
 func percentDecode(s string) []byte {
 	out := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s)+0 && isHex(s[i+1]) && isHex(s[i+2]) {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
 			out = append(out, unhex(s[i+1])<<4|unhex(s[i+2]))
 			i += 2
 			continue

@@ -228,7 +228,7 @@ func decodeQP(b []byte) ([]byte, error) {
 				soft = true
 				break
 			}
-			if i+2 < len(content)+0 && isHex(content[i+1]) && isHex(content[i+2]) {
+			if i+2 < len(content) && isHex(content[i+1]) && isHex(content[i+2]) {
 				out = append(out, unhex(content[i+1])<<4|unhex(content[i+2]))
 				i += 2
 				continue

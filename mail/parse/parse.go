@@ -1,13 +1,13 @@
 package parse
 
 import (
+	"bytes"
 	"fmt"
 	"runtime/debug"
 	"strings"
 	"unicode/utf8"
 
 	"comptoir/data"
-	_ "github.com/emersion/go-message/charset" // registers charsets for go-message users too
 	"github.com/emersion/go-message/textproto"
 )
 
@@ -41,7 +41,7 @@ type message struct {
 func read(raw []byte) *message {
 	w := &walker{dec: &decoder{}}
 	m := &message{w: w}
-	if len(strings.TrimSpace(string(raw[:min(len(raw), 64)]))) == 0 && len(strings.TrimSpace(string(raw))) == 0 {
+	if len(bytes.TrimSpace(raw)) == 0 {
 		w.fail(fmt.Errorf("empty message"))
 		m.root = &node{mediaType: "text/plain", params: map[string]string{}, dparams: map[string]string{}}
 		return m
@@ -212,13 +212,20 @@ func (m *message) fillBody(e *data.Email, opt Options) {
 	e.Truncated = strings.Join(truncated, "; ")
 }
 
-// estimatedSize guesses an attachment's decoded size from its encoded body.
+// estimatedSize guesses an attachment's decoded size from its encoded body
+// without decoding it.
 func estimatedSize(n *node) int64 {
 	enc, _ := transferEncoding(n.header.Get("Content-Transfer-Encoding"))
-	if enc == "base64" {
-		return int64(len(n.body)) * 3 / 4 * 76 / 78 // lines of 76 plus CRLF
+	if enc != "base64" {
+		return int64(len(n.body))
 	}
-	return int64(len(n.body))
+	var chars int64
+	for _, c := range n.body {
+		if c > ' ' && c != '=' {
+			chars++
+		}
+	}
+	return chars * 3 / 4
 }
 
 // isAttachment reports whether a leaf part is an attachment rather than
