@@ -19,7 +19,8 @@ const (
 // node is one MIME entity of a parsed tree. Body is still transfer-encoded.
 type node struct {
 	header      textproto.Header
-	mediaType   string
+	mediaType   string // as read, lower-cased; text/plain when unusable
+	declared    string // as declared, even when unusable (a multipart without boundary)
 	params      map[string]string
 	disposition string
 	dparams     map[string]string
@@ -58,8 +59,10 @@ func (w *walker) newNode(h textproto.Header, body []byte, parent string, depth i
 		if parent == "multipart/digest" {
 			n.mediaType = "message/rfc822"
 		}
+		n.declared = n.mediaType
 	} else {
 		n.mediaType, n.params = w.dec.parseParams(ct, "")
+		n.declared = n.mediaType
 		if !strings.Contains(n.mediaType, "/") {
 			// "text" or garbage: RFC 2045 says treat as text/plain.
 			w.fail(fmt.Errorf("content type %q: not a media type", truncateForError([]byte(n.mediaType))))

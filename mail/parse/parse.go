@@ -3,7 +3,6 @@ package parse
 import (
 	"bytes"
 	"fmt"
-	"runtime/debug"
 	"strings"
 	"unicode/utf8"
 
@@ -43,7 +42,7 @@ func read(raw []byte) *message {
 	m := &message{w: w}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		w.fail(fmt.Errorf("empty message"))
-		m.root = &node{mediaType: "text/plain", params: map[string]string{}, dparams: map[string]string{}}
+		m.root = &node{mediaType: "text/plain", declared: "text/plain", params: map[string]string{}, dparams: map[string]string{}}
 		return m
 	}
 	h, body, err := splitMessage(raw)
@@ -77,7 +76,7 @@ func Parse(raw []byte, opt Options) (e *data.Email) {
 	e = &data.Email{Raw: raw, Size: int64(len(raw))}
 	defer func() {
 		if r := recover(); r != nil {
-			e.ParseError = joinErr(e.ParseError, fmt.Sprintf("parser panic: %v\n%s", r, debug.Stack()))
+			e.ParseError = joinErr(e.ParseError, fmt.Sprintf("parser panic: %v", r))
 		}
 	}()
 	if opt.MaxSize <= 0 {
@@ -135,7 +134,7 @@ func (m *message) fillHeaders(e *data.Email) {
 		strings.EqualFold(strings.TrimSpace(h.Get("X-Precedence")), "auto_reply")
 	e.ListID = strings.TrimSpace(oneLine(d.headerText(h.Get("List-Id"), m.hint)))
 	e.ListUnsubscribe = strings.TrimSpace(oneLine(h.Get("List-Unsubscribe")))
-	e.ContentType = m.root.mediaType
+	e.ContentType = m.root.declared
 	if e.ContentType == "multipart/report" {
 		e.ReportType = strings.ToLower(strings.TrimSpace(m.root.params["report-type"]))
 	}

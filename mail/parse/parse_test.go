@@ -542,6 +542,7 @@ func TestParseBroken(t *testing.T) {
 		{"blank", []byte("\r\n\r\n"), ""},
 		{"garbage", []byte("\x00\xff\xfe garbage without header"), "\x00ÿþ garbage without header"},
 		{"boundary not found", msg("From: a@example.com", "Subject: s", "Content-Type: multipart/mixed; boundary=nope", "", "just text"), "just text"},
+		{"missing boundary", msg("From: a@example.com", "Content-Type: multipart/report; report-type=delivery-status", "", "text"), "text"},
 		{"missing close", msg("From: a@example.com", "Content-Type: multipart/mixed; boundary=b", "", "--b", "Content-Type: text/plain", "", "partial"), "partial"},
 		{"bad base64", msg("From: a@example.com", "Content-Transfer-Encoding: base64", "", "SGVsbG8g!!d29ybGQ"), "Hello world"},
 		{"bad quoted-printable", msg("From: a@example.com", "Content-Transfer-Encoding: quoted-printable", "", "50 =ZZ off=\r\n!"), "50 =ZZ off!"},
@@ -563,6 +564,10 @@ func TestParseBroken(t *testing.T) {
 				t.Errorf("Text = %q, want %q", e.Text, want)
 			}
 		})
+	}
+	e := Parse(msg("From: a@example.com", "Content-Type: multipart/report; report-type=delivery-status", "", "x"), Options{})
+	if e.ContentType != "multipart/report" || e.ReportType != "delivery-status" {
+		t.Errorf("broken report: ContentType %q ReportType %q, want the declared ones", e.ContentType, e.ReportType)
 	}
 	if e := Parse(msg("From: a@example.com", "Subject: s", "", "fine"), Options{}); e.ParseError != "" {
 		t.Errorf("well-formed message got ParseError %q", e.ParseError)
