@@ -255,11 +255,11 @@ func TestParseRFC2231Filename(t *testing.T) {
 func TestParseHTMLOnly(t *testing.T) {
 	raw := msg("From: a@example.com", "Subject: html", "Content-Type: text/html; charset=utf-8", "",
 		"<html><head><title>T</title><style>p { color: red; } .x > .y {}</style></head>",
-		"<body><script>if (a < b) { alert('x') }</script>",
-		"<p>Caf&eacute; &amp; cr&egrave;me&nbsp;: <b>bient&ocirc;t</b></p><div>Ligne 2</div>",
+		"<body><script>if (a < b) { alert('x') }</script><!--[if mso]><p>hidden conditional</p><![endif]-->",
+		"<p>Caf&eacute; &amp; cr&egrave;me&nbsp;: <b>bient&ocirc;t</b></p><div>Ligne 2</div><div>Ligne 3</div>",
 		"<a href=\"https://example.com/t?x=1\">le site</a><a name=\"ancre\"></a> fin</body></html>")
 	e := Parse(raw, Options{})
-	for _, bad := range []string{"<", ">", "color", "alert", "&eacute;", "&amp;", "{"} {
+	for _, bad := range []string{"<", ">", "color", "alert", "&eacute;", "&amp;", "{", "hidden", "T\n"} {
 		if strings.Contains(e.Text, bad) {
 			t.Errorf("Text contains %q: %q", bad, e.Text)
 		}
@@ -269,7 +269,7 @@ func TestParseHTMLOnly(t *testing.T) {
 			t.Errorf("Text lacks %q: %q", good, e.Text)
 		}
 	}
-	if !strings.Contains(e.Text, "bientôt\nLigne 2") && !strings.Contains(e.Text, "bientôt\n\nLigne 2") {
+	if !strings.Contains(e.Text, "Ligne 2\nLigne 3") {
 		t.Errorf("blocks not on their own lines: %q", e.Text)
 	}
 }
@@ -526,6 +526,11 @@ func TestParseTruncated(t *testing.T) {
 	}
 	if len(e.Attachments) != 1 || e.Attachments[0].Name != "big.zip" || e.Attachments[0].Size <= 0 {
 		t.Errorf("Attachments = %+v: still listed, with an estimated size", e.Attachments)
+	}
+	long := msg("From: a@example.com", "Subject: long", "", strings.Repeat("é", 1000))
+	e = Parse(long, Options{MaxSize: 501})
+	if e.Text != strings.Repeat("é", 250) || !strings.Contains(e.Truncated, "text cut") {
+		t.Errorf("long text: %d bytes, Truncated %q; want 500 bytes cut on a rune boundary", len(e.Text), e.Truncated)
 	}
 	if e := Parse(raw, Options{}); e.Truncated != "" || e.Attachments[0].Size != 3000 {
 		t.Errorf("under the default cap: Truncated %q Size %d", e.Truncated, e.Attachments[0].Size)
