@@ -17,6 +17,9 @@ var (
 	anchorRE = regexp.MustCompile(`(?i)</?a\b[^>]*>`)
 	// blockRE turns block boundaries into line breaks.
 	blockRE = regexp.MustCompile(`(?i)</?(div|tr|table|blockquote|hr|center|section|article|header|footer|pre|address|dd|dt|dl|h[1-6]|form|fieldset)\b[^>]*>`)
+	// blockRunRE merges adjacent block boundaries (marked \x01) into one
+	// line break, so "</div><div>" does not leave a blank line.
+	blockRunRE = regexp.MustCompile(`\x01(?:\s*\x01)*`)
 	// cellRE separates table cells.
 	cellRE = regexp.MustCompile(`(?i)</t[dh]\s*>`)
 	// metaCharsetRE finds a charset declared inside an HTML document.
@@ -30,9 +33,11 @@ var (
 // htmlToText converts an HTML body to readable plain text: no tags, no
 // styles, no scripts, entities decoded, one line per block.
 func htmlToText(h string) string {
+	h = strings.ReplaceAll(h, "\x01", "") // reserved as the block marker below
 	h = dropBlockRE.ReplaceAllString(h, " ")
 	h = anchorRE.ReplaceAllString(h, "")
-	h = blockRE.ReplaceAllString(h, "<br>")
+	h = blockRE.ReplaceAllString(h, "\x01")
+	h = blockRunRE.ReplaceAllString(h, "<br>")
 	h = cellRE.ReplaceAllString(h, " ")
 	t := html2text.HTML2TextWithOptions(h, html2text.WithUnixLineBreaks(), html2text.WithListSupport())
 	return tidyText(t)
