@@ -291,7 +291,8 @@ func (m *message) eachAttachment(fn func(n *node, name string)) {
 		if top {
 			// A message that is one non-text entity (a PDF sent alone)
 			// is an attachment too.
-			if !strings.HasPrefix(n.mediaType, "text/") || n.disposition == "attachment" {
+			if !strings.HasPrefix(n.mediaType, "text/") && !strings.HasPrefix(n.mediaType, "multipart/") ||
+				n.disposition == "attachment" {
 				fn(n, m.attachmentName(n))
 			}
 			return

@@ -579,6 +579,15 @@ func TestParseBroken(t *testing.T) {
 	}
 }
 
+func TestParseSingleAttachment(t *testing.T) {
+	raw := msg("From: a@example.com", `Content-Type: application/pdf; name="devis.pdf"`,
+		"Content-Transfer-Encoding: base64", "", "JVBERi0xLjQ=")
+	e := Parse(raw, Options{})
+	if len(e.Attachments) != 1 || e.Attachments[0].Name != "devis.pdf" || e.Attachments[0].Size != 8 || e.Text != "" {
+		t.Errorf("Attachments %+v Text %q", e.Attachments, e.Text)
+	}
+}
+
 func TestParseHeaderOrder(t *testing.T) {
 	// Duplicated fields: the first one in the message wins.
 	e := Parse(msg("From: a@example.com", "Subject: first", "Subject: second",
