@@ -409,10 +409,17 @@ func (tx *wtx) updateDeal(actorID, id int64, in DealInput) error {
 		return err
 	}
 	now := tx.s.now()
-	if _, err := tx.exec(`UPDATE deals SET title = ?, contact_id = ?, company_id = ?, responsible_id = ?, amount = ?, currency = ?,
-		probability = ?, close_date = ?, source = ?, updated_at = ? WHERE id = ?`,
-		in.Title, nullID(in.ContactID), nullID(in.CompanyID), in.ResponsibleID, in.Amount, in.Currency,
-		in.Probability, nullString(in.CloseDate), in.Source, now, id); err != nil {
+	// The stage (with closed_at and lost_reason) changes in moveStage, so that
+	// a move writes its own timeline entry; a lost deal that stays lost may
+	// have its reason corrected here.
+	lostReason := old.LostReason
+	if in.StageID == old.StageID && stage.Semantics == StatusLost {
+		lostReason = in.LostReason
+	}
+	if _, err := tx.exec(`UPDATE deals SET title = ?, pipeline_id = ?, contact_id = ?, company_id = ?, responsible_id = ?, amount = ?,
+		currency = ?, probability = ?, close_date = ?, source = ?, lost_reason = ?, updated_at = ? WHERE id = ?`,
+		in.Title, in.PipelineID, nullID(in.ContactID), nullID(in.CompanyID), in.ResponsibleID, in.Amount,
+		in.Currency, in.Probability, nullString(in.CloseDate), in.Source, lostReason, now, id); err != nil {
 		return err
 	}
 	if !slices.Equal(old.Observers, in.Observers) {
@@ -451,6 +458,12 @@ func (tx *wtx) auditFields(author int64, old Deal, in DealInput) error {
 		}
 	}
 	add("title", old.Title, in.Title)
+	if in.PipelineID != old.PipelineID {
+		add("pipeline", old.PipelineName, tx.name("pipelines", in.PipelineID))
+	}
+	if in.StageID == old.StageID {
+		add("lost_reason", old.LostReason, in.LostReason)
+	}
 	add("contact", old.ContactName, tx.name("contacts", in.ContactID))
 	add("company", old.CompanyName, tx.name("companies", in.CompanyID))
 	add("responsible", old.Responsible, tx.name("employees", in.ResponsibleID))

@@ -411,18 +411,19 @@ func (tx *wtx) renumberStages(pipelineID int64) error {
 }
 
 func (s *Store) stage(ctx context.Context, id int64) (Stage, error) {
-	var st Stage
-	err := s.r.QueryRowContext(ctx, `SELECT id, pipeline_id, name, color, probability, semantics, position FROM stages WHERE id = ?`, id).
-		Scan(&st.ID, &st.PipelineID, &st.Name, &st.Color, &st.Probability, &st.Semantics, &st.Position)
+	st, err := loadStage(ctx, s.r, id)
 	if err != nil {
-		return st, fmt.Errorf("stage %d: %w", id, notFound(err))
+		return st, fmt.Errorf("stage %d: %w", id, err)
 	}
 	return st, nil
 }
 
-func (tx *wtx) stage(id int64) (Stage, error) {
+func (tx *wtx) stage(id int64) (Stage, error) { return loadStage(tx.ctx, tx, id) }
+
+// loadStage reads one stage; ErrNotFound when there is none.
+func loadStage(ctx context.Context, q querier, id int64) (Stage, error) {
 	var st Stage
-	err := tx.queryRow(`SELECT id, pipeline_id, name, color, probability, semantics, position FROM stages WHERE id = ?`, id).
+	err := q.QueryRowContext(ctx, `SELECT id, pipeline_id, name, color, probability, semantics, position FROM stages WHERE id = ?`, id).
 		Scan(&st.ID, &st.PipelineID, &st.Name, &st.Color, &st.Probability, &st.Semantics, &st.Position)
 	return st, notFound(err)
 }

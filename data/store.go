@@ -7,6 +7,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -45,6 +46,10 @@ type OpenOptions struct {
 	Language string
 	// Now overrides the clock (tests).
 	Now func() time.Time
+
+	// migrations replaces the embedded migrations (tests): *.sql files at
+	// the root of the file system.
+	migrations fs.FS
 }
 
 func dsn(path string, readOnly bool) string {
@@ -67,7 +72,15 @@ func dsn(path string, readOnly bool) string {
 // locked by another program is refused with a plain message; the file is
 // never overwritten.
 func Open(ctx context.Context, path string, opt OpenOptions) (*Store, error) {
-	if err := checkFile(path); err != nil {
+	fsys := opt.migrations
+	if fsys == nil {
+		fsys = embeddedMigrations()
+	}
+	ms, err := loadMigrations(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := checkFile(ctx, path, len(ms)); err != nil {
 		return nil, err
 	}
 	w, err := sql.Open("sqlite", dsn(path, false))
@@ -80,7 +93,7 @@ func Open(ctx context.Context, path string, opt OpenOptions) (*Store, error) {
 	if opt.Now != nil {
 		s.Now = opt.Now
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, ms); err != nil {
 		w.Close()
 		return nil, explainOpenError(path, err)
 	}
@@ -113,7 +126,11 @@ func (s *Store) Close() error {
 // Path is the database file's path.
 func (s *Store) Path() string { return s.path }
 
-func checkFile(path string) error {
+// checkFile looks at an existing file before anything may write to it: it
+// must be a SQLite database that is empty or made by Comptoir, with a schema
+// no newer than this build's. It reads through a read-only connection without
+// the WAL pragma, so a refused file is left byte for byte as it was.
+func checkFile(ctx context.Context, path string, known int) error {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -121,14 +138,38 @@ func checkFile(path string) error {
 	if err != nil {
 		return fmt.Errorf("cannot read the database file %s: %w", path, err)
 	}
-	defer f.Close()
 	head := make([]byte, 16)
-	n, _ := f.Read(head)
+	n, _ := io.ReadFull(f, head)
+	f.Close()
 	if n == 0 {
 		return nil // an empty file becomes a new database
 	}
 	if n < 16 || !bytes.Equal(head, []byte("SQLite format 3\x00")) {
 		return fmt.Errorf("%s is not a Comptoir database (not a SQLite file); it was left untouched", path)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer db.Close()
+	var tables, ours int
+	err = db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE name = 'schema_migrations')
+		FROM sqlite_schema WHERE type = 'table'`).Scan(&tables, &ours)
+	if err != nil {
+		return explainOpenError(path, err)
+	}
+	if tables == 0 {
+		return nil
+	}
+	if ours == 0 {
+		return fmt.Errorf("%s is a SQLite database of another program, not a Comptoir database; it was left untouched", path)
+	}
+	var current int
+	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return explainOpenError(path, err)
+	}
+	if current > known {
+		return explainOpenError(path, fmt.Errorf("schema version %d, this build knows %d: %w", current, known, ErrNewerSchema))
 	}
 	return nil
 }
@@ -157,19 +198,31 @@ type migration struct {
 	sql     string
 }
 
-func loadMigrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
+func embeddedMigrations() fs.FS {
+	sub, err := fs.Sub(migrationFiles, "migrations")
+	if err != nil {
+		panic(err) // embedded files: a broken build
+	}
+	return sub
+}
+
+// loadMigrations reads the numbered *.sql files at the root of fsys.
+func loadMigrations(fsys fs.FS) ([]migration, error) {
+	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, err
 	}
 	var ms []migration
 	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") {
+			continue
+		}
 		num, _, ok := strings.Cut(e.Name(), "_")
 		v, err := strconv.Atoi(num)
 		if !ok || err != nil {
 			return nil, fmt.Errorf("migration %q: name must start with a number", e.Name())
 		}
-		b, err := migrationFiles.ReadFile("migrations/" + e.Name())
+		b, err := fs.ReadFile(fsys, e.Name())
 		if err != nil {
 			return nil, err
 		}
@@ -186,55 +239,47 @@ func loadMigrations() ([]migration, error) {
 
 // SchemaVersion is the schema version this build writes.
 func SchemaVersion() int {
-	ms, err := loadMigrations()
+	ms, err := loadMigrations(embeddedMigrations())
 	if err != nil {
 		panic(err) // embedded files: a broken build
 	}
 	return len(ms)
 }
 
-// migrate applies every pending migration, each in its own transaction
-// together with its row in schema_migrations, so a failed migration leaves
-// the file as it was.
-func (s *Store) migrate(ctx context.Context) error {
-	ms, err := loadMigrations()
+// migrate applies every pending migration in one transaction, together with
+// their rows in schema_migrations: a failed migration leaves the file as it
+// was before Open, never half-way.
+func (s *Store) migrate(ctx context.Context, ms []migration) error {
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return fmt.Errorf("migrate: %w", err)
 	}
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	var current int
-	if err := s.w.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	if current > len(ms) {
 		return fmt.Errorf("schema version %d, this build knows %d: %w", current, len(ms), ErrNewerSchema)
 	}
+	if current == len(ms) {
+		return nil
+	}
 	for _, m := range ms[current:] {
-		if err := s.applyMigration(ctx, m); err != nil {
-			return err
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+			m.version, m.name, s.now()); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
 	}
-	return nil
-}
-
-func (s *Store) applyMigration(ctx context.Context, m migration) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("migration %s: %w", m.name, err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-		return fmt.Errorf("migration %s: %w", m.name, err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-		m.version, m.name, s.now()); err != nil {
-		return fmt.Errorf("migration %s: %w", m.name, err)
-	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("migration %s: %w", m.name, err)
+		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
 }
