@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 
@@ -58,27 +59,57 @@ func register(c *command) {
 	commands[c.name] = c
 }
 
-// Command reports whether args start with a headless command name.
+// Command reports whether args name a headless command, and which. The
+// command word may follow --db PATH or --as EMAIL. Any other word that is not
+// a flag is taken as a command too, so that a typing mistake is reported as
+// an unknown command rather than opening the window.
 func Command(args []string) (string, bool) {
-	if len(args) == 0 {
+	i := commandIndex(args)
+	if i < 0 {
 		return "", false
 	}
-	name := args[0]
+	name := args[i]
 	if name == "-h" || name == "--help" || name == "-help" {
 		name = "help"
 	}
-	_, ok := commands[name]
-	return name, ok || name == "help"
+	return name, true
 }
 
-// Run runs the named command with args (args[0] is the name) and returns the
-// process exit code: 0 on success, 1 on failure, 2 on a usage error.
-func Run(name string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if name == "help" {
-		help(stdout, args[1:])
-		return 0
+// commandIndex finds the command word in args: the first argument that is
+// neither a flag nor the value of a leading --db or --as; -h and --help
+// count as the word "help". It is -1 when there is none.
+func commandIndex(args []string) int {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "-h" || a == "--help" || a == "-help":
+			return i
+		case a == "--db" || a == "-db" || a == "--as" || a == "-as":
+			i++ // skip the value
+		case strings.HasPrefix(a, "-"):
+		default:
+			return i
+		}
 	}
-	c := commands[name]
+	return -1
+}
+
+// Run runs the named command with args (the command line after the program
+// name, which holds the command word) and returns the process exit code: 0 on
+// success, 1 on failure, 2 on a usage error. Flags may come before or after
+// the command's arguments.
+func Run(name string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if i := commandIndex(args); i >= 0 {
+		args = append(slices.Clip(args[:i]), args[i+1:]...)
+	}
+	if name == "help" {
+		return help(stdout, stderr, args)
+	}
+	c, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(stderr, "comptoir: unknown command %q; `comptoir help` lists them\n", name)
+		return 2
+	}
 	fs := flag.NewFlagSet("comptoir "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -86,7 +117,8 @@ func Run(name string, args []string, stdin io.Reader, stdout, stderr io.Writer) 
 		fs.PrintDefaults()
 	}
 	run := c.flags(fs)
-	if err := fs.Parse(args[1:]); err != nil {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
@@ -94,7 +126,7 @@ func Run(name string, args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	env := &Env{Ctx: ctx, Stdin: stdin, Stdout: stdout, Stderr: stderr, Flags: fs, Args: fs.Args()}
+	env := &Env{Ctx: ctx, Stdin: stdin, Stdout: stdout, Stderr: stderr, Flags: fs, Args: pos}
 	if err := run(env); err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {
@@ -108,6 +140,33 @@ func Run(name string, args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	return 0
 }
 
+// parseInterspersed parses flags wherever they are among the arguments
+// (`export deals --id 3` as well as `export --id 3 deals`) and returns the
+// arguments that are not flags, in order. After "--" everything is an
+// argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		dashes := slices.Index(args, "--")
+		before := args
+		if dashes >= 0 {
+			before = args[:dashes]
+		}
+		if err := fs.Parse(before); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			if dashes >= 0 {
+				pos = append(pos, args[dashes+1:]...)
+			}
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = append(slices.Clip(rest[1:]), args[len(before):]...)
+	}
+}
+
 // usageError is a mistake in the command line.
 type usageError struct{ msg string }
 
@@ -115,16 +174,20 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
-func help(w io.Writer, args []string) {
+// help writes the list of commands, or one command's usage and flags.
+func help(w, stderr io.Writer, args []string) int {
 	if len(args) > 0 {
-		if c, ok := commands[args[0]]; ok {
-			fs := flag.NewFlagSet("comptoir "+c.name, flag.ContinueOnError)
-			fs.SetOutput(w)
-			c.flags(fs)
-			fmt.Fprintf(w, "usage: comptoir %s %s\n\n%s\n\nflags:\n", c.name, c.usage, c.summary)
-			fs.PrintDefaults()
-			return
+		c, ok := commands[args[0]]
+		if !ok {
+			fmt.Fprintf(stderr, "comptoir help: unknown command %q; `comptoir help` lists them\n", args[0])
+			return 2
 		}
+		fs := flag.NewFlagSet("comptoir "+c.name, flag.ContinueOnError)
+		fs.SetOutput(w)
+		c.flags(fs)
+		fmt.Fprintf(w, "usage: comptoir %s %s\n\n%s\n\nflags:\n", c.name, c.usage, c.summary)
+		fs.PrintDefaults()
+		return 0
 	}
 	fmt.Fprintln(w, "Comptoir, the offline-first CRM for field sales.")
 	fmt.Fprintln(w)
@@ -142,6 +205,8 @@ func help(w io.Writer, args []string) {
 	fmt.Fprintln(w, "  comptoir help COMMAND           the flags of one command")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands act as the database's first admin unless --as EMAIL names another employee.")
+	fmt.Fprintln(w, "Exit status: 0 done, 1 failed, 2 wrong command line.")
+	return 0
 }
 
 // DefaultDBPath is where the app keeps its database: the folder Fyne gives
@@ -177,6 +242,20 @@ func (f *dbFlags) declare(fs *flag.FlagSet) {
 	fs.StringVar(&f.as, "as", "", "act as the employee with this email (default: the first admin)")
 }
 
+// declareLang declares --lang, for the commands that may create the
+// database: it names the default pipeline's stages.
+func (f *dbFlags) declareLang(fs *flag.FlagSet) {
+	fs.StringVar(&f.lang, "lang", "", "language of a new database's default pipeline: fr or en (default: from the locale)")
+}
+
+// checkLang validates --lang.
+func (f *dbFlags) checkLang() error {
+	if f.lang != "" && f.lang != "fr" && f.lang != "en" {
+		return usagef("--lang must be fr or en, not %q", f.lang)
+	}
+	return nil
+}
+
 // open opens the database for a command.
 func (f *dbFlags) open(ctx context.Context) (*data.Store, error) {
 	path := f.path
@@ -200,8 +279,11 @@ func (f *dbFlags) open(ctx context.Context) (*data.Store, error) {
 func (f *dbFlags) actor(ctx context.Context, st *data.Store) (data.Employee, error) {
 	if f.as != "" {
 		e, err := st.EmployeeByEmail(ctx, f.as)
-		if err != nil {
+		if errors.Is(err, data.ErrNotFound) {
 			return e, fmt.Errorf("--as %s: no such employee", f.as)
+		}
+		if err != nil {
+			return e, fmt.Errorf("--as %s: %w", f.as, err)
 		}
 		if !e.Active {
 			return e, fmt.Errorf("--as %s: this employee is inactive", f.as)
@@ -210,7 +292,7 @@ func (f *dbFlags) actor(ctx context.Context, st *data.Store) (data.Employee, err
 	}
 	e, err := st.FirstAdmin(ctx)
 	if err != nil {
-		return e, errors.New("the database has no employee yet: open the app once, or run `comptoir seed`")
+		return e, errors.New("the database has no employee yet: run `comptoir init --name NAME --email EMAIL`, open the app once, or run `comptoir seed`")
 	}
 	return e, nil
 }

@@ -1,0 +1,534 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"comptoir/data"
+)
+
+// The export format. Other tools read it: the names below are a contract.
+// Add fields freely; never rename or remove one.
+//
+// `comptoir export deals` writes a JSON array of DealExport objects:
+//
+//	id            number   the deal's id
+//	title         string
+//	pipeline      string   the pipeline's name
+//	stage         string   the stage's name
+//	status        string   "open", "won" or "lost" (the stage's semantics)
+//	amount        string   decimal with the currency's digits, e.g. "1234.50"
+//	currency      string   ISO 4217 code
+//	probability   number   0–100: the deal's own, or else its stage's
+//	source        string   "manual", "email", "call" or "import"
+//	close_date    string   expected close date YYYY-MM-DD, or null
+//	created_at    string   RFC 3339, UTC
+//	updated_at    string   RFC 3339, UTC
+//	closed_at     string   RFC 3339, UTC, or null while open
+//	lost_reason   string   "" unless lost
+//	client        object   {contact: {id, name, emails, phones} or null,
+//	                        company: {id, name} or null}
+//	responsible   object   {id, name, email}
+//	observers     array    [{id, name, email}]
+//	custom        object   custom field key → value (text)
+//	products      array    [{name, unit, product_id, quantity, unit_price,
+//	                        discount_kind, discount, discount_total, tax_rate,
+//	                        tax_included, net, tax, gross}]; quantity and
+//	                        money are decimal strings, tax_rate a percent
+//	                        ("20", "5.5"), discount the value as entered
+//	                        (a percent or an amount per unit)
+//	timeline      array    oldest first: [{id, kind, at, author, text, ...}]
+//
+// A timeline entry's structured data (a field change's field/old/new, an
+// email's from/to/subject/message_id/text/attachments/linked_because, …) is
+// flattened into the entry object. Data never replaces id, kind, at,
+// author or edited_at; a non-empty "text" in the data (an email's body)
+// replaces the entry's text.
+//
+// `comptoir export contacts` writes ContactExport objects and
+// `comptoir export companies` CompanyExport objects (fields below).
+//
+// With --format csv each record is one row; the header row names the
+// columns: dealColumns, contactColumns and companyColumns.
+
+// DealExport is one deal in `comptoir export deals`.
+type DealExport struct {
+	ID          int64             `json:"id"`
+	Title       string            `json:"title"`
+	Pipeline    string            `json:"pipeline"`
+	Stage       string            `json:"stage"`
+	Status      string            `json:"status"`
+	Amount      string            `json:"amount"`
+	Currency    string            `json:"currency"`
+	Probability int               `json:"probability"`
+	Source      string            `json:"source"`
+	CloseDate   *string           `json:"close_date"`
+	CreatedAt   time.Time         `json:"created_at"`
+	UpdatedAt   time.Time         `json:"updated_at"`
+	ClosedAt    *time.Time        `json:"closed_at"`
+	LostReason  string            `json:"lost_reason"`
+	Client      ClientExport      `json:"client"`
+	Responsible PersonExport      `json:"responsible"`
+	Observers   []PersonExport    `json:"observers"`
+	Custom      map[string]string `json:"custom"`
+	Products    []LineExport      `json:"products"`
+	Timeline    []EntryExport     `json:"timeline"`
+}
+
+// ClientExport is a deal's client: a contact, a company, or both.
+type ClientExport struct {
+	Contact *ClientContactExport `json:"contact"`
+	Company *ClientCompanyExport `json:"company"`
+}
+
+// ClientContactExport is the contact of a deal.
+type ClientContactExport struct {
+	ID     int64    `json:"id"`
+	Name   string   `json:"name"`
+	Emails []string `json:"emails"`
+	Phones []string `json:"phones"`
+}
+
+// ClientCompanyExport is the company of a deal or a contact.
+type ClientCompanyExport struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// PersonExport is an employee: a deal's responsible or an observer.
+type PersonExport struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// LineExport is a product line of a deal.
+type LineExport struct {
+	Name          string `json:"name"`
+	Unit          string `json:"unit"`
+	ProductID     *int64 `json:"product_id"`
+	Quantity      string `json:"quantity"`
+	UnitPrice     string `json:"unit_price"`
+	DiscountKind  string `json:"discount_kind"`
+	Discount      string `json:"discount"`
+	DiscountTotal string `json:"discount_total"`
+	TaxRate       string `json:"tax_rate"`
+	TaxIncluded   bool   `json:"tax_included"`
+	Net           string `json:"net"`
+	Tax           string `json:"tax"`
+	Gross         string `json:"gross"`
+}
+
+// EntryExport is a timeline entry; Data's keys are flattened into the
+// object when it is written.
+type EntryExport struct {
+	ID       int64
+	Kind     string
+	At       time.Time
+	Author   string // the employee's name; "" for the system
+	Text     string
+	EditedAt *time.Time
+	Data     map[string]any
+}
+
+// MarshalJSON writes the entry with its data's keys beside its own.
+func (e EntryExport) MarshalJSON() ([]byte, error) {
+	m := make(map[string]any, len(e.Data)+6)
+	for k, v := range e.Data {
+		m[k] = v
+	}
+	text := e.Text
+	if t, ok := e.Data["text"].(string); ok && t != "" {
+		text = t
+	}
+	m["id"], m["kind"], m["at"], m["author"], m["text"] = e.ID, e.Kind, e.At, e.Author, text
+	if e.EditedAt != nil {
+		m["edited_at"] = *e.EditedAt
+	} else {
+		delete(m, "edited_at")
+	}
+	return json.Marshal(m)
+}
+
+// ContactExport is one contact in `comptoir export contacts`.
+type ContactExport struct {
+	ID        int64                `json:"id"`
+	Name      string               `json:"name"`
+	Company   *ClientCompanyExport `json:"company"`
+	Emails    []string             `json:"emails"`
+	Phones    []string             `json:"phones"`
+	Address   string               `json:"address"`
+	Notes     string               `json:"notes"`
+	Custom    map[string]string    `json:"custom"`
+	CreatedAt time.Time            `json:"created_at"`
+	UpdatedAt time.Time            `json:"updated_at"`
+}
+
+// CompanyExport is one company in `comptoir export companies`.
+type CompanyExport struct {
+	ID           int64             `json:"id"`
+	Name         string            `json:"name"`
+	Address      string            `json:"address"`
+	VATNumber    string            `json:"vat_number"`
+	Registration string            `json:"registration"`
+	Emails       []string          `json:"emails"`
+	Phones       []string          `json:"phones"`
+	Notes        string            `json:"notes"`
+	Custom       map[string]string `json:"custom"`
+	CreatedAt    time.Time         `json:"created_at"`
+	UpdatedAt    time.Time         `json:"updated_at"`
+}
+
+// CSV columns, in order.
+var (
+	dealColumns    = []string{"id", "title", "pipeline", "stage", "status", "amount", "currency", "client", "company", "responsible", "source", "created_at", "updated_at"}
+	contactColumns = []string{"id", "name", "company", "emails", "phones", "created_at", "updated_at"}
+	companyColumns = []string{"id", "name", "emails", "phones", "vat_number", "created_at", "updated_at"}
+)
+
+// exportPage is how many ids one keyset page reads.
+const exportPage = 500
+
+func init() {
+	register(&command{
+		name:    "export",
+		usage:   "deals|contacts|companies [--id N] [--format json|csv] [--db PATH] [--as EMAIL]",
+		summary: "write deals, contacts or companies to stdout as JSON or CSV",
+		flags: func(fs *flag.FlagSet) func(env *Env) error {
+			var db dbFlags
+			db.declare(fs)
+			id := fs.Int64("id", 0, "only the record with this id")
+			format := fs.String("format", "json", "json (an array of objects) or csv (a header row, then one row per record)")
+			return func(env *Env) error {
+				if len(env.Args) != 1 {
+					return usagef("say what to export: deals, contacts or companies")
+				}
+				what := env.Args[0]
+				if what != "deals" && what != "contacts" && what != "companies" {
+					return usagef("cannot export %q: deals, contacts or companies", what)
+				}
+				if *format != "json" && *format != "csv" {
+					return usagef("--format must be json or csv, not %q", *format)
+				}
+				if *id < 0 {
+					return usagef("--id must be a positive number")
+				}
+				st, err := db.open(env.Ctx)
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				me, err := db.actor(env.Ctx, st)
+				if err != nil {
+					return err
+				}
+				sn, err := st.Snapshot(env.Ctx, me.ID)
+				if err != nil {
+					return err
+				}
+				defer sn.Close()
+				bw := bufio.NewWriterSize(env.Stdout, 64<<10)
+				out := newRecordWriter(bw, *format, what)
+				x := &exporter{sn: sn, people: map[int64]PersonExport{}}
+				switch what {
+				case "deals":
+					err = x.deals(*id, out)
+				case "contacts":
+					err = x.contacts(*id, out)
+				default:
+					err = x.companies(*id, out)
+				}
+				if err == nil {
+					err = out.close()
+				}
+				if ferr := bw.Flush(); err == nil && ferr != nil {
+					err = fmt.Errorf("write: %w", ferr)
+				}
+				return err
+			}
+		},
+	})
+}
+
+// recordWriter streams records: a JSON array written one object at a time,
+// or CSV rows. Nothing is held beyond the current record.
+type recordWriter struct {
+	w      *bufio.Writer
+	csv    *csv.Writer
+	buf    bytes.Buffer
+	enc    *json.Encoder
+	n      int
+	header []string
+}
+
+func newRecordWriter(w *bufio.Writer, format, what string) *recordWriter {
+	rw := &recordWriter{w: w}
+	if format == "csv" {
+		rw.csv = csv.NewWriter(w)
+		switch what {
+		case "deals":
+			rw.header = dealColumns
+		case "contacts":
+			rw.header = contactColumns
+		default:
+			rw.header = companyColumns
+		}
+	} else {
+		rw.enc = json.NewEncoder(&rw.buf)
+		rw.enc.SetEscapeHTML(false)
+	}
+	return rw
+}
+
+// write adds one record: v in JSON, row in CSV.
+func (rw *recordWriter) write(v any, row func() []string) error {
+	if rw.csv != nil {
+		if rw.n == 0 {
+			if err := rw.csv.Write(rw.header); err != nil {
+				return fmt.Errorf("write: %w", err)
+			}
+		}
+		rw.n++
+		if err := rw.csv.Write(row()); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+		return nil
+	}
+	rw.buf.Reset()
+	if err := rw.enc.Encode(v); err != nil {
+		return fmt.Errorf("encode: %w", err)
+	}
+	sep := ",\n"
+	if rw.n == 0 {
+		sep = "[\n"
+	}
+	rw.n++
+	rw.w.WriteString(sep)
+	if _, err := rw.w.Write(bytes.TrimSuffix(rw.buf.Bytes(), []byte("\n"))); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	return nil
+}
+
+// close ends the output: "]" for JSON ("[]" when empty), a header alone for
+// an empty CSV.
+func (rw *recordWriter) close() error {
+	if rw.csv != nil {
+		if rw.n == 0 {
+			rw.csv.Write(rw.header)
+		}
+		rw.csv.Flush()
+		if err := rw.csv.Error(); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+		return nil
+	}
+	if rw.n == 0 {
+		rw.w.WriteString("[")
+	}
+	if _, err := rw.w.WriteString("\n]\n"); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	return nil
+}
+
+// exporter reads records from a snapshot and turns them into export objects.
+type exporter struct {
+	sn     *data.Snapshot
+	people map[int64]PersonExport // employees are few: kept for the whole export
+}
+
+// eachID calls fn for each id of the keyset pages pages returns, or for only
+// that one when only is not 0.
+func eachID(only int64, page func(after int64, limit int) ([]int64, error), fn func(id int64) error) error {
+	if only != 0 {
+		return fn(only)
+	}
+	var after int64
+	for {
+		ids, err := page(after, exportPage)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := fn(id); err != nil {
+				return err
+			}
+		}
+		if len(ids) < exportPage {
+			return nil
+		}
+		after = ids[len(ids)-1]
+	}
+}
+
+func (x *exporter) deals(only int64, out *recordWriter) error {
+	return eachID(only, x.sn.DealIDs, func(id int64) error {
+		d, err := x.sn.Deal(id)
+		if err != nil {
+			return err
+		}
+		if out.csv != nil {
+			return out.write(nil, func() []string {
+				return []string{strconv.FormatInt(d.ID, 10), d.Title, d.PipelineName, d.StageName, string(d.Status),
+					data.FormatMinor(d.Amount, d.Currency), d.Currency, d.ContactName, d.CompanyName, d.Responsible,
+					string(d.Source), rfc3339(d.CreatedAt), rfc3339(d.UpdatedAt)}
+			})
+		}
+		de, err := x.deal(d)
+		if err != nil {
+			return err
+		}
+		return out.write(de, nil)
+	})
+}
+
+// deal builds the export object of one deal.
+func (x *exporter) deal(d data.Deal) (DealExport, error) {
+	de := DealExport{
+		ID: d.ID, Title: d.Title, Pipeline: d.PipelineName, Stage: d.StageName, Status: string(d.Status),
+		Amount: data.FormatMinor(d.Amount, d.Currency), Currency: d.Currency, Probability: d.EffectiveProbability(),
+		Source: string(d.Source), CreatedAt: d.CreatedAt.UTC(), UpdatedAt: d.UpdatedAt.UTC(), LostReason: d.LostReason,
+		Observers: []PersonExport{}, Custom: d.Custom, Products: []LineExport{}, Timeline: []EntryExport{},
+	}
+	if de.Custom == nil {
+		de.Custom = map[string]string{}
+	}
+	if d.CloseDate != "" {
+		cd := d.CloseDate
+		de.CloseDate = &cd
+	}
+	if !d.ClosedAt.IsZero() {
+		t := d.ClosedAt.UTC()
+		de.ClosedAt = &t
+	}
+	if d.ContactID != 0 {
+		c, err := x.sn.Contact(d.ContactID)
+		if err != nil && !errors.Is(err, data.ErrNotFound) {
+			return de, err
+		}
+		if err == nil {
+			de.Client.Contact = &ClientContactExport{ID: c.ID, Name: c.Name, Emails: nonNil(c.Emails), Phones: nonNil(c.Phones)}
+		}
+	}
+	if d.CompanyID != 0 {
+		de.Client.Company = &ClientCompanyExport{ID: d.CompanyID, Name: d.CompanyName}
+	}
+	var err error
+	if de.Responsible, err = x.person(d.ResponsibleID); err != nil {
+		return de, err
+	}
+	for _, o := range d.Observers {
+		p, err := x.person(o)
+		if err != nil {
+			return de, err
+		}
+		de.Observers = append(de.Observers, p)
+	}
+	lines, err := x.sn.Lines(d.ID)
+	if err != nil {
+		return de, err
+	}
+	for _, l := range lines {
+		le := LineExport{
+			Name: l.Name, Unit: l.Unit, Quantity: data.FormatQuantity(l.Quantity),
+			UnitPrice: data.FormatMinor(l.Price, d.Currency), DiscountKind: string(l.DiscountKind),
+			DiscountTotal: data.FormatMinor(l.Totals.Discount, d.Currency), TaxRate: data.FormatRate(l.TaxRate),
+			TaxIncluded: l.TaxIncluded, Net: data.FormatMinor(l.Totals.Net, d.Currency),
+			Tax: data.FormatMinor(l.Totals.Tax, d.Currency), Gross: data.FormatMinor(l.Totals.Gross, d.Currency),
+		}
+		if l.ProductID != 0 {
+			pid := l.ProductID
+			le.ProductID = &pid
+		}
+		if l.DiscountKind == data.DiscountAmount {
+			le.Discount = data.FormatMinor(l.Discount, d.Currency)
+		} else {
+			le.Discount = data.FormatRate(l.Discount)
+		}
+		de.Products = append(de.Products, le)
+	}
+	entries, err := x.sn.Timeline(d.ID)
+	if err != nil {
+		return de, err
+	}
+	for _, e := range entries {
+		ee := EntryExport{ID: e.ID, Kind: string(e.Kind), At: e.At.UTC(), Author: e.Author, Text: e.Text, Data: e.Data}
+		if !e.EditedAt.IsZero() {
+			t := e.EditedAt.UTC()
+			ee.EditedAt = &t
+		}
+		de.Timeline = append(de.Timeline, ee)
+	}
+	return de, nil
+}
+
+func (x *exporter) person(id int64) (PersonExport, error) {
+	if p, ok := x.people[id]; ok {
+		return p, nil
+	}
+	e, err := x.sn.Employee(id)
+	if err != nil {
+		return PersonExport{}, err
+	}
+	p := PersonExport{ID: e.ID, Name: e.Name, Email: e.Email}
+	x.people[id] = p
+	return p, nil
+}
+
+func (x *exporter) contacts(only int64, out *recordWriter) error {
+	return eachID(only, x.sn.ContactIDs, func(id int64) error {
+		c, err := x.sn.Contact(id)
+		if err != nil {
+			return err
+		}
+		ce := ContactExport{ID: c.ID, Name: c.Name, Emails: nonNil(c.Emails), Phones: nonNil(c.Phones), Address: c.Address,
+			Notes: c.Notes, Custom: c.Custom, CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()}
+		if ce.Custom == nil {
+			ce.Custom = map[string]string{}
+		}
+		if c.CompanyID != 0 {
+			ce.Company = &ClientCompanyExport{ID: c.CompanyID, Name: c.CompanyName}
+		}
+		return out.write(ce, func() []string {
+			return []string{strconv.FormatInt(c.ID, 10), c.Name, c.CompanyName, strings.Join(c.Emails, "; "),
+				strings.Join(c.Phones, "; "), rfc3339(c.CreatedAt), rfc3339(c.UpdatedAt)}
+		})
+	})
+}
+
+func (x *exporter) companies(only int64, out *recordWriter) error {
+	return eachID(only, x.sn.CompanyIDs, func(id int64) error {
+		c, err := x.sn.Company(id)
+		if err != nil {
+			return err
+		}
+		ce := CompanyExport{ID: c.ID, Name: c.Name, Address: c.Address, VATNumber: c.VATNumber, Registration: c.Registration,
+			Emails: nonNil(c.Emails), Phones: nonNil(c.Phones), Notes: c.Notes, Custom: c.Custom,
+			CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC()}
+		if ce.Custom == nil {
+			ce.Custom = map[string]string{}
+		}
+		return out.write(ce, func() []string {
+			return []string{strconv.FormatInt(c.ID, 10), c.Name, strings.Join(c.Emails, "; "), strings.Join(c.Phones, "; "),
+				c.VATNumber, rfc3339(c.CreatedAt), rfc3339(c.UpdatedAt)}
+		})
+	})
+}
+
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

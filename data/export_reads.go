@@ -1,0 +1,153 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+)
+
+// Snapshot is a consistent, read-only view of the database as one employee
+// sees it, for exports and other long reads: every page read through it comes
+// from the same moment, however long the reading takes and whatever is
+// written meanwhile. Close it when done.
+type Snapshot struct {
+	ctx context.Context
+	tx  *sql.Tx
+	me  Employee
+}
+
+// Snapshot opens a read snapshot for the acting employee, who must be
+// active.
+func (s *Store) Snapshot(ctx context.Context, actor int64) (*Snapshot, error) {
+	tx, err := s.r.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("read snapshot: %w", err)
+	}
+	me, err := scanEmployee(tx.QueryRowContext(ctx, `SELECT `+employeeCols+` FROM employees WHERE id = ?`, actor))
+	if err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("read snapshot: employee %d: %w", actor, notFound(err))
+	}
+	if !me.Active {
+		tx.Rollback()
+		return nil, fmt.Errorf("read snapshot: employee %s is inactive: %w", me.Email, ErrForbidden)
+	}
+	return &Snapshot{ctx: ctx, tx: tx, me: me}, nil
+}
+
+// Close ends the snapshot.
+func (sn *Snapshot) Close() error { return sn.tx.Rollback() }
+
+// Actor is the employee the snapshot reads as.
+func (sn *Snapshot) Actor() Employee { return sn.me }
+
+// DealIDs returns up to limit ids of the deals the actor may see, ascending,
+// greater than after: a keyset page.
+func (sn *Snapshot) DealIDs(after int64, limit int) ([]int64, error) {
+	vis, args := visibility(sn.me, false)
+	rows, err := sn.tx.QueryContext(sn.ctx, `SELECT d.id FROM deals d WHERE d.id > ? AND d.deleted_at IS NULL`+vis+`
+		ORDER BY d.id LIMIT ?`, append(append([]any{after}, args...), limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("deal ids: %w", err)
+	}
+	ids, err := scanIDs(rows)
+	if err != nil {
+		return nil, fmt.Errorf("deal ids: %w", err)
+	}
+	return ids, nil
+}
+
+// Deal returns one deal the actor may see (ErrNotFound otherwise, as for a
+// deal that does not exist).
+func (sn *Snapshot) Deal(id int64) (Deal, error) {
+	d, err := loadDeal(sn.ctx, sn.tx, id)
+	if err != nil {
+		return Deal{}, fmt.Errorf("deal %d: %w", id, err)
+	}
+	if dealAccess(sn.me, d.ResponsibleID, d.Observers) == NoAccess {
+		return Deal{}, fmt.Errorf("deal %d: %w", id, ErrNotFound)
+	}
+	return d, nil
+}
+
+// Lines returns a deal's product lines with their totals. The caller has
+// read the deal through Deal, which checked the actor may see it.
+func (sn *Snapshot) Lines(dealID int64) ([]Line, error) {
+	return loadLines(sn.ctx, sn.tx, dealID)
+}
+
+// Timeline returns a deal's whole timeline, oldest first. The caller has
+// read the deal through Deal, which checked the actor may see it.
+func (sn *Snapshot) Timeline(dealID int64) ([]Entry, error) {
+	var all []Entry
+	var cur TimelineCursor
+	for {
+		page, err := loadTimeline(sn.ctx, sn.tx, dealID, cur, 500)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if len(page) < 500 {
+			break
+		}
+		last := page[len(page)-1]
+		cur = TimelineCursor{At: last.At, ID: last.ID}
+	}
+	slices.Reverse(all)
+	return all, nil
+}
+
+// Employee returns one employee.
+func (sn *Snapshot) Employee(id int64) (Employee, error) {
+	e, err := scanEmployee(sn.tx.QueryRowContext(sn.ctx, `SELECT `+employeeCols+` FROM employees WHERE id = ?`, id))
+	if err != nil {
+		return e, fmt.Errorf("employee %d: %w", id, notFound(err))
+	}
+	return e, nil
+}
+
+// Contact returns one contact with its emails, phones and custom fields.
+func (sn *Snapshot) Contact(id int64) (Contact, error) {
+	c, err := loadContact(sn.ctx, sn.tx, id)
+	if err != nil {
+		return c, fmt.Errorf("contact %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// Company returns one company.
+func (sn *Snapshot) Company(id int64) (Company, error) {
+	c, err := loadCompany(sn.ctx, sn.tx, id)
+	if err != nil {
+		return c, fmt.Errorf("company %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// ContactIDs returns up to limit contact ids greater than after, ascending.
+// Every active employee sees every client.
+func (sn *Snapshot) ContactIDs(after int64, limit int) ([]int64, error) {
+	rows, err := sn.tx.QueryContext(sn.ctx, `SELECT id FROM contacts WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("contact ids: %w", err)
+	}
+	ids, err := scanIDs(rows)
+	if err != nil {
+		return nil, fmt.Errorf("contact ids: %w", err)
+	}
+	return ids, nil
+}
+
+// CompanyIDs returns up to limit company ids greater than after, ascending.
+func (sn *Snapshot) CompanyIDs(after int64, limit int) ([]int64, error) {
+	rows, err := sn.tx.QueryContext(sn.ctx, `SELECT id FROM companies WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("company ids: %w", err)
+	}
+	ids, err := scanIDs(rows)
+	if err != nil {
+		return nil, fmt.Errorf("company ids: %w", err)
+	}
+	return ids, nil
+}
