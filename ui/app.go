@@ -37,6 +37,7 @@ type App struct {
 	forms map[int64]*DealForm // open deal forms by deal id
 
 	busy sync.WaitGroup // I/O started with run, for tests
+	lost *lostDialog    // the last "deal lost" dialog, for tests
 }
 
 // newApp wires an App around an open store. The caller sets Me.

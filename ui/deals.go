@@ -1,0 +1,164 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"comptoir/data"
+)
+
+func init() {
+	registerScreen(screen{ID: "deals", Label: "Deals", Icon: theme.ListIcon(), Order: 10,
+		Make: func(a *App) fyne.CanvasObject { return newDealsScreen(a).root }})
+}
+
+// dealsScreen is the Deals destination: a toolbar (pipeline, board or list,
+// my deals) over the board or the list.
+type dealsScreen struct {
+	a    *App
+	root *fyne.Container
+
+	pipelines  []data.Pipeline
+	pipelineID int64
+	pipeSelect *widget.Select
+	viewSelect *widget.RadioGroup
+	mine       *widget.Check
+
+	board *boardView
+	list  *listView
+	body  *fyne.Container
+
+	refreshTimer *time.Timer
+	unsubscribe  func()
+}
+
+// the built Deals screen, for tests and for navigation from other screens
+var lastDealsScreen *dealsScreen
+
+func newDealsScreen(a *App) *dealsScreen {
+	s := &dealsScreen{a: a}
+	lastDealsScreen = s
+	s.pipeSelect = widget.NewSelect(nil, func(name string) {
+		for _, p := range s.pipelines {
+			if p.Name == name && p.ID != s.pipelineID {
+				s.pipelineID = p.ID
+				s.reload()
+			}
+		}
+	})
+	s.pipeSelect.Hide()
+	s.viewSelect = widget.NewRadioGroup([]string{lang.L("Board"), lang.L("List")}, func(v string) { s.showView(v == lang.L("List")) })
+	s.viewSelect.Horizontal = true
+	s.viewSelect.Required = true
+	s.mine = widget.NewCheck(lang.L("My deals"), func(bool) { s.reload() })
+	newBtn := widget.NewButtonWithIcon(lang.L("New deal"), theme.ContentAddIcon(), func() {
+		a.newDeal(data.DealInput{PipelineID: s.pipelineID})
+	})
+	s.board = newBoardView(s)
+	s.list = newListView(s)
+	s.body = container.NewStack(s.board.root, s.list.root)
+	s.list.root.Hide()
+	title := widget.NewLabelWithStyle(lang.L("Deals"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	bar := container.NewHBox(title, s.pipeSelect, s.viewSelect, s.mine)
+	if a.Mobile {
+		bar = container.NewHBox(s.pipeSelect, s.viewSelect, s.mine)
+		newBtn = widget.NewButtonWithIcon("", theme.ContentAddIcon(), newBtn.OnTapped)
+	}
+	s.root = container.NewBorder(container.NewPadded(container.NewBorder(nil, nil, nil, newBtn, container.NewHScroll(bar))), nil, nil, nil, s.body)
+	s.viewSelect.SetSelected(lang.L("Board"))
+	s.loadPipelines()
+	s.unsubscribe = a.subscribe(s.changed)
+	return s
+}
+
+// loadPipelines reads the pipelines, then the current view.
+func (s *dealsScreen) loadPipelines() {
+	load(s.a, func(ctx context.Context) ([]data.Pipeline, error) { return s.a.Store.Pipelines(ctx) },
+		func(ps []data.Pipeline) { s.setPipelines(ps); s.reload() })
+}
+
+func (s *dealsScreen) setPipelines(ps []data.Pipeline) {
+	s.pipelines = ps
+	names := make([]string, len(ps))
+	found := false
+	for i, p := range ps {
+		names[i] = p.Name
+		if p.ID == s.pipelineID {
+			found = true
+		}
+	}
+	if !found && len(ps) > 0 {
+		s.pipelineID = ps[0].ID
+	}
+	s.pipeSelect.Options = names
+	for _, p := range ps {
+		if p.ID == s.pipelineID {
+			s.pipeSelect.Selected = p.Name
+		}
+	}
+	s.pipeSelect.Refresh()
+	if len(ps) > 1 {
+		s.pipeSelect.Show()
+	} else {
+		s.pipeSelect.Hide()
+	}
+	s.list.setPipelines(ps)
+}
+
+// pipeline is the current pipeline.
+func (s *dealsScreen) pipeline() data.Pipeline {
+	for _, p := range s.pipelines {
+		if p.ID == s.pipelineID {
+			return p
+		}
+	}
+	return data.Pipeline{}
+}
+
+func (s *dealsScreen) showView(list bool) {
+	if s.board == nil {
+		return
+	}
+	if list {
+		s.board.root.Hide()
+		s.list.root.Show()
+	} else {
+		s.list.root.Hide()
+		s.board.root.Show()
+	}
+	s.reload()
+}
+
+// reload refreshes the visible view.
+func (s *dealsScreen) reload() {
+	if s.board == nil || s.pipelineID == 0 {
+		return
+	}
+	if s.list.root.Visible() {
+		s.list.reload()
+	} else {
+		s.board.reload()
+	}
+}
+
+// changed follows writes: deals refresh the view (shortly, merging bursts),
+// pipelines reload the switcher too.
+func (s *dealsScreen) changed(cs data.Changes) {
+	if cs.Has(data.KindPipeline, 0) {
+		s.loadPipelines()
+		return
+	}
+	if !cs.Has(data.KindDeal, 0) && !cs.Has(data.KindContact, 0) && !cs.Has(data.KindCompany, 0) && !cs.Has(data.KindEmployee, 0) {
+		return
+	}
+	if s.refreshTimer != nil {
+		s.refreshTimer.Stop()
+	}
+	s.refreshTimer = time.AfterFunc(100*time.Millisecond, func() { fyne.Do(s.reload) })
+}
