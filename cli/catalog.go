@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"comptoir/data"
+)
+
+func init() {
+	register(&command{
+		name:    "catalog",
+		usage:   "import FILE.csv | export [--out FILE.csv] [--db PATH] [--as EMAIL]",
+		summary: "import the product catalog from CSV (all or nothing) or export it",
+		flags: func(fs *flag.FlagSet) func(env *Env) error {
+			var db dbFlags
+			db.declare(fs)
+			out := fs.String("out", "", "export: write to this file instead of stdout")
+			return func(env *Env) error {
+				switch {
+				case len(env.Args) == 2 && env.Args[0] == "import":
+				case len(env.Args) == 1 && env.Args[0] == "export":
+				default:
+					return usagef("say import FILE.csv or export")
+				}
+				st, err := db.open(env.Ctx)
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				if env.Args[0] == "export" {
+					var w io.Writer = env.Stdout
+					if *out != "" {
+						f, err := os.Create(*out)
+						if err != nil {
+							return err
+						}
+						defer f.Close()
+						w = f
+					}
+					return st.ExportCatalogCSV(env.Ctx, w)
+				}
+				me, err := db.actor(env.Ctx, st)
+				if err != nil {
+					return err
+				}
+				f, err := os.Open(env.Args[1])
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				res, err := st.ImportCatalogCSV(env.Ctx, me.ID, f)
+				var ce *data.CSVError
+				if errors.As(err, &ce) {
+					for _, p := range ce.Problems {
+						fmt.Fprintf(env.Stderr, "%s: %s\n", env.Args[1], p)
+					}
+					return fmt.Errorf("nothing was imported (%d problems)", len(ce.Problems))
+				}
+				if errors.Is(err, data.ErrForbidden) {
+					return fmt.Errorf("%s may not edit the catalog: managers and admins do", me.Email)
+				}
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintf(env.Stdout, "%d products created, %d updated\n", res.Created, res.Updated)
+				return err
+			}
+		},
+	})
+}
