@@ -3,6 +3,9 @@ package document
 import (
 	"bytes"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -176,5 +179,47 @@ func BenchmarkRender100Lines(b *testing.B) {
 		if _, err := Render(s, Options{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// logo draws a small two-colour PNG.
+func logo(t *testing.T) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 120, 60))
+	for y := range 60 {
+		for x := range 120 {
+			c := color.RGBA{240, 180, 40, 255}
+			if (x/20+y/20)%2 == 0 {
+				c = color.RGBA{255, 255, 255, 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestRenderLogo(t *testing.T) {
+	pdf, err := Render(sample(), Options{Logo: logo(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir := os.Getenv("COMPTOIR_PDF_DIR"); dir != "" {
+		_ = os.WriteFile(filepath.Join(dir, "logo.pdf"), pdf, 0o600)
+	}
+	in := filepath.Join(t.TempDir(), "logo.pdf")
+	os.WriteFile(in, pdf, 0o600)
+	out, err := exec.Command("pdfimages", "-list", in).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdfimages: %v %s", err, out)
+	}
+	if !strings.Contains(string(out), " 120    60 ") {
+		t.Errorf("the 120×60 logo is not in the PDF:\n%s", out)
+	}
+	// A broken logo never stops an invoice.
+	if _, err := Render(sample(), Options{Logo: []byte("\x89PNG\r\n\x1a\nbroken")}); err != nil {
+		t.Errorf("broken logo: %v", err)
 	}
 }
