@@ -14,7 +14,44 @@ import (
 type Snapshot struct {
 	ctx context.Context
 	tx  *sql.Tx
+	q   *stmtCache
 	me  Employee
+}
+
+// stmtCache is a querier that prepares each distinct query once per
+// snapshot: an export runs the same few queries for every record, and
+// parsing SQL would otherwise cost more than running it.
+type stmtCache struct {
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func (c *stmtCache) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := c.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := c.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	c.stmts[query] = st
+	return st, nil
+}
+
+func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return c.tx.QueryRowContext(ctx, query, args...) // reports the same error
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
 }
 
 // Snapshot opens a read snapshot for the acting employee, who must be
@@ -33,11 +70,16 @@ func (s *Store) Snapshot(ctx context.Context, actor int64) (*Snapshot, error) {
 		tx.Rollback()
 		return nil, fmt.Errorf("read snapshot: employee %s is inactive: %w", me.Email, ErrForbidden)
 	}
-	return &Snapshot{ctx: ctx, tx: tx, me: me}, nil
+	return &Snapshot{ctx: ctx, tx: tx, q: &stmtCache{tx: tx, stmts: map[string]*sql.Stmt{}}, me: me}, nil
 }
 
 // Close ends the snapshot.
-func (sn *Snapshot) Close() error { return sn.tx.Rollback() }
+func (sn *Snapshot) Close() error {
+	for _, st := range sn.q.stmts {
+		st.Close()
+	}
+	return sn.tx.Rollback()
+}
 
 // Actor is the employee the snapshot reads as.
 func (sn *Snapshot) Actor() Employee { return sn.me }
@@ -46,7 +88,7 @@ func (sn *Snapshot) Actor() Employee { return sn.me }
 // greater than after: a keyset page.
 func (sn *Snapshot) DealIDs(after int64, limit int) ([]int64, error) {
 	vis, args := visibility(sn.me, false)
-	rows, err := sn.tx.QueryContext(sn.ctx, `SELECT d.id FROM deals d WHERE d.id > ? AND d.deleted_at IS NULL`+vis+`
+	rows, err := sn.q.QueryContext(sn.ctx, `SELECT d.id FROM deals d WHERE d.id > ? AND d.deleted_at IS NULL`+vis+`
 		ORDER BY d.id LIMIT ?`, append(append([]any{after}, args...), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("deal ids: %w", err)
@@ -61,7 +103,7 @@ func (sn *Snapshot) DealIDs(after int64, limit int) ([]int64, error) {
 // Deal returns one deal the actor may see (ErrNotFound otherwise, as for a
 // deal that does not exist).
 func (sn *Snapshot) Deal(id int64) (Deal, error) {
-	d, err := loadDeal(sn.ctx, sn.tx, id)
+	d, err := loadDeal(sn.ctx, sn.q, id)
 	if err != nil {
 		return Deal{}, fmt.Errorf("deal %d: %w", id, err)
 	}
@@ -74,7 +116,7 @@ func (sn *Snapshot) Deal(id int64) (Deal, error) {
 // Lines returns a deal's product lines with their totals. The caller has
 // read the deal through Deal, which checked the actor may see it.
 func (sn *Snapshot) Lines(dealID int64) ([]Line, error) {
-	return loadLines(sn.ctx, sn.tx, dealID)
+	return loadLines(sn.ctx, sn.q, dealID)
 }
 
 // Timeline returns a deal's whole timeline, oldest first. The caller has
@@ -83,7 +125,7 @@ func (sn *Snapshot) Timeline(dealID int64) ([]Entry, error) {
 	var all []Entry
 	var cur TimelineCursor
 	for {
-		page, err := loadTimeline(sn.ctx, sn.tx, dealID, cur, 500)
+		page, err := loadTimeline(sn.ctx, sn.q, dealID, cur, 500)
 		if err != nil {
 			return nil, err
 		}
@@ -100,7 +142,7 @@ func (sn *Snapshot) Timeline(dealID int64) ([]Entry, error) {
 
 // Employee returns one employee.
 func (sn *Snapshot) Employee(id int64) (Employee, error) {
-	e, err := scanEmployee(sn.tx.QueryRowContext(sn.ctx, `SELECT `+employeeCols+` FROM employees WHERE id = ?`, id))
+	e, err := scanEmployee(sn.q.QueryRowContext(sn.ctx, `SELECT `+employeeCols+` FROM employees WHERE id = ?`, id))
 	if err != nil {
 		return e, fmt.Errorf("employee %d: %w", id, notFound(err))
 	}
@@ -109,7 +151,7 @@ func (sn *Snapshot) Employee(id int64) (Employee, error) {
 
 // Contact returns one contact with its emails, phones and custom fields.
 func (sn *Snapshot) Contact(id int64) (Contact, error) {
-	c, err := loadContact(sn.ctx, sn.tx, id)
+	c, err := loadContact(sn.ctx, sn.q, id)
 	if err != nil {
 		return c, fmt.Errorf("contact %d: %w", id, err)
 	}
@@ -118,7 +160,7 @@ func (sn *Snapshot) Contact(id int64) (Contact, error) {
 
 // Company returns one company.
 func (sn *Snapshot) Company(id int64) (Company, error) {
-	c, err := loadCompany(sn.ctx, sn.tx, id)
+	c, err := loadCompany(sn.ctx, sn.q, id)
 	if err != nil {
 		return c, fmt.Errorf("company %d: %w", id, err)
 	}
@@ -128,7 +170,7 @@ func (sn *Snapshot) Company(id int64) (Company, error) {
 // ContactIDs returns up to limit contact ids greater than after, ascending.
 // Every active employee sees every client.
 func (sn *Snapshot) ContactIDs(after int64, limit int) ([]int64, error) {
-	rows, err := sn.tx.QueryContext(sn.ctx, `SELECT id FROM contacts WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
+	rows, err := sn.q.QueryContext(sn.ctx, `SELECT id FROM contacts WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("contact ids: %w", err)
 	}
@@ -141,7 +183,7 @@ func (sn *Snapshot) ContactIDs(after int64, limit int) ([]int64, error) {
 
 // CompanyIDs returns up to limit company ids greater than after, ascending.
 func (sn *Snapshot) CompanyIDs(after int64, limit int) ([]int64, error) {
-	rows, err := sn.tx.QueryContext(sn.ctx, `SELECT id FROM companies WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
+	rows, err := sn.q.QueryContext(sn.ctx, `SELECT id FROM companies WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("company ids: %w", err)
 	}
