@@ -1,0 +1,280 @@
+package ui
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"comptoir/data"
+)
+
+func init() {
+	registerScreen(screen{ID: "contacts", Label: "Contacts", Icon: theme.AccountIcon(), Order: 20,
+		Make: func(a *App) fyne.CanvasObject { return newClientsScreen(a, data.KindContact).root }})
+	registerScreen(screen{ID: "companies", Label: "Companies", Icon: theme.HomeIcon(), Order: 30,
+		Make: func(a *App) fyne.CanvasObject { return newClientsScreen(a, data.KindCompany).root }})
+	registerNewAction(newAction{ID: "contact", Label: "New contact", Icon: theme.AccountIcon(), Order: 20,
+		Run: func(a *App) { openClient(a, data.KindContact, 0) }})
+	registerNewAction(newAction{ID: "company", Label: "New company", Icon: theme.HomeIcon(), Order: 30,
+		Run: func(a *App) { openClient(a, data.KindCompany, 0) }})
+	registerOpener(data.KindContact, func(a *App, id int64) { openClient(a, data.KindContact, id) })
+	registerOpener(data.KindCompany, func(a *App, id int64) { openClient(a, data.KindCompany, id) })
+}
+
+// clientPage is how many rows the lists read at a time; searchLimit bounds
+// a search's results.
+const (
+	clientPage  = 100
+	searchLimit = 300
+)
+
+// built client screens per app, to open a client from elsewhere (search,
+// "+" menu, a deal). Touched on the UI goroutine only.
+var clientScreens = map[*App]map[data.Kind]*clientsScreen{}
+
+func screenID(kind data.Kind) string {
+	if kind == data.KindCompany {
+		return "companies"
+	}
+	return "contacts"
+}
+
+// openClient shows the Contacts or Companies screen with the client's form
+// (id 0: a new one).
+func openClient(a *App, kind data.Kind, id int64) {
+	if a.main != nil {
+		a.main.show(screenID(kind))
+	}
+	s := clientScreens[a][kind]
+	if s == nil {
+		s = newClientsScreen(a, kind)
+	}
+	s.confirmLeave(func() { s.open(id) })
+}
+
+// clientsScreen is the Contacts or the Companies destination: a searchable
+// list read page by page, and the form of the selected client beside it (on
+// a phone, over it).
+type clientsScreen struct {
+	a    *App
+	kind data.Kind
+	root *fyne.Container
+
+	search    *widget.Entry
+	list      *widget.List
+	count     *widget.Label
+	newBtn    *widget.Button
+	importBtn *widget.Button
+	rows      []data.ClientRow
+	more      bool // the list may have more rows after the last one read
+	loading   bool
+	seq       int // bumps on every new query, so late answers are dropped
+
+	detail *fyne.Container // the form or an empty hint
+	page   *fyne.Container // phone: the form page over the list
+	form   *ClientForm
+}
+
+func newClientsScreen(a *App, kind data.Kind) *clientsScreen {
+	s := &clientsScreen{a: a, kind: kind}
+	if clientScreens[a] == nil {
+		clientScreens[a] = map[data.Kind]*clientsScreen{}
+	}
+	clientScreens[a][kind] = s
+
+	s.search = widget.NewEntry()
+	s.search.SetPlaceHolder(lang.L("Search by name, email, phone…"))
+	s.search.ActionItem = widget.NewIcon(theme.SearchIcon())
+	s.search.OnChanged = func(string) { s.reload() }
+	s.count = widget.NewLabel("")
+	s.count.Importance = widget.LowImportance
+
+	s.list = widget.NewList(func() int { return len(s.rows) }, newClientRow, s.updateRow)
+	s.list.OnSelected = func(id widget.ListItemID) {
+		s.list.UnselectAll()
+		if id < len(s.rows) {
+			cid := s.rows[id].ID
+			s.confirmLeave(func() { s.open(cid) })
+		}
+	}
+
+	newLabel, title := lang.L("New contact"), lang.L("Contacts")
+	if kind == data.KindCompany {
+		newLabel, title = lang.L("New company"), lang.L("Companies")
+	}
+	s.newBtn = widget.NewButtonWithIcon(newLabel, theme.ContentAddIcon(), func() { s.confirmLeave(func() { s.open(0) }) })
+	s.newBtn.Importance = widget.HighImportance
+	s.importBtn = widget.NewButtonWithIcon(lang.L("Import"), theme.UploadIcon(), func() { showImport(a, s.importKind()) })
+	if a.Mobile {
+		s.newBtn.SetText("")
+		s.importBtn.SetText("")
+	}
+	bar := container.NewBorder(nil, nil, heading(title), container.NewHBox(s.importBtn, s.newBtn))
+	listPane := container.NewBorder(container.NewVBox(bar, s.search), s.count, nil, nil, s.list)
+
+	hint := widget.NewLabel(lang.L("Choose a client in the list, or create one."))
+	hint.Alignment = fyne.TextAlignCenter
+	hint.Importance = widget.LowImportance
+	s.detail = container.NewStack(container.NewCenter(hint))
+	if a.Mobile {
+		back := widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), func() {
+			s.confirmLeave(func() { s.closeForm() })
+		})
+		back.Importance = widget.LowImportance
+		bg := canvas.NewRectangle(theme.Color(theme.ColorNameBackground))
+		s.page = container.NewStack(bg, container.NewBorder(container.NewHBox(back), nil, nil, nil, s.detail))
+		s.page.Hide()
+		s.root = container.NewStack(container.NewPadded(listPane), s.page)
+	} else {
+		split := container.NewHSplit(container.NewPadded(listPane), s.detail)
+		split.Offset = 0.36
+		s.root = container.NewStack(split)
+	}
+	s.reload()
+	a.subscribe(s.changed)
+	return s
+}
+
+func (s *clientsScreen) importKind() data.ImportKind {
+	if s.kind == data.KindCompany {
+		return data.ImportCompanies
+	}
+	return data.ImportContacts
+}
+
+func newClientRow() fyne.CanvasObject {
+	name := widget.NewLabel("")
+	name.TextStyle = fyne.TextStyle{Bold: true}
+	name.Truncation = fyne.TextTruncateEllipsis
+	detail := widget.NewLabel("")
+	detail.Importance = widget.LowImportance
+	detail.Truncation = fyne.TextTruncateEllipsis
+	return container.NewVBox(name, detail)
+}
+
+func (s *clientsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(s.rows) {
+		return
+	}
+	r := s.rows[id]
+	box := o.(*fyne.Container)
+	box.Objects[0].(*widget.Label).SetText(r.Name)
+	var parts []string
+	for _, p := range []string{r.Company, r.Email, r.Phone} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	box.Objects[1].(*widget.Label).SetText(strings.Join(parts, " · "))
+	if s.more && !s.loading && id >= len(s.rows)-clientPage/4 {
+		s.loadMore()
+	}
+}
+
+// reload reads the list from its start: the first page by name, or the
+// search results while the search field has text.
+func (s *clientsScreen) reload() {
+	s.readRows(max(len(s.rows), clientPage), false)
+}
+
+// readRows reads up to n rows (from the start, or after the last row when
+// appending).
+func (s *clientsScreen) readRows(n int, appending bool) {
+	s.seq++
+	seq := s.seq
+	text := strings.TrimSpace(s.search.Text)
+	var after data.ListCursor
+	if appending && len(s.rows) > 0 {
+		last := s.rows[len(s.rows)-1]
+		after = data.ListCursor{Key: last.Name, ID: last.ID}
+	}
+	s.loading = true
+	kind, st := s.kind, s.a.Store
+	load(s.a, func(ctx context.Context) ([]data.ClientRow, error) {
+		switch {
+		case text != "":
+			return st.SearchClients(ctx, kind, text, searchLimit)
+		case kind == data.KindCompany:
+			return st.CompanyList(ctx, after, n)
+		default:
+			return st.ContactList(ctx, after, n)
+		}
+	}, func(rows []data.ClientRow) {
+		if seq != s.seq {
+			return
+		}
+		s.loading = false
+		if appending {
+			s.rows = append(s.rows, rows...)
+		} else {
+			s.rows = rows
+		}
+		s.more = text == "" && len(rows) == n
+		s.showCount(text != "")
+		s.list.Refresh()
+	})
+}
+
+func (s *clientsScreen) loadMore() { s.readRows(clientPage, true) }
+
+func (s *clientsScreen) showCount(searching bool) {
+	switch {
+	case searching && len(s.rows) == 0:
+		s.count.SetText(lang.L("Nothing found"))
+	case searching:
+		s.count.SetText(lang.L("{{.Count}} found", map[string]any{"Count": len(s.rows)}))
+	default:
+		s.count.SetText("")
+	}
+}
+
+// changed follows writes made anywhere: the list and the open form refresh.
+func (s *clientsScreen) changed(cs data.Changes) {
+	if cs.Has(s.kind, 0) || (s.kind == data.KindContact && cs.Has(data.KindCompany, 0)) {
+		s.reload()
+	}
+	if s.form != nil {
+		s.form.changed(cs)
+	}
+}
+
+// open shows the form of client id (0: a new client).
+func (s *clientsScreen) open(id int64) {
+	f := newClientForm(s.a, s.kind, id)
+	f.onSaved = func(int64) { s.reload() }
+	s.form = f
+	s.detail.Objects = []fyne.CanvasObject{f.content}
+	s.detail.Refresh()
+	if s.page != nil {
+		s.page.Show()
+	}
+}
+
+// closeForm goes back to the list (phones).
+func (s *clientsScreen) closeForm() {
+	s.form = nil
+	if s.page != nil {
+		s.page.Hide()
+	}
+}
+
+// confirmLeave runs next at once, or after the person agreed to drop the
+// open form's unsaved changes.
+func (s *clientsScreen) confirmLeave(next func()) {
+	if s.form == nil || !s.form.Dirty() {
+		next()
+		return
+	}
+	dialog.ShowConfirm(lang.L("Unsaved changes"), lang.L("Leave this client without saving your changes?"), func(ok bool) {
+		if ok {
+			next()
+		}
+	}, s.a.Win)
+}

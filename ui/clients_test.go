@@ -1,0 +1,396 @@
+package ui
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"comptoir/data"
+	"comptoir/data/datatest"
+)
+
+// newClientsTestApp is an App over a real SQLite file, used by the sales
+// employee, with a window to put screens in.
+func newClientsTestApp(t *testing.T) (*App, *datatest.DB) {
+	t.Helper()
+	fa := test.NewTempApp(t)
+	db := datatest.Open(t)
+	w := fa.NewWindow("Comptoir")
+	w.Resize(fyne.NewSize(1100, 760))
+	a := newApp(fa, w, db.Store, "en")
+	a.Me = db.Sales
+	t.Cleanup(func() {
+		a.close()
+		a.wait()
+		delete(clientScreens, a)
+	})
+	return a, db
+}
+
+func contactsScreen(t *testing.T, a *App) *clientsScreen {
+	t.Helper()
+	s := newClientsScreen(a, data.KindContact)
+	a.Win.SetContent(s.root)
+	a.wait()
+	return s
+}
+
+func rowNames(s *clientsScreen) []string {
+	var out []string
+	for _, r := range s.rows {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+func TestContactFormCreatesWithTwoEmailsAndSearchNarrows(t *testing.T) {
+	a, db := newClientsTestApp(t)
+	ctx := context.Background()
+	if _, err := db.CreateContact(ctx, db.Sales.ID, data.ContactInput{Name: "Bruno Petit", Emails: []string{"bruno@example.com"}}); err != nil {
+		t.Fatal(err)
+	}
+	s := contactsScreen(t, a)
+	if got := rowNames(s); len(got) != 1 || got[0] != "Bruno Petit" {
+		t.Fatalf("list = %q", got)
+	}
+
+	test.Tap(s.newBtn)
+	a.wait()
+	f := s.form
+	if f == nil || f.id != 0 {
+		t.Fatal("New contact did not open an empty form")
+	}
+	test.Type(f.name, "Anne Martin")
+	test.Type(f.emails.rows[0].entry, "anne@example.com")
+	test.Tap(f.emails.add)
+	test.Type(f.emails.rows[1].entry, "anne.perso@example.net")
+	test.Type(f.phones.rows[0].entry, "+33 6 12 34 56 78")
+	if !f.Dirty() || f.saveBtn.Disabled() {
+		t.Fatal("typing did not make the form dirty")
+	}
+	test.Tap(f.saveBtn)
+	a.wait()
+	if f.id == 0 || f.Dirty() {
+		t.Fatalf("not saved: id %d dirty %v status %q general %q", f.id, f.Dirty(), f.status.Text, f.general.Text)
+	}
+	c, err := db.Contact(ctx, f.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Name != "Anne Martin" || len(c.Emails) != 2 || c.Emails[1] != "anne.perso@example.net" || len(c.Phones) != 1 {
+		t.Errorf("stored contact = %+v", c)
+	}
+	if got := rowNames(s); len(got) != 2 || got[0] != "Anne Martin" {
+		t.Errorf("list after save = %q, want Anne Martin first", got)
+	}
+
+	var opened []string
+	old := clientOpenURL
+	clientOpenURL = func(_ *App, u *url.URL) error { opened = append(opened, u.String()); return nil }
+	t.Cleanup(func() { clientOpenURL = old })
+	test.Tap(f.emails.rows[1].open)
+	test.Tap(f.phones.rows[0].open)
+	if len(opened) != 2 || opened[0] != "mailto:anne.perso@example.net" || opened[1] != "tel:+33612345678" {
+		t.Errorf("opened %q", opened)
+	}
+
+	test.Type(s.search, "anne")
+	a.wait()
+	if got := rowNames(s); len(got) != 1 || got[0] != "Anne Martin" {
+		t.Errorf("search anne = %q", got)
+	}
+	s.search.SetText("example.com")
+	a.wait()
+	if got := rowNames(s); len(got) != 2 {
+		t.Errorf("search example.com = %q, want both", got)
+	}
+	s.search.SetText("")
+	a.wait()
+	if got := rowNames(s); len(got) != 2 || s.count.Text != "" {
+		t.Errorf("cleared search = %q (%q)", got, s.count.Text)
+	}
+}
+
+func TestContactFormValidationErrorNextToEmailNothingSaved(t *testing.T) {
+	a, db := newClientsTestApp(t)
+	s := contactsScreen(t, a)
+	test.Tap(s.newBtn)
+	a.wait()
+	f := s.form
+	test.Type(f.emails.rows[0].entry, "anne@example.com")
+	test.Tap(f.emails.add)
+	test.Type(f.emails.rows[1].entry, "not-an-email")
+	test.Tap(f.saveBtn)
+	a.wait()
+	if !f.errs["name"].Visible() || f.errs["name"].Text == "" {
+		t.Error("no error next to the empty name")
+	}
+	if f.emails.rows[0].err.Visible() {
+		t.Errorf("error under the valid email: %q", f.emails.rows[0].err.Text)
+	}
+	if e := f.emails.rows[1].err; !e.Visible() || !strings.Contains(e.Text, "not-an-email") {
+		t.Errorf("error under the bad email = %q (visible %v)", e.Text, e.Visible())
+	}
+	if f.id != 0 || !f.Dirty() {
+		t.Errorf("form state after a refused save: id %d dirty %v", f.id, f.Dirty())
+	}
+	rows, err := db.ContactList(context.Background(), data.ListCursor{}, 10)
+	if err != nil || len(rows) != 0 {
+		t.Fatalf("contacts stored after a refused save: %+v %v", rows, err)
+	}
+	// Fixing the fields saves, and the errors go away.
+	test.Type(f.name, "Anne")
+	f.emails.rows[1].entry.SetText("anne@work.example.com")
+	test.Tap(f.saveBtn)
+	a.wait()
+	if f.id == 0 || f.emails.rows[1].err.Visible() || f.errs["name"].Visible() {
+		t.Errorf("after fixing: id %d, errors still shown", f.id)
+	}
+}
+
+func TestContactFormCustomFieldAndCompany(t *testing.T) {
+	a, db := newClientsTestApp(t)
+	ctx := context.Background()
+	if _, err := db.SaveFieldDef(ctx, db.Admin.ID, data.FieldDef{Entity: data.EntityContact, Key: "birthday", Label: "Birthday", Type: data.FieldDate}); err != nil {
+		t.Fatal(err)
+	}
+	co, err := db.CreateCompany(ctx, db.Sales.ID, data.CompanyInput{Name: "Boulangerie Martin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := contactsScreen(t, a)
+	test.Tap(s.newBtn)
+	a.wait()
+	f := s.form
+	if len(f.custom) != 1 || f.custom[0].entry == nil {
+		t.Fatalf("custom inputs = %d", len(f.custom))
+	}
+	test.Type(f.name, "Anne")
+	test.Type(f.custom[0].entry, "12/03/1980")
+	if !f.custom[0].err.Visible() {
+		t.Error("a bad date shows no error as it is typed")
+	}
+	f.custom[0].entry.SetText("1980-03-12")
+	if f.custom[0].err.Visible() {
+		t.Errorf("a good date shows %q", f.custom[0].err.Text)
+	}
+	test.Type(f.company, "boulangerie")
+	a.wait()
+	if f.companyID != 0 || f.companyNew.Disabled() {
+		t.Error("a partial company name picked a company, or + is disabled")
+	}
+	f.company.SetText("Boulangerie martin")
+	a.wait()
+	if f.companyID != co.ID {
+		t.Fatalf("company id %d, want %d (exact name, any case)", f.companyID, co.ID)
+	}
+	test.Tap(f.saveBtn)
+	a.wait()
+	c, err := db.Contact(ctx, f.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.CompanyID != co.ID || c.Custom["birthday"] != "1980-03-12" {
+		t.Errorf("stored = %+v", c)
+	}
+	// An unknown company is refused next to the field, then + creates it.
+	f.company.SetText("Nouvelle Société")
+	test.Tap(f.saveBtn)
+	a.wait()
+	if !f.errs["company"].Visible() {
+		t.Error("no error next to an unknown company")
+	}
+	test.Tap(f.companyNew)
+	a.wait()
+	if f.companyID == 0 {
+		t.Fatal("+ did not create the company")
+	}
+	test.Tap(f.saveBtn)
+	a.wait()
+	c, _ = db.Contact(ctx, f.id)
+	if c.CompanyName != "Nouvelle Société" {
+		t.Errorf("company after + = %q", c.CompanyName)
+	}
+}
+
+func TestContactDealsSection(t *testing.T) {
+	a, db := newClientsTestApp(t)
+	ctx := context.Background()
+	co, err := db.CreateCompany(ctx, db.Sales.ID, data.CompanyInput{Name: "Roux SARL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.CreateContact(ctx, db.Sales.ID, data.ContactInput{Name: "Denis Roux", CompanyID: co.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.CreateDeal(ctx, db.Sales.ID, data.DealInput{Title: "Oven repair", ContactID: c.ID, Amount: 125000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := contactsScreen(t, a)
+	s.open(c.ID)
+	a.wait()
+	f := s.form
+	if !f.dealsCard.Visible() || len(f.dealBtns) != 1 || !strings.HasPrefix(f.dealBtns[0].Text, d.Title) {
+		t.Fatalf("deals section: visible %v, %d buttons", f.dealsCard.Visible(), len(f.dealBtns))
+	}
+	if !strings.Contains(f.dealBtns[0].Text, "1,250.00") {
+		t.Errorf("deal row %q lacks its amount", f.dealBtns[0].Text)
+	}
+	if f.Dirty() {
+		t.Error("a freshly opened contact is dirty")
+	}
+	if _, err := db.CreateDeal(ctx, db.Sales.ID, data.DealInput{Title: "Second oven", ContactID: c.ID}); err != nil {
+		t.Fatal(err)
+	}
+	f.reloadDeals()
+	a.wait()
+	if len(f.dealBtns) != 2 {
+		t.Errorf("%d deals after a second one, want 2", len(f.dealBtns))
+	}
+	// The company's form lists its contact's deals too.
+	cs := newClientsScreen(a, data.KindCompany)
+	cs.open(co.ID)
+	a.wait()
+	if len(cs.form.dealBtns) != 2 || cs.form.vat == nil {
+		t.Errorf("company form: %d deals", len(cs.form.dealBtns))
+	}
+}
+
+func TestImportWizardCSVPreviewMappingAndImport(t *testing.T) {
+	a, db := newClientsTestApp(t)
+	ctx := context.Background()
+	if _, err := db.CreateContact(ctx, db.Sales.ID, data.ContactInput{Name: "Anne", Emails: []string{"ANNE@example.fr"}}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "contacts.csv")
+	csv := "\uFEFFNom;E-mail;Téléphone;Société\r\n" +
+		"Anne Martin;anne@example.fr;01 02 03 04 05;Café du Port\r\n" +
+		"Bruno Petit;bruno-at-example;;\r\n" +
+		"Carla Roux;carla@example.fr;;Café du Port\r\n"
+	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := newImportWizard(a, data.ImportContacts)
+	w.win = a.Win
+	w.loadPath(path)
+	a.wait()
+	want := []string{data.TargetName, data.TargetEmail, data.TargetPhone, data.TargetCompany}
+	for i, m := range want {
+		if w.mapping[i] != m {
+			t.Fatalf("mapping %q, want %q", w.mapping, want)
+		}
+	}
+	if len(w.lines) != 3 || !w.lines[1].bad || w.lines[1].line != 3 || !strings.Contains(w.lines[1].outcome, "E-mail") {
+		t.Fatalf("preview lines = %+v", w.lines)
+	}
+	if w.lines[0].outcome != "Updates an existing one" || w.lines[2].outcome != "New" {
+		t.Errorf("outcomes %q / %q", w.lines[0].outcome, w.lines[2].outcome)
+	}
+	if !w.importBtn.Disabled() {
+		t.Error("Import is enabled with a bad line")
+	}
+	// Ignoring the email column makes every line valid (Bruno no longer
+	// has an email; Anne is then new, as nothing matches her).
+	w.setTarget(1, data.TargetIgnore)
+	a.wait()
+	if w.importBtn.Disabled() || w.importBtn.Text != "Import 3 contacts" {
+		t.Fatalf("import button %q disabled %v; summary %q", w.importBtn.Text, w.importBtn.Disabled(), w.summary.Text)
+	}
+	rows, _ := db.ContactList(ctx, data.ListCursor{}, 10)
+	if len(rows) != 1 {
+		t.Fatalf("the preview wrote: %d contacts", len(rows))
+	}
+	// Put the email column back but as the phone: Bruno's text is no phone.
+	w.setTarget(1, data.TargetEmail)
+	a.wait()
+	if !w.importBtn.Disabled() {
+		t.Fatal("bad line again, but Import enabled")
+	}
+	w.setTarget(1, data.TargetIgnore)
+	a.wait()
+	test.Tap(w.importBtn)
+	a.wait()
+	if !strings.Contains(w.summary.Text, "3 created") || !strings.Contains(w.summary.Text, "1 companies") {
+		t.Errorf("summary %q", w.summary.Text)
+	}
+	rows, _ = db.ContactList(ctx, data.ListCursor{}, 10)
+	if len(rows) != 4 {
+		t.Errorf("%d contacts after import, want 4", len(rows))
+	}
+}
+
+func TestImportWizardVCard(t *testing.T) {
+	a, db := newClientsTestApp(t)
+	w := newImportWizard(a, data.ImportContacts)
+	w.win = a.Win
+	vcf := "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:L=C3=A9v=C3=AAque;=C3=89lodie\r\n" +
+		"TEL;CELL:+33612345678\r\nEND:VCARD\r\n" +
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jérôme Durand\r\nEMAIL;TYPE=WORK:jerome@exemple.fr\r\nEMAIL:j@exemple.fr\r\nEND:VCARD\r\n"
+	w.loadBytes("phone.vcf", []byte(vcf))
+	a.wait()
+	if w.mapCard.Visible() {
+		t.Error("a vCard shows a column mapping")
+	}
+	if len(w.lines) != 2 || w.lines[0].name != "Élodie Lévêque" || w.lines[1].emails != "jerome@exemple.fr, j@exemple.fr" {
+		t.Fatalf("preview = %+v", w.lines)
+	}
+	if w.importBtn.Text != "Import 2 contacts" {
+		t.Fatalf("button %q", w.importBtn.Text)
+	}
+	test.Tap(w.importBtn)
+	a.wait()
+	cs, err := db.ContactsByPhone(context.Background(), "06 12 34 56 78")
+	if err != nil || len(cs) != 1 || cs[0].Name != "Élodie Lévêque" {
+		t.Errorf("imported = %+v, %v", cs, err)
+	}
+}
+
+func TestUnsavedChangesAskBeforeLeaving(t *testing.T) {
+	a, db := newClientsTestApp(t)
+	c, err := db.CreateContact(context.Background(), db.Sales.ID, data.ContactInput{Name: "Anne"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := contactsScreen(t, a)
+	s.open(c.ID)
+	a.wait()
+	first := s.form
+	test.Type(first.notes, "call back")
+	left := false
+	s.confirmLeave(func() { left = true })
+	if left {
+		t.Fatal("left a dirty form without asking")
+	}
+	if len(a.Win.Canvas().Overlays().List()) == 0 {
+		t.Fatal("no confirmation shown")
+	}
+	test.Tap(first.revertBtn)
+	a.wait()
+	if first.Dirty() || first.notes.Text != "" {
+		t.Errorf("revert kept %q", first.notes.Text)
+	}
+	s.confirmLeave(func() { left = true })
+	if !left {
+		t.Error("a clean form asked before leaving")
+	}
+}
+
+func TestClientURLs(t *testing.T) {
+	if got := mailtoURL(" a.b+c@example.com ").String(); got != "mailto:a.b+c@example.com" {
+		t.Errorf("mailto = %q", got)
+	}
+	if got := telURL("+33 (0)6 12-34.56.78").String(); got != "tel:+330612345678" {
+		t.Errorf("tel = %q", got)
+	}
+	if got := telURL("06 12 34 56 78").String(); got != "tel:0612345678" {
+		t.Errorf("tel = %q", got)
+	}
+}
