@@ -2,9 +2,11 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -392,5 +394,39 @@ func TestClientURLs(t *testing.T) {
 	}
 	if got := telURL("06 12 34 56 78").String(); got != "tel:0612345678" {
 		t.Errorf("tel = %q", got)
+	}
+}
+
+// Every string the clients and import screens show has an English and a
+// French entry.
+func TestClientsTranslationsComplete(t *testing.T) {
+	re := regexp.MustCompile(`lang\.L\("([^"]+)"`)
+	keys := map[string]bool{"Contacts": true, "Companies": true, "New contact": true, "New company": true}
+	for _, f := range []string{"clients.go", "clients_form.go", "import.go"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			keys[m[1]] = true
+		}
+	}
+	for _, lang := range []string{"en", "fr"} {
+		b, err := translationFS.ReadFile("translation/clients." + lang + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msgs map[string]string
+		if err := json.Unmarshal(b, &msgs); err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		for k := range keys {
+			if strings.TrimSpace(msgs[k]) == "" {
+				t.Errorf("%s: no translation for %q", lang, k)
+			}
+		}
+		if lang == "fr" && msgs["Import {{.Count}} contacts"] == "Import {{.Count}} contacts" {
+			t.Error("fr: English text left in the French file")
+		}
 	}
 }

@@ -101,7 +101,9 @@ func newImportWizard(a *App, kind data.ImportKind) *importWizard {
 	w.mapCard.Hide()
 	w.preview = widget.NewTable(w.previewSize, w.previewCell, w.previewUpdate)
 	w.preview.ShowHeaderRow = true
-	w.preview.CreateHeader = func() fyne.CanvasObject { return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}) }
+	w.preview.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
 	w.preview.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Col >= 0 {
 			o.(*widget.Label).SetText(w.previewHeaders()[id.Col])
