@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -209,6 +210,12 @@ func (tx *wtx) validateCustom(v *validator, entity Entity, values map[string]str
 	if err != nil {
 		return err
 	}
+	checkCustom(v, defs, values)
+	return nil
+}
+
+// checkCustom validates and normalises values against the definitions.
+func checkCustom(v *validator, defs []FieldDef, values map[string]string) {
 	known := map[string]bool{}
 	for _, d := range defs {
 		known[d.Key] = true
@@ -225,12 +232,11 @@ func (tx *wtx) validateCustom(v *validator, entity Entity, values map[string]str
 			}
 		}
 	}
-	for k := range values {
+	for _, k := range slices.Sorted(maps.Keys(values)) {
 		if !known[k] {
 			v.add("custom."+k, "unknown_field", "no custom field %q", k)
 		}
 	}
-	return nil
 }
 
 // writeCustom replaces the record's custom values with the (validated) map.
@@ -238,7 +244,8 @@ func (tx *wtx) writeCustom(entity Entity, id int64, values map[string]string) er
 	if _, err := tx.exec(`DELETE FROM custom_values WHERE record_id = ? AND field_id IN (SELECT id FROM custom_fields WHERE entity = ?)`, id, entity); err != nil {
 		return err
 	}
-	for k, val := range values {
+	for _, k := range slices.Sorted(maps.Keys(values)) {
+		val := values[k]
 		if _, err := tx.exec(`INSERT INTO custom_values (field_id, record_id, value) SELECT id, ?, ? FROM custom_fields WHERE entity = ? AND key = ?`,
 			id, val, entity, k); err != nil {
 			return err

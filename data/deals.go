@@ -197,9 +197,8 @@ func (s *Store) Deal(ctx context.Context, actor, id int64) (Deal, error) {
 	return d, nil
 }
 
-// validateDeal checks a deal input against the database, filling defaults.
-func (tx *wtx) validateDeal(in *DealInput, actor Employee) (Stage, error) {
-	var v validator
+// checkFields checks the fields that need no database, filling defaults.
+func (in *DealInput) checkFields(v *validator) {
 	in.Title = strings.TrimSpace(in.Title)
 	if in.Title == "" {
 		v.add("title", "required", "title is required")
@@ -230,6 +229,23 @@ func (tx *wtx) validateDeal(in *DealInput, actor Employee) (Stage, error) {
 	if !in.Source.Valid() {
 		v.add("source", "invalid_source", "source must be manual, email, call or import")
 	}
+}
+
+// checkLostReason: a deal closed as lost needs a reason; any other keeps none.
+func (in *DealInput) checkLostReason(v *validator, stage Stage) {
+	in.LostReason = strings.TrimSpace(in.LostReason)
+	if stage.Semantics == StatusLost && in.LostReason == "" {
+		v.add("lost_reason", "required", "a lost deal needs a reason")
+	}
+	if stage.Semantics != StatusLost {
+		in.LostReason = ""
+	}
+}
+
+// validateDeal checks a deal input against the database, filling defaults.
+func (tx *wtx) validateDeal(in *DealInput, actor Employee) (Stage, error) {
+	var v validator
+	in.checkFields(&v)
 	if in.PipelineID == 0 {
 		if err := tx.queryRow(`SELECT id FROM pipelines ORDER BY position, id LIMIT 1`).Scan(&in.PipelineID); err != nil {
 			return Stage{}, fmt.Errorf("no pipeline: %w", err)
@@ -255,13 +271,7 @@ func (tx *wtx) validateDeal(in *DealInput, actor Employee) (Stage, error) {
 			stage = st
 		}
 	}
-	in.LostReason = strings.TrimSpace(in.LostReason)
-	if stage.Semantics == StatusLost && in.LostReason == "" {
-		v.add("lost_reason", "required", "a lost deal needs a reason")
-	}
-	if stage.Semantics != StatusLost {
-		in.LostReason = ""
-	}
+	in.checkLostReason(&v, stage)
 	if in.ResponsibleID == 0 {
 		in.ResponsibleID = actor.ID
 	}

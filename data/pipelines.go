@@ -131,10 +131,18 @@ func (s *Store) ensureDefaults(ctx context.Context, lang string) error {
 
 // Pipelines lists every pipeline with its stages in order.
 func (s *Store) Pipelines(ctx context.Context) ([]Pipeline, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT p.id, p.name, p.position, s.id, s.name, s.color, s.probability, s.semantics, s.position
-		FROM pipelines p JOIN stages s ON s.pipeline_id = p.id ORDER BY p.position, p.id, s.position, s.id`)
+	ps, err := loadPipelinesQ(ctx, s.r)
 	if err != nil {
 		return nil, fmt.Errorf("pipelines: %w", err)
+	}
+	return ps, nil
+}
+
+func loadPipelinesQ(ctx context.Context, q querier) ([]Pipeline, error) {
+	rows, err := q.QueryContext(ctx, `SELECT p.id, p.name, p.position, s.id, s.name, s.color, s.probability, s.semantics, s.position
+		FROM pipelines p JOIN stages s ON s.pipeline_id = p.id ORDER BY p.position, p.id, s.position, s.id`)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []Pipeline
@@ -142,7 +150,7 @@ func (s *Store) Pipelines(ctx context.Context) ([]Pipeline, error) {
 		var p Pipeline
 		var st Stage
 		if err := rows.Scan(&p.ID, &p.Name, &p.Position, &st.ID, &st.Name, &st.Color, &st.Probability, &st.Semantics, &st.Position); err != nil {
-			return nil, fmt.Errorf("pipelines: %w", err)
+			return nil, err
 		}
 		st.PipelineID = p.ID
 		if len(out) == 0 || out[len(out)-1].ID != p.ID {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // The search table's rowid encodes the record: id*4 + kind.
@@ -14,45 +16,49 @@ const (
 	searchCompany = 3
 )
 
-// indexDeal writes a deal's search row: its title, and its client's names,
-// emails and phones.
-func (tx *wtx) indexDeal(id int64) error {
-	if _, err := tx.exec(`DELETE FROM search WHERE rowid = ?`, id*4+searchDeal); err != nil {
-		return err
-	}
-	_, err := tx.exec(`INSERT INTO search (rowid, title, body)
+// The search rows are built in SQL from the stored records, so that the
+// API and the bulk loader index exactly the same text. Each statement ends
+// with the condition that picks the records; the API indexes one id, the
+// bulk loader a JSON array of ids at the end of its transaction (FTS5 then
+// writes one segment instead of one per record).
+const (
+	indexDealSQL = `INSERT INTO search (rowid, title, body)
 		SELECT d.id * 4 + 1, d.title,
 			concat_ws(' ', c.name, co.name,
 				(SELECT group_concat(email, ' ') FROM contact_emails WHERE contact_id = d.contact_id),
 				(SELECT group_concat(phone || ' ' || digits, ' ') FROM contact_phones WHERE contact_id = d.contact_id))
 		FROM deals d LEFT JOIN contacts c ON c.id = d.contact_id LEFT JOIN companies co ON co.id = d.company_id
-		WHERE d.id = ? AND d.deleted_at IS NULL`, id)
-	return err
-}
-
-func (tx *wtx) indexContact(id int64) error {
-	if _, err := tx.exec(`DELETE FROM search WHERE rowid = ?`, id*4+searchContact); err != nil {
-		return err
-	}
-	_, err := tx.exec(`INSERT INTO search (rowid, title, body)
+		WHERE d.deleted_at IS NULL AND d.id`
+	indexContactSQL = `INSERT INTO search (rowid, title, body)
 		SELECT c.id * 4 + 2, c.name,
 			concat_ws(' ', co.name,
 				(SELECT group_concat(email, ' ') FROM contact_emails WHERE contact_id = c.id),
 				(SELECT group_concat(phone || ' ' || digits, ' ') FROM contact_phones WHERE contact_id = c.id))
-		FROM contacts c LEFT JOIN companies co ON co.id = c.company_id WHERE c.id = ?`, id)
+		FROM contacts c LEFT JOIN companies co ON co.id = c.company_id WHERE c.id`
+	indexCompanySQL = `INSERT INTO search (rowid, title, body)
+		SELECT id * 4 + 3, name, concat_ws(' ', (SELECT group_concat(value, ' ') FROM json_each(emails)),
+			(SELECT group_concat(value, ' ') FROM json_each(phones)), vat_number, registration)
+		FROM companies WHERE id`
+	oneID   = ` = ?`
+	manyIDs = ` IN (SELECT value FROM json_each(?))`
+)
+
+// index replaces one search row.
+func (tx *wtx) index(insertSQL string, id, kind int64) error {
+	if _, err := tx.exec(`DELETE FROM search WHERE rowid = ?`, id*4+kind); err != nil {
+		return err
+	}
+	_, err := tx.exec(insertSQL+oneID, id)
 	return err
 }
 
-func (tx *wtx) indexCompany(id int64) error {
-	if _, err := tx.exec(`DELETE FROM search WHERE rowid = ?`, id*4+searchCompany); err != nil {
-		return err
-	}
-	_, err := tx.exec(`INSERT INTO search (rowid, title, body)
-		SELECT id * 4 + 3, name, concat_ws(' ', (SELECT group_concat(value, ' ') FROM json_each(emails)),
-			(SELECT group_concat(value, ' ') FROM json_each(phones)), vat_number, registration)
-		FROM companies WHERE id = ?`, id)
-	return err
-}
+// indexDeal writes a deal's search row: its title, and its client's names,
+// emails and phones.
+func (tx *wtx) indexDeal(id int64) error { return tx.index(indexDealSQL, id, searchDeal) }
+
+func (tx *wtx) indexContact(id int64) error { return tx.index(indexContactSQL, id, searchContact) }
+
+func (tx *wtx) indexCompany(id int64) error { return tx.index(indexCompanySQL, id, searchCompany) }
 
 // reindexDealsOf refreshes the search rows of every deal of a client.
 func (tx *wtx) reindexDealsOf(column string, id int64) error {
@@ -85,7 +91,9 @@ type Hit struct {
 // must match, the last one as a prefix. Accents and case are folded by the
 // tokenizer; punctuation is dropped so input never breaks the query syntax.
 func ftsQuery(text string) (all, titleOnly string) {
-	words := strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	// Split where the tokenizer splits (letters and numbers make tokens), so
+	// each word is one token: the index keeps no positions for phrases.
+	words := strings.FieldsFunc(norm.NFC.String(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
 	if len(words) == 0 {
 		return "", ""
 	}

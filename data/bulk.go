@@ -1,0 +1,408 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Bulk loads many records in one write transaction through prepared
+// statements: the seed command and imports use it where one API call per
+// record would be a hundred times slower. The same rules hold as in the API:
+// fields are validated (errors name the record and field), a deal with lines
+// has their gross total as its amount, every deal gets its "created" entry
+// (and its "won"/"lost" one when it starts closed), the search index and the
+// per-stage totals are kept right. Only an admin may load in bulk.
+//
+// Subscribers are told once, after the commit, with one change of ID 0 per
+// kind of record written ("many of this kind").
+func (s *Store) Bulk(ctx context.Context, actor int64, fn func(b *BulkTx) error) error {
+	err := s.writeTx(ctx, func(tx *wtx) error {
+		if err := tx.requireAdmin(actor); err != nil {
+			return err
+		}
+		// A larger page cache keeps the indexes' hot pages in memory while
+		// rows arrive in random key order; the writer gets its default back.
+		if _, err := tx.exec(`PRAGMA cache_size = -131072`); err != nil {
+			return err
+		}
+		defer tx.exec(`PRAGMA cache_size = -2000`)
+		b := &BulkTx{tx: tx, actor: actor, stages: map[int64]Stage{}, firstOpen: map[int64]int64{}}
+		defer b.close()
+		if err := b.prepare(); err != nil {
+			return err
+		}
+		if err := fn(b); err != nil {
+			return err
+		}
+		if err := b.flushIndex(); err != nil {
+			return err
+		}
+		for _, k := range b.kinds {
+			tx.changed(k, 0)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
+	return nil
+}
+
+// BulkTx is the handle a Bulk function writes through. It is not safe for
+// concurrent use.
+type BulkTx struct {
+	tx    *wtx
+	actor int64
+	kinds []Kind
+
+	stages    map[int64]Stage
+	firstOpen map[int64]int64 // pipeline → first open stage
+	pipeline  int64           // the first pipeline
+	defs      map[Entity][]FieldDef
+
+	company, contact, email, phone, product       *sql.Stmt
+	deal, observer, line, entry, activity, custom *sql.Stmt
+	employeeOK                                    *sql.Stmt
+
+	// records to index at the end, in one statement per kind
+	toIndex [4][]int64
+}
+
+func (b *BulkTx) prepare() error {
+	tx := b.tx
+	ps, err := loadPipelinesQ(tx.ctx, tx)
+	if err != nil {
+		return err
+	}
+	for i, p := range ps {
+		if i == 0 {
+			b.pipeline = p.ID
+		}
+		for _, st := range p.Stages {
+			b.stages[st.ID] = st
+		}
+		if st, ok := p.FirstOpen(); ok {
+			b.firstOpen[p.ID] = st.ID
+		}
+	}
+	b.defs = map[Entity][]FieldDef{}
+	for _, e := range []Entity{EntityDeal, EntityContact, EntityCompany} {
+		if b.defs[e], err = loadFieldDefs(tx.ctx, tx, e); err != nil {
+			return err
+		}
+	}
+	stmts := []struct {
+		st *(*sql.Stmt)
+		q  string
+	}{
+		{&b.company, `INSERT INTO companies (name, address, vat_number, registration, emails, phones, notes, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&b.contact, `INSERT INTO contacts (name, company_id, address, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`},
+		{&b.email, `INSERT INTO contact_emails (contact_id, position, email) VALUES (?, ?, ?)`},
+		{&b.phone, `INSERT INTO contact_phones (contact_id, position, phone, digits) VALUES (?, ?, ?, ?)`},
+		{&b.product, `INSERT INTO products (name, sku, unit, price, currency, tax_rate, active, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&b.deal, `INSERT INTO deals (title, pipeline_id, stage_id, contact_id, company_id, responsible_id, amount, currency,
+			probability, close_date, source, closed_at, lost_reason, author_id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&b.observer, `INSERT INTO deal_observers (deal_id, employee_id) VALUES (?, ?)`},
+		{&b.line, `INSERT INTO deal_products (deal_id, position, product_id, name, unit, price, quantity,
+			discount_kind, discount, tax_rate, tax_included) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&b.entry, `INSERT INTO timeline (deal_id, kind, author_id, at, text, data) VALUES (?, ?, ?, ?, ?, ?)`},
+		{&b.activity, `INSERT INTO activities (deal_id, kind, subject, due_at, responsible_id, remind_at, done_at, result, author_id, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&b.custom, `INSERT INTO custom_values (field_id, record_id, value) SELECT id, ?, ? FROM custom_fields WHERE entity = ? AND key = ?`},
+		{&b.employeeOK, `SELECT active FROM employees WHERE id = ?`},
+	}
+	for _, s := range stmts {
+		st, err := tx.PrepareContext(tx.ctx, s.q)
+		if err != nil {
+			return fmt.Errorf("prepare: %w", err)
+		}
+		*s.st = st
+	}
+	return nil
+}
+
+func (b *BulkTx) close() {
+	for _, st := range []*sql.Stmt{b.company, b.contact, b.email, b.phone, b.product, b.deal, b.observer, b.line,
+		b.entry, b.activity, b.custom, b.employeeOK} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// flushIndex writes the search rows of every record loaded.
+func (b *BulkTx) flushIndex() error {
+	for kind, q := range map[int64]string{searchDeal: indexDealSQL, searchContact: indexContactSQL, searchCompany: indexCompanySQL} {
+		ids := b.toIndex[kind]
+		if len(ids) == 0 {
+			continue
+		}
+		js, _ := json.Marshal(ids)
+		if _, err := b.tx.exec(q+manyIDs, string(js)); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+		b.toIndex[kind] = nil
+	}
+	return nil
+}
+
+func (b *BulkTx) touched(k Kind) {
+	for _, have := range b.kinds {
+		if have == k {
+			return
+		}
+	}
+	b.kinds = append(b.kinds, k)
+}
+
+func (b *BulkTx) exec(st *sql.Stmt, args ...any) (int64, error) {
+	res, err := st.ExecContext(b.tx.ctx, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+func stamp(t, def time.Time) string {
+	if t.IsZero() {
+		t = def
+	}
+	return fmtTime(t)
+}
+
+func (b *BulkTx) writeCustom(entity Entity, id int64, values map[string]string) error {
+	for k, v := range values { // one row per key: order does not matter
+		if _, err := b.custom.ExecContext(b.tx.ctx, id, v, entity, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Company adds a company created at the given time (zero: now).
+func (b *BulkTx) Company(in CompanyInput, created time.Time) (int64, error) {
+	in.normalize()
+	var v validator
+	if in.Name == "" {
+		v.add("name", "required", "name is required")
+	}
+	validateEmails(&v, in.Emails)
+	validatePhones(&v, in.Phones)
+	checkCustom(&v, b.defs[EntityCompany], in.Custom)
+	if err := v.err(); err != nil {
+		return 0, fmt.Errorf("company %q: %w", in.Name, err)
+	}
+	at := stamp(created, b.tx.s.Now())
+	emails, _ := json.Marshal(in.Emails)
+	phones, _ := json.Marshal(in.Phones)
+	id, err := b.exec(b.company, in.Name, in.Address, in.VATNumber, in.Registration, string(emails), string(phones), in.Notes, at, at)
+	if err != nil {
+		return 0, fmt.Errorf("company %q: %w", in.Name, err)
+	}
+	if err := b.writeCustom(EntityCompany, id, in.Custom); err != nil {
+		return 0, err
+	}
+	b.toIndex[searchCompany] = append(b.toIndex[searchCompany], id)
+	b.touched(KindCompany)
+	return id, nil
+}
+
+// Contact adds a contact created at the given time (zero: now). Its company
+// must already be written.
+func (b *BulkTx) Contact(in ContactInput, created time.Time) (int64, error) {
+	in.normalize()
+	var v validator
+	if in.Name == "" {
+		v.add("name", "required", "name is required")
+	}
+	validateEmails(&v, in.Emails)
+	validatePhones(&v, in.Phones)
+	checkCustom(&v, b.defs[EntityContact], in.Custom)
+	if err := v.err(); err != nil {
+		return 0, fmt.Errorf("contact %q: %w", in.Name, err)
+	}
+	at := stamp(created, b.tx.s.Now())
+	id, err := b.exec(b.contact, in.Name, nullID(in.CompanyID), in.Address, in.Notes, at, at)
+	if err != nil {
+		return 0, fmt.Errorf("contact %q: %w", in.Name, err)
+	}
+	for i, e := range in.Emails {
+		if _, err := b.email.ExecContext(b.tx.ctx, id, i, e); err != nil {
+			return 0, err
+		}
+	}
+	for i, p := range in.Phones {
+		if _, err := b.phone.ExecContext(b.tx.ctx, id, i, p, phoneKey(p)); err != nil {
+			return 0, err
+		}
+	}
+	if err := b.writeCustom(EntityContact, id, in.Custom); err != nil {
+		return 0, err
+	}
+	b.toIndex[searchContact] = append(b.toIndex[searchContact], id)
+	b.touched(KindContact)
+	return id, nil
+}
+
+// Product adds a catalog product.
+func (b *BulkTx) Product(in ProductInput, created time.Time) (int64, error) {
+	if err := in.validate(); err != nil {
+		return 0, fmt.Errorf("product %q: %w", in.Name, err)
+	}
+	at := stamp(created, b.tx.s.Now())
+	id, err := b.exec(b.product, in.Name, in.SKU, in.Unit, in.Price, in.Currency, in.TaxRate, in.Active, at, at)
+	if isUnique(err) {
+		return 0, fmt.Errorf("product %q: %w", in.Name, &ValidationError{Fields: []FieldError{{Field: "sku", Code: "taken", Message: "another product has this SKU"}}})
+	}
+	if err != nil {
+		return 0, fmt.Errorf("product %q: %w", in.Name, err)
+	}
+	b.touched(KindProduct)
+	return id, nil
+}
+
+// BulkDeal is a deal to load, with its history's times.
+type BulkDeal struct {
+	DealInput
+	AuthorID  int64     // 0: the acting admin
+	CreatedAt time.Time // zero: now
+	UpdatedAt time.Time // zero: CreatedAt
+	ClosedAt  time.Time // for a deal in a won or lost stage; zero: UpdatedAt
+	// Lines, when given, make the deal's amount their gross total.
+	Lines []LineInput
+}
+
+// Deal adds a deal with its observers, lines, "created" timeline entry and,
+// for a closed deal, its "won" or "lost" entry. Contact, company and
+// employees must exist already (the database checks the references).
+func (b *BulkTx) Deal(in BulkDeal) (int64, error) {
+	var v validator
+	in.checkFields(&v)
+	if in.PipelineID == 0 {
+		in.PipelineID = b.pipeline
+	}
+	if in.StageID == 0 {
+		in.StageID = b.firstOpen[in.PipelineID]
+	}
+	stage, ok := b.stages[in.StageID]
+	switch {
+	case !ok:
+		v.add("stage", "unknown_stage", "stage %d does not exist", in.StageID)
+	case stage.PipelineID != in.PipelineID:
+		v.add("stage", "wrong_pipeline", "stage %q belongs to another pipeline", stage.Name)
+	}
+	in.checkLostReason(&v, stage)
+	if in.AuthorID == 0 {
+		in.AuthorID = b.actor
+	}
+	if in.ResponsibleID == 0 {
+		in.ResponsibleID = in.AuthorID
+	}
+	var active bool
+	if err := b.employeeOK.QueryRowContext(b.tx.ctx, in.ResponsibleID).Scan(&active); err != nil || !active {
+		v.add("responsible", "unknown_employee", "the responsible must be an active employee")
+	}
+	for i := range in.Lines {
+		v.errs = append(v.errs, ValidateLine(&in.Lines[i], fmt.Sprintf("lines[%d].", i))...)
+	}
+	checkCustom(&v, b.defs[EntityDeal], in.Custom)
+	if err := v.err(); err != nil {
+		return 0, fmt.Errorf("deal %q: %w", in.Title, err)
+	}
+	if len(in.Lines) > 0 {
+		in.Amount = ComputeTotals(in.Lines).Gross
+	}
+	if in.CreatedAt.IsZero() {
+		in.CreatedAt = b.tx.s.Now()
+	}
+	if in.UpdatedAt.IsZero() {
+		in.UpdatedAt = in.CreatedAt
+	}
+	var closed any
+	if stage.Final() {
+		if in.ClosedAt.IsZero() {
+			in.ClosedAt = in.UpdatedAt
+		}
+		closed = fmtTime(in.ClosedAt)
+	}
+	id, err := b.exec(b.deal, in.Title, in.PipelineID, in.StageID, nullID(in.ContactID), nullID(in.CompanyID), in.ResponsibleID,
+		in.Amount, in.Currency, in.Probability, nullString(in.CloseDate), in.Source, closed, in.LostReason, in.AuthorID,
+		fmtTime(in.CreatedAt), fmtTime(in.UpdatedAt))
+	if err != nil {
+		return 0, fmt.Errorf("deal %q: %w", in.Title, err)
+	}
+	for _, o := range in.Observers {
+		if o == in.ResponsibleID {
+			continue
+		}
+		if _, err := b.observer.ExecContext(b.tx.ctx, id, o); err != nil {
+			return 0, fmt.Errorf("deal %q: observer %d: %w", in.Title, o, err)
+		}
+	}
+	for i, l := range in.Lines {
+		if _, err := b.line.ExecContext(b.tx.ctx, id, i, nullID(l.ProductID), l.Name, l.Unit, l.Price, l.Quantity,
+			l.DiscountKind, l.Discount, l.TaxRate, l.TaxIncluded); err != nil {
+			return 0, fmt.Errorf("deal %q: line %d: %w", in.Title, i, err)
+		}
+	}
+	if err := b.writeCustom(EntityDeal, id, in.Custom); err != nil {
+		return 0, err
+	}
+	first := b.stages[b.firstOpen[in.PipelineID]]
+	if err := b.Entry(id, in.AuthorID, EntryCreated, "", map[string]any{"stage": first.Name, "source": string(in.Source)}, in.CreatedAt); err != nil {
+		return 0, err
+	}
+	if stage.Final() {
+		kind := EntryWon
+		data := map[string]any{"from": first.Name, "to": stage.Name, "from_id": first.ID, "to_id": stage.ID}
+		if stage.Semantics == StatusLost {
+			kind = EntryLost
+			data["reason"] = in.LostReason
+		}
+		if err := b.Entry(id, in.AuthorID, kind, in.LostReason, data, in.ClosedAt); err != nil {
+			return 0, err
+		}
+	}
+	b.toIndex[searchDeal] = append(b.toIndex[searchDeal], id)
+	b.touched(KindDeal)
+	return id, nil
+}
+
+// Entry appends a timeline entry to a deal at the given time.
+func (b *BulkTx) Entry(dealID, author int64, kind EntryKind, text string, data map[string]any, at time.Time) error {
+	if data == nil {
+		data = map[string]any{}
+	}
+	js, err := json.Marshal(data) // map keys are written sorted
+	if err != nil {
+		return fmt.Errorf("timeline entry: %w", err)
+	}
+	if _, err := b.entry.ExecContext(b.tx.ctx, dealID, kind, nullID(author), stamp(at, b.tx.s.Now()), text, string(js)); err != nil {
+		return fmt.Errorf("timeline entry of deal %d: %w", dealID, err)
+	}
+	b.touched(KindDeal)
+	return nil
+}
+
+// Activity plans an activity on a deal; done (non-zero) marks it completed
+// with the result.
+func (b *BulkTx) Activity(dealID, author int64, in ActivityInput, done time.Time, result string, created time.Time) error {
+	if err := in.validate(); err != nil {
+		return fmt.Errorf("activity of deal %d: %w", dealID, err)
+	}
+	if in.ResponsibleID == 0 {
+		in.ResponsibleID = author
+	}
+	if _, err := b.activity.ExecContext(b.tx.ctx, dealID, in.Kind, in.Subject, fmtTime(in.DueAt), in.ResponsibleID,
+		timeOrNull(in.RemindAt), timeOrNull(done), result, nullID(author), stamp(created, b.tx.s.Now())); err != nil {
+		return fmt.Errorf("activity of deal %d: %w", dealID, err)
+	}
+	b.touched(KindDeal)
+	return nil
+}
