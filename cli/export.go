@@ -342,8 +342,33 @@ func (rw *recordWriter) close() error {
 
 // exporter reads records from a snapshot and turns them into export objects.
 type exporter struct {
-	sn     *data.Snapshot
-	people map[int64]PersonExport // employees are few: kept for the whole export
+	sn      *data.Snapshot
+	people  map[int64]PersonExport // employees are few: kept for the whole export
+	clients map[int64]*ClientContactExport
+}
+
+// maxCachedContacts bounds the contacts kept between deals: a client has
+// several deals, but the export must not grow with the database.
+const maxCachedContacts = 4096
+
+// contact returns a deal's contact, from the cache when it was just seen.
+func (x *exporter) contact(id int64) (*ClientContactExport, error) {
+	if c, ok := x.clients[id]; ok {
+		return c, nil
+	}
+	c, err := x.sn.Contact(id)
+	if errors.Is(err, data.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if x.clients == nil || len(x.clients) >= maxCachedContacts {
+		x.clients = make(map[int64]*ClientContactExport, maxCachedContacts)
+	}
+	ce := &ClientContactExport{ID: c.ID, Name: c.Name, Emails: nonNil(c.Emails), Phones: nonNil(c.Phones)}
+	x.clients[id] = ce
+	return ce, nil
 }
 
 // eachID calls fn for each id of the keyset pages pages returns, or for only
@@ -411,13 +436,11 @@ func (x *exporter) deal(d data.Deal) (DealExport, error) {
 		de.ClosedAt = &t
 	}
 	if d.ContactID != 0 {
-		c, err := x.sn.Contact(d.ContactID)
-		if err != nil && !errors.Is(err, data.ErrNotFound) {
+		c, err := x.contact(d.ContactID)
+		if err != nil {
 			return de, err
 		}
-		if err == nil {
-			de.Client.Contact = &ClientContactExport{ID: c.ID, Name: c.Name, Emails: nonNil(c.Emails), Phones: nonNil(c.Phones)}
-		}
+		de.Client.Contact = c
 	}
 	if d.CompanyID != 0 {
 		de.Client.Company = &ClientCompanyExport{ID: d.CompanyID, Name: d.CompanyName}
