@@ -146,7 +146,8 @@ func newBoardColumn(b *boardView, st data.Stage) *boardColumn {
 	c.name = heading(st.Name)
 	c.name.Truncation = fyne.TextTruncateEllipsis
 	c.count_ = widget.NewLabel("0")
-	c.count_.Importance = widget.LowImportance
+	c.count_.TextStyle = fyne.TextStyle{Bold: true}
+	c.count_.Importance = widget.HighImportance
 	c.sum = widget.NewLabel("")
 	c.sum.Importance = widget.MediumImportance
 	c.sum.Truncation = fyne.TextTruncateEllipsis
@@ -172,9 +173,9 @@ func newBoardColumn(b *boardView, st data.Stage) *boardColumn {
 			}
 		})
 	c.list.HideSeparators = true
-	c.bg = canvas.NewRectangle(lighten(col, 0.9))
+	c.bg = canvas.NewRectangle(tint(col, 0x24))
 	c.bg.CornerRadius = theme.InputRadiusSize() * 2
-	c.root = container.New(&fixedWidth{w: columnWidth}, container.NewStack(c.bg,
+	c.root = container.New(&widthLayout{w: columnWidth}, container.NewStack(c.bg,
 		container.NewBorder(container.NewPadded(header), nil, nil, nil, c.list)))
 	return c
 }
@@ -226,17 +227,17 @@ func (c *boardColumn) loadMore() {
 	})
 }
 
-// fixedWidth gives its objects a fixed width and the full height.
-type fixedWidth struct{ w float32 }
+// widthLayout gives its objects a fixed width and the full height.
+type widthLayout struct{ w float32 }
 
-func (l *fixedWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (l *widthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objs {
 		o.Move(fyne.NewPos(0, 0))
 		o.Resize(fyne.NewSize(l.w, size.Height))
 	}
 }
 
-func (l *fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (l *widthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	h := float32(0)
 	for _, o := range objs {
 		h = max(h, o.MinSize().Height)
@@ -288,7 +289,7 @@ func (c *dealCard) build() {
 	c.amount = canvas.NewText("", theme.Color(theme.ColorNameForeground))
 	c.amount.TextStyle = fyne.TextStyle{Bold: true}
 	c.resp = widget.NewLabel("")
-	c.resp.Importance = widget.LowImportance
+	c.resp.SizeName = theme.SizeNameCaptionText
 	c.resp.Truncation = fyne.TextTruncateEllipsis
 	c.actBG = canvas.NewRectangle(color.Transparent)
 	c.actBG.CornerRadius = 4
@@ -335,7 +336,7 @@ func (c *dealCard) set(col *boardColumn, card data.Card) {
 			c.actBG.FillColor = theme.Color(theme.ColorNameError)
 			c.actText.Color = color.White
 		} else {
-			c.actBG.FillColor = theme.Color(theme.ColorNameSuccess)
+			c.actBG.FillColor = theme.Color(theme.ColorNamePrimary)
 			c.actText.Color = color.White
 		}
 		c.actBG.Refresh()
@@ -414,9 +415,9 @@ func (c *dragCard) Dragged(ev *fyne.DragEvent) {
 	for _, col := range b.cols {
 		base := parseColor(col.stage.Color)
 		if col == target && col != c.col {
-			col.bg.FillColor = lighten(base, 0.6)
+			col.bg.FillColor = tint(base, 0x70)
 		} else {
-			col.bg.FillColor = lighten(base, 0.9)
+			col.bg.FillColor = tint(base, 0x24)
 		}
 		col.bg.Refresh()
 	}
@@ -428,7 +429,7 @@ func (c *dragCard) DragEnd() {
 	b.dragging = nil
 	b.ghost.Hide()
 	for _, col := range b.cols {
-		col.bg.FillColor = lighten(parseColor(col.stage.Color), 0.9)
+		col.bg.FillColor = tint(parseColor(col.stage.Color), 0x24)
 		col.bg.Refresh()
 	}
 	target := b.columnAt(b.dragPos)

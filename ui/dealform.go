@@ -311,7 +311,7 @@ func (f *DealForm) barDeal() data.Deal {
 func (f *DealForm) addTabs() {
 	for _, t := range dealTabs {
 		if o := t.Make(f); o != nil {
-			f.tabs.Append(tabItem(lang.L(t.Label), t.Icon, o))
+			f.tabs.Append(tabItem(lang.L(t.Label), icon(t.Icon, t.IconName), o))
 		}
 	}
 }
@@ -333,7 +333,7 @@ func (f *DealForm) layoutDetails() {
 	}
 	rows.Add(fieldRow(lg("Client"), f.client.root, f.errLabel("contact")))
 	f.errs["company"] = f.errs["contact"]
-	money := container.NewBorder(nil, nil, nil, container.New(&fixedWidth{w: 110}, f.currency), f.amount)
+	money := container.NewBorder(nil, nil, nil, container.New(&widthLayout{w: 110}, f.currency), f.amount)
 	cols := 2
 	if f.App.Mobile {
 		cols = 1

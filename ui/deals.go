@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	registerScreen(screen{ID: "deals", Label: "Deals", Icon: theme.ListIcon(), Order: 10,
+	registerScreen(screen{ID: "deals", Label: "Deals", IconName: theme.IconNameList, Order: 10,
 		Make: func(a *App) fyne.CanvasObject { return newDealsScreen(a).root }})
 }
 

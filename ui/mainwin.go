@@ -19,7 +19,7 @@ import (
 )
 
 func init() {
-	registerNewAction(newAction{ID: "deal", Label: "New deal", Icon: theme.DocumentCreateIcon(), Order: 10,
+	registerNewAction(newAction{ID: "deal", Label: "New deal", IconName: theme.IconNameDocumentCreate, Order: 10,
 		Run: func(a *App) { a.newDeal(data.DealInput{}) }})
 	registerOpener(data.KindDeal, func(a *App, id int64) { a.openDeal(id) })
 }
@@ -134,7 +134,7 @@ func newMainWindow(a *App) *mainWindow {
 	m.bottom = container.NewGridWithRows(1)
 	overlay := container.New(&searchPanelLayout{m: m}, m.searchPanel)
 	main := container.NewStack(m.content, overlay)
-	m.root = container.New(&frameLayout{a: a}, container.NewPadded(m.top), m.side, m.bottom, main, widget.NewSeparator(), canvas.NewRectangle(sidebarColor()))
+	m.root = container.New(&frameLayout{a: a}, canvas.NewRectangle(sidebarColor()), container.NewPadded(m.top), m.side, m.bottom, main, widget.NewSeparator())
 	return m
 }
 
@@ -161,7 +161,7 @@ func (m *mainWindow) ready() {
 	m.bottom.RemoveAll()
 	for _, s := range screens {
 		s := s
-		b := widget.NewButtonWithIcon(lang.L(s.Label), s.Icon, func() { m.show(s.ID) })
+		b := widget.NewButtonWithIcon(lang.L(s.Label), icon(s.Icon, s.IconName), func() { m.show(s.ID) })
 		b.Alignment = widget.ButtonAlignLeading
 		b.Importance = widget.LowImportance
 		m.navSide[s.ID] = b
@@ -171,7 +171,7 @@ func (m *mainWindow) ready() {
 			mobile = *s.Mobile
 		}
 		if mobile {
-			bb := widget.NewButtonWithIcon("", s.Icon, func() { m.show(s.ID) })
+			bb := widget.NewButtonWithIcon("", icon(s.Icon, s.IconName), func() { m.show(s.ID) })
 			bb.Importance = widget.LowImportance
 			m.navBottom[s.ID] = bb
 			m.bottom.Add(bb)
@@ -262,7 +262,7 @@ func (m *mainWindow) showPlusMenu() {
 	for _, n := range newActions {
 		n := n
 		it := fyne.NewMenuItem(lang.L(n.Label), func() { n.Run(m.a) })
-		it.Icon = n.Icon
+		it.Icon = icon(n.Icon, n.IconName)
 		items = append(items, it)
 	}
 	widget.ShowPopUpMenuAtRelativePosition(fyne.NewMenu("", items...), m.a.Win.Canvas(), fyne.NewPos(0, m.plus.Size().Height), m.plus)
@@ -357,14 +357,14 @@ func (m *mainWindow) closeSearch() {
 }
 
 // frameLayout places the top bar, the sidebar (wide windows) or the bottom
-// bar (phones and narrow windows), and the screen. Objects: top, side,
-// bottom, main, separator, side background.
+// bar (phones and narrow windows), and the screen. Objects: side
+// background, top, side, bottom, main, separator.
 type frameLayout struct{ a *App }
 
 func (l *frameLayout) narrow(size fyne.Size) bool { return l.a.Mobile || size.Width < narrowWidth }
 
 func (l *frameLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	top, side, bottom, main, sep, sideBG := objs[0], objs[1], objs[2], objs[3], objs[4], objs[5]
+	sideBG, top, side, bottom, main, sep := objs[0], objs[1], objs[2], objs[3], objs[4], objs[5]
 	th := top.MinSize().Height
 	top.Move(fyne.NewPos(0, 0))
 	top.Resize(fyne.NewSize(size.Width, th))
@@ -395,7 +395,7 @@ func (l *frameLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 func (l *frameLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	return fyne.NewSize(320, objs[0].MinSize().Height+200)
+	return fyne.NewSize(320, objs[1].MinSize().Height+200)
 }
 
 // maxWidthLayout centres one object no wider than max.

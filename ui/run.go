@@ -30,6 +30,7 @@ func Main(args []string) int {
 	fs := flag.NewFlagSet("comptoir", flag.ContinueOnError)
 	dbPath := fs.String("db", "", "database file (default: the app's own)")
 	langFlag := fs.String("lang", "", "language: fr or en (default: the saved choice, else the system's)")
+	as := fs.String("as", "", "use the window as this employee (email); remembered on this device")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -55,6 +56,9 @@ func Main(args []string) int {
 	}
 	defer st.Close()
 	slog.Info("database open", "path", path, "lang", language)
+	if *as != "" {
+		a.Preferences().SetString(prefMe, *as)
+	}
 	w := a.NewWindow("Comptoir")
 	w.Resize(fyne.NewSize(1280, 800))
 	ua := start(a, w, st, language)

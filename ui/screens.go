@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 
 	"comptoir/data"
 )
@@ -22,8 +23,11 @@ import (
 type screen struct {
 	ID    string        // stable id, e.g. "contacts"
 	Label string        // translation key, shown through lang.L
-	Icon  fyne.Resource // theme icon
-	Order int           // position in the navigation, lowest first
+	Icon  fyne.Resource // an icon; prefer IconName in init functions
+	// IconName is a theme icon, looked up when the window is built (calling
+	// theme.XxxIcon() in init logs an error: no app is running yet).
+	IconName fyne.ThemeIconName
+	Order    int // position in the navigation, lowest first
 	// Make builds the screen's content once, when it is first shown.
 	Make func(a *App) fyne.CanvasObject
 	// Mobile says whether the screen appears in the phone's bottom bar (the
@@ -49,10 +53,11 @@ func registerScreen(s screen) {
 // dealTab is one tab of the deal form after Details (Timeline at 20,
 // Products at 30).
 type dealTab struct {
-	ID    string // "timeline", "products"
-	Label string // translation key
-	Icon  fyne.Resource
-	Order int
+	ID       string // "timeline", "products"
+	Label    string // translation key
+	Icon     fyne.Resource
+	IconName fyne.ThemeIconName // used when Icon is nil
+	Order    int
 	// Make builds the tab's content for an open form. It is called on the UI
 	// goroutine; it should load its data with f.App.run. The tab can watch
 	// f.OnDealChanged to follow the deal, and is told the form closed
@@ -77,11 +82,12 @@ func registerDealTab(t dealTab) {
 // newAction is an entry of the "+" menu (New deal is built in; New contact
 // and New company come from the clients screens).
 type newAction struct {
-	ID    string // "deal", "contact", "company"
-	Label string // translation key
-	Icon  fyne.Resource
-	Order int
-	Run   func(a *App)
+	ID       string // "deal", "contact", "company"
+	Label    string // translation key
+	Icon     fyne.Resource
+	IconName fyne.ThemeIconName // used when Icon is nil
+	Order    int
+	Run      func(a *App)
 }
 
 var newActions []newAction
@@ -143,4 +149,12 @@ func tabItem(label string, icon fyne.Resource, content fyne.CanvasObject) *conta
 		return container.NewTabItemWithIcon(label, icon, content)
 	}
 	return container.NewTabItem(label, content)
+}
+
+// icon picks a resource or, when nil, the named theme icon.
+func icon(r fyne.Resource, name fyne.ThemeIconName) fyne.Resource {
+	if r != nil || name == "" {
+		return r
+	}
+	return theme.Icon(name)
 }

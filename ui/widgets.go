@@ -104,3 +104,9 @@ func (t *tapBox) Tapped(*fyne.PointEvent) {
 
 // Cursor shows a hand over tappable content on the desktop.
 func (t *tapBox) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+// tint is c made translucent, so it reads on light and dark themes.
+func tint(c color.NRGBA, alpha uint8) color.NRGBA {
+	c.A = alpha
+	return c
+}
