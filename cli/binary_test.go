@@ -53,11 +53,16 @@ func TestBinaryExportsOneDeal(t *testing.T) {
 	f := newFixture(t)
 	exe := buildBinary(t, ".")
 	cmd := exec.Command(exe, "export", "deals", "--id", strconv.FormatInt(f.lost.ID, 10), "--db", f.Path)
-	cmd.Env = append(os.Environ(), "DISPLAY=", "WAYLAND_DISPLAY=") // no screen: a window would fail
+	// No screen: a window would fail. A well-formed locale: under LANG=C,
+	// Fyne's own package initialisation logs that it cannot parse "C".
+	cmd.Env = append(os.Environ(), "DISPLAY=", "WAYLAND_DISPLAY=", "LANG=en_US.UTF-8", "LC_ALL=", "LC_MESSAGES=")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("comptoir export: %v\n%s", err, stderr.String())
+	}
+	if stderr.Len() != 0 {
+		t.Errorf("a successful headless command wrote to stderr (the GUI packages' initialisation?):\n%s", stderr.String())
 	}
 	var got []map[string]any
 	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {

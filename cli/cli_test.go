@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -152,5 +153,37 @@ func TestUnknownAsEmployee(t *testing.T) {
 	code, _, errOut := run(t, "export", "deals", "--db", db, "--as", "nobody@example.test")
 	if code != 1 || !strings.Contains(errOut, "--as nobody@example.test: no such employee") {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestNewerDatabaseIsRefusedUntouched(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "future.db")
+	if code, _, errOut := run(t, "init", "--name", "Ada Admin", "--email", "ada@example.test", "--db", db); code != 0 {
+		t.Fatal(errOut)
+	}
+	sqldb, err := sql.Open("sqlite", "file:"+db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sqldb.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, '0999_future.sql', '2030-01-01T00:00:00Z')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sqldb.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		t.Fatal(err)
+	}
+	sqldb.Close()
+	before, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"export", "deals", "--db", db}, {"seed", "--deals", "3", "--db", db}, {"employee", "list", "--db", db}} {
+		code, out, errOut := run(t, args...)
+		if code != 1 || out != "" || !strings.Contains(errOut, "newer version of Comptoir") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+		after, err := os.ReadFile(db)
+		if err != nil || !bytes.Equal(before, after) {
+			t.Fatalf("%q changed the file", args)
+		}
 	}
 }
