@@ -6,9 +6,11 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strconv"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"comptoir/data"
@@ -186,6 +188,9 @@ func Explain(acc data.Account, err error) string {
 		return fmt.Sprintf("The server name %s was not found: check it, and the network.", acc.IMAPHost)
 	case errors.As(err, &oe) && oe.Op == "dial":
 		return fmt.Sprintf("Cannot reach %s: the server is unreachable or refuses connections (check the network, the server name and the port).", addr)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		return fmt.Sprintf("The connection to %s was lost; it will be retried.", addr)
 	case errors.Is(err, context.DeadlineExceeded), isTimeout(err):
 		return fmt.Sprintf("%s stopped answering: the network may be down.", addr)
 	case errors.As(err, &ierr):

@@ -617,8 +617,18 @@ func (s *Syncer) session(ctx context.Context, acc data.Account) (synced bool, er
 // idleOnce idles on folder until the server announces mail, IdleRestart
 // passes, Kick is called or ctx ends.
 func (s *Syncer) idleOnce(ctx context.Context, ss *session, folder string) error {
-	if _, err := ss.c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
+	sel, err := ss.c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait()
+	if err != nil {
 		return folderError{folder: folder, err: err}
+	}
+	// Mail that arrived between the sync and now would not be announced
+	// by IDLE: sync again at once instead.
+	cp, known, err := s.st.FolderState(ctx, ss.acc.ID, folder)
+	if err != nil {
+		return err
+	}
+	if !known || cp.UIDValidity != sel.UIDValidity || (sel.UIDNext > 0 && uint32(sel.UIDNext)-1 > cp.LastUID) {
+		return nil
 	}
 	// Drain a stale signal from the sync itself.
 	select {
