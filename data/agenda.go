@@ -7,6 +7,14 @@ import (
 	"time"
 )
 
+// agendaSelect reads activities as activitySelect does, with the activities
+// table forced as the outer loop (CROSS JOIN), so that SQLite walks the index
+// of open activities rather than scanning the deals, whatever the statistics
+// say.
+const agendaSelect = `SELECT a.id, a.deal_id, d.title, a.kind, a.subject, a.due_at, a.responsible_id, e.name, a.remind_at, a.reminded_at,
+	a.done_at, a.result, coalesce(a.author_id, 0), a.created_at
+	FROM activities a CROSS JOIN deals d NOT INDEXED ON d.id = a.deal_id JOIN employees e ON e.id = a.responsible_id`
+
 // AgendaPart is one section of the Activities screen.
 type AgendaPart int
 
@@ -116,7 +124,7 @@ func (s *Store) Agenda(ctx context.Context, actor int64, q AgendaQuery, part Age
 		where += ` AND (a.due_at, a.id) > (?, ?)`
 		args = append(args, fmtTime(after.DueAt), after.ID)
 	}
-	rows, err := s.r.QueryContext(ctx, activitySelect+where+` ORDER BY a.due_at, a.id LIMIT ?`, append(args, limit)...)
+	rows, err := s.r.QueryContext(ctx, agendaSelect+where+` ORDER BY a.due_at, a.id LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("agenda: %w", err)
 	}
@@ -127,13 +135,19 @@ func (s *Store) Agenda(ctx context.Context, actor int64, q AgendaQuery, part Age
 	return out, nil
 }
 
-// AgendaCounts is how many open activities each section holds.
+// AgendaCountCap is the largest count AgendaCount reports exactly; a
+// section holding more reports AgendaCountCap+1 ("999+"), so the screen's
+// headers cost the same however far behind someone is.
+const AgendaCountCap = 999
+
+// AgendaCounts is how many open activities each section holds, up to
+// AgendaCountCap+1.
 type AgendaCounts struct {
 	Overdue, Today, Upcoming int
 }
 
-// AgendaCount counts the open activities of each section (deleted deals
-// included in no section).
+// AgendaCount counts the open activities of each section (those of deleted
+// deals in none), each up to AgendaCountCap+1.
 func (s *Store) AgendaCount(ctx context.Context, actor int64, q AgendaQuery) (AgendaCounts, error) {
 	emp, err := s.agendaEmployee(ctx, actor, q.EmployeeID)
 	if err != nil {
@@ -144,12 +158,13 @@ func (s *Store) AgendaCount(ctx context.Context, actor int64, q AgendaQuery) (Ag
 	}
 	_, now := q.bounds(AgendaOverdue)
 	end, _ := q.bounds(AgendaUpcoming)
+	section := `(SELECT count(*) FROM (SELECT 1 FROM activities a INDEXED BY activities_open CROSS JOIN deals d NOT INDEXED ON d.id = a.deal_id
+		WHERE a.responsible_id = ? AND a.done_at IS NULL AND d.deleted_at IS NULL AND a.due_at >= ? AND a.due_at < ? LIMIT ?))`
 	var c AgendaCounts
-	err = s.r.QueryRowContext(ctx, `SELECT
-		coalesce(sum(a.due_at < ?), 0), coalesce(sum(a.due_at >= ? AND a.due_at < ?), 0), coalesce(sum(a.due_at >= ?), 0)
-		FROM activities a JOIN deals d ON d.id = a.deal_id
-		WHERE a.responsible_id = ? AND a.done_at IS NULL AND d.deleted_at IS NULL`,
-		now, now, end, end, emp).Scan(&c.Overdue, &c.Today, &c.Upcoming)
+	err = s.r.QueryRowContext(ctx, `SELECT `+section+`, `+section+`, `+section,
+		emp, "", now, AgendaCountCap+1,
+		emp, now, end, AgendaCountCap+1,
+		emp, end, "9999", AgendaCountCap+1).Scan(&c.Overdue, &c.Today, &c.Upcoming)
 	if err != nil {
 		return c, fmt.Errorf("agenda: %w", err)
 	}
@@ -160,7 +175,7 @@ func (s *Store) AgendaCount(ctx context.Context, actor int64, q AgendaQuery) (Ag
 // time has come (remind_at ≤ now) and that have not been reminded yet, the
 // earliest first. The app calls it on a ticker, then MarkReminded for each.
 func (s *Store) DueReminders(ctx context.Context, employee int64, now time.Time) ([]Activity, error) {
-	rows, err := s.r.QueryContext(ctx, activitySelect+` WHERE a.remind_at IS NOT NULL AND a.reminded_at IS NULL AND a.done_at IS NULL
+	rows, err := s.r.QueryContext(ctx, agendaSelect+` WHERE a.remind_at IS NOT NULL AND a.reminded_at IS NULL AND a.done_at IS NULL
 		AND a.remind_at <= ? AND a.responsible_id = ? AND d.deleted_at IS NULL ORDER BY a.remind_at, a.id LIMIT 100`, fmtTime(now), employee)
 	if err != nil {
 		return nil, fmt.Errorf("due reminders: %w", err)

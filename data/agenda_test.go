@@ -10,7 +10,7 @@ import (
 	"comptoir/data/datatest"
 )
 
-func plan(t *testing.T, db *datatest.DB, actor, dealID int64, subject string, due time.Time, remind time.Time) data.Activity {
+func plan(t testing.TB, db *datatest.DB, actor, dealID int64, subject string, due time.Time, remind time.Time) data.Activity {
 	t.Helper()
 	a, err := db.PlanActivity(context.Background(), actor, dealID, data.ActivityInput{Kind: data.ActivityCall, Subject: subject, DueAt: due, RemindAt: remind})
 	if err != nil {

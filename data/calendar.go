@@ -77,7 +77,7 @@ func (s *Store) CalendarActivities(ctx context.Context, actor, employee int64) (
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT a.id, a.deal_id, d.title, a.kind, a.subject, a.due_at, a.responsible_id, e.name, a.remind_at, a.reminded_at,
 		a.done_at, a.result, coalesce(a.author_id, 0), a.created_at, coalesce(c.name, co.name, '')
-		FROM activities a JOIN deals d ON d.id = a.deal_id JOIN employees e ON e.id = a.responsible_id
+		FROM activities a CROSS JOIN deals d NOT INDEXED ON d.id = a.deal_id JOIN employees e ON e.id = a.responsible_id
 		LEFT JOIN contacts c ON c.id = d.contact_id LEFT JOIN companies co ON co.id = d.company_id
 		WHERE a.responsible_id = ? AND d.deleted_at IS NULL ORDER BY a.due_at, a.id`, emp)
 	if err != nil {
