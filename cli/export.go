@@ -200,18 +200,22 @@ const exportPage = 500
 func init() {
 	register(&command{
 		name:    "export",
-		usage:   "deals|contacts|companies [--id N] [--format json|csv] [--db PATH] [--as EMAIL]",
-		summary: "write deals, contacts or companies to stdout as JSON or CSV",
+		usage:   "deals|contacts|companies [--id N] [--format json|csv] | activities [--format ics|json] [--employee EMAIL] [--db PATH] [--as EMAIL]",
+		summary: "write deals, contacts or companies (JSON or CSV) or activities (iCalendar) to stdout",
 		flags: func(fs *flag.FlagSet) func(env *Env) error {
 			var db dbFlags
 			db.declare(fs)
 			id := fs.Int64("id", 0, "only the record with this id")
 			format := fs.String("format", "json", "json (an array of objects) or csv (a header row, then one row per record)")
+			employee := fs.String("employee", "", "activities: whose (a manager or an admin may name another employee; default: yours)")
 			return func(env *Env) error {
 				if len(env.Args) != 1 {
 					return usagef("say what to export: deals, contacts or companies")
 				}
 				what := env.Args[0]
+				if what == "activities" { // cli/activities.go
+					return exportActivities(env, &db, *format, *employee)
+				}
 				if what != "deals" && what != "contacts" && what != "companies" {
 					return usagef("cannot export %q: deals, contacts or companies", what)
 				}

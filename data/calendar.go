@@ -64,7 +64,7 @@ func (l ICalLabels) orDefault() ICalLabels {
 // CalendarActivity is an activity with what its calendar event shows.
 type CalendarActivity struct {
 	Activity
-	Client string // the deal's contact or company
+	Client string `json:"client,omitempty"` // the deal's contact or company
 }
 
 // CalendarActivities returns every activity, open or done, of an employee
