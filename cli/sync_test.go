@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"comptoir/data"
+	"comptoir/mail/mailtest"
+)
+
+func TestAccountAddAndSyncOnce(t *testing.T) {
+	t.Setenv("COMPTOIR_SECRETS", "file")
+	srv := mailtest.NewIMAPMemServer(t, "seller", "imap-pass-123")
+	db := filepath.Join(t.TempDir(), "c.db")
+	if code, _, errOut := run(t, "init", "--name", "Ada Admin", "--email", "ada@example.test", "--db", db); code != 0 {
+		t.Fatal(errOut)
+	}
+	port := strconv.Itoa(srv.Port())
+
+	// No password given: a usage error, nothing stored.
+	t.Setenv("COMPTOIR_PASSWORD", "")
+	code, _, errOut := run(t, "account", "add", "--email", "sales@ourshop.test", "--imap-host", "127.0.0.1", "--imap-port", port,
+		"--imap-security", "none", "--username", "seller", "--db", db)
+	if code != 2 || !strings.Contains(errOut, "COMPTOIR_PASSWORD") {
+		t.Fatalf("no password: exit %d %q", code, errOut)
+	}
+	// Plaintext to a remote host: refused, naming the field.
+	t.Setenv("COMPTOIR_PASSWORD", "imap-pass-123")
+	code, _, errOut = run(t, "account", "add", "--email", "sales@ourshop.test", "--imap-host", "imap.example.com",
+		"--imap-security", "none", "--db", db)
+	if code != 1 || !strings.Contains(errOut, "imap_security") {
+		t.Fatalf("plaintext remote: exit %d %q", code, errOut)
+	}
+	code, out, errOut := run(t, "account", "add", "--email", "sales@ourshop.test", "--imap-host", "127.0.0.1", "--imap-port", port,
+		"--imap-security", "none", "--username", "seller", "--smtp-host", "localhost", "--smtp-port", "2525", "--smtp-security", "none", "--db", db)
+	if code != 0 || !strings.Contains(out, "added mail account") || !strings.Contains(out, "password in the file") {
+		t.Fatalf("add: exit %d %q %q", code, out, errOut)
+	}
+	// The password is in the private file, never in the database.
+	secrets := filepath.Join(filepath.Dir(db), "secrets.json")
+	fi, err := os.Stat(secrets)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("secrets file: %v %v", fi, err)
+	}
+	for _, p := range []string{db, db + "-wal"} {
+		b, _ := os.ReadFile(p)
+		if bytes.Contains(b, []byte("imap-pass-123")) {
+			t.Fatalf("the password is in %s", filepath.Base(p))
+		}
+	}
+
+	srv.Append(t, "INBOX", []byte("From: Jeanne <jeanne@acme.test>\r\nTo: sales@ourshop.test\r\nSubject: Quote please\r\n"+
+		"Message-ID: <q1@acme.test>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n\r\nHello, 40 chairs please.\r\n"))
+	code, out, errOut = run(t, "sync", "--once", "--db", db)
+	if code != 0 || !strings.Contains(out, "1 new deal(s)") {
+		t.Fatalf("sync --once: exit %d %q %q", code, out, errOut)
+	}
+	code, out, _ = run(t, "export", "deals", "--db", db)
+	var deals []map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &deals) != nil || len(deals) != 1 {
+		t.Fatalf("export: %d %s", code, out)
+	}
+	if !strings.Contains(out, "email_in") || !strings.Contains(out, "linked_because") || !strings.Contains(out, "40 chairs") {
+		t.Errorf("export lacks the email entry:\n%s", out)
+	}
+	code, out, _ = run(t, "account", "list", "--db", db)
+	if code != 0 || !strings.Contains(out, "sales@ourshop.test") || !strings.Contains(out, "ok") {
+		t.Fatalf("list: %d %s", code, out)
+	}
+
+	// A wrong password: exit 1, in plain words, recorded on the account.
+	if err := os.WriteFile(secrets, []byte(`{"imap:seller@127.0.0.1": "wrong"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = run(t, "sync", "--once", "--db", db)
+	if code != 1 || !strings.Contains(errOut, "refused the user name or password") {
+		t.Fatalf("wrong password: exit %d %q", code, errOut)
+	}
+	st, err := data.Open(context.Background(), db, data.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	accs, _ := st.Accounts(context.Background())
+	st.Close()
+	if len(accs) != 1 || accs[0].Status != data.AccountError {
+		t.Fatalf("status not recorded: %+v", accs)
+	}
+	code, out, _ = run(t, "account", "remove", "--email", "SALES@ourshop.test", "--db", db)
+	if code != 0 || !strings.Contains(out, "removed") {
+		t.Fatalf("remove: %d %s", code, out)
+	}
+	if b, _ := os.ReadFile(secrets); bytes.Contains(b, []byte("seller@127.0.0.1")) {
+		t.Fatalf("password left after remove: %s", b)
+	}
+}
+
+func TestAccountAddPasswordFromStdin(t *testing.T) {
+	t.Setenv("COMPTOIR_SECRETS", "file")
+	t.Setenv("COMPTOIR_PASSWORD", "")
+	db := filepath.Join(t.TempDir(), "c.db")
+	if code, _, errOut := run(t, "init", "--name", "Ada Admin", "--email", "ada@example.test", "--db", db); code != 0 {
+		t.Fatal(errOut)
+	}
+	var out, errOut bytes.Buffer
+	args := []string{"account", "add", "--email", "a@ourshop.test", "--imap-host", "imap.ourshop.test", "--password-stdin", "--db", db}
+	if code := Run("account", args, strings.NewReader("from-stdin\n"), &out, &errOut); code != 0 {
+		t.Fatalf("exit %d %q", code, errOut.String())
+	}
+	b, _ := os.ReadFile(filepath.Join(filepath.Dir(db), "secrets.json"))
+	if !bytes.Contains(b, []byte(`"imap:a@ourshop.test@imap.ourshop.test": "from-stdin"`)) {
+		t.Fatalf("secrets: %s", b)
+	}
+}
