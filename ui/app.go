@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -36,8 +37,8 @@ type App struct {
 	main  *mainWindow
 	forms map[int64]*DealForm // open deal forms by deal id
 
-	busy sync.WaitGroup // I/O started with run, for tests
-	lost *lostDialog    // the last "deal lost" dialog, for tests
+	pending atomic.Int64 // work started by run, timers and events not yet applied (tests wait on it)
+	lost    *lostDialog  // the last "deal lost" dialog, for tests
 }
 
 // newApp wires an App around an open store. The caller sets Me.
@@ -54,12 +55,12 @@ func newApp(fa fyne.App, w fyne.Window, st *data.Store, language string) *App {
 // results to widgets with fyne.Do. A returned error is shown to the person
 // (unless the app is closing).
 func (a *App) run(fn func(ctx context.Context) error) {
-	a.busy.Add(1)
+	a.pending.Add(1)
 	go func() {
-		defer a.busy.Done()
+		defer a.pending.Add(-1)
 		if err := fn(a.Ctx); err != nil && a.Ctx.Err() == nil {
 			slog.Warn("ui action failed", "err", err)
-			fyne.Do(func() { a.showError(err) })
+			uiDo(func() { a.showError(err) })
 		}
 	}()
 }
@@ -72,20 +73,50 @@ func load[T any](a *App, get func(ctx context.Context) (T, error), apply func(T)
 		if err != nil {
 			return err
 		}
-		fyne.Do(func() { apply(v) })
+		uiDo(func() { apply(v) })
 		return nil
 	})
 }
 
-// wait blocks until the I/O started with run has finished (tests).
-func (a *App) wait() { a.busy.Wait() }
+// uiMu serialises the functions given to uiDo. With a real driver they
+// all run on the main goroutine anyway; Fyne's test driver runs them on the
+// calling goroutine, and tests take uiMu while they drive widgets.
+var uiMu sync.Mutex
+
+// uiDo is fyne.Do for this package: fn changes widgets.
+func uiDo(fn func()) {
+	fyne.Do(func() {
+		uiMu.Lock()
+		defer uiMu.Unlock()
+		fn()
+	})
+}
+
+// after calls fn on the UI goroutine after d, unless the returned timer is
+// stopped first through stopTimer (debounced searches and refreshes).
+func (a *App) after(d time.Duration, fn func()) *time.Timer {
+	a.pending.Add(1)
+	return time.AfterFunc(d, func() {
+		defer a.pending.Add(-1)
+		uiDo(fn)
+	})
+}
+
+// stopTimer stops a timer made by after.
+func (a *App) stopTimer(t *time.Timer) {
+	if t != nil && t.Stop() {
+		a.pending.Add(-1)
+	}
+}
 
 // subscribe calls fn on the UI goroutine with every batch of changes written
 // to the database, from this process or another one. The returned function
 // stops it.
 func (a *App) subscribe(fn func(data.Changes)) (cancel func()) {
 	return a.Store.Subscribe(func(cs data.Changes) {
-		fyne.Do(func() { fn(cs) })
+		a.pending.Add(1)
+		defer a.pending.Add(-1)
+		uiDo(func() { fn(cs) })
 	})
 }
 

@@ -65,7 +65,7 @@ func (b *boardView) reload() {
 		if err != nil {
 			return err
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			if seq == b.seq {
 				b.apply(pid, cols, n)
 			}
@@ -214,7 +214,7 @@ func (c *boardColumn) loadMore() {
 	me, mine, stage, seq := a.Me, c.b.s.mine.Checked, c.stage.ID, c.b.seq
 	a.run(func(ctx context.Context) error {
 		cards, err := a.Store.ColumnCards(ctx, me, stage, mine, data.CardCursor{UpdatedAt: last.UpdatedAt, ID: last.ID}, cardsPage)
-		fyne.Do(func() {
+		uiDo(func() {
 			c.busy = false
 			if err != nil || seq != c.b.seq {
 				return

@@ -99,18 +99,14 @@ func (c *clientPicker) setReadOnly(ro bool) {
 }
 
 func (c *clientPicker) searchChanged(text string) {
-	if c.timer != nil {
-		c.timer.Stop()
-	}
+	c.f.App.stopTimer(c.timer)
 	c.seq++
 	if text == "" {
 		c.results.RemoveAll()
 		return
 	}
 	seq := c.seq
-	c.timer = time.AfterFunc(150*time.Millisecond, func() {
-		fyne.Do(func() { c.find(text, seq) })
-	})
+	c.timer = c.f.App.after(150*time.Millisecond, func() { c.find(text, seq) })
 }
 
 func (c *clientPicker) find(text string, seq int) {
@@ -199,7 +195,7 @@ func (c *clientPicker) createDialog(company bool) {
 				ct, err = a.Store.CreateContact(ctx, me, data.ContactInput{Name: name.Text, Emails: emails, Phones: phones, CompanyID: c.companyID})
 				id, nm = ct.ID, ct.Name
 			}
-			fyne.Do(func() {
+			uiDo(func() {
 				if v := data.FieldErrors(err); v != nil {
 					for _, fe := range v.Fields {
 						if l, ok := errs[fe.Field]; ok {

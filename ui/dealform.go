@@ -594,7 +594,7 @@ func (f *DealForm) doSave() {
 		} else {
 			d, err = a.Store.UpdateDeal(ctx, me, id, in)
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			f.save.Enable()
 			if err != nil {
 				f.showErrors(err)

@@ -59,10 +59,8 @@ func newListView(s *dealsScreen) *listView {
 	l.search.SetPlaceHolder(lang.L("Filter deals…"))
 	l.search.ActionItem = widget.NewIcon(theme.SearchIcon())
 	l.search.OnChanged = func(string) {
-		if l.searchTimer != nil {
-			l.searchTimer.Stop()
-		}
-		l.searchTimer = time.AfterFunc(150*time.Millisecond, func() { fyne.Do(l.reload) })
+		s.a.stopTimer(l.searchTimer)
+		l.searchTimer = s.a.after(150*time.Millisecond, l.reload)
 	}
 	any := lang.L("Any")
 	l.stageSel = widget.NewSelect(nil, func(string) { l.reload() })
@@ -232,7 +230,7 @@ func (l *listView) reload() {
 		if err != nil {
 			return err
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			if seq != l.seq {
 				return
 			}
@@ -265,7 +263,7 @@ func (l *listView) loadMore() {
 	f, seq, me := l.filter, l.seq, a.Me.ID
 	a.run(func(ctx context.Context) error {
 		rows, err := a.Store.DealList(ctx, me, f, &data.ListCursorValue{Key: last.SortKey, ID: last.ID}, listPage)
-		fyne.Do(func() {
+		uiDo(func() {
 			l.busy = false
 			if err != nil || seq != l.seq {
 				return

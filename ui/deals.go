@@ -157,8 +157,6 @@ func (s *dealsScreen) changed(cs data.Changes) {
 	if !cs.Has(data.KindDeal, 0) && !cs.Has(data.KindContact, 0) && !cs.Has(data.KindCompany, 0) && !cs.Has(data.KindEmployee, 0) {
 		return
 	}
-	if s.refreshTimer != nil {
-		s.refreshTimer.Stop()
-	}
-	s.refreshTimer = time.AfterFunc(100*time.Millisecond, func() { fyne.Do(s.reload) })
+	s.a.stopTimer(s.refreshTimer)
+	s.refreshTimer = s.a.after(100*time.Millisecond, s.reload)
 }

@@ -100,7 +100,7 @@ func (d *whoAmI) createAdmin() {
 	a := d.a
 	a.run(func(ctx context.Context) error {
 		e, err := a.Store.CreateFirstAdmin(ctx, name, email)
-		fyne.Do(func() {
+		uiDo(func() {
 			d.submit.Enable()
 			if v := data.FieldErrors(err); v != nil {
 				for _, f := range v.Fields {
@@ -137,7 +137,7 @@ func (a *App) offerSample() {
 			prog.Show()
 			a.run(func(ctx context.Context) error {
 				err := fillSample(ctx, a.Store, a.Lang)
-				fyne.Do(prog.Hide)
+				uiDo(prog.Hide)
 				return err
 			})
 		}, a.Win)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"image/color"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -45,7 +44,6 @@ type mainWindow struct {
 	resultList  *widget.List
 	results     []searchRow
 	searchSeq   int
-	searchMu    sync.Mutex
 	searchTimer *time.Timer
 	searchHits  []data.Hit // the last results, for tests
 
@@ -270,19 +268,13 @@ func (m *mainWindow) showPlusMenu() {
 
 // searchChanged waits for a short pause in typing, then searches.
 func (m *mainWindow) searchChanged(text string) {
-	m.searchMu.Lock()
-	defer m.searchMu.Unlock()
-	if m.searchTimer != nil {
-		m.searchTimer.Stop()
-	}
+	m.a.stopTimer(m.searchTimer)
 	if strings.TrimSpace(text) == "" {
 		m.searchSeq++
 		m.closeSearchPanel()
 		return
 	}
-	m.searchTimer = time.AfterFunc(150*time.Millisecond, func() {
-		fyne.Do(func() { m.searchNow(text) })
-	})
+	m.searchTimer = m.a.after(150*time.Millisecond, func() { m.searchNow(text) })
 }
 
 // searchNow runs the search for text and shows the results.
@@ -296,7 +288,7 @@ func (m *mainWindow) searchNow(text string) {
 		if err != nil {
 			return err
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			if seq != m.searchSeq {
 				return
 			}

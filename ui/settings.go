@@ -237,7 +237,7 @@ func (s *settingsScreen) stageDialog(p data.Pipeline, st data.Stage, pos int) {
 			} else {
 				_, err = a.Store.AddStage(ctx, me, p.ID, pos, in)
 			}
-			fyne.Do(func() {
+			uiDo(func() {
 				if showFieldErrors(err, errs) {
 					return
 				}
@@ -294,7 +294,7 @@ func (s *settingsScreen) nameDialog(title, value string, save func(ctx context.C
 		name := e.Text
 		a.run(func(ctx context.Context) error {
 			err := save(ctx, name)
-			fyne.Do(func() {
+			uiDo(func() {
 				if v := data.FieldErrors(err); v != nil && len(v.Fields) > 0 {
 					setError(errL, fieldMessage(v.Fields[0]))
 					return
@@ -488,7 +488,7 @@ func (s *settingsScreen) fieldDialog(d data.FieldDef) {
 		me := a.Me.ID
 		a.run(func(ctx context.Context) error {
 			_, err := a.Store.SaveFieldDef(ctx, me, def)
-			fyne.Do(func() {
+			uiDo(func() {
 				if showFieldErrors(err, errs) {
 					return
 				}
@@ -601,7 +601,7 @@ func (s *settingsScreen) employeeDialog(e data.Employee) {
 			} else {
 				_, err = a.Store.UpdateEmployee(ctx, me, e.ID, in)
 			}
-			fyne.Do(func() {
+			uiDo(func() {
 				if showFieldErrors(err, errs) {
 					return
 				}

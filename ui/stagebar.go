@@ -31,7 +31,7 @@ func (a *App) moveDeal(win fyne.Window, dealID int64, p data.Pipeline, st data.S
 		me := a.Me.ID
 		a.run(func(ctx context.Context) error {
 			d, err := a.Store.MoveDeal(ctx, me, dealID, st.ID, reason)
-			fyne.Do(func() {
+			uiDo(func() {
 				if err != nil {
 					if onErr == nil || !onErr(err) {
 						a.showErrorIn(win, err)
@@ -142,7 +142,7 @@ func (a *App) addStageDialog(win fyne.Window, p data.Pipeline, done func(data.St
 		me := a.Me.ID
 		a.run(func(ctx context.Context) error {
 			st, err := a.Store.AddStage(ctx, me, p.ID, pos, in)
-			fyne.Do(func() {
+			uiDo(func() {
 				if v := data.FieldErrors(err); v != nil && v.Field("name") != nil {
 					setError(nameErr, fieldMessage(*v.Field("name")))
 					return
@@ -177,6 +177,8 @@ type stageBar struct {
 	root *fyne.Container
 	segs []*stageSegment
 	plus *widget.Button
+	// closeBtns are the buttons of the last "close deal" dialog (tests)
+	closeBtns []*widget.Button
 }
 
 type stageSegment struct {
@@ -302,6 +304,7 @@ func (b *stageBar) askClose(p data.Pipeline, finals []data.Stage, cur data.Stage
 	}
 	var dlg dialog.Dialog
 	btns := container.NewVBox()
+	b.closeBtns = nil
 	for _, st := range finals {
 		st := st
 		label := st.Name
@@ -324,6 +327,7 @@ func (b *stageBar) askClose(p data.Pipeline, finals []data.Stage, cur data.Stage
 			btn.Disable()
 		}
 		btns.Add(btn)
+		b.closeBtns = append(b.closeBtns, btn)
 	}
 	btns.Add(widget.NewButton(lang.L("Cancel"), func() { dlg.Hide() }))
 	dlg = dialog.NewCustomWithoutButtons(lang.L("Close deal"), btns, f.Window())

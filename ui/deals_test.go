@@ -1,0 +1,287 @@
+package ui
+
+import (
+	"context"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"comptoir/data"
+	"comptoir/data/datatest"
+)
+
+func TestNewDealFromPlusAppearsInItsColumn(t *testing.T) {
+	db := datatest.Open(t)
+	a := startTest(t, db, db.Admin)
+	first, _ := db.Pipeline(t).FirstOpen()
+
+	lastForm = nil
+	onUI(func() { test.Tap(a.main.plus) })
+	onUI(func() { tapMenuItem(t, a.Win.Canvas(), 0) }) // New deal
+	waitFor(t, a, "the new deal form", func() bool { return lastForm != nil && lastForm.loaded })
+	f := lastForm
+	onUI(func() {
+		test.Type(f.title, "Forty chairs for the town hall")
+		test.Type(f.amount, "1234.50")
+		test.Tap(f.save)
+	})
+	waitFor(t, a, "the deal to be saved", func() bool { return f.Deal.ID != 0 })
+	d, err := db.Store.Deal(context.Background(), db.Admin.ID, f.Deal.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Title != "Forty chairs for the town hall" || d.Amount != 123450 || d.StageID != first.ID {
+		t.Fatalf("saved deal = %q %d in stage %d, want the typed title, 123450 in stage %d", d.Title, d.Amount, d.StageID, first.ID)
+	}
+	waitFor(t, a, "the card in the first column", func() bool { return cardIn(lastDealsScreen.board, first.ID, d.ID) })
+}
+
+func TestStageBarMovesAndTimelineRecordsIt(t *testing.T) {
+	db := datatest.Open(t)
+	d := db.Deal(t, db.Admin.ID, "Boiler replacement")
+	p := db.Pipeline(t)
+	a := startTest(t, db, db.Admin)
+	onUI(func() { a.openDeal(d.ID) })
+	f := lastForm
+	waitFor(t, a, "the form", func() bool { return f.loaded && len(f.bar.segs) > 2 })
+	second := p.Stages[1]
+	onUI(func() { test.Tap(f.bar.segs[1].box) })
+	waitFor(t, a, "the move", func() bool { return f.Deal.StageID == second.ID })
+	entries, err := db.Timeline(context.Background(), db.Admin.ID, d.ID, data.TimelineCursor{}, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range entries {
+		if e.Kind == data.EntryStage {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("no stage entry in the timeline: %+v", entries)
+	}
+	waitFor(t, a, "the card to change column", func() bool { return cardIn(lastDealsScreen.board, second.ID, d.ID) })
+}
+
+func TestLostNeedsAReason(t *testing.T) {
+	db := datatest.Open(t)
+	d := db.Deal(t, db.Admin.ID, "Office move")
+	a := startTest(t, db, db.Admin)
+	onUI(func() { a.openDeal(d.ID) })
+	f := lastForm
+	waitFor(t, a, "the form", func() bool { return f.loaded && len(f.bar.segs) > 0 })
+	onUI(func() { test.Tap(f.bar.segs[len(f.bar.segs)-1].box) }) // "Close deal"
+	var lostBtn int = -1
+	p := db.Pipeline(t)
+	onUI(func() {
+		finals := 0
+		for _, st := range p.Stages {
+			if st.Semantics == data.StatusOpen {
+				continue
+			}
+			if st.Semantics == data.StatusLost {
+				lostBtn = finals
+			}
+			finals++
+		}
+		if lostBtn < 0 || lostBtn >= len(f.bar.closeBtns) {
+			t.Fatalf("no lost button among %d", len(f.bar.closeBtns))
+		}
+		a.lost = nil
+		test.Tap(f.bar.closeBtns[lostBtn])
+	})
+	waitFor(t, a, "the lost dialog", func() bool { return a.lost != nil })
+	ld := a.lost
+	onUI(func() { test.Tap(ld.ok) })
+	waitFor(t, a, "the refusal", func() bool { return ld.err.Visible() && ld.err.Text != "" })
+	got, _ := db.Store.Deal(context.Background(), db.Admin.ID, d.ID)
+	if got.Status != data.StatusOpen {
+		t.Fatalf("deal closed without a reason: %s", got.Status)
+	}
+	onUI(func() {
+		test.Type(ld.reason, "Went with a cheaper offer")
+		test.Tap(ld.ok)
+	})
+	waitFor(t, a, "the deal to close", func() bool { return f.Deal.Status == data.StatusLost })
+	got, _ = db.Store.Deal(context.Background(), db.Admin.ID, d.ID)
+	if got.Status != data.StatusLost || got.LostReason != "Went with a cheaper offer" {
+		t.Fatalf("deal = %s %q, want lost with the reason", got.Status, got.LostReason)
+	}
+}
+
+func TestObserverSeesTheFormReadOnly(t *testing.T) {
+	db := datatest.Open(t)
+	d, err := db.CreateDeal(context.Background(), db.Sales.ID, data.DealInput{Title: "Roof repair", Observers: []int64{db.Sales2.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := startTest(t, db, db.Sales2)
+	onUI(func() { a.openDeal(d.ID) })
+	f := lastForm
+	waitFor(t, a, "the form", func() bool { return f.loaded })
+	onUI(func() {
+		if !f.ReadOnly() || !f.title.Disabled() || f.save.Visible() {
+			t.Errorf("observer can edit: readOnly=%v titleDisabled=%v saveVisible=%v", f.ReadOnly(), f.title.Disabled(), f.save.Visible())
+		}
+		if !f.banner.Visible() {
+			t.Error("no banner saying why the form is read-only")
+		}
+		for _, s := range f.bar.segs {
+			if s.box.onTap != nil {
+				t.Error("the observer can tap the stage bar")
+			}
+		}
+		test.Type(f.title, "changed")
+		f.doSave()
+	})
+	waitIdle(a)
+	got, _ := db.Store.Deal(context.Background(), db.Sales.ID, d.ID)
+	if got.Title != "Roof repair" {
+		t.Fatalf("title changed to %q by an observer", got.Title)
+	}
+}
+
+func TestValidationErrorShownNextToFieldNothingSaved(t *testing.T) {
+	db := datatest.Open(t)
+	a := startTest(t, db, db.Admin)
+	onUI(func() { a.newDeal(data.DealInput{}) })
+	f := lastForm
+	waitFor(t, a, "the form", func() bool { return f.loaded })
+	onUI(func() {
+		test.Type(f.amount, "100")
+		test.Tap(f.save) // no title
+	})
+	waitFor(t, a, "the title error", func() bool { return f.errLabel("title").Visible() && f.errLabel("title").Text != "" })
+	onUI(func() {
+		if f.Deal.ID != 0 {
+			t.Error("the form saved an invalid deal")
+		}
+		test.Type(f.title, "Paint job")
+		f.amount.SetText("twelve")
+		test.Tap(f.save)
+		if !f.errLabel("amount").Visible() {
+			t.Error("no error under the amount")
+		}
+	})
+	waitIdle(a)
+	rows, err := db.DealList(context.Background(), db.Admin.ID, data.DealFilter{}, nil, 10)
+	if err != nil || len(rows) != 0 {
+		t.Fatalf("deals in the database: %d (%v), want none", len(rows), err)
+	}
+	onUI(func() { f.amount.SetText("12"); test.Tap(f.save) })
+	waitFor(t, a, "the valid save", func() bool { return f.Deal.ID != 0 })
+	onUI(func() {
+		if f.errLabel("title").Visible() || f.errLabel("amount").Visible() {
+			t.Error("errors still shown after a valid save")
+		}
+	})
+}
+
+func TestSearchNarrowsTheList(t *testing.T) {
+	db := datatest.Open(t)
+	for _, title := range []string{"Alpha kitchen", "Beta garage", "Gamma attic", "Alpha bathroom"} {
+		db.Deal(t, db.Admin.ID, title)
+	}
+	a := startTest(t, db, db.Admin)
+	s := lastDealsScreen
+	onUI(func() { s.viewSelect.SetSelected("List") })
+	waitFor(t, a, "the full list", func() bool { return len(s.list.rows) == 4 })
+	onUI(func() { test.Type(s.list.search, "alpha") })
+	waitFor(t, a, "the narrowed list", func() bool { return len(s.list.rows) == 2 })
+	onUI(func() {
+		for _, r := range s.list.rows {
+			if r.Title != "Alpha kitchen" && r.Title != "Alpha bathroom" {
+				t.Errorf("row %q does not match", r.Title)
+			}
+		}
+		// the global search finds deals too
+		test.Type(a.main.search, "gamm")
+	})
+	waitFor(t, a, "the global search", func() bool { return len(a.main.searchHits) == 1 && a.main.searchHits[0].Title == "Gamma attic" })
+}
+
+func TestListSortsByHeader(t *testing.T) {
+	db := datatest.Open(t)
+	for _, title := range []string{"b", "c", "a"} {
+		db.Deal(t, db.Admin.ID, title)
+	}
+	a := startTest(t, db, db.Admin)
+	s := lastDealsScreen
+	onUI(func() { s.viewSelect.SetSelected("List"); s.list.sortBy(data.SortTitle) })
+	waitFor(t, a, "sorted rows", func() bool {
+		return len(s.list.rows) == 3 && s.list.rows[0].Title == "a" && s.list.rows[2].Title == "c"
+	})
+	onUI(func() { s.list.sortBy(data.SortTitle) })
+	waitFor(t, a, "reversed rows", func() bool { return len(s.list.rows) == 3 && s.list.rows[0].Title == "c" })
+}
+
+func TestBoardFollowsChangesFromElsewhere(t *testing.T) {
+	db := datatest.Open(t)
+	a := startTest(t, db, db.Admin)
+	first, _ := db.Pipeline(t).FirstOpen()
+	// through data/ in this process
+	d := db.Deal(t, db.Manager.ID, "Written by another window")
+	waitFor(t, a, "the deal written in-process", func() bool { return cardIn(lastDealsScreen.board, first.ID, d.ID) })
+
+	// through a second Store on the same file: another process
+	go db.Store.Watch(a.Ctx, 20_000_000) // 20 ms
+	other, err := data.Open(context.Background(), db.Path, data.OpenOptions{Language: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	d2, err := other.CreateDeal(context.Background(), db.Admin.ID, data.DealInput{Title: "Written by the CLI"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, a, "the deal written by another process", func() bool { return cardIn(lastDealsScreen.board, first.ID, d2.ID) })
+	onUI(func() {
+		c := lastDealsScreen.board.column(first.ID)
+		if c.count != 2 {
+			t.Errorf("column count = %d, want 2", c.count)
+		}
+	})
+}
+
+func TestCardPickerMovesDeal(t *testing.T) {
+	db := datatest.Open(t)
+	d := db.Deal(t, db.Admin.ID, "Window cleaning")
+	p := db.Pipeline(t)
+	a := startTest(t, db, db.Admin)
+	first, _ := p.FirstOpen()
+	waitFor(t, a, "the card", func() bool { return cardIn(lastDealsScreen.board, first.ID, d.ID) })
+	onUI(func() {
+		col := lastDealsScreen.board.column(first.ID)
+		card := newDealCard(lastDealsScreen.board)
+		card.set(col, col.cards[0])
+		card.showPicker()
+		tapMenuItem(t, a.Win.Canvas(), 2) // the third stage
+	})
+	waitFor(t, a, "the move", func() bool { return cardIn(lastDealsScreen.board, p.Stages[2].ID, d.ID) })
+}
+
+func TestFirstStartCreatesAdmin(t *testing.T) {
+	setupLanguage("en")
+	db := openEmpty(t)
+	fa := test.NewTempApp(t)
+	w := fa.NewWindow("Comptoir")
+	var a *App
+	onUI(func() { a = start(fa, w, db, "en") })
+	t.Cleanup(a.close)
+	waitFor(t, a, "the welcome dialog", func() bool { return a.main.who != nil })
+	who := a.main.who
+	onUI(func() {
+		test.Type(who.name, "Nora Owner")
+		test.Type(who.email, "not-an-email")
+		test.Tap(who.submit)
+	})
+	waitFor(t, a, "the email error", func() bool { return who.errs["email"].Visible() })
+	onUI(func() {
+		who.email.SetText("nora@example.com")
+		test.Tap(who.submit)
+	})
+	waitFor(t, a, "the admin", func() bool { return a.Me.ID != 0 })
+	if !a.Me.CanConfigure() || fa.Preferences().String(prefMe) != "nora@example.com" {
+		t.Fatalf("me = %+v, pref %q", a.Me, fa.Preferences().String(prefMe))
+	}
+}

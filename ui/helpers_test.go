@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"comptoir/data"
+	"comptoir/data/datatest"
+)
+
+// startTest opens the main window over db as who, with Fyne's test driver.
+func startTest(t testing.TB, db *datatest.DB, who data.Employee) *App {
+	t.Helper()
+	setupLanguage("en")
+	fa := test.NewTempApp(t)
+	fa.Preferences().SetString(prefMe, who.Email)
+	w := fa.NewWindow("Comptoir")
+	w.Resize(fyne.NewSize(1280, 800))
+	var a *App
+	onUI(func() { a = start(fa, w, db.Store, "en") })
+	t.Cleanup(func() {
+		onUI(a.closeAll)
+		a.close()
+		waitIdle(a)
+	})
+	waitFor(t, a, "the board", func() bool { return lastDealsScreen != nil && len(lastDealsScreen.board.cols) > 0 })
+	return a
+}
+
+// onUI runs fn as the UI goroutine would: alone.
+func onUI(fn func()) {
+	uiMu.Lock()
+	defer uiMu.Unlock()
+	fn()
+}
+
+// waitIdle waits (bounded) until no work started by the UI is pending.
+func waitIdle(a *App) {
+	for end := time.Now().Add(10 * time.Second); a.pending.Load() != 0 && time.Now().Before(end); {
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// waitFor waits for an event the UI reacts to asynchronously (a database
+// read, a change notification): it checks cond whenever the UI is idle and
+// fails after a generous bound. It is not a timing assertion.
+func waitFor(t testing.TB, a *App, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		if a.pending.Load() == 0 {
+			uiMu.Lock()
+			ok := cond()
+			uiMu.Unlock()
+			if ok {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(3 * time.Millisecond)
+	}
+}
+
+// cardIn reports whether the board column of stage shows a deal.
+func cardIn(b *boardView, stageID, dealID int64) bool {
+	c := b.column(stageID)
+	if c == nil {
+		return false
+	}
+	for _, card := range c.cards {
+		if card.ID == dealID {
+			return true
+		}
+	}
+	return false
+}
+
+// tapMenuItem taps the i-th item of the pop-up menu on top of the canvas.
+func tapMenuItem(t testing.TB, c fyne.Canvas, i int) {
+	t.Helper()
+	var o any = c.Overlays().Top()
+	if v := reflect.ValueOf(o); v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
+		if f := v.Elem().FieldByName("Content"); f.IsValid() && f.CanInterface() {
+			o = f.Interface() // the overlay container around the menu
+		}
+	}
+	m, ok := o.(*widget.PopUpMenu)
+	if !ok {
+		t.Fatalf("no pop-up menu open (top overlay %T)", c.Overlays().Top())
+	}
+	test.Tap(m.Items[i].(fyne.Tappable))
+}
+
+// openEmpty opens a database with no employee (first start).
+func openEmpty(t testing.TB) *data.Store {
+	t.Helper()
+	st, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"), data.OpenOptions{Language: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
