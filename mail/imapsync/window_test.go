@@ -1,0 +1,60 @@
+package imapsync
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"comptoir/data"
+	"comptoir/mail/mailtest"
+)
+
+// TestFirstSyncImportsOnlyTheWindow: a new account imports the last N days,
+// and later syncs take everything newer than the checkpoint, old or not.
+func TestFirstSyncImportsOnlyTheWindow(t *testing.T) {
+	srv := mailtest.NewIMAPMemServer(t, "seller", "pw")
+	f := newFixture(t, srv, data.AccountInput{ImportDays: 10})
+	old := client("old@client.test", "old@client-old.test", "Last year").bytes()
+	srv.AppendWithFlags(t, "INBOX", old, time.Now().AddDate(0, 0, -40))
+	srv.AppendWithFlags(t, "INBOX", client("recent@client.test", "recent@client-new.test", "This week").bytes(), time.Now().AddDate(0, 0, -3))
+	st := f.syncOnce(t)
+	if st.Fetched != 1 || f.deals(t) != 1 {
+		t.Fatalf("first sync: %+v, %d deals", st, f.deals(t))
+	}
+	if _, err := f.db.EmailByMessageID(context.Background(), "old@client.test"); err == nil {
+		t.Fatal("a message older than the window was imported")
+	}
+	cp, _, _ := f.db.FolderState(context.Background(), f.acc.ID, "INBOX")
+	if cp.LastUID != 2 {
+		t.Fatalf("checkpoint %d, want 2", cp.LastUID)
+	}
+	// After the first sync, an arriving message is taken whatever its date.
+	srv.AppendWithFlags(t, "INBOX", client("late@client.test", "late@client-late.test", "Delayed").bytes(), time.Now().AddDate(0, 0, -60))
+	if st := f.syncOnce(t); st.Fetched != 1 || f.deals(t) != 2 {
+		t.Fatalf("second sync: %+v", st)
+	}
+}
+
+// TestOverSizeCapKeepsHeadersAndText fetches a message over the account's
+// size cap: its text is kept, its attachment bytes are not, and a note says so.
+func TestOverSizeCapKeepsHeadersAndText(t *testing.T) {
+	srv := mailtest.NewIMAPMemServer(t, "seller", "pw")
+	f := newFixture(t, srv, data.AccountInput{MaxSize: 1 << 17})
+	blob := strings.Repeat("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\r\n", 8000) // ~300 KB of base64
+	big := msg{id: "big@client.test", from: "big@client-big.test", subject: "Plans attached",
+		contentType: `multipart/mixed; boundary="XX"`,
+		body: "--XX\nContent-Type: text/plain; charset=utf-8\n\nPlease see the plans.\n--XX\n" +
+			"Content-Type: application/pdf; name=plans.pdf\nContent-Disposition: attachment; filename=plans.pdf\n" +
+			"Content-Transfer-Encoding: base64\n\n" + blob + "--XX--\n"}
+	srv.Append(t, "INBOX", big.bytes())
+	f.syncOnce(t)
+	m, err := f.db.EmailByMessageID(context.Background(), "big@client.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := f.db.EmailRaw(context.Background(), m.ID)
+	if !strings.Contains(m.Text, "Please see the plans") || m.Truncated == "" || len(raw) > 4096 || m.Size < 1<<17 || m.DealID == 0 {
+		t.Fatalf("over the cap: text %q truncated %q raw %d size %d deal %d", m.Text, m.Truncated, len(raw), m.Size, m.DealID)
+	}
+}
