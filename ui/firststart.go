@@ -79,7 +79,7 @@ func newWhoAmI(a *App, people []data.Employee) *whoAmI {
 		d.submit.Importance = widget.HighImportance
 		body = container.NewVBox(title, widget.NewLabel(lang.L("Who is using Comptoir on this device?")), d.pick, d.submit)
 	}
-	d.dlg = dialog.NewCustomWithoutButtons(lang.L("Comptoir"), container.NewPadded(body), a.Win)
+	d.dlg = dialog.NewCustomWithoutButtons("Comptoir", container.NewPadded(body), a.Win)
 	d.dlg.Resize(fyne.NewSize(440, 0))
 	d.dlg.Show()
 	return d
