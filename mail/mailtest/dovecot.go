@@ -110,7 +110,7 @@ func StartDovecot(t testing.TB) *Dovecot {
 			t.Fatalf("mailtest: %v", err)
 		}
 	}
-	for _, p := range []string{filepath.Join(dir, "mail"), home, d.maildir} {
+	for _, p := range []string{filepath.Join(dir, "mail"), filepath.Join(dir, "home"), home, d.maildir} {
 		d.mkdir(t, p)
 	}
 	for _, sub := range []string{"cur", "new", "tmp"} {
@@ -209,8 +209,8 @@ func (d *Dovecot) DeliverMaildir(t testing.TB, mailbox string, raw []byte) {
 	}
 }
 
-// Stop stops Dovecot and waits for it to exit; open connections are
-// dropped. The mail stays on disk, so Restart brings the same mailboxes
+// Stop stops Dovecot and its children (SIGTERM, then SIGKILL after two
+// seconds) and waits for them to exit; open connections are dropped. The mail stays on disk, so Restart brings the same mailboxes
 // back. Stop is idempotent and is called when the test ends.
 func (d *Dovecot) Stop(t testing.TB) {
 	t.Helper()
@@ -219,13 +219,15 @@ func (d *Dovecot) Stop(t testing.TB) {
 	if d.cmd == nil {
 		return
 	}
+	// Ask politely; Dovecot waits for busy clients for a long time, so
+	// then make sure, which also ends any child left behind.
 	_ = d.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-d.exit:
-	case <-time.After(10 * time.Second):
-		_ = d.cmd.Process.Kill()
-		<-d.exit
+	case <-time.After(2 * time.Second):
 	}
+	killGroup(d.cmd)
+	<-d.exit
 	d.cmd = nil
 }
 
@@ -252,6 +254,7 @@ func (d *Dovecot) start(t testing.TB) {
 	cmd := exec.Command(d.bin, "-F", "-c", d.conf)
 	cmd.Stdout = &out
 	cmd.Stderr = &out
+	detach(cmd)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("mailtest: start dovecot: %v", err)
 	}
@@ -275,7 +278,7 @@ func (d *Dovecot) start(t testing.TB) {
 		default:
 		}
 		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
+			killGroup(cmd)
 			<-exit
 			d.cmd = nil
 			t.Fatalf("mailtest: dovecot did not greet on %s: %v\n%s", d.Addr(), err, d.Log())
