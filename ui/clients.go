@@ -80,6 +80,8 @@ type clientsScreen struct {
 	detail *fyne.Container // the form or an empty hint
 	page   *fyne.Container // phone: the form page over the list
 	form   *ClientForm
+
+	unsubscribe func() // stops following database changes
 }
 
 func newClientsScreen(a *App, kind data.Kind) *clientsScreen {
@@ -138,7 +140,7 @@ func newClientsScreen(a *App, kind data.Kind) *clientsScreen {
 		s.root = container.NewStack(split)
 	}
 	s.reload()
-	a.subscribe(s.changed)
+	s.unsubscribe = a.subscribe(s.changed)
 	return s
 }
 

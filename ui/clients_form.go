@@ -380,13 +380,13 @@ func (f *ClientForm) createCompany() {
 	f.a.run(func(ctx context.Context) error {
 		co, err := st.CreateCompany(ctx, me, data.CompanyInput{Name: name})
 		if v := data.FieldErrors(err); v != nil {
-			fyne.Do(func() { setError(f.errs["company"], errorText(err)) })
+			uiDo(func() { setError(f.errs["company"], errorText(err)) })
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			f.companies = append(f.companies, data.ClientRow{ID: co.ID, Name: co.Name})
 			f.companyID = co.ID
 			setError(f.errs["company"], "")
@@ -439,7 +439,7 @@ func (f *ClientForm) Save() {
 	f.saving = true
 	f.saveBtn.Disable()
 	f.a.run(func(ctx context.Context) error {
-		defer fyne.Do(func() {
+		defer uiDo(func() {
 			f.saving = false
 			if f.dirty {
 				f.saveBtn.Enable()
@@ -455,7 +455,7 @@ func (f *ClientForm) Save() {
 					return err
 				}
 				if companyID == 0 {
-					fyne.Do(func() {
+					uiDo(func() {
 						setError(f.errs["company"], lang.L("No company has this name: pick one in the list, or create it with +."))
 					})
 					return nil
@@ -479,13 +479,13 @@ func (f *ClientForm) Save() {
 			saved = c.ID
 		}
 		if v := data.FieldErrors(err); v != nil {
-			fyne.Do(func() { f.showErrors(v, emailRows, phoneRows) })
+			uiDo(func() { f.showErrors(v, emailRows, phoneRows) })
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			f.id = saved
 			f.dirty, f.saved = false, true
 			f.load()

@@ -29,17 +29,25 @@ func newClientsTestApp(t *testing.T) (*App, *datatest.DB) {
 	a.Me = db.Sales
 	t.Cleanup(func() {
 		a.close()
-		a.wait()
-		delete(clientScreens, a)
+		waitIdle(a)
+		onUI(func() { delete(clientScreens, a) })
 	})
 	return a, db
 }
 
+// contactsScreen builds the Contacts screen in the window. It stops the
+// live subscription: the test driver runs fyne.Do on the calling goroutine,
+// so tests deliver changes themselves with s.changed, as the subscription
+// would, on the test's goroutine.
 func contactsScreen(t *testing.T, a *App) *clientsScreen {
 	t.Helper()
-	s := newClientsScreen(a, data.KindContact)
-	a.Win.SetContent(s.root)
-	a.wait()
+	var s *clientsScreen
+	onUI(func() {
+		s = newClientsScreen(a, data.KindContact)
+		s.unsubscribe()
+		a.Win.SetContent(s.root)
+	})
+	waitIdle(a)
 	return s
 }
 
@@ -62,22 +70,22 @@ func TestContactFormCreatesWithTwoEmailsAndSearchNarrows(t *testing.T) {
 		t.Fatalf("list = %q", got)
 	}
 
-	test.Tap(s.newBtn)
-	a.wait()
+	onUI(func() { test.Tap(s.newBtn) })
+	waitIdle(a)
 	f := s.form
 	if f == nil || f.id != 0 {
 		t.Fatal("New contact did not open an empty form")
 	}
-	test.Type(f.name, "Anne Martin")
-	test.Type(f.emails.rows[0].entry, "anne@example.com")
-	test.Tap(f.emails.add)
-	test.Type(f.emails.rows[1].entry, "anne.perso@example.net")
-	test.Type(f.phones.rows[0].entry, "+33 6 12 34 56 78")
+	onUI(func() { test.Type(f.name, "Anne Martin") })
+	onUI(func() { test.Type(f.emails.rows[0].entry, "anne@example.com") })
+	onUI(func() { test.Tap(f.emails.add) })
+	onUI(func() { test.Type(f.emails.rows[1].entry, "anne.perso@example.net") })
+	onUI(func() { test.Type(f.phones.rows[0].entry, "+33 6 12 34 56 78") })
 	if !f.Dirty() || f.saveBtn.Disabled() {
 		t.Fatal("typing did not make the form dirty")
 	}
-	test.Tap(f.saveBtn)
-	a.wait()
+	onUI(func() { test.Tap(f.saveBtn) })
+	waitIdle(a)
 	if f.id == 0 || f.Dirty() {
 		t.Fatalf("not saved: id %d dirty %v status %q general %q", f.id, f.Dirty(), f.status.Text, f.general.Text)
 	}
@@ -96,24 +104,24 @@ func TestContactFormCreatesWithTwoEmailsAndSearchNarrows(t *testing.T) {
 	old := clientOpenURL
 	clientOpenURL = func(_ *App, u *url.URL) error { opened = append(opened, u.String()); return nil }
 	t.Cleanup(func() { clientOpenURL = old })
-	test.Tap(f.emails.rows[1].open)
-	test.Tap(f.phones.rows[0].open)
+	onUI(func() { test.Tap(f.emails.rows[1].open) })
+	onUI(func() { test.Tap(f.phones.rows[0].open) })
 	if len(opened) != 2 || opened[0] != "mailto:anne.perso@example.net" || opened[1] != "tel:+33612345678" {
 		t.Errorf("opened %q", opened)
 	}
 
-	test.Type(s.search, "anne")
-	a.wait()
+	onUI(func() { test.Type(s.search, "anne") })
+	waitIdle(a)
 	if got := rowNames(s); len(got) != 1 || got[0] != "Anne Martin" {
 		t.Errorf("search anne = %q", got)
 	}
-	s.search.SetText("example.com")
-	a.wait()
+	onUI(func() { s.search.SetText("example.com") })
+	waitIdle(a)
 	if got := rowNames(s); len(got) != 2 {
 		t.Errorf("search example.com = %q, want both", got)
 	}
-	s.search.SetText("")
-	a.wait()
+	onUI(func() { s.search.SetText("") })
+	waitIdle(a)
 	if got := rowNames(s); len(got) != 2 || s.count.Text != "" {
 		t.Errorf("cleared search = %q (%q)", got, s.count.Text)
 	}
@@ -122,14 +130,14 @@ func TestContactFormCreatesWithTwoEmailsAndSearchNarrows(t *testing.T) {
 func TestContactFormValidationErrorNextToEmailNothingSaved(t *testing.T) {
 	a, db := newClientsTestApp(t)
 	s := contactsScreen(t, a)
-	test.Tap(s.newBtn)
-	a.wait()
+	onUI(func() { test.Tap(s.newBtn) })
+	waitIdle(a)
 	f := s.form
-	test.Type(f.emails.rows[0].entry, "anne@example.com")
-	test.Tap(f.emails.add)
-	test.Type(f.emails.rows[1].entry, "not-an-email")
-	test.Tap(f.saveBtn)
-	a.wait()
+	onUI(func() { test.Type(f.emails.rows[0].entry, "anne@example.com") })
+	onUI(func() { test.Tap(f.emails.add) })
+	onUI(func() { test.Type(f.emails.rows[1].entry, "not-an-email") })
+	onUI(func() { test.Tap(f.saveBtn) })
+	waitIdle(a)
 	if !f.errs["name"].Visible() || f.errs["name"].Text == "" {
 		t.Error("no error next to the empty name")
 	}
@@ -147,10 +155,10 @@ func TestContactFormValidationErrorNextToEmailNothingSaved(t *testing.T) {
 		t.Fatalf("contacts stored after a refused save: %+v %v", rows, err)
 	}
 	// Fixing the fields saves, and the errors go away.
-	test.Type(f.name, "Anne")
-	f.emails.rows[1].entry.SetText("anne@work.example.com")
-	test.Tap(f.saveBtn)
-	a.wait()
+	onUI(func() { test.Type(f.name, "Anne") })
+	onUI(func() { f.emails.rows[1].entry.SetText("anne@work.example.com") })
+	onUI(func() { test.Tap(f.saveBtn) })
+	waitIdle(a)
 	if f.id == 0 || f.emails.rows[1].err.Visible() || f.errs["name"].Visible() {
 		t.Errorf("after fixing: id %d, errors still shown", f.id)
 	}
@@ -167,33 +175,33 @@ func TestContactFormCustomFieldAndCompany(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := contactsScreen(t, a)
-	test.Tap(s.newBtn)
-	a.wait()
+	onUI(func() { test.Tap(s.newBtn) })
+	waitIdle(a)
 	f := s.form
 	if len(f.custom) != 1 || f.custom[0].entry == nil {
 		t.Fatalf("custom inputs = %d", len(f.custom))
 	}
-	test.Type(f.name, "Anne")
-	test.Type(f.custom[0].entry, "12/03/1980")
+	onUI(func() { test.Type(f.name, "Anne") })
+	onUI(func() { test.Type(f.custom[0].entry, "12/03/1980") })
 	if !f.custom[0].err.Visible() {
 		t.Error("a bad date shows no error as it is typed")
 	}
-	f.custom[0].entry.SetText("1980-03-12")
+	onUI(func() { f.custom[0].entry.SetText("1980-03-12") })
 	if f.custom[0].err.Visible() {
 		t.Errorf("a good date shows %q", f.custom[0].err.Text)
 	}
-	test.Type(f.company, "boulangerie")
-	a.wait()
+	onUI(func() { test.Type(f.company, "boulangerie") })
+	waitIdle(a)
 	if f.companyID != 0 || f.companyNew.Disabled() {
 		t.Error("a partial company name picked a company, or + is disabled")
 	}
-	f.company.SetText("Boulangerie martin")
-	a.wait()
+	onUI(func() { f.company.SetText("Boulangerie martin") })
+	waitIdle(a)
 	if f.companyID != co.ID {
 		t.Fatalf("company id %d, want %d (exact name, any case)", f.companyID, co.ID)
 	}
-	test.Tap(f.saveBtn)
-	a.wait()
+	onUI(func() { test.Tap(f.saveBtn) })
+	waitIdle(a)
 	c, err := db.Contact(ctx, f.id)
 	if err != nil {
 		t.Fatal(err)
@@ -202,19 +210,19 @@ func TestContactFormCustomFieldAndCompany(t *testing.T) {
 		t.Errorf("stored = %+v", c)
 	}
 	// An unknown company is refused next to the field, then + creates it.
-	f.company.SetText("Nouvelle Société")
-	test.Tap(f.saveBtn)
-	a.wait()
+	onUI(func() { f.company.SetText("Nouvelle Société") })
+	onUI(func() { test.Tap(f.saveBtn) })
+	waitIdle(a)
 	if !f.errs["company"].Visible() {
 		t.Error("no error next to an unknown company")
 	}
-	test.Tap(f.companyNew)
-	a.wait()
+	onUI(func() { test.Tap(f.companyNew) })
+	waitIdle(a)
 	if f.companyID == 0 {
 		t.Fatal("+ did not create the company")
 	}
-	test.Tap(f.saveBtn)
-	a.wait()
+	onUI(func() { test.Tap(f.saveBtn) })
+	waitIdle(a)
 	c, _ = db.Contact(ctx, f.id)
 	if c.CompanyName != "Nouvelle Société" {
 		t.Errorf("company after + = %q", c.CompanyName)
@@ -236,9 +244,14 @@ func TestContactDealsSection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := contactsScreen(t, a)
-	s.open(c.ID)
-	a.wait()
+	var s *clientsScreen
+	onUI(func() {
+		s = newClientsScreen(a, data.KindContact) // live: follows database changes
+		a.Win.SetContent(s.root)
+	})
+	waitIdle(a)
+	onUI(func() { s.open(c.ID) })
+	waitIdle(a)
 	f := s.form
 	if !f.dealsCard.Visible() || len(f.dealBtns) != 1 || !strings.HasPrefix(f.dealBtns[0].Text, d.Title) {
 		t.Fatalf("deals section: visible %v, %d buttons", f.dealsCard.Visible(), len(f.dealBtns))
@@ -249,18 +262,27 @@ func TestContactDealsSection(t *testing.T) {
 	if f.Dirty() {
 		t.Error("a freshly opened contact is dirty")
 	}
-	if _, err := db.CreateDeal(ctx, db.Sales.ID, data.DealInput{Title: "Second oven", ContactID: c.ID}); err != nil {
+	d2, err := db.CreateDeal(ctx, db.Sales.ID, data.DealInput{Title: "Second oven", ContactID: c.ID})
+	if err != nil {
 		t.Fatal(err)
 	}
-	f.reloadDeals()
-	a.wait()
-	if len(f.dealBtns) != 2 {
-		t.Errorf("%d deals after a second one, want 2", len(f.dealBtns))
+	waitFor(t, a, "the new deal in the open contact", func() bool {
+		return len(f.dealBtns) == 2 && strings.HasPrefix(f.dealBtns[0].Text, d2.Title)
+	})
+	// A contact added elsewhere appears in the open list.
+	if _, err := db.CreateContact(ctx, db.Manager.ID, data.ContactInput{Name: "Agnès Blanc"}); err != nil {
+		t.Fatal(err)
 	}
+	waitFor(t, a, "the new contact in the list", func() bool { return len(s.rows) == 2 && s.rows[0].Name == "Agnès Blanc" })
+	s.unsubscribe()
 	// The company's form lists its contact's deals too.
-	cs := newClientsScreen(a, data.KindCompany)
-	cs.open(co.ID)
-	a.wait()
+	var cs *clientsScreen
+	onUI(func() {
+		cs = newClientsScreen(a, data.KindCompany)
+		cs.unsubscribe()
+		cs.open(co.ID)
+	})
+	waitIdle(a)
 	if len(cs.form.dealBtns) != 2 || cs.form.vat == nil {
 		t.Errorf("company form: %d deals", len(cs.form.dealBtns))
 	}
@@ -280,10 +302,13 @@ func TestImportWizardCSVPreviewMappingAndImport(t *testing.T) {
 	if err := os.WriteFile(path, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	w := newImportWizard(a, data.ImportContacts)
-	w.win = a.Win
-	w.loadPath(path)
-	a.wait()
+	var w *importWizard
+	onUI(func() {
+		w = newImportWizard(a, data.ImportContacts)
+		w.win = a.Win
+	})
+	onUI(func() { w.loadPath(path) })
+	waitIdle(a)
 	want := []string{data.TargetName, data.TargetEmail, data.TargetPhone, data.TargetCompany}
 	for i, m := range want {
 		if w.mapping[i] != m {
@@ -301,8 +326,8 @@ func TestImportWizardCSVPreviewMappingAndImport(t *testing.T) {
 	}
 	// Ignoring the email column makes every line valid (Bruno no longer
 	// has an email; Anne is then new, as nothing matches her).
-	w.setTarget(1, data.TargetIgnore)
-	a.wait()
+	onUI(func() { w.setTarget(1, data.TargetIgnore) })
+	waitIdle(a)
 	if w.importBtn.Disabled() || w.importBtn.Text != "Import 3 contacts" {
 		t.Fatalf("import button %q disabled %v; summary %q", w.importBtn.Text, w.importBtn.Disabled(), w.summary.Text)
 	}
@@ -311,15 +336,15 @@ func TestImportWizardCSVPreviewMappingAndImport(t *testing.T) {
 		t.Fatalf("the preview wrote: %d contacts", len(rows))
 	}
 	// Put the email column back but as the phone: Bruno's text is no phone.
-	w.setTarget(1, data.TargetEmail)
-	a.wait()
+	onUI(func() { w.setTarget(1, data.TargetEmail) })
+	waitIdle(a)
 	if !w.importBtn.Disabled() {
 		t.Fatal("bad line again, but Import enabled")
 	}
-	w.setTarget(1, data.TargetIgnore)
-	a.wait()
-	test.Tap(w.importBtn)
-	a.wait()
+	onUI(func() { w.setTarget(1, data.TargetIgnore) })
+	waitIdle(a)
+	onUI(func() { test.Tap(w.importBtn) })
+	waitIdle(a)
 	if !strings.Contains(w.summary.Text, "3 created") || !strings.Contains(w.summary.Text, "1 companies") {
 		t.Errorf("summary %q", w.summary.Text)
 	}
@@ -331,13 +356,16 @@ func TestImportWizardCSVPreviewMappingAndImport(t *testing.T) {
 
 func TestImportWizardVCard(t *testing.T) {
 	a, db := newClientsTestApp(t)
-	w := newImportWizard(a, data.ImportContacts)
-	w.win = a.Win
+	var w *importWizard
+	onUI(func() {
+		w = newImportWizard(a, data.ImportContacts)
+		w.win = a.Win
+	})
 	vcf := "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:L=C3=A9v=C3=AAque;=C3=89lodie\r\n" +
 		"TEL;CELL:+33612345678\r\nEND:VCARD\r\n" +
 		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jérôme Durand\r\nEMAIL;TYPE=WORK:jerome@exemple.fr\r\nEMAIL:j@exemple.fr\r\nEND:VCARD\r\n"
-	w.loadBytes("phone.vcf", []byte(vcf))
-	a.wait()
+	onUI(func() { w.loadBytes("phone.vcf", []byte(vcf)) })
+	waitIdle(a)
 	if w.mapCard.Visible() {
 		t.Error("a vCard shows a column mapping")
 	}
@@ -347,8 +375,8 @@ func TestImportWizardVCard(t *testing.T) {
 	if w.importBtn.Text != "Import 2 contacts" {
 		t.Fatalf("button %q", w.importBtn.Text)
 	}
-	test.Tap(w.importBtn)
-	a.wait()
+	onUI(func() { test.Tap(w.importBtn) })
+	waitIdle(a)
 	cs, err := db.ContactsByPhone(context.Background(), "06 12 34 56 78")
 	if err != nil || len(cs) != 1 || cs[0].Name != "Élodie Lévêque" {
 		t.Errorf("imported = %+v, %v", cs, err)
@@ -362,24 +390,24 @@ func TestUnsavedChangesAskBeforeLeaving(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := contactsScreen(t, a)
-	s.open(c.ID)
-	a.wait()
+	onUI(func() { s.open(c.ID) })
+	waitIdle(a)
 	first := s.form
-	test.Type(first.notes, "call back")
+	onUI(func() { test.Type(first.notes, "call back") })
 	left := false
-	s.confirmLeave(func() { left = true })
+	onUI(func() { s.confirmLeave(func() { left = true }) })
 	if left {
 		t.Fatal("left a dirty form without asking")
 	}
 	if len(a.Win.Canvas().Overlays().List()) == 0 {
 		t.Fatal("no confirmation shown")
 	}
-	test.Tap(first.revertBtn)
-	a.wait()
+	onUI(func() { test.Tap(first.revertBtn) })
+	waitIdle(a)
 	if first.Dirty() || first.notes.Text != "" {
 		t.Errorf("revert kept %q", first.notes.Text)
 	}
-	s.confirmLeave(func() { left = true })
+	onUI(func() { s.confirmLeave(func() { left = true }) })
 	if !left {
 		t.Error("a clean form asked before leaving")
 	}

@@ -157,7 +157,7 @@ func (w *importWizard) chooseFile() {
 			if err != nil {
 				return fmt.Errorf("read %s: %w", name, err)
 			}
-			fyne.Do(func() { w.loadBytes(name, b) })
+			uiDo(func() { w.loadBytes(name, b) })
 			return nil
 		})
 	}, w.win)
@@ -172,7 +172,7 @@ func (w *importWizard) loadPath(path string) {
 		if err != nil {
 			return err
 		}
-		fyne.Do(func() { w.loadBytes(filepath.Base(path), b) })
+		uiDo(func() { w.loadBytes(filepath.Base(path), b) })
 		return nil
 	})
 }
@@ -346,7 +346,7 @@ func (w *importWizard) refresh() {
 		if err != nil && !errors.As(err, &ie) {
 			return err
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			if seq == w.seq {
 				w.showOutcome(recs, res)
 			}
@@ -475,14 +475,14 @@ func (w *importWizard) runImport() {
 		res, err := st.Import(ctx, me, kind, recs, data.ImportOptions{})
 		var ie *data.ImportError
 		if errors.As(err, &ie) {
-			fyne.Do(func() { w.showOutcome(recs, res) })
+			uiDo(func() { w.showOutcome(recs, res) })
 			return nil
 		}
 		if err != nil {
-			fyne.Do(func() { w.importBtn.Enable() })
+			uiDo(func() { w.importBtn.Enable() })
 			return err
 		}
-		fyne.Do(func() {
+		uiDo(func() {
 			w.outcome = res
 			w.ok = false
 			msg := lang.L("Done: {{.New}} created, {{.Updated}} updated.", map[string]any{"New": res.Created, "Updated": res.Updated})
