@@ -3,10 +3,12 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 )
@@ -31,16 +33,44 @@ func repoRoot(t testing.TB) string {
 	}
 }
 
+// builds keeps the binaries built during this test process, by package.
+var builds struct {
+	sync.Mutex
+	dir string
+	exe map[string]string
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builds.dir != "" {
+		os.RemoveAll(builds.dir)
+	}
+	os.Exit(code)
+}
+
 // buildBinary builds a main package of the module (pkg relative to the
-// root, "." for comptoir itself) into a temporary folder.
+// root, "." for comptoir itself), once per test process.
 func buildBinary(t testing.TB, pkg string) string {
 	t.Helper()
-	exe := filepath.Join(t.TempDir(), "comptoir")
+	builds.Lock()
+	defer builds.Unlock()
+	if exe, ok := builds.exe[pkg]; ok {
+		return exe
+	}
+	if builds.dir == "" {
+		dir, err := os.MkdirTemp("", "comptoir-cli-test-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		builds.dir, builds.exe = dir, map[string]string{}
+	}
+	exe := filepath.Join(builds.dir, fmt.Sprintf("comptoir%d", len(builds.exe)))
 	cmd := exec.Command("go", "build", "-o", exe, pkg)
 	cmd.Dir = repoRoot(t)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
 	}
+	builds.exe[pkg] = exe
 	return exe
 }
 
