@@ -428,4 +428,3 @@ func TestTimelineDataIsFlattened(t *testing.T) {
 		t.Errorf("edited_at present for an unedited entry: %s", b)
 	}
 }
-
