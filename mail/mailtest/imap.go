@@ -135,6 +135,8 @@ func (s *IMAPServer) AppendWithFlags(t testing.TB, mailbox string, raw []byte, d
 // going away. Close is idempotent.
 func (s *IMAPServer) Close() {
 	_ = s.server.Close()
+	// Serve may not have registered the listener yet.
+	_ = s.ln.Close()
 	<-s.done
 	s.log.stop()
 }
