@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -156,9 +157,9 @@ func newClientRow() fyne.CanvasObject {
 	name.TextStyle = fyne.TextStyle{Bold: true}
 	name.Truncation = fyne.TextTruncateEllipsis
 	detail := widget.NewLabel("")
-	detail.Importance = widget.LowImportance
+	detail.SizeName = theme.SizeNameCaptionText
 	detail.Truncation = fyne.TextTruncateEllipsis
-	return container.NewVBox(name, detail)
+	return container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), name, detail)
 }
 
 func (s *clientsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {

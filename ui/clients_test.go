@@ -366,7 +366,7 @@ func TestImportWizardVCard(t *testing.T) {
 		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jérôme Durand\r\nEMAIL;TYPE=WORK:jerome@exemple.fr\r\nEMAIL:j@exemple.fr\r\nEND:VCARD\r\n"
 	onUI(func() { w.loadBytes("phone.vcf", []byte(vcf)) })
 	waitIdle(a)
-	if w.mapCard.Visible() {
+	if len(w.selects) != 0 {
 		t.Error("a vCard shows a column mapping")
 	}
 	if len(w.lines) != 2 || w.lines[0].name != "Élodie Lévêque" || w.lines[1].emails != "jerome@exemple.fr, j@exemple.fr" {

@@ -98,7 +98,6 @@ func newImportWizard(a *App, kind data.ImportKind) *importWizard {
 	w.fileLabel.Wrapping = fyne.TextWrapWord
 	w.mapBox = container.NewVBox()
 	w.mapCard = widget.NewCard(lang.L("Columns"), lang.L("What each column of the file holds"), container.NewVScroll(w.mapBox))
-	w.mapCard.Hide()
 	w.preview = widget.NewTable(w.previewSize, w.previewCell, w.previewUpdate)
 	w.preview.ShowHeaderRow = true
 	w.preview.CreateHeader = func() fyne.CanvasObject {
@@ -109,7 +108,7 @@ func newImportWizard(a *App, kind data.ImportKind) *importWizard {
 			o.(*widget.Label).SetText(w.previewHeaders()[id.Col])
 		}
 	}
-	for i, width := range []float32{60, 190, 220, 160, 160, 320} {
+	for i, width := range []float32{50, 300, 160, 200, 130, 140} {
 		w.preview.SetColumnWidth(i, width)
 	}
 	w.summary = widget.NewLabel("")
@@ -134,6 +133,9 @@ func newImportWizard(a *App, kind data.ImportKind) *importWizard {
 }
 
 func (w *importWizard) importLabel(n int) string {
+	if n == 0 {
+		return lang.L("Import")
+	}
 	if w.kind == data.ImportCompanies {
 		return lang.L("Import {{.Count}} companies", map[string]any{"Count": n})
 	}
@@ -224,10 +226,13 @@ func (w *importWizard) loadBytes(name string, b []byte) {
 		if w.table != nil {
 			w.mapping = data.GuessMapping(w.kind, w.table.Header, w.defs)
 			w.buildMapping()
-			w.mapCard.Show()
 		} else {
 			w.mapping = nil
-			w.mapCard.Hide()
+			w.selects = nil
+			hint := widget.NewLabel(lang.L("A vCard file names its fields itself: nothing to map."))
+			hint.Wrapping = fyne.TextWrapWord
+			w.mapBox.Objects = []fyne.CanvasObject{hint}
+			w.mapBox.Refresh()
 		}
 		w.refresh()
 	})
@@ -390,7 +395,7 @@ func (w *importWizard) showOutcome(recs []data.ImportRecord, res data.ImportResu
 		w.summary.SetText(lang.L("The file has no rows to import."))
 		w.summary.Importance = widget.WarningImportance
 	case bad > 0:
-		w.summary.SetText(lang.L("{{.Bad}} lines have errors: correct the file or the columns. Nothing is imported until every line is valid.",
+		w.summary.SetText(lang.L("Lines with errors: {{.Bad}}. Correct the file or the columns: nothing is imported until every line is valid.",
 			map[string]any{"Bad": bad}))
 		w.summary.Importance = widget.DangerImportance
 	default:
@@ -423,7 +428,7 @@ func (w *importWizard) previewHeaders() []string {
 	if w.kind == data.ImportCompanies {
 		other = lang.L("VAT number")
 	}
-	return []string{lang.L("Line"), lang.L("Name"), lang.L("Emails"), lang.L("Phones"), other, lang.L("Result")}
+	return []string{lang.L("Line"), lang.L("Result"), lang.L("Name"), lang.L("Emails"), lang.L("Phones"), other}
 }
 
 func (w *importWizard) previewSize() (int, int) { return len(w.lines), 6 }
@@ -446,18 +451,18 @@ func (w *importWizard) previewUpdate(id widget.TableCellID, o fyne.CanvasObject)
 	case 0:
 		l.SetText(fmt.Sprint(pl.line))
 	case 1:
-		l.SetText(pl.name)
-	case 2:
-		l.SetText(pl.emails)
-	case 3:
-		l.SetText(pl.phones)
-	case 4:
-		l.SetText(pl.other)
-	case 5:
 		l.SetText(pl.outcome)
 		if pl.bad {
 			l.Importance = widget.DangerImportance
 		}
+	case 2:
+		l.SetText(pl.name)
+	case 3:
+		l.SetText(pl.emails)
+	case 4:
+		l.SetText(pl.phones)
+	case 5:
+		l.SetText(pl.other)
 	}
 	l.Refresh()
 }
