@@ -70,15 +70,20 @@ func (s *Store) Board(ctx context.Context, actor, pipelineID int64, opt BoardOpt
 		opt.Cards = 50
 	}
 	restricted := opt.OnlyMine || !me.SeesAll()
+	var mine map[int64]*Column
+	if restricted {
+		if mine, err = s.restrictedTotals(ctx, me, opt.OnlyMine); err != nil {
+			return nil, fmt.Errorf("board: %w", err)
+		}
+	}
 	cols := make([]Column, len(p.Stages))
 	for i, st := range p.Stages {
 		cols[i].Stage = st
 		if restricted {
-			err = s.restrictedTotals(ctx, me, st.ID, opt.OnlyMine, &cols[i])
-		} else {
-			err = s.stageTotals(ctx, st.ID, &cols[i])
-		}
-		if err != nil {
+			if c := mine[st.ID]; c != nil {
+				cols[i].Count, cols[i].Totals = c.Count, c.Totals
+			}
+		} else if err := s.stageTotals(ctx, st.ID, &cols[i]); err != nil {
 			return nil, fmt.Errorf("board: %w", err)
 		}
 		cols[i].Cards, err = s.ColumnCards(ctx, me, st.ID, opt.OnlyMine, CardCursor{}, opt.Cards)
@@ -97,20 +102,37 @@ func (s *Store) stageTotals(ctx context.Context, stageID int64, col *Column) err
 	return scanTotals(rows, col)
 }
 
-func (s *Store) restrictedTotals(ctx context.Context, me Employee, stageID int64, onlyMine bool, col *Column) error {
-	q := `SELECT currency, count(*), sum(amount) FROM deals WHERE stage_id = ? AND deleted_at IS NULL AND responsible_id = ?
-		GROUP BY currency`
-	args := []any{stageID, me.ID}
+// restrictedTotals counts, per stage, the deals an employee is responsible
+// for (and, unless onlyMine, observes), from the deals_responsible index.
+func (s *Store) restrictedTotals(ctx context.Context, me Employee, onlyMine bool) (map[int64]*Column, error) {
+	q := `SELECT stage_id, currency, amount FROM deals WHERE responsible_id = ?1 AND deleted_at IS NULL`
 	if !onlyMine {
-		q = `SELECT currency, count(*), sum(amount) FROM deals WHERE stage_id = ? AND deleted_at IS NULL
-			AND (responsible_id = ? OR id IN (SELECT deal_id FROM deal_observers WHERE employee_id = ?)) GROUP BY currency`
-		args = append(args, me.ID)
+		q += ` UNION ALL SELECT d.stage_id, d.currency, d.amount FROM deal_observers o JOIN deals d ON d.id = o.deal_id
+			WHERE o.employee_id = ?1 AND d.responsible_id <> ?1 AND d.deleted_at IS NULL`
 	}
-	rows, err := s.r.QueryContext(ctx, q+` ORDER BY 3 DESC`, args...)
+	rows, err := s.r.QueryContext(ctx, `SELECT stage_id, currency, count(*), sum(amount) FROM (`+q+`)
+		GROUP BY stage_id, currency ORDER BY stage_id, 4 DESC`, me.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return scanTotals(rows, col)
+	defer rows.Close()
+	out := map[int64]*Column{}
+	for rows.Next() {
+		var stage int64
+		var t Total
+		var n int
+		if err := rows.Scan(&stage, &t.Currency, &n, &t.Amount); err != nil {
+			return nil, err
+		}
+		c := out[stage]
+		if c == nil {
+			c = &Column{}
+			out[stage] = c
+		}
+		c.Count += n
+		c.Totals = append(c.Totals, t)
+	}
+	return out, rows.Err()
 }
 
 func scanTotals(rows *sql.Rows, col *Column) error {
@@ -155,9 +177,24 @@ func (s *Store) ColumnCards(ctx context.Context, me Employee, stageID int64, onl
 	if !after.UpdatedAt.IsZero() {
 		at, id = fmtTime(after.UpdatedAt), after.ID
 	}
-	where, args := visibility(me, onlyMine)
-	rows, err := s.r.QueryContext(ctx, cardSelect+` WHERE d.stage_id = ? AND d.deleted_at IS NULL AND (d.updated_at, d.id) < (?, ?)`+where+`
-		ORDER BY d.updated_at DESC, d.id DESC LIMIT ?`, append(append([]any{stageID, at, id}, args...), limit)...)
+	var rows *sql.Rows
+	var err error
+	if me.SeesAll() && !onlyMine {
+		rows, err = s.r.QueryContext(ctx, cardSelect+` WHERE d.stage_id = ? AND d.deleted_at IS NULL AND (d.updated_at, d.id) < (?, ?)
+			ORDER BY d.updated_at DESC, d.id DESC LIMIT ?`, stageID, at, id, limit)
+	} else {
+		// The employee's own deals come from the deals_responsible index in
+		// order, the observed ones from deal_observers: no scan of the stage.
+		q := `SELECT id FROM (SELECT id FROM deals WHERE responsible_id = ?1 AND stage_id = ?2 AND deleted_at IS NULL
+			AND (updated_at, id) < (?3, ?4) ORDER BY updated_at DESC, id DESC LIMIT ?5)`
+		if !onlyMine {
+			q += ` UNION ALL SELECT d.id FROM deal_observers o JOIN deals d ON d.id = o.deal_id
+				WHERE o.employee_id = ?1 AND d.responsible_id <> ?1 AND d.stage_id = ?2 AND d.deleted_at IS NULL
+				AND (d.updated_at, d.id) < (?3, ?4)`
+		}
+		rows, err = s.r.QueryContext(ctx, cardSelect+` WHERE d.id IN (`+q+`) ORDER BY d.updated_at DESC, d.id DESC LIMIT ?5`,
+			me.ID, stageID, at, id, limit)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cards of stage %d: %w", stageID, err)
 	}

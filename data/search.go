@@ -2,7 +2,9 @@ package data
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -112,7 +114,7 @@ func ftsQuery(text string) (all, titleOnly string) {
 // the deals they may see.
 func (s *Store) Search(ctx context.Context, actor int64, text string, limit int) ([]Hit, error) {
 	all, title := ftsQuery(text)
-	if all == "" {
+	if all == "" || limit <= 0 {
 		return nil, nil
 	}
 	me, err := s.Employee(ctx, actor)
@@ -121,9 +123,9 @@ func (s *Store) Search(ctx context.Context, actor int64, text string, limit int)
 	}
 	var hits []Hit
 	seen := map[int64]bool{}
-	// Reading twice the limit leaves room for hidden deals; FTS5 without
-	// ORDER BY rank stops after the first matches, which keeps each key
-	// stroke cheap whatever the size of the database.
+	// FTS5 without ORDER BY rank stops after the first matches, which keeps
+	// each key stroke cheap whatever the size of the database. Reading twice
+	// the limit leaves room for deals the employee may not see.
 	for _, q := range []string{title, all} {
 		if len(hits) >= limit {
 			break
@@ -132,20 +134,18 @@ func (s *Store) Search(ctx context.Context, actor int64, text string, limit int)
 		if err != nil {
 			return nil, fmt.Errorf("search %q: %w", text, err)
 		}
-		ids, err := scanIDs(rows)
+		rids, err := scanIDs(rows)
 		if err != nil {
 			return nil, fmt.Errorf("search %q: %w", text, err)
 		}
-		for _, rid := range ids {
-			if seen[rid] || len(hits) >= limit {
-				continue
-			}
+		rids = slices.DeleteFunc(rids, func(rid int64) bool { return seen[rid] })
+		found, err := s.hits(ctx, me, rids)
+		if err != nil {
+			return nil, fmt.Errorf("search %q: %w", text, err)
+		}
+		for _, rid := range rids {
 			seen[rid] = true
-			h, ok, err := s.hit(ctx, me, rid)
-			if err != nil {
-				return nil, fmt.Errorf("search %q: %w", text, err)
-			}
-			if ok {
+			if h, ok := found[rid]; ok && len(hits) < limit {
 				hits = append(hits, h)
 			}
 		}
@@ -153,38 +153,58 @@ func (s *Store) Search(ctx context.Context, actor int64, text string, limit int)
 	return hits, nil
 }
 
-func (s *Store) hit(ctx context.Context, me Employee, rowid int64) (Hit, bool, error) {
-	id := rowid / 4
-	switch rowid % 4 {
-	case searchDeal:
-		h := Hit{Kind: KindDeal, ID: id}
-		var responsible int64
-		var client, stage string
-		err := s.r.QueryRowContext(ctx, `SELECT d.title, d.responsible_id, coalesce(c.name, co.name, ''), s.name
-			FROM deals d JOIN stages s ON s.id = d.stage_id LEFT JOIN contacts c ON c.id = d.contact_id
-			LEFT JOIN companies co ON co.id = d.company_id WHERE d.id = ?`, id).Scan(&h.Title, &responsible, &client, &stage)
-		if err != nil {
-			return h, false, notFound(err)
-		}
-		if !me.SeesAll() && responsible != me.ID {
-			var x int
-			if s.r.QueryRowContext(ctx, `SELECT 1 FROM deal_observers WHERE deal_id = ? AND employee_id = ?`, id, me.ID).Scan(&x) != nil {
-				return h, false, nil
-			}
-		}
-		h.Detail = strings.TrimPrefix(client+" · "+stage, " · ")
-		return h, true, nil
-	case searchContact:
-		h := Hit{Kind: KindContact, ID: id}
-		err := s.r.QueryRowContext(ctx, `SELECT c.name, coalesce(co.name, '') FROM contacts c LEFT JOIN companies co ON co.id = c.company_id
-			WHERE c.id = ?`, id).Scan(&h.Title, &h.Detail)
-		return h, err == nil, notFound(err)
-	case searchCompany:
-		h := Hit{Kind: KindCompany, ID: id}
-		err := s.r.QueryRowContext(ctx, `SELECT name FROM companies WHERE id = ?`, id).Scan(&h.Title)
-		return h, err == nil, notFound(err)
+// hits reads the records behind search rowids, one query per kind, and
+// leaves out the deals the employee may not see.
+func (s *Store) hits(ctx context.Context, me Employee, rids []int64) (map[int64]Hit, error) {
+	var ids [4][]int64
+	for _, rid := range rids {
+		ids[rid%4] = append(ids[rid%4], rid/4)
 	}
-	return Hit{}, false, nil
+	out := make(map[int64]Hit, len(rids))
+	read := func(kind int64, query string, args ...any) error {
+		if len(ids[kind]) == 0 {
+			return nil
+		}
+		js, _ := json.Marshal(ids[kind])
+		rows, err := s.r.QueryContext(ctx, query, append([]any{string(js)}, args...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var h Hit
+			var client, stage string
+			if err := rows.Scan(&h.ID, &h.Title, &client, &stage); err != nil {
+				return err
+			}
+			switch kind {
+			case searchDeal:
+				h.Kind = KindDeal
+				h.Detail = strings.TrimPrefix(client+" · "+stage, " · ")
+			case searchContact:
+				h.Kind, h.Detail = KindContact, client
+			case searchCompany:
+				h.Kind = KindCompany
+			}
+			out[h.ID*4+kind] = h
+		}
+		return rows.Err()
+	}
+	vis, vargs := visibility(me, false)
+	if err := read(searchDeal, `SELECT d.id, d.title, coalesce(c.name, co.name, ''), s.name
+		FROM deals d JOIN stages s ON s.id = d.stage_id LEFT JOIN contacts c ON c.id = d.contact_id
+		LEFT JOIN companies co ON co.id = d.company_id
+		WHERE d.id IN (SELECT value FROM json_each(?)) AND d.deleted_at IS NULL`+vis, vargs...); err != nil {
+		return nil, err
+	}
+	if err := read(searchContact, `SELECT c.id, c.name, coalesce(co.name, ''), '' FROM contacts c
+		LEFT JOIN companies co ON co.id = c.company_id WHERE c.id IN (SELECT value FROM json_each(?))`); err != nil {
+		return nil, err
+	}
+	if err := read(searchCompany, `SELECT id, name, '', '' FROM companies WHERE id IN (SELECT value FROM json_each(?))`); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // searchDealIDs returns up to limit deal ids matching the text, for filters.

@@ -1,0 +1,362 @@
+package data_test
+
+// Benchmarks on a seeded database. The database is seeded once per process
+// (100,000 deals; 10,000 with -short) into a file under os.TempDir() named
+// after a hash of the schema and the seed code, and reused by later runs.
+// Only benchmarks touch it: plain `go test` never seeds.
+//
+//	go test ./data/ -run XXX -bench . -benchtime 20x
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"comptoir/data"
+	"comptoir/data/seed"
+)
+
+const benchSeed = 42
+
+type benchDB struct {
+	path  string
+	st    *data.Store
+	raw   *sql.DB // read-only, for the reference queries
+	admin data.Employee
+	sales data.Employee
+	rich  int64 // a deal with 200 timeline entries and 20 lines
+	deals int
+}
+
+var (
+	benchOnce sync.Once
+	bench     *benchDB
+	benchErr  error
+
+	seedOnce    sync.Once
+	seedResult  struct{ secs, mb float64 }
+	seedFailure error
+)
+
+func benchDeals() int {
+	if testing.Short() {
+		return 10000
+	}
+	return 100000
+}
+
+// benchPath names the cached file after everything that shapes its content.
+func benchPath() (string, error) {
+	h := sha256.New()
+	for _, pattern := range []string{"migrations/*.sql", "seed/*.go", "bulk.go"} {
+		files, err := filepath.Glob(pattern)
+		if err != nil {
+			return "", err
+		}
+		slices.Sort(files)
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return "", err
+			}
+			h.Write([]byte(f))
+			h.Write(b)
+		}
+	}
+	sum := hex.EncodeToString(h.Sum(nil))[:12]
+	return filepath.Join(os.TempDir(), fmt.Sprintf("comptoir-bench-v%d-%s-seed%d-%d.db", data.SchemaVersion(), sum, benchSeed, benchDeals())), nil
+}
+
+// seedFile seeds a new file at path and reports the time it took.
+func seedFile(path string) (time.Duration, error) {
+	ctx := context.Background()
+	st, err := data.Open(ctx, path, data.OpenOptions{Language: "fr"})
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	_, err = seed.Fill(ctx, st, seed.Options{Deals: benchDeals(), Seed: benchSeed, Lang: "fr"})
+	took := time.Since(start)
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	return took, err
+}
+
+func openBench(b *testing.B) *benchDB {
+	b.Helper()
+	benchOnce.Do(func() { bench, benchErr = loadBench() })
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return bench
+}
+
+func loadBench() (*benchDB, error) {
+	ctx := context.Background()
+	path, err := benchPath()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); err != nil {
+		tmp := path + ".tmp"
+		os.Remove(tmp)
+		if _, err := seedFile(tmp); err != nil {
+			return nil, fmt.Errorf("seed %s: %w", tmp, err)
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			return nil, err
+		}
+	}
+	st, err := data.Open(ctx, path, data.OpenOptions{})
+	if err != nil {
+		return nil, err
+	}
+	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		return nil, err
+	}
+	db := &benchDB{path: path, st: st, raw: raw}
+	if db.admin, err = st.FirstAdmin(ctx); err != nil {
+		return nil, err
+	}
+	var salesID int64
+	if err := raw.QueryRow(`SELECT responsible_id FROM deals d JOIN employees e ON e.id = d.responsible_id
+		WHERE e.role = 'sales' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`).Scan(&salesID); err != nil {
+		return nil, err
+	}
+	if db.sales, err = st.Employee(ctx, salesID); err != nil {
+		return nil, err
+	}
+	if err := raw.QueryRow(`SELECT deal_id FROM timeline GROUP BY deal_id HAVING count(*) >= 200 ORDER BY deal_id LIMIT 1`).Scan(&db.rich); err != nil {
+		return nil, fmt.Errorf("no deal with 200 entries: %w", err)
+	}
+	if err := raw.QueryRow(`SELECT count(*) FROM deals`).Scan(&db.deals); err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+// BenchmarkSeed100k seeds a fresh file once per process (b.N is ignored:
+// the figures are the time of that one run and the file's size). With
+// -short it seeds 10,000 deals. Its file becomes the shared one when there
+// is none yet.
+func BenchmarkSeed100k(b *testing.B) {
+	seedOnce.Do(func() {
+		path := filepath.Join(b.TempDir(), "seed.db")
+		took, err := seedFile(path)
+		if err != nil {
+			seedFailure = err
+			return
+		}
+		fi, err := os.Stat(path)
+		if err != nil {
+			seedFailure = err
+			return
+		}
+		seedResult.secs, seedResult.mb = took.Seconds(), float64(fi.Size())/1e6
+		if shared, err := benchPath(); err == nil {
+			if _, err := os.Stat(shared); err != nil {
+				os.Rename(path, shared) // the next benchmarks need not seed again
+			}
+		}
+	})
+	if seedFailure != nil {
+		b.Fatal(seedFailure)
+	}
+	b.ReportMetric(seedResult.secs*1e9, "ns/op")
+	b.ReportMetric(seedResult.secs, "s/seed")
+	b.ReportMetric(seedResult.mb, "MB")
+	b.ReportMetric(float64(benchDeals()), "deals")
+}
+
+func BenchmarkBoard(b *testing.B) {
+	db := openBench(b)
+	ctx := context.Background()
+	ps, err := db.st.Pipelines(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		cols, err := db.st.Board(ctx, db.admin.ID, ps[0].ID, data.BoardOptions{})
+		if err != nil || len(cols) != len(ps[0].Stages) || len(cols[0].Cards) != 50 {
+			b.Fatalf("board: %d columns, %v", len(cols), err)
+		}
+	}
+}
+
+func BenchmarkBoardSales(b *testing.B) {
+	db := openBench(b)
+	ctx := context.Background()
+	ps, err := db.st.Pipelines(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := db.st.Board(ctx, db.sales.ID, ps[0].ID, data.BoardOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBareGroupBy is the reference the board is compared with.
+func BenchmarkBareGroupBy(b *testing.B) {
+	db := openBench(b)
+	b.ResetTimer()
+	for b.Loop() {
+		rows, err := db.raw.Query(`SELECT stage_id, count(*), sum(amount) FROM deals GROUP BY stage_id`)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		rows.Close()
+		if n == 0 {
+			b.Fatal("no stages")
+		}
+	}
+}
+
+// searchPrefixes takes 200 prefixes of 2 to 4 letters from seeded names.
+func searchPrefixes(b *testing.B, db *benchDB) []string {
+	rows, err := db.raw.Query(`SELECT name FROM contacts ORDER BY id LIMIT 500`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		names = append(names, strings.Fields(n)...)
+	}
+	rows.Close()
+	rng := rand.New(rand.NewPCG(7, 7))
+	out := make([]string, 0, 200)
+	for len(out) < 200 {
+		w := names[rng.IntN(len(names))]
+		n := 2 + rng.IntN(3)
+		if utf8.RuneCountInString(w) < n {
+			continue
+		}
+		out = append(out, strings.ToLower(string([]rune(w)[:n])))
+	}
+	return out
+}
+
+func benchSearch(b *testing.B, actor int64) {
+	db := openBench(b)
+	ctx := context.Background()
+	prefixes := searchPrefixes(b, db)
+	var took []time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		for _, p := range prefixes {
+			start := time.Now()
+			hits, err := db.st.Search(ctx, actor, p, 50)
+			took = append(took, time.Since(start))
+			if err != nil || len(hits) == 0 {
+				b.Fatalf("search %q: %d hits, %v", p, len(hits), err)
+			}
+		}
+	}
+	b.StopTimer()
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)*95/100])/1e6, "p95-ms")
+	b.ReportMetric(float64(took[len(took)/2])/1e6, "p50-ms")
+}
+
+// BenchmarkSearchPrefix: one op is 200 searches of 2–4 letter prefixes, top
+// 50, as an admin; p95 is over every search of the run.
+func BenchmarkSearchPrefix(b *testing.B) { benchSearch(b, openBench(b).admin.ID) }
+
+// BenchmarkSearchPrefixSales is the same as a sales employee, who sees
+// only their own and observed deals.
+func BenchmarkSearchPrefixSales(b *testing.B) { benchSearch(b, openBench(b).sales.ID) }
+
+// deepCursor is the keyset cursor of the row 50 before the end of the deal
+// list (newest updated first): the page at row ~100,000.
+func deepCursor(b *testing.B, db *benchDB) (data.ListCursorValue, int) {
+	row := db.deals - 50
+	var c data.ListCursorValue
+	var at string
+	if err := db.raw.QueryRow(`SELECT updated_at, id FROM deals WHERE deleted_at IS NULL ORDER BY updated_at DESC, id DESC LIMIT 1 OFFSET ?`,
+		row-1).Scan(&at, &c.ID); err != nil {
+		b.Fatal(err)
+	}
+	c.Key = at
+	return c, row
+}
+
+func BenchmarkDealListKeyset(b *testing.B) {
+	db := openBench(b)
+	ctx := context.Background()
+	cur, _ := deepCursor(b, db)
+	b.ResetTimer()
+	for b.Loop() {
+		rows, err := db.st.DealList(ctx, db.admin.ID, data.DealFilter{}, &cur, 50)
+		if err != nil || len(rows) != 50 {
+			b.Fatalf("deal list: %d rows, %v", len(rows), err)
+		}
+	}
+}
+
+// BenchmarkDealListOffset reads the same page with OFFSET, for comparison.
+func BenchmarkDealListOffset(b *testing.B) {
+	db := openBench(b)
+	_, row := deepCursor(b, db)
+	b.ResetTimer()
+	for b.Loop() {
+		rows, err := db.raw.Query(`SELECT d.id, d.title, d.stage_id, coalesce(c.name, co.name, ''), d.amount, d.currency, e.name, d.updated_at,
+			(SELECT min(a.due_at) FROM activities a WHERE a.deal_id = d.id AND a.done_at IS NULL), s.name, d.updated_at
+			FROM deals d JOIN employees e ON e.id = d.responsible_id JOIN stages s ON s.id = d.stage_id
+			LEFT JOIN contacts c ON c.id = d.contact_id LEFT JOIN companies co ON co.id = d.company_id
+			WHERE d.deleted_at IS NULL ORDER BY d.updated_at DESC, d.id DESC LIMIT 50 OFFSET ?`, row)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		rows.Close()
+		if n != 50 {
+			b.Fatalf("offset page: %d rows", n)
+		}
+	}
+}
+
+// BenchmarkOpenDeal opens a deal with 200 timeline entries and 20 product
+// lines: the deal, the first page of its timeline and its lines.
+func BenchmarkOpenDeal(b *testing.B) {
+	db := openBench(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := db.st.Deal(ctx, db.admin.ID, db.rich); err != nil {
+			b.Fatal(err)
+		}
+		es, err := db.st.Timeline(ctx, db.admin.ID, db.rich, data.TimelineCursor{}, 50)
+		if err != nil || len(es) != 50 {
+			b.Fatalf("timeline: %d, %v", len(es), err)
+		}
+		ls, err := db.st.Lines(ctx, db.admin.ID, db.rich)
+		if err != nil || len(ls) != 20 {
+			b.Fatalf("lines: %d, %v", len(ls), err)
+		}
+	}
+}
