@@ -126,6 +126,11 @@ func newClientForm(a *App, kind data.Kind, id int64) *ClientForm {
 			fieldRow(lang.L("VAT number"), f.vat, f.errs["vat_number"]),
 			fieldRow(lang.L("Registration number"), f.registration, f.errs["registration"])))
 	}
+	f.dealsBox = container.NewVBox()
+	f.newDealBtn = widget.NewButtonWithIcon(lang.L("New deal"), theme.ContentAddIcon(), f.newDeal)
+	f.dealsCard = container.NewVBox(heading(lang.L("Deals")), f.dealsBox, container.NewHBox(f.newDealBtn), widget.NewSeparator())
+	f.dealsCard.Hide()
+	rows = append(rows, f.dealsCard)
 	rows = append(rows,
 		container.NewVBox(heading(lang.L("Emails")), f.emails.box, container.NewHBox(f.emails.add)),
 		container.NewVBox(heading(lang.L("Phones")), f.phones.box, container.NewHBox(f.phones.add)),
@@ -133,12 +138,6 @@ func newClientForm(a *App, kind data.Kind, id int64) *ClientForm {
 		fieldRow(lang.L("Notes"), f.notes, f.errs["notes"]),
 		f.customBox,
 	)
-
-	f.dealsBox = container.NewVBox()
-	f.newDealBtn = widget.NewButtonWithIcon(lang.L("New deal"), theme.ContentAddIcon(), f.newDeal)
-	f.dealsCard = container.NewVBox(widget.NewSeparator(), heading(lang.L("Deals")), f.dealsBox, container.NewHBox(f.newDealBtn))
-	f.dealsCard.Hide()
-	rows = append(rows, f.dealsCard)
 
 	f.saveBtn = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), f.Save)
 	f.saveBtn.Importance = widget.HighImportance
@@ -521,7 +520,7 @@ func companyNamed(ctx context.Context, st *data.Store, name string) (int64, erro
 func (f *ClientForm) showErrors(v *data.ValidationError, emailRows, phoneRows []int) {
 	var rest []string
 	for _, fe := range v.Fields {
-		msg := fieldMessage(fe)
+		msg := clientFieldMessage(fe)
 		var i int
 		switch {
 		case f.errs[fe.Field] != nil:
@@ -536,6 +535,19 @@ func (f *ClientForm) showErrors(v *data.ValidationError, emailRows, phoneRows []
 	}
 	setError(f.general, strings.Join(rest, "\n"))
 	f.status.SetText(lang.L("Not saved: check the fields in red."))
+}
+
+// clientFieldMessage translates the client rules' errors by their code.
+func clientFieldMessage(fe data.FieldError) string {
+	switch fe.Code {
+	case "invalid_email":
+		return lang.L("This is not an email address.")
+	case "invalid_phone":
+		return lang.L("This is not a phone number.")
+	case "unknown_company":
+		return lang.L("This company no longer exists.")
+	}
+	return fieldMessage(fe)
 }
 
 func scanIndex(field, format string, i *int) bool {

@@ -144,7 +144,7 @@ func TestContactFormValidationErrorNextToEmailNothingSaved(t *testing.T) {
 	if f.emails.rows[0].err.Visible() {
 		t.Errorf("error under the valid email: %q", f.emails.rows[0].err.Text)
 	}
-	if e := f.emails.rows[1].err; !e.Visible() || !strings.Contains(e.Text, "not-an-email") {
+	if e := f.emails.rows[1].err; !e.Visible() || e.Text != "This is not an email address." {
 		t.Errorf("error under the bad email = %q (visible %v)", e.Text, e.Visible())
 	}
 	if f.id != 0 || !f.Dirty() {

@@ -412,7 +412,7 @@ func (w *importWizard) showOutcome(recs []data.ImportRecord, res data.ImportResu
 func (w *importWizard) lineErrors(r data.ImportRecord, fields []data.FieldError) string {
 	parts := make([]string, 0, len(fields))
 	for _, f := range fields {
-		msg := fieldMessage(f)
+		msg := clientFieldMessage(f)
 		if col, ok := r.Column[f.Field]; ok && w.table != nil && col < len(w.table.Header) {
 			msg = w.table.Header[col] + ": " + msg
 		} else if f.Field != "" {
