@@ -82,19 +82,31 @@ func (b *boardView) apply(pid int64, cols []data.Column, asked int) {
 		same = cols[i].Stage.ID == b.cols[i].stage.ID
 	}
 	if !same {
-		b.cols = b.cols[:0]
-		b.box.RemoveAll()
-		for _, c := range cols {
-			bc := newBoardColumn(b, c.Stage)
+		// Columns are reused (with their card widgets) when the pipeline
+		// changes: only their stage and contents change.
+		old := b.cols
+		b.cols = make([]*boardColumn, 0, len(cols))
+		objs := make([]fyne.CanvasObject, 0, len(cols))
+		for i, c := range cols {
+			var bc *boardColumn
+			if i < len(old) {
+				bc = old[i]
+				bc.restage(c.Stage)
+			} else {
+				bc = newBoardColumn(b, c.Stage)
+			}
+			bc.set(c, len(c.Cards) >= asked)
 			b.cols = append(b.cols, bc)
-			b.box.Add(bc.root)
+			objs = append(objs, bc.root)
 		}
+		b.box.Objects = objs // one layout and refresh for the whole board
+		b.box.Refresh()
 		b.loadedFor = pid
+		return
 	}
 	for i, c := range cols {
 		b.cols[i].set(c, len(c.Cards) >= asked)
 	}
-	b.box.Refresh()
 }
 
 // column returns the column of a stage (tests).
@@ -130,6 +142,7 @@ type boardColumn struct {
 	busy   bool
 
 	root   *fyne.Container
+	bar    *canvas.Rectangle
 	bg     *canvas.Rectangle
 	name   *widget.Label
 	count_ *widget.Label
@@ -143,6 +156,7 @@ func newBoardColumn(b *boardView, st data.Stage) *boardColumn {
 	bar := canvas.NewRectangle(col)
 	bar.CornerRadius = 3
 	bar.SetMinSize(fyne.NewSize(0, 5))
+	c.bar = bar
 	c.name = heading(st.Name)
 	c.name.Truncation = fyne.TextTruncateEllipsis
 	c.count_ = widget.NewLabel("0")
@@ -180,7 +194,25 @@ func newBoardColumn(b *boardView, st data.Stage) *boardColumn {
 	return c
 }
 
+// restage makes a built column show another stage.
+func (c *boardColumn) restage(st data.Stage) {
+	if c.stage.ID == st.ID {
+		return
+	}
+	col := parseColor(st.Color)
+	c.bar.FillColor = col
+	c.bar.Refresh()
+	c.bg.FillColor = tint(col, 0x24)
+	c.bg.Refresh()
+	c.cards = nil
+	c.list.ScrollToTop()
+}
+
 func (c *boardColumn) set(col data.Column, more bool) {
+	same := c.stage == col.Stage && c.count == col.Count && slices.Equal(c.totals, col.Totals) && slices.Equal(c.cards, col.Cards)
+	if same && c.more == more {
+		return
+	}
 	c.stage = col.Stage
 	c.cards = col.Cards
 	c.count = col.Count
@@ -312,8 +344,11 @@ func (c *dealCard) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.New(layout.NewCustomPaddedLayout(3, 3, 6, 6), c.content))
 }
 
-// set shows a card.
+// set shows a card (nothing to redraw when it did not change).
 func (c *dealCard) set(col *boardColumn, card data.Card) {
+	if c.col == col && c.card == card && c.card.ID != 0 {
+		return
+	}
 	c.col, c.card = col, card
 	a := c.b.s.a
 	c.stripe.FillColor = parseColor(col.stage.Color)
@@ -440,4 +475,3 @@ func (c *dragCard) DragEnd() {
 	a.moveDeal(a.Win, c.card.ID, b.s.pipeline(), target.stage, nil)
 }
 
-var _ = slices.Index[[]int]

@@ -227,6 +227,6 @@ func (c *clientPicker) createDialog(company bool) {
 		fieldRow(lang.L("Phone"), phone, errs["phones[0]"]),
 		container.NewGridWithColumns(2, widget.NewButton(lang.L("Cancel"), func() { dlg.Hide() }), create))
 	dlg = dialog.NewCustomWithoutButtons(title, body, win)
-	dlg.Resize(fyne.NewSize(400, 0))
+	dlg.Resize(dialogSize(win, 400))
 	dlg.Show()
 }

@@ -80,7 +80,7 @@ func newWhoAmI(a *App, people []data.Employee) *whoAmI {
 		body = container.NewVBox(title, widget.NewLabel(lang.L("Who is using Comptoir on this device?")), d.pick, d.submit)
 	}
 	d.dlg = dialog.NewCustomWithoutButtons("Comptoir", container.NewPadded(body), a.Win)
-	d.dlg.Resize(fyne.NewSize(440, 0))
+	d.dlg.Resize(dialogSize(a.Win, 440))
 	d.dlg.Show()
 	return d
 }

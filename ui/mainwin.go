@@ -126,7 +126,13 @@ func newMainWindow(a *App) *mainWindow {
 	title.TextStyle = fyne.TextStyle{Bold: true}
 	title.TextSize = theme.TextSize() * 1.3
 	right := container.NewHBox(m.status, m.plus, m.meLabel)
-	m.top = container.NewBorder(nil, nil, container.NewPadded(title), right,
+	var left fyne.CanvasObject = container.NewPadded(title)
+	if a.Mobile {
+		m.plus.SetText("")
+		m.meLabel.Hide()
+		left = nil
+	}
+	m.top = container.NewBorder(nil, nil, left, right,
 		container.New(&maxWidthLayout{max: 560}, m.search))
 	m.side = container.NewVBox()
 	m.bottom = container.NewGridWithRows(1)

@@ -262,7 +262,7 @@ func (s *settingsScreen) stageDialog(p data.Pipeline, st data.Stage, pos int) {
 		fieldRow(lang.L("Default probability (%)"), prob, errs["probability"]),
 		container.NewGridWithColumns(2, widget.NewButton(lang.L("Cancel"), func() { dlg.Hide() }), save))
 	dlg = dialog.NewCustomWithoutButtons(title, body, a.Win)
-	dlg.Resize(fyne.NewSize(420, 0))
+	dlg.Resize(dialogSize(a.Win, 420))
 	dlg.Show()
 }
 
@@ -311,7 +311,7 @@ func (s *settingsScreen) nameDialog(title, value string, save func(ctx context.C
 	ok.Importance = widget.HighImportance
 	dlg = dialog.NewCustomWithoutButtons(title, container.NewVBox(fieldRow(lang.L("Name"), e, errL),
 		container.NewGridWithColumns(2, widget.NewButton(lang.L("Cancel"), func() { dlg.Hide() }), ok)), a.Win)
-	dlg.Resize(fyne.NewSize(380, 0))
+	dlg.Resize(dialogSize(a.Win, 380))
 	dlg.Show()
 }
 
@@ -514,7 +514,7 @@ func (s *settingsScreen) fieldDialog(d data.FieldDef) {
 		req,
 		container.NewGridWithColumns(2, widget.NewButton(lang.L("Cancel"), func() { dlg.Hide() }), save))
 	dlg = dialog.NewCustomWithoutButtons(title, body, a.Win)
-	dlg.Resize(fyne.NewSize(440, 0))
+	dlg.Resize(dialogSize(a.Win, 440))
 	dlg.Show()
 }
 
@@ -626,7 +626,7 @@ func (s *settingsScreen) employeeDialog(e data.Employee) {
 		active,
 		container.NewGridWithColumns(2, widget.NewButton(lang.L("Cancel"), func() { dlg.Hide() }), save))
 	dlg = dialog.NewCustomWithoutButtons(title, body, a.Win)
-	dlg.Resize(fyne.NewSize(420, 0))
+	dlg.Resize(dialogSize(a.Win, 420))
 	dlg.Show()
 }
 

@@ -90,7 +90,7 @@ func newLostDialog(win fyne.Window, submit func(reason string, d *lostDialog)) *
 	d.ok.Importance = widget.DangerImportance
 	body := container.NewVBox(fieldRow(lang.L("Reason"), d.reason, d.err), container.NewGridWithColumns(2, cancel, d.ok))
 	d.dlg = dialog.NewCustomWithoutButtons(lang.L("Deal lost"), body, win)
-	d.dlg.Resize(fyne.NewSize(420, 0))
+	d.dlg.Resize(dialogSize(win, 420))
 	d.dlg.Show()
 	return d
 }
@@ -164,7 +164,7 @@ func (a *App) addStageDialog(win fyne.Window, p data.Pipeline, done func(data.St
 	body := container.NewVBox(fieldRow(lang.L("Name"), name, nameErr), heading(lang.L("Colour")), swatches,
 		container.NewGridWithColumns(2, cancel, add))
 	dlg = dialog.NewCustomWithoutButtons(lang.L("New stage"), body, win)
-	dlg.Resize(fyne.NewSize(420, 0))
+	dlg.Resize(dialogSize(win, 420))
 	dlg.Show()
 	win.Canvas().Focus(name)
 }

@@ -110,3 +110,14 @@ func tint(c color.NRGBA, alpha uint8) color.NRGBA {
 	c.A = alpha
 	return c
 }
+
+// dialogSize is a dialog's size: width w, narrower on a small window; the
+// height follows the content.
+func dialogSize(win fyne.Window, w float32) fyne.Size {
+	if win != nil {
+		if cw := win.Canvas().Size().Width; cw > 0 && cw-2*theme.Padding() < w+40 {
+			w = cw - 40
+		}
+	}
+	return fyne.NewSize(w, 0)
+}

@@ -1,0 +1,119 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"comptoir/data"
+	"comptoir/data/datatest"
+	"comptoir/data/seed"
+)
+
+// Benchmarks over a seeded database: COMPTOIR_BENCH_DEALS deals (default
+// 10,000). Run with
+//
+//	COMPTOIR_BENCH_DEALS=100000 go test ./ui -run '^$' -bench . -benchtime 50x
+func benchApp(b *testing.B) (*App, *datatest.DB) {
+	b.Helper()
+	n := 10000
+	if v, err := strconv.Atoi(os.Getenv("COMPTOIR_BENCH_DEALS")); err == nil && v > 0 {
+		n = v
+	}
+	db := datatest.Open(b)
+	db.Store.Now = time.Now
+	start := time.Now()
+	if _, err := seed.Fill(context.Background(), db.Store, seed.Options{Deals: n, Seed: 1, Lang: "en"}); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded %d deals in %s", n, time.Since(start).Round(time.Millisecond))
+	a := startTest(b, db, db.Admin)
+	return a, db
+}
+
+// spinIdle waits for the UI's pending work without sleeping a fixed time.
+func spinIdle(a *App) {
+	for a.pending.Load() != 0 {
+		time.Sleep(50 * time.Microsecond)
+	}
+}
+
+func BenchmarkOpenDealForm(b *testing.B) {
+	a, db := benchApp(b)
+	rows, err := db.DealList(context.Background(), db.Admin.ID, data.DealFilter{}, nil, 200)
+	if err != nil || len(rows) == 0 {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var f *DealForm
+		onUI(func() { f = openDealForm(a, rows[i%len(rows)].ID, data.DealInput{}) })
+		spinIdle(a)
+		onUI(func() {
+			if !f.loaded {
+				b.Fatal("form not filled")
+			}
+			f.close()
+		})
+	}
+}
+
+func BenchmarkSwitchFilter(b *testing.B) {
+	a, _ := benchApp(b)
+	s := lastDealsScreen
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		onUI(func() { test.Tap(s.mine) }) // "my deals" on, then off: the board reloads
+		spinIdle(a)
+	}
+}
+
+func BenchmarkSwitchPipeline(b *testing.B) {
+	a, db := benchApp(b)
+	ps, _ := db.Pipelines(context.Background())
+	if len(ps) < 2 {
+		p, err := db.CreatePipeline(context.Background(), db.Admin.ID, "Second")
+		if err != nil {
+			b.Fatal(err)
+		}
+		ps = append(ps, p)
+		onUI(func() { lastDealsScreen.loadPipelines() })
+		spinIdle(a)
+	}
+	s := lastDealsScreen
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		onUI(func() { s.pipeSelect.SetSelected(ps[i%2].Name) })
+		spinIdle(a)
+	}
+}
+
+func BenchmarkSwitchListFilter(b *testing.B) {
+	a, _ := benchApp(b)
+	s := lastDealsScreen
+	onUI(func() { s.viewSelect.SetSelected("List") })
+	spinIdle(a)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		onUI(func() { s.list.statusSel.SetSelectedIndex(1 + i%3) })
+		spinIdle(a)
+	}
+}
+
+func BenchmarkSearchKeystroke(b *testing.B) {
+	a, _ := benchApp(b)
+	m := a.main
+	words := []string{"in", "ins", "inst", "re", "ren", "reno", "an", "ann"}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		onUI(func() { m.searchNow(words[i%len(words)]) }) // what the debounce calls
+		spinIdle(a)
+	}
+	if len(m.searchHits) == 0 {
+		b.Fatal("the search found nothing")
+	}
+}
