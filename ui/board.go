@@ -474,4 +474,3 @@ func (c *dragCard) DragEnd() {
 	a := b.s.a
 	a.moveDeal(a.Win, c.card.ID, b.s.pipeline(), target.stage, nil)
 }
-
