@@ -9,10 +9,15 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/packages.sh
 source scripts/packages.sh
 
-install_missing "${COMPTOIR_PACKAGES[@]}"
-
-step() { echo "==> $*"; }
+current="install"
 passed=()
+step() {
+	current=$1
+	echo "==> $*"
+}
+trap 'echo "FAIL: step \"$current\" failed (passed before it: ${passed[*]:-none})" >&2' ERR
+
+install_missing "${COMPTOIR_PACKAGES[@]}"
 
 step "gofmt"
 unformatted=$(gofmt -l .)
