@@ -101,10 +101,35 @@ func ftsQuery(text string) (all, titleOnly string) {
 	}
 	quoted := make([]string, len(words))
 	for i, w := range words {
-		quoted[i] = `"` + w + `"*`
+		alts := phoneForms(w)
+		for j, a := range alts {
+			alts[j] = `"` + a + `"*`
+		}
+		quoted[i] = alts[0]
+		if len(alts) > 1 {
+			quoted[i] = "(" + strings.Join(alts, " OR ") + ")"
+		}
 	}
-	all = strings.Join(quoted, " ")
+	all = strings.Join(quoted, " AND ")
 	return all, "title : (" + all + ")"
+}
+
+// phoneForms gives the forms a typed word may take in the index. A run of
+// digits may be a phone number written nationally (06…, matched without the
+// trunk zero) or with its country code (+33 6…, matched by its last nine
+// digits, the key the index keeps for every phone).
+func phoneForms(w string) []string {
+	forms := []string{w}
+	if strings.Trim(w, "0123456789") != "" {
+		return forms
+	}
+	if t := strings.TrimLeft(w, "0"); t != w && t != "" {
+		forms = append(forms, t)
+	}
+	if len(w) > 9 {
+		forms = append(forms, w[len(w)-9:])
+	}
+	return forms
 }
 
 // Search finds deals, contacts and companies matching what is typed, as you
