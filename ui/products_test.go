@@ -1,0 +1,355 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+
+	"comptoir/data"
+	"comptoir/data/datatest"
+)
+
+// newProductsTestApp is an App over a real SQLite file (French), used by
+// the sales employee, with a seller configured and a client company.
+func newProductsTestApp(t testing.TB) (*App, *datatest.DB, data.Company) {
+	t.Helper()
+	fa := test.NewTempApp(t)
+	db := datatest.OpenLang(t, "fr")
+	w := fa.NewWindow("Comptoir")
+	w.Resize(fyne.NewSize(1100, 800))
+	a := newApp(fa, w, db.Store, "fr")
+	a.Me = db.Sales
+	t.Cleanup(func() {
+		a.close()
+		waitIdle(a)
+	})
+	ctx := context.Background()
+	seller := data.DefaultSeller()
+	seller.Name = "Atelier Dupré"
+	if err := db.SetSeller(ctx, db.Admin.ID, seller); err != nil {
+		t.Fatal(err)
+	}
+	co, err := db.CreateCompany(ctx, db.Sales.ID, data.CompanyInput{Name: "Hôtel des Écrins"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, db, co
+}
+
+// openProductsTab opens the deal's form and returns its Products tab.
+func openProductsTab(t testing.TB, a *App, dealID int64) *productsTab {
+	t.Helper()
+	lastProductsTab = nil
+	openDealForm(a, dealID, data.DealInput{})
+	waitIdle(a)
+	waitIdle(a)
+	pt := lastProductsTab
+	if pt == nil || pt.f.Deal.ID != dealID {
+		t.Fatal("the deal form has no Products tab")
+	}
+	return pt
+}
+
+func TestProductsTabEditTotalsSaveAndInvoice(t *testing.T) {
+	a, db, co := newProductsTestApp(t)
+	ctx := context.Background()
+	if _, err := db.SaveProduct(ctx, db.Admin.ID, 0, data.ProductInput{Name: "Chaise bistrot", SKU: "CH-1", Unit: "pièce",
+		Price: 4990, TaxRate: 2000, Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	deal, err := db.CreateDeal(ctx, db.Sales.ID, data.DealInput{Title: "Terrasse", CompanyID: co.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt := openProductsTab(t, a, deal.ID)
+	if len(pt.rows) != 0 || pt.docs.create.Disabled() == false {
+		t.Fatalf("a new deal shows %d lines; create enabled: %v", len(pt.rows), !pt.docs.create.Disabled())
+	}
+
+	// Search as you type, then pick the product.
+	test.Type(pt.search, "chai")
+	waitIdle(a)
+	if len(pt.hits) != 1 || pt.hits[0].SKU != "CH-1" {
+		t.Fatalf("catalog hits %v", pt.hits)
+	}
+	pt.addProduct(pt.hits[0])
+	if len(pt.rows) != 1 || pt.rows[0].name.Text != "Chaise bistrot" || pt.rows[0].in.ProductID == 0 {
+		t.Fatalf("line from catalog: %+v", pt.rows)
+	}
+	r := pt.rows[0]
+	// 2.125 chairs at 49,90 € less 10 %: 2.125 × 44.91 = 95.43375 → 95,43 € net; VAT 19,09; gross 114,52.
+	r.qty.SetText("")
+	test.Type(r.qty, "2,125")
+	test.Type(r.discount, "10")
+	if got := r.total.Text; got != "95,43\u00a0€" {
+		t.Errorf("line total %q", got)
+	}
+	// A free line at 5.5 %, tax included.
+	test.Tap(pt.addFree)
+	f := pt.rows[1]
+	test.Type(f.name, "Livre de cuisine")
+	f.price.SetText("")
+	test.Type(f.price, "21,10")
+	f.rate.SetText("")
+	test.Type(f.rate, "5,5")
+	test.Tap(f.included)
+	// gross 21,10; net 21.10 / 1.055 = 20,00; VAT 1,10.
+	if pt.net.Text != "115,43\u00a0€" || pt.gross.Text != "135,62\u00a0€" {
+		t.Errorf("totals net %q gross %q", pt.net.Text, pt.gross.Text)
+	}
+	if n := len(pt.byRate.Objects); n != 2 {
+		t.Errorf("%d tax rates shown, want 2", n)
+	}
+	if !pt.docs.create.Disabled() {
+		t.Error("documents can be made from unsaved lines")
+	}
+
+	// A bad quantity: the line shows its error and is left out.
+	f.qty.SetText("")
+	test.Type(f.qty, "0")
+	if f.valid || f.err.Hidden || !pt.saveBtn.Disabled() {
+		t.Errorf("quantity 0 accepted: valid %v, error %q", f.valid, f.err.Text)
+	}
+	if pt.net.Text != "95,43\u00a0€" {
+		t.Errorf("the bad line counted: net %q", pt.net.Text)
+	}
+	f.qty.SetText("1")
+	if !f.valid || pt.saveBtn.Disabled() {
+		t.Fatalf("fixed line still invalid: %q", f.err.Text)
+	}
+
+	// Reorder, then save.
+	test.Tap(f.up)
+	if pt.rows[0] != f {
+		t.Fatal("move up did nothing")
+	}
+	test.Tap(pt.saveBtn)
+	waitIdle(a)
+	lines, err := db.Lines(ctx, db.Sales.ID, deal.ID)
+	if err != nil || len(lines) != 2 || lines[0].Name != "Livre de cuisine" || lines[1].Quantity != 2125 || lines[1].Discount != 1000 {
+		t.Fatalf("saved lines %+v, %v", lines, err)
+	}
+	d, _ := db.Store.Deal(ctx, db.Sales.ID, deal.ID)
+	if d.Amount != 13562 {
+		t.Errorf("deal amount %d, want the lines' gross 13562", d.Amount)
+	}
+	waitIdle(a)
+	if pt.dirty() || pt.docs.create.Disabled() {
+		t.Fatalf("after save: dirty %v, create disabled %v", pt.dirty(), pt.docs.create.Disabled())
+	}
+
+	// Create an invoice from the saved lines; it shows in the list.
+	pt.docs.createDoc(data.DocInvoice)
+	waitIdle(a)
+	waitIdle(a)
+	docs, err := db.DealDocuments(ctx, db.Sales.ID, deal.ID)
+	if err != nil || len(docs) != 1 || docs[0].Gross != 13562 || !strings.HasPrefix(docs[0].Number, "FAC-") {
+		t.Fatalf("documents %+v, %v", docs, err)
+	}
+	if len(pt.docs.docs) != 1 {
+		t.Errorf("the panel lists %d documents", len(pt.docs.docs))
+	}
+	pt.docs.open(docs[0])
+	waitIdle(a)
+	pdf, err := os.ReadFile(pt.docs.lastOpen)
+	if err != nil || !strings.HasPrefix(string(pdf), "%PDF-") {
+		t.Errorf("opened PDF: %v", err)
+	}
+
+	// Remove a line.
+	test.Tap(pt.rows[0].del)
+	if len(pt.rows) != 1 || !pt.dirty() {
+		t.Errorf("remove: %d rows, dirty %v", len(pt.rows), pt.dirty())
+	}
+}
+
+func TestProductsTabReadOnlyForObserver(t *testing.T) {
+	a, db, co := newProductsTestApp(t)
+	ctx := context.Background()
+	deal, err := db.CreateDeal(ctx, db.Sales2.ID, data.DealInput{Title: "Autre", CompanyID: co.ID, Observers: []int64{db.Sales.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SetLines(ctx, db.Sales2.ID, deal.ID, []data.LineInput{{Name: "Table", Price: 10000, Quantity: 1000, TaxRate: 2000}}); err != nil {
+		t.Fatal(err)
+	}
+	pt := openProductsTab(t, a, deal.ID)
+	waitIdle(a)
+	if len(pt.rows) != 1 || !pt.rows[0].qty.Disabled() || !pt.search.Disabled() || !pt.docs.create.Disabled() {
+		t.Errorf("an observer can edit: rows %d", len(pt.rows))
+	}
+	if pt.gross.Text != "120,00\u00a0€" {
+		t.Errorf("gross %q", pt.gross.Text)
+	}
+}
+
+// BenchmarkProductsTabKeystroke200Lines is one keystroke in a quantity of
+// a 200-line deal: the line and every total recomputed and shown (target
+// ≤ 20 ms).
+func BenchmarkProductsTabKeystroke200Lines(b *testing.B) {
+	a, db, co := newProductsTestApp(b)
+	ctx := context.Background()
+	deal, err := db.CreateDeal(ctx, db.Sales.ID, data.DealInput{Title: "Gros", CompanyID: co.ID})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var lines []data.LineInput
+	for i := range 200 {
+		lines = append(lines, data.LineInput{Name: fmt.Sprintf("Article %d", i), Price: int64(1000 + i), Quantity: 1000,
+			TaxRate: []int64{550, 2000}[i%2], Discount: 500})
+	}
+	if _, err := db.SetLines(ctx, db.Sales.ID, deal.ID, lines); err != nil {
+		b.Fatal(err)
+	}
+	pt := openProductsTab(b, a, deal.ID)
+	a.Win.SetContent(pt.root)
+	if len(pt.rows) != 200 {
+		b.Fatalf("%d rows", len(pt.rows))
+	}
+	e := pt.rows[100].qty
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		e.SetText(fmt.Sprintf("%d", i%9+1)) // OnChanged: parse, ComputeLine, ComputeTotals, labels
+	}
+}
+
+func TestCatalogScreenEditAndImport(t *testing.T) {
+	a, db, _ := newProductsTestApp(t)
+	a.Me = db.Manager
+	s := newCatalogScreen(a)
+	a.Win.SetContent(s.root)
+	waitIdle(a)
+	if len(s.products) != 0 {
+		t.Fatalf("empty catalog lists %d", len(s.products))
+	}
+	test.Tap(s.newBtn)
+	f := s.form
+	test.Type(f.name, "Chaise bistrot")
+	test.Type(f.sku, "CH-1")
+	f.price.SetText("49,90")
+	f.rate.SetText("5,5")
+	test.Tap(f.saveBtn)
+	waitIdle(a)
+	waitIdle(a)
+	if len(s.products) != 1 || s.products[0].Price != 4990 || s.products[0].TaxRate != 550 {
+		t.Fatalf("after save: %+v", s.products)
+	}
+	// A taken SKU shows next to the field.
+	test.Tap(s.newBtn)
+	f = s.form
+	test.Type(f.name, "Autre")
+	test.Type(f.sku, "CH-1")
+	f.price.SetText("1")
+	test.Tap(f.saveBtn)
+	waitIdle(a)
+	if f.errs["sku"].Hidden || f.errs["sku"].Text == "" {
+		t.Error("the taken SKU is not shown on its field")
+	}
+	f.dlg.Hide()
+
+	// A bad file: nothing imported, each line named.
+	s.importFrom(io.NopCloser(strings.NewReader("name,sku,price\nTable,TB-1,100\n,XX,abc\n")))
+	waitIdle(a)
+	if !strings.Contains(s.lastImport, "3") || !strings.Contains(s.lastImport, "price") || len(s.products) != 1 {
+		t.Errorf("bad import: %q, %d products", s.lastImport, len(s.products))
+	}
+	s.importFrom(io.NopCloser(strings.NewReader("name,sku,price\nTable,TB-1,100\nChaise bistrot,CH-1,45\n")))
+	waitIdle(a)
+	waitIdle(a)
+	if len(s.products) != 2 || !strings.Contains(s.lastImport, "1") {
+		t.Errorf("good import: %q, %v", s.lastImport, s.products)
+	}
+	test.Type(s.search, "tab")
+	waitIdle(a)
+	if len(s.products) != 1 || s.products[0].Name != "Table" {
+		t.Errorf("search: %v", s.products)
+	}
+}
+
+func TestSellerSettingsForm(t *testing.T) {
+	a, db, _ := newProductsTestApp(t)
+	a.Me = db.Admin
+	f := newSellerForm(a)
+	a.Win.SetContent(container.NewVScroll(f.root))
+	waitIdle(a)
+	if f.name.Text != "Atelier Dupré" || f.quotePfx.Text != "DEV" || f.days.Text != "30" {
+		t.Fatalf("form shows %q %q %q", f.name.Text, f.quotePfx.Text, f.days.Text)
+	}
+	f.invoicePfx.SetText("DEV")
+	test.Tap(f.saveBtn)
+	waitIdle(a)
+	if f.errs["invoice_prefix"].Hidden {
+		t.Error("same prefixes accepted")
+	}
+	f.invoicePfx.SetText("FA")
+	f.iban.SetText("fr76 3000 6000 0112 3456 7890 189")
+	f.days.SetText("45")
+	test.Tap(f.saveBtn)
+	waitIdle(a)
+	s, err := db.Seller(context.Background())
+	if err != nil || s.InvoicePrefix != "FA" || s.PaymentDays != 45 || s.IBAN != "FR76 3000 6000 0112 3456 7890 189" {
+		t.Errorf("saved seller %+v, %v", s, err)
+	}
+	// A sales employee sees the details but cannot change them.
+	a.Me = db.Sales
+	g := newSellerForm(a)
+	waitIdle(a)
+	if !g.saveBtn.Disabled() || !g.name.Disabled() {
+		t.Error("a sales employee can edit the seller")
+	}
+}
+
+// TestProductsTabScreenshot renders the Products tab with lines and a
+// document; with COMPTOIR_SHOT_DIR set it keeps the picture there, to look
+// at the layout.
+func TestProductsTabScreenshot(t *testing.T) {
+	dir := os.Getenv("COMPTOIR_SHOT_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	a, db, co := newProductsTestApp(t)
+	ctx := context.Background()
+	deal, err := db.CreateDeal(ctx, db.Sales.ID, data.DealInput{Title: "Terrasse", CompanyID: co.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SetLines(ctx, db.Sales.ID, deal.ID, []data.LineInput{
+		{Name: "Chaise bistrot", Unit: "pièce", Price: 4990, Quantity: 12000, TaxRate: 2000, DiscountKind: data.DiscountPercent, Discount: 1000},
+		{Name: "Livre de cuisine", Price: 2110, Quantity: 2125, TaxRate: 550, TaxIncluded: true},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateDocument(ctx, db.Sales.ID, deal.ID, data.DocQuote); err != nil {
+		t.Fatal(err)
+	}
+	pt := openProductsTab(t, a, deal.ID)
+	w := pt.f.Window()
+	w.Resize(fyne.NewSize(780, 760))
+	for i, it := range pt.f.tabs.Items {
+		if it.Content == pt.root {
+			pt.f.tabs.SelectIndex(i)
+		}
+	}
+	waitIdle(a)
+	img := w.Canvas().Capture()
+	out, err := os.Create(filepath.Join(dir, "products-tab.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	if err := png.Encode(out, img); err != nil {
+		t.Fatal(err)
+	}
+	if len(pt.rows) != 2 || len(pt.docs.docs) != 1 || pt.gross.Text == "" || img.Bounds().Dx() < 700 {
+		t.Errorf("rendered tab: %d rows, %d documents, gross %q, %v", len(pt.rows), len(pt.docs.docs), pt.gross.Text, img.Bounds())
+	}
+}
