@@ -232,6 +232,10 @@ func documentLanguage(seller Seller, dbLang string) string {
 	return "en"
 }
 
+// maxDocumentAmount bounds a document's gross total (minor units), far above
+// any real sale and far below where int64 arithmetic wraps.
+const maxDocumentAmount = int64(1) << 53
+
 // CreateDocument issues a quote or an invoice from a deal's current lines:
 // the next number of its kind and year, and a snapshot of the lines, the
 // client and the seller. A deal with no lines or no client is refused.
@@ -253,9 +257,17 @@ func (s *Store) CreateDocument(ctx context.Context, actor, dealID int64, kind Do
 		if len(lines) == 0 {
 			v.add("lines", "required", "the deal has no product lines")
 		}
+		var sum int64
 		for i, l := range lines {
 			in := l.Input()
 			v.errs = append(v.errs, ValidateLine(&in, fmt.Sprintf("lines[%d].", i))...)
+			// Figures past int64 wrap around in ComputeLine: never print them.
+			t := l.Totals
+			if t.Net < 0 || t.Tax < 0 || t.Gross < t.Net || t.Gross > maxDocumentAmount || sum > maxDocumentAmount-t.Gross {
+				v.add(fmt.Sprintf("lines[%d].total", i), "too_large", "the line's amount is too large")
+				continue
+			}
+			sum += t.Gross
 		}
 		if d.ContactID == 0 && d.CompanyID == 0 {
 			v.add("client", "required", "the deal has no client")

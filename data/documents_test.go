@@ -520,3 +520,21 @@ func docOpenRaw(t *testing.T, path string) *sql.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// A line so large that its figures overflow int64 must be refused.
+// ComputeLine wraps around (a negative gross) and ValidateLine lets the line
+// through, so SetLines stores it and the deal's amount becomes garbage; the
+// fix belongs in data/products.go (a bound on quantity × price). Documents
+// already refuse such lines.
+func TestHugeLineIsRefused(t *testing.T) {
+	huge := data.LineInput{Name: "Huge", Price: 100_000_000, Quantity: 1_000_000_000_000_000, TaxRate: 2000, DiscountKind: data.DiscountPercent}
+	f := newDocFixture(t)
+	if _, err := f.SetLines(f.ctx, f.Sales.ID, f.deal.ID, []data.LineInput{huge}); err == nil {
+		got := data.ComputeLine(huge)
+		t.Errorf("products.go: a line of 10^12 units at 1 000 000 € was accepted; its totals wrapped around to %+v", got)
+	}
+	_, err := f.CreateDocument(f.ctx, f.Sales.ID, f.deal.ID, data.DocInvoice)
+	if v := data.FieldErrors(err); v == nil || v.Field("lines[0].total") == nil {
+		t.Errorf("an invoice with an overflowing line: %v", err)
+	}
+}
