@@ -60,6 +60,9 @@ func scanEmail(sc interface{ Scan(...any) error }) (StoredEmail, error) {
 	_ = json.Unmarshal([]byte(cc), &m.Cc)
 	_ = json.Unmarshal([]byte(refs), &m.References)
 	_ = json.Unmarshal([]byte(atts), &m.Attachments)
+	if m.VisibleText == "" {
+		m.VisibleText = m.Text // stored once when they are the same
+	}
 	m.Date, m.BouncedAt, m.CreatedAt = nullTime(sent), nullTime(bounced), parseTime(created)
 	return m, nil
 }
@@ -189,7 +192,12 @@ func (tx *wtx) relink(m StoredEmail, entryID, dealID int64, because string) erro
 	if dir == "" {
 		dir = "in"
 	}
-	return tx.linkEntry(m.ID, dealID, dir, false, ReasonByPerson, because)
+	it := newItx(tx)
+	f, err := it.loadLinkFields(m.ID)
+	if err != nil {
+		return err
+	}
+	return it.linkEntry(m.ID, dealID, dir, false, ReasonByPerson, because, f)
 }
 
 // CreateDealFromEmail creates a deal from a stored email (from the Inbox or
@@ -220,7 +228,7 @@ func (s *Store) CreateDealFromEmail(ctx context.Context, actor, emailID int64, i
 			in.Source = SourceEmail
 		}
 		if in.ContactID == 0 && m.From.Email != "" && m.Direction != "out" {
-			c, co, err := tx.contactFromAddress(m.From)
+			c, co, err := newItx(tx).contactFromAddress(m.From)
 			if err != nil {
 				return err
 			}

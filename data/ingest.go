@@ -44,7 +44,8 @@ func MessageKey(e *Email) string {
 // are skipped (ReasonDuplicate).
 func (s *Store) Ingest(ctx context.Context, accountID int64, folder string, uidValidity, lastUID uint32, msgs []Incoming) (IngestResult, error) {
 	var res IngestResult
-	err := s.writeTx(ctx, func(tx *wtx) error {
+	err := s.writeTx(ctx, func(wtx *wtx) error {
+		tx := newItx(wtx)
 		res = IngestResult{}
 		acc, err := scanAccount(tx.queryRow(`SELECT `+accountCols+` FROM mail_accounts WHERE id = ?`, accountID))
 		if err != nil {
@@ -78,7 +79,7 @@ func (s *Store) Ingest(ctx context.Context, accountID int64, folder string, uidV
 	return res, nil
 }
 
-func (tx *wtx) ingestOne(acc *Account, own ownAddresses, folder string, uid uint32, e *Email) (Decision, error) {
+func (tx *itx) ingestOne(acc *Account, own ownAddresses, folder string, uid uint32, e *Email) (Decision, error) {
 	key := MessageKey(e)
 	// 1. Same Message-ID already stored: nothing.
 	var x int64
@@ -100,9 +101,85 @@ func (tx *wtx) ingestOne(acc *Account, own ownAddresses, folder string, uid uint
 	return d, nil
 }
 
+// itx is a write transaction with a cache of prepared statements, for the
+// many small queries that routing and storing a batch of messages repeat.
+type itx struct {
+	*wtx
+	stmts map[string]*sql.Stmt
+}
+
+func newItx(tx *wtx) *itx { return &itx{wtx: tx, stmts: map[string]*sql.Stmt{}} }
+
+// stmt prepares a query once per transaction; the statements end with it.
+func (tx *itx) stmt(query string) (*sql.Stmt, error) {
+	if st, ok := tx.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := tx.PrepareContext(tx.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	tx.stmts[query] = st
+	return st, nil
+}
+
+func (tx *itx) exec(query string, args ...any) (sql.Result, error) {
+	st, err := tx.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(tx.ctx, args...)
+}
+
+func (tx *itx) queryRow(query string, args ...any) *sql.Row {
+	st, err := tx.stmt(query)
+	if err != nil {
+		return tx.wtx.queryRow(query, args...) // reports the same error at Scan
+	}
+	return st.QueryRowContext(tx.ctx, args...)
+}
+
+func (tx *itx) query(query string, args ...any) (*sql.Rows, error) {
+	st, err := tx.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(tx.ctx, args...)
+}
+
+// emailEntryData is the Data of an email's timeline entry, as the timeline
+// and `comptoir export deals` show it.
+type emailEntryData struct {
+	EmailID       int64             `json:"email_id"`
+	From          string            `json:"from"`
+	To            []string          `json:"to"`
+	Subject       string            `json:"subject"`
+	MessageID     string            `json:"message_id"`
+	Text          string            `json:"text"`
+	Attachments   []entryAttachment `json:"attachments"`
+	LinkedBecause string            `json:"linked_because"`
+	LinkedReason  string            `json:"linked_reason"`
+}
+
+type entryAttachment struct {
+	Name string `json:"name"`
+	Size int64  `json:"size"`
+}
+
+// linkFields is what an email's timeline entry shows.
+type linkFields struct {
+	from        Address
+	to          []Address
+	subject     string
+	messageID   string
+	visible     string
+	attachments []Attachment
+	sent        time.Time
+}
+
 // storeMessage writes the message row and, when it is linked to a deal, its
 // timeline entry.
-func (tx *wtx) storeMessage(acc *Account, folder string, uid uint32, e *Email, d *Decision) error {
+func (tx *itx) storeMessage(acc *Account, folder string, uid uint32, e *Email, d *Decision) error {
 	raw := e.Raw
 	truncated := e.Truncated
 	if acc != nil && acc.MaxSize > 0 && int64(len(raw)) > acc.MaxSize {
@@ -124,81 +201,91 @@ func (tx *wtx) storeMessage(acc *Account, folder string, uid uint32, e *Email, d
 	if acc != nil && acc.ID != 0 {
 		accID = acc.ID
 	}
+	// The visible text is most often the whole text: stored once.
+	visible := e.VisibleText
+	if visible == e.Text {
+		visible = ""
+	}
 	res, err := tx.exec(`INSERT INTO messages (message_id, direction, account_id, folder, uid, from_name, from_email, to_addrs,
 		cc_addrs, subject, sent_at, in_reply_to, refs, text, visible_text, attachments, size, raw, parse_error, truncated,
 		state, reason, reason_text, deal_id, created_deal, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		d.MessageID, d.Direction, accID, folder, uid, e.From.Name, strings.ToLower(e.From.Email), string(to), string(cc),
-		e.Subject, timeOrNull(e.Date), e.InReplyTo, string(refs), e.Text, e.VisibleText, string(attJSON), len(e.Raw), raw,
+		e.Subject, timeOrNull(e.Date), e.InReplyTo, string(refs), e.Text, visible, string(attJSON), len(e.Raw), raw,
 		e.ParseError, truncated, d.State, d.Reason, d.Because, nullID(d.DealID), d.NewDeal, tx.s.now())
 	if err != nil {
 		return fmt.Errorf("store message: %w", err)
 	}
 	d.EmailID, _ = res.LastInsertId()
-	tx.changed(KindEmail, d.EmailID)
+	if d.State == StateInbox {
+		tx.changed(KindEmail, d.EmailID)
+	}
 	if d.DealID == 0 {
 		return nil
 	}
-	return tx.linkEntry(d.EmailID, d.DealID, d.Direction, d.Quiet, d.Reason, d.Because)
+	f := linkFields{from: Address{Name: e.From.Name, Email: strings.ToLower(e.From.Email)}, to: e.To, subject: e.Subject,
+		messageID: d.MessageID, visible: e.VisibleText, attachments: e.Attachments, sent: e.Date}
+	return tx.linkEntry(d.EmailID, d.DealID, d.Direction, d.Quiet, d.Reason, d.Because, f)
+}
+
+// loadLinkFields reads a stored email's fields for its timeline entry.
+func (tx *itx) loadLinkFields(emailID int64) (linkFields, error) {
+	var f linkFields
+	var to, atts, text string
+	var sent sql.NullString
+	err := tx.queryRow(`SELECT from_name, from_email, to_addrs, subject, message_id, text, visible_text, attachments, sent_at
+		FROM messages WHERE id = ?`, emailID).Scan(&f.from.Name, &f.from.Email, &to, &f.subject, &f.messageID, &text, &f.visible, &atts, &sent)
+	if err != nil {
+		return f, notFound(err)
+	}
+	if f.visible == "" {
+		f.visible = text
+	}
+	_ = json.Unmarshal([]byte(to), &f.to)
+	_ = json.Unmarshal([]byte(atts), &f.attachments)
+	f.sent = nullTime(sent)
+	return f, nil
 }
 
 // linkEntry adds the stored email's timeline entry on a deal and remembers it
 // on the message.
-func (tx *wtx) linkEntry(emailID, dealID int64, direction string, quiet bool, reason Reason, because string) error {
-	var fromName, fromEmail, to, subject, mid, visible, atts string
-	var sent sql.NullString
-	var bounced string
-	err := tx.queryRow(`SELECT from_name, from_email, to_addrs, subject, message_id, visible_text, attachments, sent_at, bounced_recipient
-		FROM messages WHERE id = ?`, emailID).Scan(&fromName, &fromEmail, &to, &subject, &mid, &visible, &atts, &sent, &bounced)
-	if err != nil {
-		return notFound(err)
+func (tx *itx) linkEntry(emailID, dealID int64, direction string, quiet bool, reason Reason, because string, f linkFields) error {
+	data := emailEntryData{EmailID: emailID, From: formatAddress(f.from), To: make([]string, 0, len(f.to)), Subject: f.subject,
+		MessageID: f.messageID, Text: f.visible, Attachments: make([]entryAttachment, 0, len(f.attachments)),
+		LinkedBecause: because, LinkedReason: string(reason)}
+	for _, a := range f.attachments {
+		data.Attachments = append(data.Attachments, entryAttachment{Name: a.Name, Size: a.Size})
 	}
-	var toList []Address
-	_ = json.Unmarshal([]byte(to), &toList)
-	var attList []Attachment
-	_ = json.Unmarshal([]byte(atts), &attList)
-	attSummary := make([]map[string]any, 0, len(attList))
-	for _, a := range attList {
-		attSummary = append(attSummary, map[string]any{"name": a.Name, "size": a.Size})
-	}
-	toStrs := make([]string, 0, len(toList))
-	for _, a := range toList {
-		toStrs = append(toStrs, formatAddress(a))
+	for _, a := range f.to {
+		data.To = append(data.To, formatAddress(a))
 	}
 	kind := EntryEmailIn
 	if direction == "out" {
 		kind = EntryEmailOut
 	}
-	text := subject
+	text := f.subject
 	if quiet {
 		kind = EntryNote
-		text = "Automatic message: " + subject
+		text = "Automatic message: " + f.subject
 		if reason == ReasonBounce {
-			text = "Delivery failure: " + subject
+			text = "Delivery failure: " + f.subject
 		}
 	}
 	at := tx.s.Now()
-	if t := nullTime(sent); !t.IsZero() && t.Before(at.Add(time.Hour)) {
+	if t := f.sent; !t.IsZero() && t.Before(at.Add(time.Hour)) {
 		at = t
 	}
-	data := map[string]any{
-		"email_id":       emailID,
-		"from":           formatAddress(Address{Name: fromName, Email: fromEmail}),
-		"to":             toStrs,
-		"subject":        subject,
-		"message_id":     mid,
-		"text":           visible,
-		"attachments":    attSummary,
-		"linked_because": because,
-		"linked_reason":  string(reason),
+	b, err := json.Marshal(data)
+	if err != nil {
+		return fmt.Errorf("timeline entry: %w", err)
 	}
-	if err := tx.addEntryAt(dealID, 0, kind, text, data, at); err != nil {
-		return err
-	}
+	// The same row addEntry writes, through a prepared statement.
 	var entryID int64
-	if err := tx.queryRow(`SELECT last_insert_rowid()`).Scan(&entryID); err != nil {
-		return err
+	if err := tx.queryRow(`INSERT INTO timeline (deal_id, kind, author_id, at, text, data) VALUES (?, ?, NULL, ?, ?, ?) RETURNING id`,
+		dealID, kind, fmtTime(at), text, string(b)).Scan(&entryID); err != nil {
+		return fmt.Errorf("timeline entry: %w", err)
 	}
+	tx.changed(KindDeal, dealID)
 	if _, err := tx.exec(`UPDATE messages SET entry_id = ?, deal_id = ? WHERE id = ?`, entryID, dealID, emailID); err != nil {
 		return err
 	}

@@ -230,7 +230,7 @@ type threadMatch struct {
 }
 
 // liveDeal reports whether a deal exists and is not deleted.
-func (tx *wtx) liveDeal(id int64) (bool, error) {
+func (tx *itx) liveDeal(id int64) (bool, error) {
 	var x int
 	err := tx.queryRow(`SELECT 1 FROM deals WHERE id = ? AND deleted_at IS NULL`, id).Scan(&x)
 	if err == sql.ErrNoRows {
@@ -243,7 +243,7 @@ func (tx *wtx) liveDeal(id int64) (bool, error) {
 // newest first, against every stored Message-ID; then our own Message-ID
 // format; then a [D-123] subject tag. A reply to a deleted deal threads
 // nowhere (it may start a new deal).
-func (tx *wtx) thread(e *Email) (threadMatch, error) {
+func (tx *itx) thread(e *Email) (threadMatch, error) {
 	ids := make([]string, 0, 1+len(e.References))
 	if e.InReplyTo != "" {
 		ids = append(ids, e.InReplyTo)
@@ -321,7 +321,7 @@ const (
 // route applies the routing rules to an email that is not a duplicate. It
 // may create a contact, a company and a deal; the caller stores the message
 // and its timeline entry.
-func (tx *wtx) route(acc *Account, own ownAddresses, e *Email) (Decision, error) {
+func (tx *itx) route(acc *Account, own ownAddresses, e *Email) (Decision, error) {
 	d := Decision{Direction: "in"}
 	from := strings.ToLower(e.From.Email)
 
@@ -434,8 +434,8 @@ func (tx *wtx) route(acc *Account, own ownAddresses, e *Email) (Decision, error)
 
 // contactDeals finds the contact with this address and its open deals. With
 // several contacts sharing it, their open deals are pooled.
-func (tx *wtx) contactDeals(addr string) (contactID, companyID int64, open []int64, err error) {
-	rows, err := tx.QueryContext(tx.ctx, `SELECT c.id, coalesce(c.company_id, 0) FROM contact_emails ce JOIN contacts c ON c.id = ce.contact_id
+func (tx *itx) contactDeals(addr string) (contactID, companyID int64, open []int64, err error) {
+	rows, err := tx.query(`SELECT c.id, coalesce(c.company_id, 0) FROM contact_emails ce JOIN contacts c ON c.id = ce.contact_id
 		WHERE ce.email = ? ORDER BY c.id`, addr)
 	if err != nil {
 		return 0, 0, nil, err
@@ -457,7 +457,7 @@ func (tx *wtx) contactDeals(addr string) (contactID, companyID int64, open []int
 		return 0, 0, nil, err
 	}
 	for _, c := range contacts {
-		r, err := tx.QueryContext(tx.ctx, `SELECT d.id FROM deals d JOIN stages s ON s.id = d.stage_id
+		r, err := tx.query(`SELECT d.id FROM deals d JOIN stages s ON s.id = d.stage_id
 			WHERE d.contact_id = ? AND d.deleted_at IS NULL AND s.semantics = 'open' ORDER BY d.id`, c)
 		if err != nil {
 			return 0, 0, nil, err
@@ -473,7 +473,7 @@ func (tx *wtx) contactDeals(addr string) (contactID, companyID int64, open []int
 
 // newDealFromEmail creates (after the loop guard) a deal for the email,
 // creating the contact and company when contactID is 0.
-func (tx *wtx) newDealFromEmail(acc *Account, e *Email, d Decision, contactID, companyID int64, reason Reason, because string) (Decision, error) {
+func (tx *itx) newDealFromEmail(acc *Account, e *Email, d Decision, contactID, companyID int64, reason Reason, because string) (Decision, error) {
 	from := strings.ToLower(e.From.Email)
 	var n int
 	since := fmtTime(tx.s.Now().Add(-LoopGuardWindow))
@@ -512,7 +512,7 @@ func (tx *wtx) newDealFromEmail(acc *Account, e *Email, d Decision, contactID, c
 
 // mailActor is the employee new deals from an account are created by and
 // given to: the account's responsible if active, else the first admin.
-func (tx *wtx) mailActor(acc *Account) (int64, error) {
+func (tx *itx) mailActor(acc *Account) (int64, error) {
 	if acc != nil && acc.ResponsibleID != 0 {
 		var active bool
 		if err := tx.queryRow(`SELECT active FROM employees WHERE id = ?`, acc.ResponsibleID).Scan(&active); err == nil && active {
@@ -535,7 +535,7 @@ func senderName(a Address) string {
 
 // contactFromAddress finds the contact with this address or creates it, with
 // its company from the domain unless it is a public provider.
-func (tx *wtx) contactFromAddress(a Address) (contactID, companyID int64, err error) {
+func (tx *itx) contactFromAddress(a Address) (contactID, companyID int64, err error) {
 	addr := strings.TrimSpace(a.Email)
 	if err := tx.queryRow(`SELECT c.id, coalesce(c.company_id, 0) FROM contact_emails ce JOIN contacts c ON c.id = ce.contact_id
 		WHERE ce.email = ? ORDER BY c.id LIMIT 1`, addr).Scan(&contactID, &companyID); err == nil {
@@ -583,7 +583,7 @@ func (tx *wtx) contactFromAddress(a Address) (contactID, companyID int64, err er
 // returns its deal (0 when it reports none of ours). This is the hook the
 // outbox relies on: sent mail stored in messages with direction 'out' is
 // marked bounced with the failed address here.
-func (tx *wtx) bounce(e *Email) (int64, error) {
+func (tx *itx) bounce(e *Email) (int64, error) {
 	ids := []string{}
 	if e.BouncedMessageID != "" {
 		ids = append(ids, e.BouncedMessageID)
@@ -619,7 +619,7 @@ func (tx *wtx) bounce(e *Email) (int64, error) {
 }
 
 // markBounced records that an outgoing message could not be delivered.
-func (tx *wtx) markBounced(msgID int64, recipient string) error {
+func (tx *itx) markBounced(msgID int64, recipient string) error {
 	if _, err := tx.exec(`UPDATE messages SET bounced_at = ?, bounced_recipient = ? WHERE id = ?`, tx.s.now(), recipient, msgID); err != nil {
 		return fmt.Errorf("mark message %d bounced: %w", msgID, err)
 	}

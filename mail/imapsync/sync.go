@@ -75,6 +75,9 @@ type Stats struct {
 	Stored     int
 	Duplicates int
 	NewDeals   int
+	// StoreTime is the time spent in data.Store.Ingest (routing and
+	// writing), FetchTime the time spent fetching and parsing.
+	StoreTime, FetchTime time.Duration
 }
 
 func (s *Stats) add(o Stats) {
@@ -84,6 +87,8 @@ func (s *Stats) add(o Stats) {
 	s.Stored += o.Stored
 	s.Duplicates += o.Duplicates
 	s.NewDeals += o.NewDeals
+	s.StoreTime += o.StoreTime
+	s.FetchTime += o.FetchTime
 }
 
 // Syncer syncs the mail accounts of one store.
@@ -211,6 +216,7 @@ type batch struct {
 	uids    []uint32
 	lastUID uint32
 	bytes   int64
+	took    time.Duration
 }
 
 // syncFolder brings one folder up to date.
@@ -344,11 +350,13 @@ func (s *Syncer) fetchAndStore(ctx context.Context, ss *session, folder string, 
 		defer wg.Done()
 		defer close(batches)
 		for _, p := range plan {
+			t0 := time.Now()
 			b, err := s.fetchBatch(ss, p)
 			if err != nil {
 				fetchErr = err
 				return
 			}
+			b.took = time.Since(t0)
 			select {
 			case batches <- b:
 			case <-ctx.Done():
@@ -370,7 +378,10 @@ func (s *Syncer) fetchAndStore(ctx context.Context, ss *session, folder string, 
 				continue
 			}
 		}
+		stats.FetchTime += b.took
+		t0 := time.Now()
 		res, err := s.st.Ingest(ctx, ss.acc.ID, folder, uidValidity, b.lastUID, b.msgs)
+		stats.StoreTime += time.Since(t0)
 		if err != nil {
 			storeErr = err
 			cancel()

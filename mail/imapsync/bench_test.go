@@ -1,0 +1,252 @@
+package imapsync
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"comptoir/data"
+	"comptoir/mail/mailtest"
+	"comptoir/mail/parse"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+var benchWords = strings.Fields(`bonjour merci devis commande livraison chaises tables bureaux prix remise
+	délai facture quantité référence modèle couleur chêne acier montage installation garantie stock semaine
+	please quote order delivery price discount invoice quantity model colour oak steel assembly warranty week
+	nous vous pourriez confirmer rappeler demain lundi mardi mercredi jeudi vendredi rendez-vous showroom`)
+
+// benchCorpus generates n realistic client messages, deterministically:
+// about one sender in ten is new, the others reply to their previous
+// message; 2–30 KB each, one in eight with an attachment, one in five with
+// an HTML alternative, a few newsletters and out-of-office replies.
+func benchCorpus(n int) [][]byte {
+	r := rand.New(rand.NewPCG(42, 2026))
+	senders := n / 10
+	last := make([]string, senders)
+	out := make([][]byte, 0, n)
+	base := time.Now().Add(-48 * time.Hour)
+	for i := range n {
+		s := r.IntN(senders)
+		id := fmt.Sprintf("m%06d.%d@client%04d.test", i, s, s)
+		var h strings.Builder
+		fmt.Fprintf(&h, "From: Client %d <buyer%d@client%04d.test>\r\nTo: Sales <sales@ourshop.test>\r\n", s, s, s)
+		fmt.Fprintf(&h, "Date: %s\r\nMessage-ID: <%s>\r\n", base.Add(time.Duration(i)*time.Second).Format(time.RFC1123Z), id)
+		subject := fmt.Sprintf("Devis %d : %s %s", s, benchWords[r.IntN(len(benchWords))], benchWords[r.IntN(len(benchWords))])
+		switch {
+		case i%97 == 0:
+			h.WriteString("List-Unsubscribe: <mailto:unsub@news.test>\r\n")
+			subject = "Newsletter " + subject
+		case i%89 == 0 && last[s] != "":
+			h.WriteString("Auto-Submitted: auto-replied\r\n")
+			subject = "Absent : " + subject
+		}
+		if last[s] != "" {
+			fmt.Fprintf(&h, "In-Reply-To: <%s>\r\nReferences: <%s>\r\n", last[s], last[s])
+			subject = "Re: " + subject
+		}
+		last[s] = id
+		fmt.Fprintf(&h, "Subject: %s\r\nMIME-Version: 1.0\r\n", subject)
+		u := r.Float64()
+		size := 2<<10 + int(28<<10*u*u*u*u) // 2–30 KB, most of them small
+		var body strings.Builder
+		for body.Len() < size*2/3 {
+			line := 0
+			for line < 70 {
+				w := benchWords[r.IntN(len(benchWords))]
+				body.WriteString(w + " ")
+				line += len(w) + 1
+			}
+			body.WriteString("\r\n")
+		}
+		text := body.String()
+		switch {
+		case i%8 == 0:
+			att := make([]byte, size/3)
+			for j := range att {
+				att[j] = byte(r.IntN(256))
+			}
+			enc := base64.StdEncoding.EncodeToString(att)
+			var wrapped strings.Builder
+			for len(enc) > 76 {
+				wrapped.WriteString(enc[:76] + "\r\n")
+				enc = enc[76:]
+			}
+			wrapped.WriteString(enc + "\r\n")
+			h.WriteString("Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n")
+			h.WriteString("--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + text)
+			fmt.Fprintf(&h, "--b1\r\nContent-Type: application/pdf; name=\"plan-%d.pdf\"\r\nContent-Disposition: attachment; filename=\"plan-%d.pdf\"\r\n"+
+				"Content-Transfer-Encoding: base64\r\n\r\n%s--b1--\r\n", i, i, wrapped.String())
+		case i%5 == 0:
+			h.WriteString("Content-Type: multipart/alternative; boundary=\"a1\"\r\n\r\n")
+			h.WriteString("--a1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + text)
+			h.WriteString("--a1\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>" +
+				strings.ReplaceAll(text, "\r\n", "</p>\r\n<p>") + "</p></body></html>\r\n--a1--\r\n")
+		default:
+			h.WriteString("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + text)
+		}
+		out = append(out, []byte(h.String()))
+	}
+	return out
+}
+
+// fetchAll runs one UID FETCH 1:* BODY.PEEK[] and returns the bodies.
+func fetchAll(b testing.TB, c *imapclient.Client) [][]byte {
+	b.Helper()
+	if _, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {
+		b.Fatal(err)
+	}
+	var all imap.UIDSet
+	all.AddRange(1, 0)
+	cmd := c.Fetch(all, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{{Peek: true}}})
+	var out [][]byte
+	for {
+		m := cmd.Next()
+		if m == nil {
+			break
+		}
+		for {
+			it := m.Next()
+			if it == nil {
+				break
+			}
+			if bs, ok := it.(imapclient.FetchItemDataBodySection); ok {
+				raw, err := io.ReadAll(bs.Literal)
+				if err != nil {
+					b.Fatal(err)
+				}
+				out = append(out, raw)
+			}
+		}
+	}
+	if err := cmd.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return out
+}
+
+// BenchmarkIngest10k measures, against a real Dovecot and in one run: the
+// bare fetch of 10,000 messages, their parse on one goroutine, and the whole
+// sync into deals; it reports the ratio ingest / (fetch + parse) and the
+// messages per second of the ingest. Run it with -benchtime=1x.
+func BenchmarkIngest10k(b *testing.B) {
+	const n = 10000
+	dc := mailtest.StartDovecot(b)
+	msgs := benchCorpus(n)
+	var total int64
+	for _, m := range msgs {
+		dc.DeliverMaildir(b, "INBOX", m)
+		total += int64(len(m))
+	}
+	c := dc.Login(b)
+	fetchAll(b, c) // Dovecot indexes the new files and the page cache warms
+	for b.Loop() {
+		t0, c0 := time.Now(), cpuTime()
+		raws := fetchAll(b, c)
+		fetch, fetchCPU := time.Since(t0), cpuTime()-c0
+		if len(raws) != n {
+			b.Fatalf("fetched %d of %d", len(raws), n)
+		}
+		t0, c0 = time.Now(), cpuTime()
+		for _, raw := range raws {
+			parse.Parse(raw, parse.Options{})
+		}
+		parsed, parseCPU := time.Since(t0), cpuTime()-c0
+		raws = nil
+
+		f := newFixture(b, dc, data.AccountInput{ImportDays: 30})
+		f.sync = New(f.db.Store, Options{Secrets: f.sec, Logger: quietLogger()})
+		t0, c0 = time.Now(), cpuTime()
+		st := f.syncOnce(b)
+		ingest, ingestCPU := time.Since(t0), cpuTime()-c0
+		if st.Fetched != n || st.Stored+st.Duplicates != n {
+			b.Fatalf("ingest: %+v", st)
+		}
+		t0 = time.Now()
+		if st := f.syncOnce(b); st.Fetched != 0 {
+			b.Fatalf("nothing-new sync fetched %d", st.Fetched)
+		}
+		idle := time.Since(t0)
+		b.ReportMetric(fetch.Seconds(), "fetch-s")
+		b.ReportMetric(parsed.Seconds(), "parse-s")
+		b.ReportMetric(ingest.Seconds(), "ingest-s")
+		b.ReportMetric(ingest.Seconds()/(fetch.Seconds()+parsed.Seconds()), "ratio")
+		b.ReportMetric(float64(n)/ingest.Seconds(), "msgs/s")
+		b.ReportMetric(float64(total)/(1<<20), "MB")
+		b.ReportMetric(float64(st.NewDeals), "new-deals")
+		// CPU seconds of this process (Dovecot's excluded in both), which a
+		// loaded machine does not distort as much as wall time.
+		b.ReportMetric(ingestCPU.Seconds()/(fetchCPU.Seconds()+parseCPU.Seconds()), "ratio-cpu")
+		b.ReportMetric(fetchCPU.Seconds(), "fetch-cpu-s")
+		b.ReportMetric(parseCPU.Seconds(), "parse-cpu-s")
+		b.ReportMetric(ingestCPU.Seconds(), "ingest-cpu-s")
+		b.ReportMetric(st.StoreTime.Seconds(), "store-s")
+		b.ReportMetric(st.FetchTime.Seconds(), "fetch+parse-in-sync-s")
+		b.ReportMetric(float64(idle.Milliseconds()), "nothing-new-ms")
+	}
+}
+
+// cpuTime is the user and system CPU time this process used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkNothingNew measures a whole sync (connect, login, EXAMINE, logout)
+// of an account whose folder has nothing new, against Dovecot.
+func BenchmarkNothingNew(b *testing.B) {
+	dc := mailtest.StartDovecot(b)
+	for i, m := range benchCorpus(500) {
+		_ = i
+		dc.DeliverMaildir(b, "INBOX", m)
+	}
+	f := newFixture(b, dc, data.AccountInput{})
+	f.sync = New(f.db.Store, Options{Secrets: f.sec, Logger: quietLogger()})
+	f.syncOnce(b)
+	for b.Loop() {
+		if st := f.syncOnce(b); st.Fetched != 0 {
+			b.Fatalf("fetched %d", st.Fetched)
+		}
+	}
+}
+
+// BenchmarkIdleLatency measures the time from a message's APPEND to its
+// deal, with the sync idling on Dovecot.
+func BenchmarkIdleLatency(b *testing.B) {
+	dc := mailtest.StartDovecot(b)
+	f := newFixture(b, dc, data.AccountInput{})
+	f.sync.opt.PollInterval = time.Hour
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.sync.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	waitFor(b, 10*time.Second, "the first sync", func() bool {
+		a, _ := f.db.Account(context.Background(), f.acc.ID)
+		return a.Status == data.AccountOK
+	})
+	i := 0
+	var worst time.Duration
+	for b.Loop() {
+		i++
+		b.StopTimer()
+		c := client(fmt.Sprintf("idle%d@client.test", i), fmt.Sprintf("idle%d@client%d.test", i, i), "Pushed")
+		raw := c.bytes()
+		b.StartTimer()
+		t0 := time.Now()
+		dc.Append(b, "INBOX", raw)
+		waitFor(b, 30*time.Second, "the pushed mail", func() bool { return f.deals(b) == i })
+		worst = max(worst, time.Since(t0))
+	}
+	b.ReportMetric(worst.Seconds(), "worst-s")
+}
