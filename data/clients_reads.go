@@ -114,3 +114,24 @@ func (s *Store) CompanyNames(ctx context.Context, prefix string, limit int) ([]C
 	}
 	return out, rows.Err()
 }
+
+// CompanyContacts lists the contacts of a company by name; at most limit.
+func (s *Store) CompanyContacts(ctx context.Context, companyID int64, limit int) ([]ClientRow, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.name, '',
+		coalesce((SELECT email FROM contact_emails WHERE contact_id = c.id ORDER BY position LIMIT 1), ''),
+		coalesce((SELECT phone FROM contact_phones WHERE contact_id = c.id ORDER BY position LIMIT 1), '')
+		FROM contacts c WHERE c.company_id = ? ORDER BY c.name COLLATE NOCASE, c.id LIMIT ?`, companyID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("contacts of company %d: %w", companyID, err)
+	}
+	defer rows.Close()
+	var out []ClientRow
+	for rows.Next() {
+		var r ClientRow
+		if err := rows.Scan(&r.ID, &r.Name, &r.Company, &r.Email, &r.Phone); err != nil {
+			return nil, fmt.Errorf("contacts of company %d: %w", companyID, err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

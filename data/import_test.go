@@ -407,6 +407,10 @@ func TestClientDealsAndSearch(t *testing.T) {
 	if err != nil || len(rows) != 1 || rows[0].ID != co.ID {
 		t.Errorf("company search = %+v, %v", rows, err)
 	}
+	people, err := db.CompanyContacts(ctx, co.ID, 10)
+	if err != nil || len(people) != 1 || people[0].ID != c.ID || people[0].Email != "denis@roux.test" {
+		t.Errorf("company contacts = %+v, %v", people, err)
+	}
 	names, err := db.CompanyNames(ctx, "ro", 10)
 	if err != nil || len(names) != 1 {
 		t.Errorf("company names = %+v, %v", names, err)

@@ -50,6 +50,11 @@ func screenID(kind data.Kind) string {
 // openClient shows the Contacts or Companies screen with the client's form
 // (id 0: a new one).
 func openClient(a *App, kind data.Kind, id int64) {
+	openClientWith(a, kind, id, data.Contact{})
+}
+
+// openClientWith is openClient with what a new contact starts with.
+func openClientWith(a *App, kind data.Kind, id int64, prefill data.Contact) {
 	if a.main != nil {
 		a.main.show(screenID(kind))
 	}
@@ -57,7 +62,7 @@ func openClient(a *App, kind data.Kind, id int64) {
 	if s == nil {
 		s = newClientsScreen(a, kind)
 	}
-	s.confirmLeave(func() { s.open(id) })
+	s.confirmLeave(func() { s.openWith(id, prefill) })
 }
 
 // clientsScreen is the Contacts or the Companies destination: a searchable
@@ -249,8 +254,12 @@ func (s *clientsScreen) changed(cs data.Changes) {
 }
 
 // open shows the form of client id (0: a new client).
-func (s *clientsScreen) open(id int64) {
-	f := newClientForm(s.a, s.kind, id)
+func (s *clientsScreen) open(id int64) { s.openWith(id, data.Contact{}) }
+
+// openWith shows the form of client id, or of a new contact starting with
+// prefill.
+func (s *clientsScreen) openWith(id int64, prefill data.Contact) {
+	f := newClientForm(s.a, s.kind, id, prefill)
 	f.onSaved = func(int64) { s.reload() }
 	s.form = f
 	s.detail.Objects = []fyne.CanvasObject{f.content}

@@ -77,6 +77,15 @@ type ClientForm struct {
 	dealBtns   []*widget.Button
 	newDealBtn *widget.Button
 
+	peopleCard   *fyne.Container // a company's contacts
+	peopleBox    *fyne.Container
+	peopleBtns   []*widget.Button
+	newPersonBtn *widget.Button
+
+	// prefill is what a new contact starts with (its company, when created
+	// from a company's form).
+	prefill data.Contact
+
 	filling bool // widgets are being filled from data: not a change
 	dirty   bool
 	saving  bool
@@ -85,8 +94,8 @@ type ClientForm struct {
 	content fyne.CanvasObject
 }
 
-func newClientForm(a *App, kind data.Kind, id int64) *ClientForm {
-	f := &ClientForm{a: a, kind: kind, id: id, errs: map[string]*widget.Label{}}
+func newClientForm(a *App, kind data.Kind, id int64, prefill data.Contact) *ClientForm {
+	f := &ClientForm{a: a, kind: kind, id: id, prefill: prefill, errs: map[string]*widget.Label{}}
 	f.title = heading("")
 	f.status = widget.NewLabel("")
 	f.status.Importance = widget.LowImportance
@@ -131,6 +140,13 @@ func newClientForm(a *App, kind data.Kind, id int64) *ClientForm {
 	f.dealsCard = container.NewVBox(heading(lang.L("Deals")), f.dealsBox, container.NewHBox(f.newDealBtn), widget.NewSeparator())
 	f.dealsCard.Hide()
 	rows = append(rows, f.dealsCard)
+	if kind == data.KindCompany {
+		f.peopleBox = container.NewVBox()
+		f.newPersonBtn = widget.NewButtonWithIcon(lang.L("New contact"), theme.ContentAddIcon(), f.newPerson)
+		f.peopleCard = container.NewVBox(heading(lang.L("Contacts")), f.peopleBox, container.NewHBox(f.newPersonBtn), widget.NewSeparator())
+		f.peopleCard.Hide()
+		rows = append(rows, f.peopleCard)
+	}
 	rows = append(rows,
 		container.NewVBox(heading(lang.L("Emails")), f.emails.box, container.NewHBox(f.emails.add)),
 		container.NewVBox(heading(lang.L("Phones")), f.phones.box, container.NewHBox(f.phones.add)),
@@ -170,6 +186,7 @@ type clientData struct {
 	company data.Company
 	defs    []data.FieldDef
 	deals   []data.ListRow
+	people  []data.ClientRow // a company's contacts
 }
 
 // load reads the client (or only the custom field definitions for a new
@@ -197,7 +214,12 @@ func (f *ClientForm) load() {
 		if err != nil {
 			return d, err
 		}
-		d.deals, err = st.ClientDeals(ctx, me, kind, id, 200)
+		if d.deals, err = st.ClientDeals(ctx, me, kind, id, 200); err != nil {
+			return d, err
+		}
+		if kind == data.KindCompany {
+			d.people, err = st.CompanyContacts(ctx, id, 200)
+		}
 		return d, err
 	}, f.fill)
 }
@@ -207,6 +229,9 @@ func (f *ClientForm) fill(d clientData) {
 	defer func() { f.filling = false }()
 	f.clearErrors()
 	c, co := d.contact, d.company
+	if f.id == 0 && f.kind == data.KindContact {
+		c = f.prefill
+	}
 	switch {
 	case f.id == 0 && f.kind == data.KindCompany:
 		f.title.SetText(lang.L("New company"))
@@ -247,6 +272,7 @@ func (f *ClientForm) fill(d clientData) {
 		f.customBox.Add(fieldRow(customLabel(def), ci.obj, ci.err))
 	}
 	f.showDeals(d.deals)
+	f.showPeople(d.people)
 	f.dirty = false
 	f.status.SetText("")
 	if f.saved {
@@ -292,6 +318,42 @@ func (f *ClientForm) showDeals(rows []data.ListRow) {
 	f.dealsCard.Show()
 }
 
+// showPeople lists a company's contacts, each opening its form.
+func (f *ClientForm) showPeople(rows []data.ClientRow) {
+	if f.peopleCard == nil {
+		return
+	}
+	if f.id == 0 {
+		f.peopleCard.Hide()
+		return
+	}
+	f.peopleBtns = f.peopleBtns[:0]
+	f.peopleBox.RemoveAll()
+	if len(rows) == 0 {
+		none := widget.NewLabel(lang.L("No contacts yet."))
+		none.Importance = widget.LowImportance
+		f.peopleBox.Add(none)
+	}
+	for _, r := range rows {
+		id := r.ID
+		text := r.Name
+		if r.Email != "" {
+			text += " · " + r.Email
+		}
+		b := widget.NewButtonWithIcon(text, theme.AccountIcon(), func() { openClient(f.a, data.KindContact, id) })
+		b.Alignment = widget.ButtonAlignLeading
+		b.Importance = widget.LowImportance
+		f.peopleBtns = append(f.peopleBtns, b)
+		f.peopleBox.Add(b)
+	}
+	f.peopleCard.Show()
+}
+
+// newPerson opens a new contact of this company.
+func (f *ClientForm) newPerson() {
+	openClientWith(f.a, data.KindContact, 0, data.Contact{CompanyID: f.id, CompanyName: f.name.Text})
+}
+
 func (f *ClientForm) reloadDeals() {
 	if f.id == 0 {
 		return
@@ -323,7 +385,8 @@ func (f *ClientForm) changed(cs data.Changes) {
 	if f.id == 0 {
 		return
 	}
-	if cs.Has(f.kind, f.id) && !f.dirty && !f.saving {
+	mine := cs.Has(f.kind, f.id) || (f.kind == data.KindCompany && cs.Has(data.KindContact, 0))
+	if mine && !f.dirty && !f.saving {
 		f.load()
 		return
 	}
@@ -335,6 +398,9 @@ func (f *ClientForm) changed(cs data.Changes) {
 // companyTyped looks up the companies starting with the text, and picks the
 // one whose name it is exactly.
 func (f *ClientForm) companyTyped(text string) {
+	if f.filling {
+		return
+	}
 	f.markDirty()
 	f.companyID = 0
 	for _, c := range f.companies {
@@ -343,9 +409,6 @@ func (f *ClientForm) companyTyped(text string) {
 		}
 	}
 	f.updateCompanyNew()
-	if f.filling {
-		return
-	}
 	st := f.a.Store
 	load(f.a, func(ctx context.Context) ([]data.ClientRow, error) {
 		return st.CompanyNames(ctx, text, 12)

@@ -259,8 +259,8 @@ func TestContactDealsSection(t *testing.T) {
 	if !strings.Contains(f.dealBtns[0].Text, "1,250.00") {
 		t.Errorf("deal row %q lacks its amount", f.dealBtns[0].Text)
 	}
-	if f.Dirty() {
-		t.Error("a freshly opened contact is dirty")
+	if f.Dirty() || f.companyID != co.ID {
+		t.Errorf("a freshly opened contact: dirty %v, company %d want %d", f.Dirty(), f.companyID, co.ID)
 	}
 	d2, err := db.CreateDeal(ctx, db.Sales.ID, data.DealInput{Title: "Second oven", ContactID: c.ID})
 	if err != nil {
@@ -285,6 +285,16 @@ func TestContactDealsSection(t *testing.T) {
 	waitIdle(a)
 	if len(cs.form.dealBtns) != 2 || cs.form.vat == nil {
 		t.Errorf("company form: %d deals", len(cs.form.dealBtns))
+	}
+	if len(cs.form.peopleBtns) != 1 || !strings.HasPrefix(cs.form.peopleBtns[0].Text, "Denis Roux") {
+		t.Fatalf("company form people = %d", len(cs.form.peopleBtns))
+	}
+	// New contact from the company's form starts with the company.
+	onUI(func() { test.Tap(cs.form.newPersonBtn) })
+	waitIdle(a)
+	nf := clientScreens[a][data.KindContact].form
+	if nf.id != 0 || nf.companyID != co.ID || nf.company.Text != "Roux SARL" {
+		t.Errorf("new contact of the company: id %d company %d %q", nf.id, nf.companyID, nf.company.Text)
 	}
 }
 
