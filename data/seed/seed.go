@@ -37,7 +37,7 @@ type Options struct {
 
 // Summary counts what was written.
 type Summary struct {
-	Employees  int
+	Employees  int // created by this run, the admin included
 	Companies  int
 	Contacts   int
 	Products   int
@@ -111,8 +111,23 @@ func Fill(ctx context.Context, st *data.Store, opt Options) (Summary, error) {
 	s.pipeline = ps[0]
 	s.stages = s.pipeline.Stages
 	s.weights = stageWeights(s.stages)
+	// A second run reuses the catalog of the first (same SKUs).
+	existing := map[string]int64{}
+	for after := (data.ListCursor{}); ; {
+		ps, err := st.Products(ctx, "CPT-", false, after, 500)
+		if err != nil {
+			return s.sum, fmt.Errorf("seed: %w", err)
+		}
+		if len(ps) == 0 {
+			break
+		}
+		for _, p := range ps {
+			existing[p.SKU] = p.ID
+		}
+		after = data.ListCursor{Key: ps[len(ps)-1].Name, ID: ps[len(ps)-1].ID}
+	}
 	err = st.Bulk(ctx, s.admin.ID, func(b *data.BulkTx) error {
-		if err := s.catalog(b); err != nil {
+		if err := s.catalog(b, existing); err != nil {
 			return err
 		}
 		return s.clients(b)
@@ -176,12 +191,12 @@ func (s *seeder) people(ctx context.Context, st *data.Store) error {
 	admin, err := st.FirstAdmin(ctx)
 	if errors.Is(err, data.ErrNotFound) {
 		admin, err = st.CreateFirstAdmin(ctx, "Claire Administratrice", "admin@comptoir.example")
+		s.sum.Employees++
 	}
 	if err != nil {
 		return err
 	}
 	s.admin = admin
-	s.sum.Employees = 1
 	managers := max(2, min(5, s.opt.Deals/25000))
 	sales := max(4, min(40, s.opt.Deals/2500))
 	mk := func(role data.Role, i int) (int64, error) {
@@ -258,14 +273,19 @@ func (s *seeder) stage() data.Stage {
 	return s.stages[0]
 }
 
-func (s *seeder) catalog(b *data.BulkTx) error {
+func (s *seeder) catalog(b *data.BulkTx, existing map[string]int64) error {
 	fr := !strings.HasPrefix(s.opt.Lang, "en")
 	for i, p := range catalog {
 		name, unit := p.en, p.unitEn
 		if fr {
 			name, unit = p.fr, p.unitFr
 		}
-		id, err := b.Product(data.ProductInput{Name: name, SKU: fmt.Sprintf("CPT-%04d", i+1), Unit: unit, Price: p.price,
+		sku := fmt.Sprintf("CPT-%04d", i+1)
+		if id, ok := existing[sku]; ok {
+			s.products = append(s.products, productRow{id, p})
+			continue
+		}
+		id, err := b.Product(data.ProductInput{Name: name, SKU: sku, Unit: unit, Price: p.price,
 			Currency: data.DefaultCurrency, TaxRate: p.tax, Active: i%17 != 16}, Base.AddDate(-3, 0, i))
 		if err != nil {
 			return err
