@@ -1,0 +1,658 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"comptoir/data"
+)
+
+// The Timeline tab of a deal: a composer for comments and the buttons that
+// log calls, payments and deliveries and plan activities; the open
+// activities pinned on top (a clock, red when overdue); then the feed, newest
+// first, read page by page (keyset on Store.Timeline) as the person scrolls,
+// so a deal with 5,000 entries opens as fast as one with 5.
+//
+// The feed is a VBox of pages inside a Scroll rather than a widget.List:
+// entries have very different heights (a one-line stage move, a wrapped
+// email), which a List would need measured by hand for every row; only the
+// pages scrolled to are ever built.
+
+func init() {
+	registerDealTab(dealTab{ID: "timeline", Label: "Timeline", IconName: theme.IconNameHistory, Order: 20,
+		Make: func(f *DealForm) fyne.CanvasObject { return newTimelineTab(f).root }})
+}
+
+// timelinePage is how many entries one read brings.
+const timelinePage = 50
+
+// lastTimeline is the last Timeline tab built (tests).
+var lastTimeline *timelineTab
+
+type timelineTab struct {
+	f    *DealForm
+	a    *App
+	root fyne.CanvasObject
+
+	comment    *widget.Entry
+	addComment *widget.Button
+	commentErr *widget.Label
+	callBtn    *widget.Button
+	planBtn    *widget.Button
+	payBtn     *widget.Button
+	deliverBtn *widget.Button
+	phones     *fyne.Container // the client's numbers: dial, then log the call
+
+	pinned *fyne.Container
+	feed   *fyne.Container
+	more   *widget.Button
+	scroll *container.Scroll
+
+	pins    []*pinRow
+	rows    []*entryRow
+	acts    []data.Activity
+	cursor  data.TimelineCursor
+	end     bool
+	loading bool
+	loaded  bool // the first page is on screen
+	gen     int  // a reload discards pages still in flight from before
+
+	unsubscribe func()
+	refresh     *time.Timer
+}
+
+func newTimelineTab(f *DealForm) *timelineTab {
+	t := &timelineTab{f: f, a: f.App}
+	lastTimeline = t
+	t.comment = widget.NewMultiLineEntry()
+	t.comment.SetPlaceHolder(lang.L("Write a comment…"))
+	t.comment.Wrapping = fyne.TextWrapWord
+	t.comment.SetMinRowsVisible(2)
+	t.commentErr = newErrorLabel()
+	t.addComment = widget.NewButtonWithIcon(lang.L("Add comment"), theme.MailSendIcon(), t.doComment)
+	t.addComment.Importance = widget.HighImportance
+	t.callBtn = widget.NewButtonWithIcon(lang.L("Log a call"), callIcon(), func() { logCallDialog(t.a, t.f.Window(), t.f.Deal.ID, "") })
+	t.planBtn = widget.NewButtonWithIcon(lang.L("Plan an activity"), clockIcon(), func() { planActivityDialog(t.a, t.f.Window(), t.f.Deal.ID, nil) })
+	t.payBtn = widget.NewButtonWithIcon(lang.L("Payment"), moneyIcon(), func() { paymentDialog(t.a, t.f.Window(), t.f.Deal) })
+	t.deliverBtn = widget.NewButtonWithIcon(lang.L("Delivery"), truckIcon(), func() { deliveryDialog(t.a, t.f.Window(), t.f.Deal.ID) })
+	t.phones = container.NewHBox()
+	t.pinned = container.NewVBox()
+	t.feed = container.NewVBox()
+	t.more = widget.NewButton(lang.L("Show older entries"), t.loadMore)
+	t.more.Importance = widget.LowImportance
+	t.more.Hide()
+
+	composer := container.NewBorder(nil, nil, nil, container.NewVBox(t.addComment), t.comment)
+	actions := container.NewHBox(t.callBtn, t.planBtn, t.payBtn, t.deliverBtn)
+	top := container.NewVBox(composer, t.commentErr, container.NewHScroll(actions), t.phones)
+	t.scroll = container.NewVScroll(container.NewVBox(t.pinned, t.feed, t.more))
+	t.scroll.OnScrolled = func(p fyne.Position) {
+		content := t.scroll.Content.MinSize().Height
+		if !t.end && p.Y+t.scroll.Size().Height >= content-400 {
+			t.loadMore()
+		}
+	}
+	t.root = container.NewBorder(container.NewPadded(top), nil, nil, nil, t.scroll)
+	t.applyAccess()
+	t.reload()
+	t.unsubscribe = t.a.subscribe(func(cs data.Changes) {
+		if cs.Has(data.KindDeal, f.Deal.ID) || cs.Has(data.KindDeal, 0) {
+			// several writes in a row (a bulk, a sync) refresh once
+			t.a.stopTimer(t.refresh)
+			t.refresh = t.a.after(150*time.Millisecond, t.reload)
+		}
+	})
+	f.OnDealChanged = append(f.OnDealChanged, func(data.Deal) { t.applyAccess() })
+	f.OnClose = append(f.OnClose, t.close)
+	return t
+}
+
+func (t *timelineTab) close() {
+	if t.unsubscribe != nil {
+		t.unsubscribe()
+		t.unsubscribe = nil
+	}
+	t.a.stopTimer(t.refresh)
+}
+
+// applyAccess hides what an observer may not do: an observer may still
+// comment (data/ allows whoever sees the deal to).
+func (t *timelineTab) applyAccess() {
+	for _, b := range []*widget.Button{t.callBtn, t.planBtn, t.payBtn, t.deliverBtn} {
+		if t.f.ReadOnly() {
+			b.Hide()
+		} else {
+			b.Show()
+		}
+	}
+}
+
+// timelineFirst is what the tab shows first, read in one go.
+type timelineFirst struct {
+	acts    []data.Activity
+	entries []data.Entry
+	phones  []string
+}
+
+// reload reads the pinned activities and the newest page again.
+func (t *timelineTab) reload() {
+	t.gen++
+	gen := t.gen
+	a, me, id, deal := t.a, t.a.Me.ID, t.f.Deal.ID, t.f.Deal
+	t.loading = true
+	load(a, func(ctx context.Context) (timelineFirst, error) {
+		return readTimelineFirst(ctx, a.Store, me, id, deal)
+	}, func(v timelineFirst) {
+		if gen != t.gen {
+			return
+		}
+		t.loading = false
+		t.showPinned(v.acts)
+		t.feed.RemoveAll()
+		t.rows = nil
+		t.cursor, t.end = data.TimelineCursor{}, false
+		t.appendPage(v.entries)
+		t.showPhones(v.phones)
+		t.loaded = true
+	})
+}
+
+func readTimelineFirst(ctx context.Context, st *data.Store, me, id int64, deal data.Deal) (timelineFirst, error) {
+	var v timelineFirst
+	var err error
+	if v.acts, err = st.DealActivities(ctx, me, id); err != nil {
+		return v, err
+	}
+	if v.entries, err = st.Timeline(ctx, me, id, data.TimelineCursor{}, timelinePage); err != nil {
+		return v, err
+	}
+	if deal.ContactID != 0 {
+		if c, err := st.Contact(ctx, deal.ContactID); err == nil {
+			v.phones = append(v.phones, c.Phones...)
+		}
+	}
+	if deal.CompanyID != 0 {
+		if c, err := st.Company(ctx, deal.CompanyID); err == nil {
+			v.phones = append(v.phones, c.Phones...)
+		}
+	}
+	return v, nil
+}
+
+// loadMore reads the next older page.
+func (t *timelineTab) loadMore() {
+	if t.loading || t.end || !t.loaded {
+		return
+	}
+	t.loading = true
+	gen := t.gen
+	a, me, id, cur := t.a, t.a.Me.ID, t.f.Deal.ID, t.cursor
+	load(a, func(ctx context.Context) ([]data.Entry, error) {
+		return a.Store.Timeline(ctx, me, id, cur, timelinePage)
+	}, func(es []data.Entry) {
+		if gen != t.gen {
+			return
+		}
+		t.loading = false
+		t.appendPage(es)
+	})
+}
+
+func (t *timelineTab) appendPage(es []data.Entry) {
+	if len(es) > 0 {
+		last := es[len(es)-1]
+		t.cursor = data.TimelineCursor{At: last.At, ID: last.ID}
+	}
+	t.end = len(es) < timelinePage
+	objs := make([]fyne.CanvasObject, 0, len(es))
+	for _, e := range es {
+		r := newEntryRow(t, e)
+		t.rows = append(t.rows, r)
+		objs = append(objs, r.box)
+	}
+	t.feed.Objects = append(t.feed.Objects, objs...)
+	t.feed.Refresh()
+	if t.end {
+		t.more.Hide()
+	} else {
+		t.more.Show()
+	}
+}
+
+// showPhones offers to dial the client's numbers; after the call the
+// person is offered to log it.
+func (t *timelineTab) showPhones(phones []string) {
+	t.phones.RemoveAll()
+	if t.f.ReadOnly() {
+		return
+	}
+	for _, p := range phones {
+		t.phones.Add(widget.NewButtonWithIcon(p, callIcon(), func() { dialThenLog(t.a, t.f.Window(), t.f.Deal.ID, p) }))
+	}
+}
+
+// dialThenLog opens tel: for the number and then offers to log the call:
+// what the phone buttons of a client call.
+func dialThenLog(a *App, w fyne.Window, dealID int64, phone string) {
+	if err := clientOpenURL(a, telURL(phone)); err != nil {
+		a.showErrorIn(w, err)
+	}
+	logCallDialog(a, w, dealID, phone)
+}
+
+func (t *timelineTab) doComment() {
+	text := t.comment.Text
+	a, me, id := t.a, t.a.Me.ID, t.f.Deal.ID
+	setError(t.commentErr, "")
+	t.addComment.Disable()
+	a.pending.Add(1)
+	go func() {
+		defer a.pending.Add(-1)
+		_, err := a.Store.AddComment(a.Ctx, me, id, text)
+		uiDo(func() {
+			t.addComment.Enable()
+			if v := data.FieldErrors(err); v != nil {
+				setError(t.commentErr, errorText(err))
+				return
+			}
+			if err != nil {
+				a.showErrorIn(t.f.Window(), err)
+				return
+			}
+			t.comment.SetText("")
+			t.reload()
+		})
+	}()
+}
+
+// pinRow is an open activity pinned above the feed.
+type pinRow struct {
+	act     data.Activity
+	box     fyne.CanvasObject
+	due     *widget.Label
+	overdue bool
+	done    *widget.Button
+	edit    *widget.Button
+}
+
+func (t *timelineTab) showPinned(acts []data.Activity) {
+	t.acts = acts
+	t.pins = nil
+	t.pinned.RemoveAll()
+	if len(acts) == 0 {
+		return
+	}
+	now := t.a.now()
+	for _, act := range acts {
+		p := &pinRow{act: act, overdue: act.Overdue(now)}
+		subject := widget.NewLabelWithStyle(act.Subject, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		subject.Wrapping = fyne.TextWrapWord
+		dueText := activityKindLabel(act.Kind) + " · " + formatDateTime(act.DueAt, t.a.Lang) + " · " + act.Responsible
+		if p.overdue {
+			dueText = lang.L("Overdue") + " · " + dueText
+		}
+		p.due = widget.NewLabel(dueText)
+		p.due.Wrapping = fyne.TextWrapWord
+		ic := widget.NewIcon(clockIcon())
+		if p.overdue {
+			p.due.Importance = widget.DangerImportance
+			ic.SetResource(theme.NewErrorThemedResource(clockIcon()))
+		}
+		p.done = widget.NewButtonWithIcon(lang.L("Done"), theme.ConfirmIcon(), func() { completeActivityDialog(t.a, t.f.Window(), act) })
+		p.edit = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { planActivityDialog(t.a, t.f.Window(), t.f.Deal.ID, &act) })
+		if t.f.ReadOnly() {
+			p.done.Hide()
+			p.edit.Hide()
+		}
+		p.box = container.NewBorder(nil, nil, container.NewVBox(ic), container.NewHBox(p.done, p.edit), container.NewVBox(subject, p.due))
+		t.pins = append(t.pins, p)
+		t.pinned.Add(p.box)
+	}
+	t.pinned.Add(widget.NewSeparator())
+}
+
+// entryRow is one entry of the feed.
+type entryRow struct {
+	e     data.Entry
+	box   fyne.CanvasObject
+	title *widget.Label
+	body  *widget.Label
+	edit  *widget.Button // own comments only
+	del   *widget.Button // own comments, calls, payments and deliveries
+	full  *widget.Button // emails: the whole text
+}
+
+// ownChangeable is what data/ lets an author edit or delete.
+func ownChangeable(k data.EntryKind) bool {
+	switch k {
+	case data.EntryComment, data.EntryCall, data.EntryPayment, data.EntryDelivery:
+		return true
+	}
+	return false
+}
+
+func newEntryRow(t *timelineTab, e data.Entry) *entryRow {
+	r := &entryRow{e: e}
+	v := describeEntry(e, t.a.Lang)
+	author := e.Author
+	if e.AuthorID == 0 || author == "" {
+		author = "Comptoir"
+	}
+	meta := author + " · " + formatDateTime(e.At, t.a.Lang)
+	if !e.EditedAt.IsZero() {
+		meta += " · " + lang.L("edited")
+	}
+	r.title = widget.NewLabelWithStyle(v.title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	r.title.Wrapping = fyne.TextWrapWord
+	metaL := widget.NewLabel(meta)
+	metaL.Importance = widget.LowImportance
+	metaL.SizeName = theme.SizeNameCaptionText
+	parts := []fyne.CanvasObject{r.title}
+	if v.body != "" {
+		r.body = widget.NewLabel(v.body)
+		r.body.Wrapping = fyne.TextWrapWord
+		if e.Kind.History() || e.Kind == data.EntryNote {
+			r.body.Importance = widget.LowImportance
+		}
+		parts = append(parts, r.body)
+	}
+	if v.full != "" {
+		full := v.full
+		r.full = widget.NewButton(lang.L("Full text"), func() { showFullText(t.f.Window(), v.title, full) })
+		r.full.Importance = widget.LowImportance
+		parts = append(parts, container.NewHBox(r.full))
+	}
+	parts = append(parts, metaL)
+	var buttons []fyne.CanvasObject
+	if e.AuthorID == t.a.Me.ID && ownChangeable(e.Kind) {
+		if e.Kind == data.EntryComment {
+			r.edit = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { editCommentDialog(t.a, t.f.Window(), e) })
+			buttons = append(buttons, r.edit)
+		}
+		r.del = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { confirmDeleteEntry(t.a, t.f.Window(), e) })
+		buttons = append(buttons, r.del)
+	}
+	r.box = container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(v.icon)), container.NewHBox(buttons...), container.NewVBox(parts...))
+	return r
+}
+
+// entryView is how an entry reads: a title line, a body, and for emails
+// the whole text one click away.
+type entryView struct {
+	icon  fyne.Resource
+	title string
+	body  string
+	full  string
+}
+
+// describeEntry turns an entry and its structured data into words.
+func describeEntry(e data.Entry, language string) entryView {
+	s := func(k string) string {
+		if v, ok := e.Data[k]; ok && v != nil {
+			switch x := v.(type) {
+			case string:
+				return x
+			case float64:
+				return fmt.Sprintf("%.0f", x)
+			default:
+				return fmt.Sprint(x)
+			}
+		}
+		return ""
+	}
+	n := func(k string) int64 {
+		if f, ok := e.Data[k].(float64); ok {
+			return int64(f)
+		}
+		return 0
+	}
+	join := func(parts ...string) string {
+		var out []string
+		for _, p := range parts {
+			if strings.TrimSpace(p) != "" {
+				out = append(out, p)
+			}
+		}
+		return strings.Join(out, " · ")
+	}
+	lines := func(parts ...string) string {
+		var out []string
+		for _, p := range parts {
+			if strings.TrimSpace(p) != "" {
+				out = append(out, p)
+			}
+		}
+		return strings.Join(out, "\n")
+	}
+	switch e.Kind {
+	case data.EntryComment:
+		return entryView{icon: theme.DocumentCreateIcon(), title: lang.L("Comment"), body: e.Text}
+	case data.EntryCall:
+		title := lang.L("Outgoing call")
+		if s("direction") == string(data.CallIn) {
+			title = lang.L("Incoming call")
+		}
+		var dur string
+		if d := n("duration_s"); d > 0 {
+			dur = formatCallDuration(time.Duration(d) * time.Second)
+		}
+		return entryView{icon: callIcon(), title: join(title, s("phone"), dur, outcomeLabel(data.CallOutcome(s("outcome")))), body: e.Text}
+	case data.EntryPayment:
+		amount := formatMoney(n("amount"), s("currency"), language)
+		return entryView{icon: moneyIcon(), title: lang.L("Payment received") + ": " + amount,
+			body: lines(join(formatDay(s("date"), language), paymentMethodLabel(s("method")), refLabel(s("reference"))), e.Text)}
+	case data.EntryDelivery:
+		return entryView{icon: truckIcon(), title: join(lang.L("Delivery"), formatDay(s("date"), language)),
+			body: lines(join(s("carrier"), trackingLabel(s("tracking"))), s("address"), e.Text)}
+	case data.EntryActivity:
+		return entryView{icon: theme.ConfirmIcon(), title: lang.L("Done") + ": " + s("subject"), body: e.Text}
+	case data.EntryEmailIn, data.EntryEmailOut:
+		title := lang.L("Email from the client")
+		ic := theme.MailReplyIcon()
+		if e.Kind == data.EntryEmailOut {
+			title, ic = lang.L("Email to the client"), theme.MailSendIcon()
+		}
+		text := s("text")
+		if text == "" {
+			text = e.Text
+		}
+		v := entryView{icon: ic, title: join(title, s("subject"))}
+		head := lang.L("From") + ": " + s("from")
+		if to := s("to"); to != "" {
+			head += "\n" + lang.L("To") + ": " + to
+		}
+		var att []string
+		if list, ok := e.Data["attachments"].([]any); ok {
+			for _, it := range list {
+				switch x := it.(type) {
+				case string:
+					att = append(att, x)
+				case map[string]any:
+					if name, ok := x["name"].(string); ok {
+						att = append(att, name)
+					} else if name, ok := x["filename"].(string); ok {
+						att = append(att, name)
+					}
+				}
+			}
+		}
+		attLine := ""
+		if len(att) > 0 {
+			attLine = "📎 " + strings.Join(att, ", ")
+		}
+		short := text
+		if r := []rune(short); len(r) > 400 {
+			short = string(r[:400]) + "…"
+		}
+		v.body = lines(head, short, attLine)
+		if short != text {
+			v.full = text
+		}
+		if s("linked_because") != "" {
+			v.body = lines(v.body, lang.L("Linked because")+": "+s("linked_because"))
+		}
+		return v
+	case data.EntryDocument:
+		kind := s("kind")
+		label := lang.L("Document")
+		switch kind {
+		case "quote":
+			label = lang.L("Quote")
+		case "invoice":
+			label = lang.L("Invoice")
+		}
+		return entryView{icon: theme.FileTextIcon(), title: join(label, s("number")), body: e.Text}
+	case data.EntryNote:
+		return entryView{icon: theme.InfoIcon(), title: lang.L("Note"), body: e.Text}
+	case data.EntryCreated:
+		return entryView{icon: theme.ContentAddIcon(), title: lang.L("Deal created"), body: join(s("stage"), sourceLabel(data.Source(s("source"))))}
+	case data.EntryStage:
+		return entryView{icon: theme.NavigateNextIcon(), title: lang.L("Stage changed"), body: s("from") + " → " + s("to")}
+	case data.EntryWon:
+		return entryView{icon: theme.ConfirmIcon(), title: lang.L("Deal won"), body: s("from") + " → " + s("to")}
+	case data.EntryLost:
+		reason := s("reason")
+		if reason == "" {
+			reason = e.Text
+		}
+		return entryView{icon: theme.CancelIcon(), title: lang.L("Deal lost"), body: lines(s("from")+" → "+s("to"), lang.L("Reason")+": "+reason)}
+	case data.EntryReopened:
+		return entryView{icon: theme.ViewRefreshIcon(), title: lang.L("Deal reopened"), body: s("from") + " → " + s("to")}
+	case data.EntryField:
+		old, nw := s("old"), s("new")
+		if old == "" {
+			old = "—"
+		}
+		if nw == "" {
+			nw = "—"
+		}
+		return entryView{icon: theme.DocumentCreateIcon(), title: lang.L("Changed") + ": " + fieldLabel(s("field")), body: old + " → " + nw}
+	case data.EntryProducts:
+		return entryView{icon: theme.ListIcon(), title: lang.L("Product lines changed"), body: e.Text}
+	}
+	return entryView{icon: theme.InfoIcon(), title: string(e.Kind), body: e.Text}
+}
+
+// fieldLabel names a deal field as the history records it.
+func fieldLabel(f string) string {
+	switch f {
+	case "title":
+		return lang.L("Title")
+	case "amount":
+		return lang.L("Amount")
+	case "currency":
+		return lang.L("Currency")
+	case "responsible":
+		return lang.L("Responsible")
+	case "contact":
+		return lang.L("Contact")
+	case "company":
+		return lang.L("Company")
+	case "probability":
+		return lang.L("Probability")
+	case "close_date":
+		return lang.L("Expected close")
+	case "pipeline":
+		return lang.L("Pipeline")
+	case "source":
+		return lang.L("Source")
+	case "observers":
+		return lang.L("Observers")
+	case "lost_reason":
+		return lang.L("Reason")
+	}
+	return f
+}
+
+func activityKindLabel(k data.ActivityKind) string {
+	switch k {
+	case data.ActivityCall:
+		return lang.L("Call")
+	case data.ActivityMeeting:
+		return lang.L("Meeting")
+	case data.ActivityDocuments:
+		return lang.L("Documents")
+	}
+	return lang.L("Task")
+}
+
+func outcomeLabel(o data.CallOutcome) string {
+	switch o {
+	case data.OutcomeAnswered:
+		return lang.L("Answered")
+	case data.OutcomeNoAnswer:
+		return lang.L("No answer")
+	case data.OutcomeBusy:
+		return lang.L("Busy")
+	case data.OutcomeVoicemail:
+		return lang.L("Voicemail")
+	case data.OutcomeWrong:
+		return lang.L("Wrong number")
+	}
+	return ""
+}
+
+func paymentMethodLabel(m string) string {
+	switch m {
+	case "bank_transfer":
+		return lang.L("Bank transfer")
+	case "card":
+		return lang.L("Card")
+	case "cash":
+		return lang.L("Cash")
+	case "cheque":
+		return lang.L("Cheque")
+	case "direct_debit":
+		return lang.L("Direct debit")
+	}
+	return m
+}
+
+func refLabel(r string) string {
+	if r == "" {
+		return ""
+	}
+	return lang.L("Ref.") + " " + r
+}
+
+func trackingLabel(r string) string {
+	if r == "" {
+		return ""
+	}
+	return lang.L("Tracking") + " " + r
+}
+
+// formatCallDuration is "45 s", "3 min", "1 h 05".
+func formatCallDuration(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(d/time.Second))
+	case d < time.Hour:
+		m, s := int(d/time.Minute), int(d%time.Minute/time.Second)
+		if s == 0 {
+			return fmt.Sprintf("%d min", m)
+		}
+		return fmt.Sprintf("%d min %02d", m, s)
+	}
+	return fmt.Sprintf("%d h %02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
+}
+
+// showFullText shows an email's whole text.
+func showFullText(w fyne.Window, title, text string) {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.Selectable = true
+	sc := container.NewVScroll(l)
+	sc.SetMinSize(fyne.NewSize(560, 420))
+	dialog.NewCustom(title, lang.L("Close"), sc, w).Show()
+}

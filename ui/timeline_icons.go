@@ -1,0 +1,39 @@
+package ui
+
+import (
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+)
+
+// Icons the theme lacks, drawn in the theme's foreground colour: a phone for
+// calls, a coin for payments, a truck for deliveries and a clock for
+// planned activities.
+
+const (
+	svgPhone = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path fill="#000000" d="M6.6 10.8c1.4 2.8 3.8 5.1 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1C10.6 21 3 13.4 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1l-2.3 2.2z"/></svg>`
+	svgMoney = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path fill="#000000" d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm1 15.9V19h-2v-1.1c-1.7-.3-3-1.4-3.1-3h1.9c.1.9.8 1.5 2.2 1.5 1.5 0 1.8-.7 1.8-1.2 0-.6-.3-1.2-2-1.6-1.9-.5-3.2-1.2-3.2-2.8 0-1.3 1.1-2.2 2.4-2.5V5h2v1.3c1.4.3 2.2 1.4 2.3 2.7h-1.9c0-.9-.6-1.5-1.8-1.5-1.1 0-1.8.5-1.8 1.2 0 .6.5 1 2 1.4 1.6.4 3.2 1.1 3.2 3 0 1.4-1 2.4-2.5 2.8z"/></svg>`
+	svgTruck = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path fill="#000000" d="M20 8h-3V4H3c-1.1 0-2 .9-2 2v11h2c0 1.7 1.3 3 3 3s3-1.3 3-3h6c0 1.7 1.3 3 3 3s3-1.3 3-3h2v-5l-3-4zM6 18.5c-.8 0-1.5-.7-1.5-1.5s.7-1.5 1.5-1.5 1.5.7 1.5 1.5-.7 1.5-1.5 1.5zm13.5-9 2 2.5H17V9.5h2.5zM18 18.5c-.8 0-1.5-.7-1.5-1.5s.7-1.5 1.5-1.5 1.5.7 1.5 1.5-.7 1.5-1.5 1.5z"/></svg>`
+	svgClock = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path fill="#000000" d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm.5-13H11v6l5.2 3.2.8-1.3-4.5-2.7V7z"/></svg>`
+)
+
+var (
+	iconOnce                        sync.Once
+	iconPhone, iconMoney, iconTruck fyne.Resource
+	iconClock                       fyne.Resource
+)
+
+func loadIcons() {
+	iconOnce.Do(func() {
+		iconPhone = theme.NewThemedResource(fyne.NewStaticResource("phone.svg", []byte(svgPhone)))
+		iconMoney = theme.NewThemedResource(fyne.NewStaticResource("money.svg", []byte(svgMoney)))
+		iconTruck = theme.NewThemedResource(fyne.NewStaticResource("truck.svg", []byte(svgTruck)))
+		iconClock = theme.NewThemedResource(fyne.NewStaticResource("clock.svg", []byte(svgClock)))
+	})
+}
+
+func callIcon() fyne.Resource  { loadIcons(); return iconPhone }
+func moneyIcon() fyne.Resource { loadIcons(); return iconMoney }
+func truckIcon() fyne.Resource { loadIcons(); return iconTruck }
+func clockIcon() fyne.Resource { loadIcons(); return iconClock }

@@ -1,0 +1,400 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"comptoir/data"
+	"comptoir/data/datatest"
+)
+
+// openTimeline opens a deal's form as the app's employee and waits for its
+// Timeline tab to show the first page.
+func openTimeline(t testing.TB, a *App, dealID int64) *timelineTab {
+	t.Helper()
+	lastTimeline = nil
+	onUI(func() { a.openDeal(dealID) })
+	waitFor(t, a, "the timeline", func() bool { return lastTimeline != nil && lastTimeline.loaded })
+	return lastTimeline
+}
+
+func TestTimelineCommentOnTop(t *testing.T) {
+	db := datatest.Open(t)
+	d := db.Deal(t, db.Sales.ID, "Boiler")
+	a := startTest(t, db, db.Sales)
+	tl := openTimeline(t, a, d.ID)
+	if len(tl.rows) != 1 || tl.rows[0].e.Kind != data.EntryCreated {
+		t.Fatalf("a new deal's timeline: %d rows", len(tl.rows))
+	}
+	// an empty comment is refused next to the composer
+	onUI(func() { test.Tap(tl.addComment) })
+	waitFor(t, a, "the error", func() bool { return tl.commentErr.Visible() })
+	db.Clock.Advance(time.Minute)
+	onUI(func() {
+		tl.comment.SetText("They want two units.\nCall back Friday.")
+		test.Tap(tl.addComment)
+	})
+	waitFor(t, a, "the comment on top", func() bool {
+		return len(tl.rows) == 2 && tl.rows[0].e.Kind == data.EntryComment && tl.rows[0].e.Text == "They want two units.\nCall back Friday."
+	})
+	if tl.comment.Text != "" || tl.commentErr.Visible() {
+		t.Fatal("the composer was not cleared")
+	}
+	r := tl.rows[0]
+	if r.edit == nil || r.del == nil || r.body.Text != "They want two units.\nCall back Friday." {
+		t.Fatal("own comment without edit/delete or text")
+	}
+	// edit it
+	onUI(func() { test.Tap(r.edit) })
+	cf := lastCommentForm
+	onUI(func() {
+		cf.text.SetText("Two units, call Friday")
+		test.Tap(cf.fd.save)
+	})
+	waitFor(t, a, "the edited comment", func() bool {
+		return len(tl.rows) == 2 && tl.rows[0].e.Text == "Two units, call Friday" && !tl.rows[0].e.EditedAt.IsZero()
+	})
+	// delete asks first; "no" keeps it
+	onUI(func() { test.Tap(tl.rows[0].del) })
+	onUI(func() { lastConfirm.Dismiss() })
+	waitIdle(a)
+	if len(tl.rows) != 2 {
+		t.Fatal("dismissing the confirmation deleted the comment")
+	}
+	onUI(func() { test.Tap(tl.rows[0].del) })
+	onUI(func() { lastConfirm.Confirm() })
+	waitFor(t, a, "the comment gone", func() bool { return len(tl.rows) == 1 })
+}
+
+func TestTimelineNoDeleteForSomeoneElsesComment(t *testing.T) {
+	db := datatest.Open(t)
+	ctx := context.Background()
+	d := db.Deal(t, db.Sales.ID, "Boiler")
+	theirs, err := db.AddComment(ctx, db.Manager.ID, d.ID, "Manager's note")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Clock.Advance(time.Minute)
+	if _, err := db.AddComment(ctx, db.Sales.ID, d.ID, "My note"); err != nil {
+		t.Fatal(err)
+	}
+	a := startTest(t, db, db.Sales)
+	tl := openTimeline(t, a, d.ID)
+	var mine, other, created *entryRow
+	for _, r := range tl.rows {
+		switch {
+		case r.e.ID == theirs.ID:
+			other = r
+		case r.e.Kind == data.EntryComment:
+			mine = r
+		case r.e.Kind == data.EntryCreated:
+			created = r
+		}
+	}
+	if mine == nil || other == nil || created == nil {
+		t.Fatal("entries missing")
+	}
+	if mine.del == nil {
+		t.Fatal("no delete button on one's own comment")
+	}
+	if other.del != nil || other.edit != nil {
+		t.Fatal("delete or edit offered on the manager's comment")
+	}
+	if created.del != nil {
+		t.Fatal("delete offered on a history entry")
+	}
+	if err := db.DeleteEntry(ctx, db.Sales.ID, theirs.ID); err == nil {
+		t.Fatal("data let a sales employee delete the manager's comment")
+	}
+}
+
+func TestPlanActivityPinnedOnCardThenDone(t *testing.T) {
+	db := datatest.Open(t)
+	ctx := context.Background()
+	d := db.Deal(t, db.Sales.ID, "Boiler")
+	a := startTest(t, db, db.Sales)
+	tl := openTimeline(t, a, d.ID)
+
+	onUI(func() { test.Tap(tl.planBtn) })
+	p := lastPlanForm
+	// no subject: refused, named
+	onUI(func() { test.Tap(p.fd.save) })
+	waitFor(t, a, "the subject error", func() bool { return p.fd.errs["subject"].Visible() })
+	if p.fd.closed {
+		t.Fatal("a refused plan closed the dialog")
+	}
+	due := datatest.Start.Add(48 * time.Hour)
+	onUI(func() {
+		test.Type(p.subject, "Send the revised quote")
+		p.kind.SetSelectedIndex(3) // documents
+		p.due.set(due)
+		test.Tap(p.fd.save)
+	})
+	waitFor(t, a, "the pinned activity", func() bool { return len(tl.pins) == 1 && p.fd.closed })
+	pin := tl.pins[0]
+	if pin.act.Subject != "Send the revised quote" || pin.act.Kind != data.ActivityDocuments || !pin.act.DueAt.Equal(due.Truncate(time.Minute)) {
+		t.Fatalf("pinned = %+v", pin.act)
+	}
+	if pin.overdue || pin.due.Importance == widget.DangerImportance {
+		t.Fatal("a future activity shows as overdue")
+	}
+	if !pin.act.RemindAt.Equal(pin.act.DueAt.Add(-15 * time.Minute)) {
+		t.Fatalf("default reminder = %v", pin.act.RemindAt)
+	}
+	// on the board card
+	cols, err := db.Board(ctx, db.Sales.ID, db.Pipeline(t).ID, data.BoardOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := cols[0].Cards[0]; c.ID != d.ID || !c.NextActivity.Equal(pin.act.DueAt) {
+		t.Fatalf("card = %+v", c)
+	}
+
+	onUI(func() { test.Tap(pin.done) })
+	cf := lastCompleteForm
+	onUI(func() {
+		test.Type(cf.result, "Sent, they sign Monday")
+		test.Tap(cf.fd.save)
+	})
+	waitFor(t, a, "the result entry", func() bool {
+		return len(tl.pins) == 0 && len(tl.rows) > 0 && tl.rows[0].e.Kind == data.EntryActivity && tl.rows[0].e.Text == "Sent, they sign Monday"
+	})
+	if tl.rows[0].title.Text != "Done: Send the revised quote" {
+		t.Fatalf("result title = %q", tl.rows[0].title.Text)
+	}
+}
+
+func TestOverdueActivityPinnedInRed(t *testing.T) {
+	db := datatest.Open(t)
+	ctx := context.Background()
+	d := db.Deal(t, db.Sales.ID, "Boiler")
+	if _, err := db.PlanActivity(ctx, db.Sales.ID, d.ID, data.ActivityInput{Kind: data.ActivityCall, Subject: "Call back", DueAt: datatest.Start.Add(-2 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PlanActivity(ctx, db.Sales.ID, d.ID, data.ActivityInput{Kind: data.ActivityMeeting, Subject: "Visit", DueAt: datatest.Start.Add(2 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	a := startTest(t, db, db.Sales)
+	tl := openTimeline(t, a, d.ID)
+	if len(tl.pins) != 2 {
+		t.Fatalf("pins = %d", len(tl.pins))
+	}
+	over, later := tl.pins[0], tl.pins[1]
+	if !over.overdue || over.due.Importance != widget.DangerImportance || !strings.HasPrefix(over.due.Text, "Overdue") {
+		t.Fatalf("overdue pin: overdue=%v importance=%v text=%q", over.overdue, over.due.Importance, over.due.Text)
+	}
+	if later.overdue || later.due.Importance == widget.DangerImportance {
+		t.Fatal("the later activity shows as overdue")
+	}
+}
+
+func TestLogCallPaymentDeliveryForms(t *testing.T) {
+	db := datatest.Open(t)
+	d := db.Deal(t, db.Sales.ID, "Boiler")
+	a := startTest(t, db, db.Sales)
+	tl := openTimeline(t, a, d.ID)
+
+	onUI(func() { test.Tap(tl.callBtn) })
+	c := lastCallForm
+	onUI(func() {
+		test.Type(c.duration, "-3")
+		test.Tap(c.fd.save)
+	})
+	waitFor(t, a, "the duration error", func() bool { return c.fd.errs["duration"].Visible() })
+	if c.fd.closed {
+		t.Fatal("a negative duration closed the dialog")
+	}
+	onUI(func() {
+		c.duration.SetText("4:30")
+		c.direction.SetSelected("Outgoing")
+		c.outcome.SetSelectedIndex(1) // answered
+		test.Type(c.notes, "Agreed on the price")
+		test.Tap(c.fd.save)
+	})
+	waitFor(t, a, "the call entry", func() bool { return len(tl.rows) > 0 && tl.rows[0].e.Kind == data.EntryCall })
+	if e := tl.rows[0].e; e.Data["direction"] != "out" || e.Data["duration_s"] != float64(270) || e.Data["outcome"] != "answered" || e.Text != "Agreed on the price" {
+		t.Fatalf("call = %+v", e)
+	}
+	if got := tl.rows[0].title.Text; got != "Outgoing call · 4 min 30 · Answered" {
+		t.Fatalf("call title = %q", got)
+	}
+
+	onUI(func() { test.Tap(tl.payBtn) })
+	p := lastPaymentForm
+	onUI(func() { test.Tap(p.fd.save) })
+	waitFor(t, a, "the amount error", func() bool { return p.fd.errs["amount"].Visible() })
+	onUI(func() {
+		test.Type(p.amount, "1200.50")
+		test.Type(p.reference, "INV-7")
+		test.Tap(p.fd.save)
+	})
+	waitFor(t, a, "the payment entry", func() bool { return len(tl.rows) > 0 && tl.rows[0].e.Kind == data.EntryPayment })
+	if e := tl.rows[0].e; e.Data["amount"] != float64(120050) || e.Data["reference"] != "INV-7" {
+		t.Fatalf("payment = %+v", e)
+	}
+
+	onUI(func() { test.Tap(tl.deliverBtn) })
+	dl := lastDeliveryForm
+	onUI(func() {
+		test.Type(dl.carrier, "Colissimo")
+		test.Type(dl.tracking, "6A123")
+		test.Tap(dl.fd.save)
+	})
+	waitFor(t, a, "the delivery entry", func() bool { return len(tl.rows) > 0 && tl.rows[0].e.Kind == data.EntryDelivery })
+	if b := tl.rows[0].body.Text; !strings.Contains(b, "Colissimo · Tracking 6A123") {
+		t.Fatalf("delivery body = %q", b)
+	}
+}
+
+func TestCallFromUnknownNumberCreatesContactAndDeal(t *testing.T) {
+	db := datatest.Open(t)
+	ctx := context.Background()
+	a := startTest(t, db, db.Sales)
+	var c *callForm
+	onUI(func() { c = logCallDialog(a, a.Win, 0, "06 99 88 77 66") })
+	waitFor(t, a, "the number looked up", func() bool { return c.checked != "" })
+	if c.match.Match != data.CallUnknown || !c.newBox.Visible() {
+		t.Fatalf("match = %+v", c.match)
+	}
+	var logged data.CallLogged
+	c.onLogged = func(l data.CallLogged) { logged = l }
+	lastForm = nil
+	onUI(func() {
+		test.Type(c.name, "Jeanne Client")
+		test.Type(c.dealTitle, "New boiler")
+		test.Tap(c.fd.save)
+	})
+	waitFor(t, a, "the call logged", func() bool { return logged.DealID != 0 && lastForm != nil })
+	deal, err := db.Store.Deal(ctx, db.Sales.ID, logged.DealID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deal.Source != data.SourceCall || deal.Title != "New boiler" || deal.ContactName != "Jeanne Client" {
+		t.Fatalf("deal = %+v", deal)
+	}
+	cs, _ := db.ContactsByPhone(ctx, "+33 6 99 88 77 66")
+	if len(cs) != 1 || cs[0].Name != "Jeanne Client" {
+		t.Fatalf("contacts = %+v", cs)
+	}
+	// the same number now goes to that deal
+	onUI(func() { c = logCallDialog(a, a.Win, 0, "+33699887766") })
+	waitFor(t, a, "the second look-up", func() bool { return c.checked != "" })
+	if c.match.Match != data.CallOneDeal || c.match.DealID != deal.ID || c.newBox.Visible() {
+		t.Fatalf("second match = %+v", c.match)
+	}
+}
+
+func TestDescribeHistoryAndEmails(t *testing.T) {
+	setupLanguage("en")
+	cases := []struct {
+		e           data.Entry
+		title, body string
+	}{
+		{data.Entry{Kind: data.EntryField, Data: map[string]any{"field": "amount", "old": "100.00", "new": "120.00"}}, "Changed: Amount", "100.00 → 120.00"},
+		{data.Entry{Kind: data.EntryStage, Data: map[string]any{"from": "New", "to": "Proposal"}}, "Stage changed", "New → Proposal"},
+		{data.Entry{Kind: data.EntryLost, Text: "too expensive", Data: map[string]any{"from": "Proposal", "to": "Lost", "reason": "too expensive"}}, "Deal lost", "Proposal → Lost\nReason: too expensive"},
+		{data.Entry{Kind: data.EntryReopened, Data: map[string]any{"from": "Lost", "to": "New"}}, "Deal reopened", "Lost → New"},
+		{data.Entry{Kind: data.EntryDocument, Data: map[string]any{"document_id": 3.0, "number": "Q-2026-0007", "kind": "quote"}}, "Quote · Q-2026-0007", ""},
+		{data.Entry{Kind: data.EntryEmailIn, Data: map[string]any{"from": "client@example.test", "subject": "Quote?", "text": "Hello,\nhow much?",
+			"attachments": []any{map[string]any{"name": "plan.pdf"}, "photo.jpg"}}}, "Email from the client · Quote?", "From: client@example.test\nHello,\nhow much?\n📎 plan.pdf, photo.jpg"},
+	}
+	for _, c := range cases {
+		v := describeEntry(c.e, "en")
+		if v.title != c.title || v.body != c.body {
+			t.Errorf("%s: got %q / %q, want %q / %q", c.e.Kind, v.title, v.body, c.title, c.body)
+		}
+	}
+	long := strings.Repeat("word ", 200)
+	v := describeEntry(data.Entry{Kind: data.EntryEmailOut, Data: map[string]any{"from": "me@x.test", "to": "c@x.test", "subject": "S", "text": long}}, "en")
+	if v.full != long || len([]rune(v.body)) > 500 {
+		t.Fatalf("long email: full %d, body %d", len(v.full), len(v.body))
+	}
+}
+
+// BenchmarkTimelineTabOpen builds the Timeline tab of a deal with 5,000
+// entries and waits until its first page is on screen.
+func BenchmarkTimelineTabOpen(b *testing.B) {
+	db := datatest.Open(b)
+	ctx := context.Background()
+	d := db.Deal(b, db.Sales.ID, "Busy deal")
+	err := db.Bulk(ctx, db.Admin.ID, func(bt *data.BulkTx) error {
+		for i := range 5000 {
+			at := datatest.Start.Add(time.Duration(i-5000) * time.Minute)
+			kind, data_ := data.EntryComment, map[string]any(nil)
+			if i%3 == 1 {
+				kind, data_ = data.EntryField, map[string]any{"field": "amount", "old": "1.00", "new": "2.00"}
+			}
+			if err := bt.Entry(d.ID, db.Sales.ID, kind, "entry text that is a little longer than a word", data_, at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range 3 {
+		if _, err := db.PlanActivity(ctx, db.Sales.ID, d.ID, data.ActivityInput{Kind: data.ActivityCall, Subject: "follow-up", DueAt: datatest.Start.Add(time.Duration(i) * time.Hour)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	a := startTest(b, db, db.Sales)
+	deal, _ := db.Store.Deal(ctx, db.Sales.ID, d.ID)
+	f := &DealForm{App: a, Deal: deal, Access: data.EditAccess}
+	w := test.NewWindow(nil)
+	defer w.Close()
+	for b.Loop() {
+		var tl *timelineTab
+		onUI(func() {
+			tl = newTimelineTab(f)
+			w.SetContent(tl.root)
+		})
+		waitIdle(a)
+		if !tl.loaded || len(tl.rows) != timelinePage || len(tl.pins) != 3 {
+			b.Fatalf("loaded=%v rows=%d pins=%d", tl.loaded, len(tl.rows), len(tl.pins))
+		}
+		tl.close()
+	}
+}
+
+// Every string the Timeline tab and the Activities screen show has an
+// English and a French entry.
+func TestTimelineTranslationsComplete(t *testing.T) {
+	re := regexp.MustCompile(`lang\.L\("([^"]+)"`)
+	keys := map[string]bool{"Timeline": true, "Activities": true}
+	for _, f := range []string{"timeline.go", "timeline_forms.go", "activities.go", "activities_reminders.go"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			keys[m[1]] = true
+		}
+	}
+	for _, lang := range []string{"en", "fr"} {
+		b, err := translationFS.ReadFile("translation/timeline." + lang + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var msgs map[string]string
+		if err := json.Unmarshal(b, &msgs); err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		for k := range keys {
+			if strings.TrimSpace(msgs[k]) == "" {
+				t.Errorf("%s: no translation for %q", lang, k)
+			}
+		}
+		if lang == "fr" && msgs["Log a call"] == "Log a call" {
+			t.Error("fr: English text left in the French file")
+		}
+	}
+}
