@@ -92,6 +92,23 @@ type ClientForm struct {
 	saved   bool // the last load follows a save: say so
 	onSaved func(id int64)
 	content fyne.CanvasObject
+	body    *fyne.Container
+	scroll  *container.Scroll
+}
+
+// relayout lays the form out again after sections appeared, disappeared or
+// grew (Show and Hide do not resize the parents).
+func (f *ClientForm) relayout() {
+	if f.body == nil {
+		return
+	}
+	for _, o := range f.body.Objects {
+		if c, ok := o.(*fyne.Container); ok {
+			c.Refresh()
+		}
+	}
+	f.body.Refresh()
+	f.scroll.Refresh()
 }
 
 func newClientForm(a *App, kind data.Kind, id int64, prefill data.Contact) *ClientForm {
@@ -161,8 +178,9 @@ func newClientForm(a *App, kind data.Kind, id int64, prefill data.Contact) *Clie
 	f.revertBtn = widget.NewButtonWithIcon(lang.L("Revert"), theme.ContentUndoIcon(), f.load)
 	f.revertBtn.Disable()
 	bar := container.NewBorder(nil, nil, f.title, container.NewHBox(f.status, f.revertBtn, f.saveBtn))
-	body := container.NewVBox(append([]fyne.CanvasObject{f.general}, rows...)...)
-	f.content = container.NewBorder(container.NewPadded(bar), nil, nil, nil, container.NewVScroll(container.NewPadded(body)))
+	f.body = container.NewVBox(append([]fyne.CanvasObject{f.general}, rows...)...)
+	f.scroll = container.NewVScroll(container.NewPadded(f.body))
+	f.content = container.NewBorder(container.NewPadded(bar), nil, nil, nil, f.scroll)
 	f.load()
 	return f
 }
@@ -273,6 +291,7 @@ func (f *ClientForm) fill(d clientData) {
 	}
 	f.showDeals(d.deals)
 	f.showPeople(d.people)
+	f.relayout()
 	f.dirty = false
 	f.status.SetText("")
 	if f.saved {
@@ -364,6 +383,7 @@ func (f *ClientForm) reloadDeals() {
 	}, func(rows []data.ListRow) {
 		if f.id == id {
 			f.showDeals(rows)
+			f.relayout()
 		}
 	})
 }
@@ -447,7 +467,7 @@ func (f *ClientForm) createCompany() {
 	f.a.run(func(ctx context.Context) error {
 		co, err := st.CreateCompany(ctx, me, data.CompanyInput{Name: name})
 		if v := data.FieldErrors(err); v != nil {
-			uiDo(func() { setError(f.errs["company"], errorText(err)) })
+			uiDo(func() { setError(f.errs["company"], errorText(err)); f.relayout() })
 			return nil
 		}
 		if err != nil {
@@ -458,6 +478,7 @@ func (f *ClientForm) createCompany() {
 			f.companyID = co.ID
 			setError(f.errs["company"], "")
 			f.updateCompanyNew()
+			f.relayout()
 		})
 		return nil
 	})
@@ -524,6 +545,7 @@ func (f *ClientForm) Save() {
 				if companyID == 0 {
 					uiDo(func() {
 						setError(f.errs["company"], lang.L("No company has this name: pick one in the list, or create it with +."))
+						f.relayout()
 					})
 					return nil
 				}
@@ -598,6 +620,7 @@ func (f *ClientForm) showErrors(v *data.ValidationError, emailRows, phoneRows []
 	}
 	setError(f.general, strings.Join(rest, "\n"))
 	f.status.SetText(lang.L("Not saved: check the fields in red."))
+	f.relayout()
 }
 
 // clientFieldMessage translates the client rules' errors by their code.
@@ -645,6 +668,7 @@ func newValueList(f *ClientForm, phone bool) *valueList {
 	l.add = widget.NewButtonWithIcon(label, theme.ContentAddIcon(), func() {
 		r := l.addRow("")
 		f.markDirty()
+		f.relayout()
 		if c := fyne.CurrentApp().Driver().CanvasForObject(l.box); c != nil {
 			c.Focus(r.entry)
 		}
@@ -677,6 +701,7 @@ func (l *valueList) addRow(v string) *valueRow {
 		}
 		l.box.Remove(r.obj)
 		l.f.markDirty()
+		l.f.relayout()
 	})
 	r.remove.Importance = widget.LowImportance
 	r.obj = container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(r.open, r.remove), r.entry), r.err)
@@ -760,6 +785,7 @@ func newCustomInput(f *ClientForm, def data.FieldDef) *customInput {
 		f.markDirty()
 		if !f.filling {
 			ci.validate()
+			f.relayout()
 		}
 	}
 	switch def.Type {
