@@ -227,16 +227,22 @@ type threadMatch struct {
 	dealID  int64
 	reason  Reason
 	because string
+	// deleted is set when the email replies to a deal that was deleted:
+	// it starts a new deal rather than joining another one.
+	deleted bool
 }
 
-// liveDeal reports whether a deal exists and is not deleted.
-func (tx *itx) liveDeal(id int64) (bool, error) {
-	var x int
-	err := tx.queryRow(`SELECT 1 FROM deals WHERE id = ? AND deleted_at IS NULL`, id).Scan(&x)
+// liveDeal reports whether a deal exists and is not deleted, and whether it
+// exists deleted.
+func (tx *itx) liveDeal(id int64) (live, deleted bool, err error) {
+	err = tx.queryRow(`SELECT deleted_at IS NOT NULL FROM deals WHERE id = ?`, id).Scan(&deleted)
 	if err == sql.ErrNoRows {
-		return false, nil
+		return false, false, nil
 	}
-	return err == nil, err
+	if err != nil {
+		return false, false, err
+	}
+	return !deleted, deleted, nil
 }
 
 // thread finds the deal an email replies to: In-Reply-To, then References
@@ -253,17 +259,23 @@ func (tx *itx) thread(e *Email) (threadMatch, error) {
 			ids = append(ids, e.References[i])
 		}
 	}
+	var deleted bool
 	for _, id := range ids {
 		var dealID sql.NullInt64
 		var dir string
 		var sent sql.NullString
-		err := tx.queryRow(`SELECT m.deal_id, m.direction, m.sent_at FROM messages m JOIN deals d ON d.id = m.deal_id
-			WHERE m.message_id = ? AND d.deleted_at IS NULL`, id).Scan(&dealID, &dir, &sent)
+		var gone bool
+		err := tx.queryRow(`SELECT m.deal_id, m.direction, m.sent_at, d.deleted_at IS NOT NULL FROM messages m
+			JOIN deals d ON d.id = m.deal_id WHERE m.message_id = ?`, id).Scan(&dealID, &dir, &sent, &gone)
 		if err == sql.ErrNoRows {
 			continue
 		}
 		if err != nil {
 			return threadMatch{}, err
+		}
+		if gone {
+			deleted = true
+			continue
 		}
 		because := "reply to the email"
 		if dir == "out" {
@@ -276,10 +288,11 @@ func (tx *itx) thread(e *Email) (threadMatch, error) {
 	}
 	for _, id := range ids {
 		if d := ownMessageDeal(id); d != 0 {
-			ok, err := tx.liveDeal(d)
+			ok, gone, err := tx.liveDeal(d)
 			if err != nil {
 				return threadMatch{}, err
 			}
+			deleted = deleted || gone
 			if ok {
 				return threadMatch{dealID: d, reason: ReasonOurMessageID, because: "reply to an email sent from this deal"}, nil
 			}
@@ -287,15 +300,16 @@ func (tx *itx) thread(e *Email) (threadMatch, error) {
 	}
 	if m := subjectTagRE.FindStringSubmatch(e.Subject); m != nil {
 		d, _ := strconv.ParseInt(m[1], 10, 64)
-		ok, err := tx.liveDeal(d)
+		ok, gone, err := tx.liveDeal(d)
 		if err != nil {
 			return threadMatch{}, err
 		}
+		deleted = deleted || gone
 		if ok {
 			return threadMatch{dealID: d, reason: ReasonSubjectTag, because: "the subject names this deal (" + m[0] + ")"}, nil
 		}
 	}
-	return threadMatch{}, nil
+	return threadMatch{deleted: deleted}, nil
 }
 
 // excluded reports whether the account's exclusion list names the address
@@ -401,6 +415,9 @@ func (tx *itx) route(acc *Account, own ownAddresses, e *Email) (Decision, error)
 	if err != nil {
 		return d, err
 	}
+	if m.deleted {
+		open = nil // a reply to a deleted deal starts a new one
+	}
 	if contactID != 0 {
 		switch {
 		case len(open) == 1:
@@ -414,7 +431,11 @@ func (tx *itx) route(acc *Account, own ownAddresses, e *Email) (Decision, error)
 			d.State, d.Reason, d.Because = StateFiled, ReasonExcluded, "sender on the account's exclusion list"
 			return d, nil
 		}
-		return tx.newDealFromEmail(acc, e, d, contactID, companyID, ReasonRepeatDeal, "new request from a known client")
+		because := "new request from a known client"
+		if m.deleted {
+			because = "reply to a deleted deal: a new deal"
+		}
+		return tx.newDealFromEmail(acc, e, d, contactID, companyID, ReasonRepeatDeal, because)
 	}
 	// 8. An unknown sender.
 	if excluded(acc, from) {
@@ -608,7 +629,7 @@ func (tx *itx) bounce(e *Email) (int64, error) {
 			return 0, err
 		}
 		if dealID.Valid {
-			if ok, err := tx.liveDeal(dealID.Int64); err != nil || !ok {
+			if ok, _, err := tx.liveDeal(dealID.Int64); err != nil || !ok {
 				return 0, err
 			}
 			return dealID.Int64, nil

@@ -144,8 +144,8 @@ func TestRoutingDedupeAndReplies(t *testing.T) {
 	r.InReplyTo = "a4@client.test"
 	if d := ingest(t, db, acc, r); d.DealID == second.ID {
 		t.Fatalf("reply to a deleted deal landed on it: %+v", d)
-	} else if d.DealID != first.DealID || d.Reason != data.ReasonOnlyOpenDeal {
-		t.Fatalf("after deletion, the only open deal: %+v", d)
+	} else if !d.NewDeal || d.DealID == first.DealID || d.Reason != data.ReasonRepeatDeal {
+		t.Fatalf("a reply to a deleted deal must start a new one, not join the other open deal: %+v", d)
 	}
 }
 

@@ -95,7 +95,11 @@ func (s *Stats) add(o Stats) {
 type Syncer struct {
 	st   *data.Store
 	opt  Options
-	kick chan struct{}
+	// kicks holds one wake-up channel per running account loop.
+	kickMu sync.Mutex
+	kicks  map[chan struct{}]bool
+	// noIdle makes the sync poll even when the server has IDLE (tests).
+	noIdle bool
 }
 
 // New makes a Syncer.
@@ -127,15 +131,32 @@ func New(st *data.Store, opt Options) *Syncer {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	return &Syncer{st: st, opt: opt, kick: make(chan struct{}, 1)}
+	return &Syncer{st: st, opt: opt, kicks: map[chan struct{}]bool{}}
 }
 
 // Kick makes every waiting account retry or poll at once (the network came
 // back, the person pressed "sync now").
 func (s *Syncer) Kick() {
-	select {
-	case s.kick <- struct{}{}:
-	default:
+	s.kickMu.Lock()
+	defer s.kickMu.Unlock()
+	for ch := range s.kicks {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// kickChan registers a wake-up channel for one account loop.
+func (s *Syncer) kickChan() (ch chan struct{}, release func()) {
+	ch = make(chan struct{}, 1)
+	s.kickMu.Lock()
+	s.kicks[ch] = true
+	s.kickMu.Unlock()
+	return ch, func() {
+		s.kickMu.Lock()
+		delete(s.kicks, ch)
+		s.kickMu.Unlock()
 	}
 }
 
@@ -559,13 +580,15 @@ func (s *Syncer) Run(ctx context.Context) error {
 // runAccount is one account's loop: connect, sync, wait for news (IDLE or
 // poll), sync again; on failure wait a jittered backoff and reconnect.
 func (s *Syncer) runAccount(ctx context.Context, id int64) {
+	kick, release := s.kickChan()
+	defer release()
 	failures := 0
 	for ctx.Err() == nil {
 		acc, err := s.st.Account(ctx, id)
 		if err != nil || !acc.Active {
 			return // deleted or switched off
 		}
-		synced, err := s.session(ctx, acc)
+		synced, err := s.session(ctx, acc, kick)
 		if ctx.Err() != nil {
 			return
 		}
@@ -577,7 +600,7 @@ func (s *Syncer) runAccount(ctx context.Context, id int64) {
 		}
 		s.record(ctx, acc, err)
 		failures++
-		if !s.wait(ctx, s.backoff(failures)) {
+		if !s.wait(ctx, s.backoff(failures), kick) {
 			return
 		}
 	}
@@ -585,7 +608,7 @@ func (s *Syncer) runAccount(ctx context.Context, id int64) {
 
 // session runs one connection until it fails, and says whether it synced
 // at least once.
-func (s *Syncer) session(ctx context.Context, acc data.Account) (synced bool, err error) {
+func (s *Syncer) session(ctx context.Context, acc data.Account, kick chan struct{}) (synced bool, err error) {
 	ss, err := s.connect(ctx, acc)
 	if err != nil {
 		return false, err
@@ -599,12 +622,12 @@ func (s *Syncer) session(ctx context.Context, acc data.Account) (synced bool, er
 		}
 		synced = true
 		s.record(ctx, acc, nil)
-		if ss.idle && len(acc.Folders) > 0 {
-			if err := s.idleOnce(ctx, ss, acc.Folders[0]); err != nil {
+		if ss.idle && !s.noIdle && len(acc.Folders) > 0 {
+			if err := s.idleOnce(ctx, ss, acc.Folders[0], kick); err != nil {
 				return synced, err
 			}
 		} else {
-			if !s.wait(ctx, s.opt.PollInterval) {
+			if !s.wait(ctx, s.opt.PollInterval, kick) {
 				return synced, ctx.Err()
 			}
 		}
@@ -627,7 +650,7 @@ func (s *Syncer) session(ctx context.Context, acc data.Account) (synced bool, er
 
 // idleOnce idles on folder until the server announces mail, IdleRestart
 // passes, Kick is called or ctx ends.
-func (s *Syncer) idleOnce(ctx context.Context, ss *session, folder string) error {
+func (s *Syncer) idleOnce(ctx context.Context, ss *session, folder string, kick chan struct{}) error {
 	sel, err := ss.c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait()
 	if err != nil {
 		return folderError{folder: folder, err: err}
@@ -655,7 +678,7 @@ func (s *Syncer) idleOnce(ctx context.Context, ss *session, folder string) error
 	select {
 	case <-ss.newMail:
 	case <-t.C:
-	case <-s.kick:
+	case <-kick:
 	case <-ctx.Done():
 	case <-ss.c.Closed():
 	}
@@ -680,13 +703,13 @@ func (s *Syncer) backoff(n int) time.Duration {
 }
 
 // wait sleeps d, or less when kicked; false when ctx ended.
-func (s *Syncer) wait(ctx context.Context, d time.Duration) bool {
+func (s *Syncer) wait(ctx context.Context, d time.Duration, kick chan struct{}) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 		return true
-	case <-s.kick:
+	case <-kick:
 		return true
 	case <-ctx.Done():
 		return false

@@ -58,3 +58,41 @@ func TestOverSizeCapKeepsHeadersAndText(t *testing.T) {
 		t.Fatalf("over the cap: text %q truncated %q raw %d size %d deal %d", m.Text, m.Truncated, len(raw), m.Size, m.DealID)
 	}
 }
+
+// TestPollingWithoutIdle: a server without IDLE is polled.
+func TestPollingWithoutIdle(t *testing.T) {
+	srv := mailtest.NewIMAPMemServer(t, "seller", "pw")
+	f := newFixture(t, srv, data.AccountInput{})
+	f.sync.noIdle = true
+	f.sync.opt.PollInterval = 100 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.sync.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	waitFor(t, 10*time.Second, "the first sync", func() bool {
+		a, _ := f.db.Account(context.Background(), f.acc.ID)
+		return a.Status == data.AccountOK
+	})
+	srv.Append(t, "INBOX", client("poll@client.test", "poll@client.test", "Polled").bytes())
+	waitFor(t, 10*time.Second, "the polled mail's deal", func() bool { return f.deals(t) == 1 })
+}
+
+// TestKickPollsAtOnce: Kick (the network came back, "sync now") makes a
+// waiting account poll without waiting for its interval.
+func TestKickPollsAtOnce(t *testing.T) {
+	srv := mailtest.NewIMAPMemServer(t, "seller", "pw")
+	f := newFixture(t, srv, data.AccountInput{})
+	f.sync.noIdle = true
+	f.sync.opt.PollInterval = time.Hour
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.sync.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	waitFor(t, 10*time.Second, "the first sync", func() bool {
+		a, _ := f.db.Account(context.Background(), f.acc.ID)
+		return a.Status == data.AccountOK
+	})
+	srv.Append(t, "INBOX", client("kick@client2.test", "kick@client2.test", "Kicked").bytes())
+	f.sync.Kick()
+	waitFor(t, 10*time.Second, "the kicked mail's deal", func() bool { return f.deals(t) == 1 })
+}
