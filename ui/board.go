@@ -189,7 +189,14 @@ func newBoardColumn(b *boardView, st data.Stage) *boardColumn {
 	c.list.HideSeparators = true
 	c.bg = canvas.NewRectangle(tint(col, 0x24))
 	c.bg.CornerRadius = theme.InputRadiusSize() * 2
-	c.root = container.New(&widthLayout{w: columnWidth}, container.NewStack(c.bg,
+	w := float32(columnWidth)
+	if b.s.a.Mobile {
+		// a phone shows one column at a time, with the next one peeking
+		if cw := b.s.a.Win.Canvas().Size().Width; cw > 0 {
+			w = min(w, cw-48)
+		}
+	}
+	c.root = container.New(&widthLayout{w: w}, container.NewStack(c.bg,
 		container.NewBorder(container.NewPadded(header), nil, nil, nil, c.list)))
 	return c
 }

@@ -49,9 +49,13 @@ func newClientPicker(f *DealForm) *clientPicker {
 	c.newOrg = widget.NewButtonWithIcon(lang.L("New company"), theme.HomeIcon(), func() { c.createDialog(true) })
 	c.newPerson.Importance = widget.LowImportance
 	c.newOrg.Importance = widget.LowImportance
+	searchRow := container.NewBorder(nil, nil, nil, container.NewHBox(c.newPerson, c.newOrg), c.search)
+	if f.App.Mobile {
+		searchRow = container.NewVBox(c.search, container.NewGridWithColumns(2, c.newPerson, c.newOrg))
+	}
 	c.root = container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewIcon(theme.AccountIcon()), c.clear, c.chosen),
-		container.NewBorder(nil, nil, nil, container.NewHBox(c.newPerson, c.newOrg), c.search),
+		searchRow,
 		c.results)
 	return c
 }

@@ -58,7 +58,7 @@ type DealForm struct {
 	pipeSel    *widget.Select
 	client     *clientPicker
 	respSel    *widget.Select
-	observe    *widget.CheckGroup
+	observe    *checkGrid
 	amount     *widget.Entry
 	currency   *widget.SelectEntry
 	amountNote *widget.Label
@@ -197,8 +197,11 @@ func (f *DealForm) build() {
 	})
 	f.client = newClientPicker(f)
 	f.respSel = widget.NewSelect(nil, nil)
-	f.observe = widget.NewCheckGroup(nil, nil)
-	f.observe.Horizontal = true
+	cols := 3
+	if f.App.Mobile {
+		cols = 1
+	}
+	f.observe = newCheckGrid(cols)
 	f.amount = widget.NewEntry()
 	f.amount.SetPlaceHolder("0")
 	f.currency = widget.NewSelectEntry([]string{"EUR", "USD", "GBP", "CHF", "CAD", "JPY"})
@@ -398,7 +401,6 @@ func (f *DealForm) fillWidgets() {
 	f.employees = active
 	f.respSel.Options = names
 	f.respSel.ClearSelected()
-	f.observe.Options = names
 	var obs []string
 	for _, e := range active {
 		if e.ID == in.ResponsibleID {
@@ -408,8 +410,7 @@ func (f *DealForm) fillWidgets() {
 			obs = append(obs, e.Name)
 		}
 	}
-	f.observe.Selected = obs
-	f.observe.Refresh()
+	f.observe.set(names, obs)
 	if in.Amount != 0 || f.Deal.ID != 0 {
 		f.amount.SetText(moneyInput(in.Amount, in.Currency, lang_))
 	} else {
@@ -497,7 +498,7 @@ func (f *DealForm) input() (data.DealInput, map[string]string) {
 	}
 	in.Observers = nil
 	for _, e := range f.employees {
-		if slices.Contains(f.observe.Selected, e.Name) {
+		if slices.Contains(f.observe.selected(), e.Name) {
 			in.Observers = append(in.Observers, e.ID)
 		}
 	}

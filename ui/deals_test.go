@@ -266,7 +266,7 @@ func TestFirstStartCreatesAdmin(t *testing.T) {
 	fa := test.NewTempApp(t)
 	w := fa.NewWindow("Comptoir")
 	var a *App
-	onUI(func() { a = start(fa, w, db, "en") })
+	onUI(func() { a = start(fa, w, db, "en", "") })
 	t.Cleanup(a.close)
 	waitFor(t, a, "the welcome dialog", func() bool { return a.main.who != nil })
 	who := a.main.who

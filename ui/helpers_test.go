@@ -24,7 +24,7 @@ func startTest(t testing.TB, db *datatest.DB, who data.Employee) *App {
 	w := fa.NewWindow("Comptoir")
 	w.Resize(fyne.NewSize(1280, 800))
 	var a *App
-	onUI(func() { a = start(fa, w, db.Store, "en") })
+	onUI(func() { a = start(fa, w, db.Store, "en", "") })
 	t.Cleanup(func() {
 		onUI(a.closeAll)
 		a.close()

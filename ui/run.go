@@ -56,12 +56,9 @@ func Main(args []string) int {
 	}
 	defer st.Close()
 	slog.Info("database open", "path", path, "lang", language)
-	if *as != "" {
-		a.Preferences().SetString(prefMe, *as)
-	}
 	w := a.NewWindow("Comptoir")
 	w.Resize(fyne.NewSize(1280, 800))
-	ua := start(a, w, st, language)
+	ua := start(a, w, st, language, *as)
 	go func() {
 		if err := st.Watch(ua.Ctx, time.Second); err != nil && ua.Ctx.Err() == nil {
 			slog.Error("watch the database", "err", err)
@@ -76,7 +73,7 @@ func Main(args []string) int {
 // start builds the App over an open store and fills the window: the main
 // screens when this device knows who is using it, else the first-start or
 // who-am-I dialog first.
-func start(fa fyne.App, w fyne.Window, st *data.Store, language string) *App {
+func start(fa fyne.App, w fyne.Window, st *data.Store, language, as string) *App {
 	a := newApp(fa, w, st, language)
 	a.main = newMainWindow(a)
 	w.SetContent(a.main.root)
@@ -85,6 +82,9 @@ func start(fa fyne.App, w fyne.Window, st *data.Store, language string) *App {
 		w.Close()
 	})
 	email := fa.Preferences().String(prefMe)
+	if as != "" {
+		email = as
+	}
 	ctx := a.Ctx
 	me, err := resolveMe(ctx, st, email)
 	switch {
@@ -115,7 +115,11 @@ func resolveMe(ctx context.Context, st *data.Store, email string) (data.Employee
 // the screens.
 func (a *App) setMe(e data.Employee) {
 	a.Me = e
-	a.FyneApp.Preferences().SetString(prefMe, e.Email)
+	prefs := a.FyneApp.Preferences()
+	if prefs.String(prefMe) != e.Email {
+		// off the main goroutine: Preferences write through fyne.Do
+		a.run(func(context.Context) error { prefs.SetString(prefMe, e.Email); return nil })
+	}
 	a.main.ready()
 	for _, fn := range startHooks {
 		fn(a)

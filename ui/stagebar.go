@@ -199,7 +199,11 @@ func (b *stageBar) set(p data.Pipeline, d data.Deal) {
 	f := b.f
 	a := f.App
 	b.segs = b.segs[:0]
-	row := container.New(&segmentsLayout{})
+	seg := &segmentsLayout{}
+	if a.Mobile {
+		seg.minSeg = 88 // a phone scrolls the bar sideways
+	}
+	row := container.New(seg)
 	var cur data.Stage
 	curIdx := -1
 	for i, st := range p.Stages {
@@ -242,13 +246,17 @@ func (b *stageBar) set(p data.Pipeline, d data.Deal) {
 		b.segs = append(b.segs, seg)
 		row.Add(seg.box)
 	}
-	objs := []fyne.CanvasObject{row}
+	var rowObj fyne.CanvasObject = row
+	if a.Mobile {
+		rowObj = container.NewHScroll(row)
+	}
+	objs := []fyne.CanvasObject{rowObj}
 	if a.Me.CanConfigure() && d.ID != 0 {
 		b.plus = widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() {
 			a.addStageDialog(f.Window(), p, nil)
 		})
 		b.plus.Importance = widget.LowImportance
-		objs = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, b.plus, row)}
+		objs = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, b.plus, rowObj)}
 	}
 	b.root.Objects = objs
 	b.root.Refresh()
@@ -334,27 +342,28 @@ func (b *stageBar) askClose(p data.Pipeline, finals []data.Stage, cur data.Stage
 	dlg.Show()
 }
 
-// segmentsLayout shares the width between segments, with a small gap.
-type segmentsLayout struct{}
+// segmentsLayout shares the width between segments, with a small gap;
+// each is at least minSeg wide.
+type segmentsLayout struct{ minSeg float32 }
 
-func (segmentsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (l segmentsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	if len(objs) == 0 {
 		return
 	}
 	gap := float32(3)
-	w := (size.Width - gap*float32(len(objs)-1)) / float32(len(objs))
+	w := max((size.Width-gap*float32(len(objs)-1))/float32(len(objs)), l.minSeg)
 	for i, o := range objs {
 		o.Move(fyne.NewPos(float32(i)*(w+gap), 0))
 		o.Resize(fyne.NewSize(w, size.Height))
 	}
 }
 
-func (segmentsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (l segmentsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	h := float32(0)
 	for _, o := range objs {
 		h = max(h, o.MinSize().Height)
 	}
-	return fyne.NewSize(float32(len(objs))*40, h)
+	return fyne.NewSize(float32(len(objs))*max(40, l.minSeg+3), h)
 }
 
 // truncLayout sizes one canvas.Text and cuts its text with an ellipsis so

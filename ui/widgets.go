@@ -121,3 +121,62 @@ func dialogSize(win fyne.Window, w float32) fyne.Size {
 	}
 	return fyne.NewSize(w, 0)
 }
+
+// checkGrid is a multiple choice laid out in columns, so that a long list
+// (the observers of a deal) wraps instead of widening the form.
+type checkGrid struct {
+	*fyne.Container
+	checks   []*widget.Check
+	disabled bool
+}
+
+func newCheckGrid(cols int) *checkGrid {
+	return &checkGrid{Container: container.NewGridWithColumns(cols)}
+}
+
+// set shows options with the chosen ones checked.
+func (g *checkGrid) set(options, chosen []string) {
+	g.checks = g.checks[:0]
+	objs := make([]fyne.CanvasObject, 0, len(options))
+	for _, o := range options {
+		c := widget.NewCheck(o, nil)
+		for _, x := range chosen {
+			if x == o {
+				c.Checked = true
+			}
+		}
+		if g.disabled {
+			c.Disable()
+		}
+		g.checks = append(g.checks, c)
+		objs = append(objs, c)
+	}
+	g.Objects = objs
+	g.Refresh()
+}
+
+func (g *checkGrid) selected() []string {
+	var out []string
+	for _, c := range g.checks {
+		if c.Checked {
+			out = append(out, c.Text)
+		}
+	}
+	return out
+}
+
+func (g *checkGrid) Disable() {
+	g.disabled = true
+	for _, c := range g.checks {
+		c.Disable()
+	}
+}
+
+func (g *checkGrid) Enable() {
+	g.disabled = false
+	for _, c := range g.checks {
+		c.Enable()
+	}
+}
+
+func (g *checkGrid) Disabled() bool { return g.disabled }
