@@ -30,6 +30,9 @@ import (
 func init() {
 	registerDealTab(dealTab{ID: "timeline", Label: "Timeline", IconName: theme.IconNameHistory, Order: 20,
 		Make: func(f *DealForm) fyne.CanvasObject { return newTimelineTab(f).root }})
+	// a call from a number: finds or creates the contact and the deal
+	registerNewAction(newAction{ID: "call", Label: "Log a call", Icon: callIcon(), Order: 15,
+		Run: func(a *App) { logCallDialog(a, a.Win, 0, "") }})
 }
 
 // timelinePage is how many entries one read brings.

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -396,5 +397,52 @@ func TestTimelineTranslationsComplete(t *testing.T) {
 		if lang == "fr" && msgs["Log a call"] == "Log a call" {
 			t.Error("fr: English text left in the French file")
 		}
+	}
+}
+
+func TestTimelinePagesByKeyset(t *testing.T) {
+	db := datatest.Open(t)
+	ctx := context.Background()
+	d := db.Deal(t, db.Sales.ID, "Busy")
+	err := db.Bulk(ctx, db.Admin.ID, func(bt *data.BulkTx) error {
+		for i := range 120 {
+			// two entries share each timestamp: the id breaks the tie
+			at := datatest.Start.Add(-time.Duration(i/2+1) * time.Minute)
+			if err := bt.Entry(d.ID, db.Sales.ID, data.EntryComment, fmt.Sprintf("c%d", i), nil, at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := startTest(t, db, db.Sales)
+	tl := openTimeline(t, a, d.ID)
+	if len(tl.rows) != timelinePage || !tl.more.Visible() {
+		t.Fatalf("first page: %d rows", len(tl.rows))
+	}
+	onUI(func() { test.Tap(tl.more) })
+	waitFor(t, a, "the second page", func() bool { return len(tl.rows) == 2*timelinePage })
+	onUI(func() { test.Tap(tl.more) })
+	waitFor(t, a, "the last page", func() bool { return len(tl.rows) == 121 })
+	if tl.more.Visible() {
+		t.Fatal("'show older' still offered at the end")
+	}
+	seen := map[int64]bool{}
+	for i, r := range tl.rows {
+		if seen[r.e.ID] {
+			t.Fatalf("entry %d shown twice", r.e.ID)
+		}
+		seen[r.e.ID] = true
+		if i > 0 {
+			p := tl.rows[i-1].e
+			if r.e.At.After(p.At) || (r.e.At.Equal(p.At) && r.e.ID > p.ID) {
+				t.Fatalf("row %d is newer than the row above it", i)
+			}
+		}
+	}
+	if tl.rows[0].e.Kind != data.EntryCreated || tl.rows[120].e.Text != "c118" {
+		t.Fatalf("first %s, last %q", tl.rows[0].e.Kind, tl.rows[120].e.Text)
 	}
 }
