@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -83,9 +84,10 @@ func TestBinaryExportsOneDeal(t *testing.T) {
 	f := newFixture(t)
 	exe := buildBinary(t, ".")
 	cmd := exec.Command(exe, "export", "deals", "--id", strconv.FormatInt(f.lost.ID, 10), "--db", f.Path)
-	// No screen: a window would fail. A well-formed locale: under LANG=C,
-	// Fyne's own package initialisation logs that it cannot parse "C".
-	cmd.Env = append(os.Environ(), "DISPLAY=", "WAYLAND_DISPLAY=", "LANG=en_US.UTF-8", "LC_ALL=", "LC_MESSAGES=")
+	// No screen: a window would fail. The locale of a container or a CI job,
+	// which Fyne's package initialisation complains about (cli/internal/quiet
+	// keeps that off a headless command's stderr).
+	cmd.Env = append(os.Environ(), "DISPLAY=", "WAYLAND_DISPLAY=", "LANG=C", "LC_ALL=", "LC_MESSAGES=")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -107,10 +109,15 @@ func TestBinaryExportsOneDeal(t *testing.T) {
 
 	// A usage error exits 2 through the real binary too.
 	cmd = exec.Command(exe, "export", "widgets", "--db", f.Path)
-	cmd.Env = append(os.Environ(), "DISPLAY=", "WAYLAND_DISPLAY=")
+	cmd.Env = append(os.Environ(), "DISPLAY=", "WAYLAND_DISPLAY=", "LANG=C")
+	stderr.Reset()
+	cmd.Stderr = &stderr
 	err := cmd.Run()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {
 		t.Errorf("export widgets: %v, want exit status 2", err)
+	}
+	if !strings.HasPrefix(stderr.String(), "comptoir export: cannot export \"widgets\"") {
+		t.Errorf("export widgets: stderr %q, want the usage error first", stderr.String())
 	}
 }
 

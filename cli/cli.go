@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strings"
 
+	"comptoir/cli/internal/quiet"
 	"comptoir/data"
 )
 
@@ -99,6 +100,7 @@ func commandIndex(args []string) int {
 // success, 1 on failure, 2 on a usage error. Flags may come before or after
 // the command's arguments.
 func Run(name string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	quiet.Restore()
 	if i := commandIndex(args); i >= 0 {
 		args = append(slices.Clip(args[:i]), args[i+1:]...)
 	}
