@@ -349,7 +349,7 @@ func (f *DealForm) layoutDetails() {
 		fieldRow(lg("Source"), f.source, f.errLabel("source")),
 	)
 	rows.Add(grid)
-	rows.Add(fieldRow(lg("Observers"), f.observe, f.errLabel("observers")))
+	rows.Add(fieldRow(lg("Observers"), f.observe.Container, f.errLabel("observers")))
 	if len(f.defs) > 0 {
 		rows.Add(widget.NewSeparator())
 		rows.Add(heading(lg("More")))

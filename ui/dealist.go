@@ -21,7 +21,7 @@ var listColumns = []struct {
 	sort  data.DealSort
 	width float32
 }{
-	{"Title", data.SortTitle, 300},
+	{"Title", data.SortTitle, 280},
 	{"Client", data.SortClient, 200},
 	{"Stage", data.SortStage, 150},
 	{"Amount", data.SortAmount, 130},
@@ -82,6 +82,11 @@ func newListView(s *dealsScreen) *listView {
 			if id.Row >= len(l.rows) {
 				lb.SetText("")
 				return
+			}
+			if id.Col == 3 {
+				lb.Alignment = fyne.TextAlignTrailing
+			} else {
+				lb.Alignment = fyne.TextAlignLeading
 			}
 			lb.SetText(l.cell(l.rows[id.Row], id.Col))
 			if id.Row >= len(l.rows)-20 {

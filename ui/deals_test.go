@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"comptoir/data"
@@ -283,5 +284,32 @@ func TestFirstStartCreatesAdmin(t *testing.T) {
 	waitFor(t, a, "the admin", func() bool { return a.Me.ID != 0 })
 	if !a.Me.CanConfigure() || fa.Preferences().String(prefMe) != "nora@example.com" {
 		t.Fatalf("me = %+v, pref %q", a.Me, fa.Preferences().String(prefMe))
+	}
+}
+
+func TestDragCardToAnotherColumn(t *testing.T) {
+	db := datatest.Open(t)
+	d := db.Deal(t, db.Admin.ID, "Garden fence")
+	p := db.Pipeline(t)
+	a := startTest(t, db, db.Admin)
+	first, _ := p.FirstOpen()
+	target := p.Stages[1]
+	waitFor(t, a, "the card", func() bool { return cardIn(lastDealsScreen.board, first.ID, d.ID) })
+	onUI(func() {
+		b := lastDealsScreen.board
+		col, to := b.column(first.ID), b.column(target.ID)
+		card := newDragCard(b)
+		card.set(col, col.cards[0])
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(to.root).Add(fyne.NewPos(30, 200))
+		card.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{AbsolutePosition: pos}, Dragged: fyne.NewDelta(300, 0)})
+		if !b.ghost.Visible() {
+			t.Error("no ghost card follows the pointer")
+		}
+		card.DragEnd()
+	})
+	waitFor(t, a, "the dropped card in its new column", func() bool { return cardIn(lastDealsScreen.board, target.ID, d.ID) })
+	got, _ := db.Store.Deal(context.Background(), db.Admin.ID, d.ID)
+	if got.StageID != target.ID {
+		t.Fatalf("stage = %d, want %d", got.StageID, target.ID)
 	}
 }
