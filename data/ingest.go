@@ -201,6 +201,10 @@ func (tx *itx) storeMessage(acc *Account, folder string, uid uint32, e *Email, d
 	if acc != nil && acc.ID != 0 {
 		accID = acc.ID
 	}
+	flag := e.ParseError
+	if len(e.UnknownCharsets) > 0 {
+		flag = strings.TrimPrefix(flag+"; unknown charsets kept as they were: "+strings.Join(e.UnknownCharsets, ", "), "; ")
+	}
 	// The visible text is most often the whole text: stored once.
 	visible := e.VisibleText
 	if visible == e.Text {
@@ -212,7 +216,7 @@ func (tx *itx) storeMessage(acc *Account, folder string, uid uint32, e *Email, d
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		d.MessageID, d.Direction, accID, folder, uid, e.From.Name, strings.ToLower(e.From.Email), string(to), string(cc),
 		e.Subject, timeOrNull(e.Date), e.InReplyTo, string(refs), e.Text, visible, string(attJSON), len(e.Raw), raw,
-		e.ParseError, truncated, d.State, d.Reason, d.Because, nullID(d.DealID), d.NewDeal, tx.s.now())
+		flag, truncated, d.State, d.Reason, d.Because, nullID(d.DealID), d.NewDeal, tx.s.now())
 	if err != nil {
 		return fmt.Errorf("store message: %w", err)
 	}

@@ -363,6 +363,9 @@ func (tx *itx) route(acc *Account, own ownAddresses, e *Email) (Decision, error)
 		if dealID != 0 {
 			d.DealID, d.Quiet = dealID, true
 			d.Because = "delivery failure report of an email sent from this deal"
+			if e.BouncedRecipient != "" {
+				d.Because += ": " + e.BouncedRecipient + " could not be reached"
+			}
 		}
 		return d, nil
 	}

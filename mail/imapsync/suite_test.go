@@ -289,12 +289,17 @@ func testMessyMail(t *testing.T, srv mailtest.IMAP) {
 	broken := msg{id: "b1@client.test", from: "broken@client-b.test", subject: "Broken MIME",
 		contentType: `multipart/mixed; boundary="NEVER-THERE"`, body: "--WRONG\r\nContent-Type: text/plain\r\n\r\nsome text\r\n"}
 	garbage := msg{raw: "\x00\x01 this is not a message at all\n\n\xff\xfe"}
-	for _, m := range []msg{cp1252, html, broken, garbage} {
+	odd := msg{id: "x1@client.test", from: "odd@client-x.test", subject: "Odd charset", contentType: "text/plain; charset=x-klingon-7",
+		body: "caf\xe9 ou th\xe9 ?\n"}
+	for _, m := range []msg{cp1252, html, broken, garbage, odd} {
 		srv.Append(t, "INBOX", m.bytes())
 	}
 	st := f.syncOnce(t)
-	if st.Stored != 4 {
-		t.Fatalf("stored %d of 4: %+v", st.Stored, st)
+	if st.Stored != 5 {
+		t.Fatalf("stored %d of 5: %+v", st.Stored, st)
+	}
+	if m, _ := f.db.EmailByMessageID(ctx, "x1@client.test"); !strings.Contains(m.ParseError, "x-klingon-7") || !strings.Contains(m.Text, "caf") || m.DealID == 0 {
+		t.Fatalf("unknown charset: flag %q text %q deal %d", m.ParseError, m.Text, m.DealID)
 	}
 	m, _ := f.db.EmailByMessageID(ctx, "w1@client.test")
 	if m.Subject != "Devis € l’unité" || !strings.Contains(m.Text, "12 € l’unité") {
@@ -313,8 +318,8 @@ func testMessyMail(t *testing.T, srv mailtest.IMAP) {
 		t.Fatalf("garbage not kept in the Inbox: %d", n)
 	}
 	cp, _, _ := f.db.FolderState(ctx, f.acc.ID, "INBOX")
-	if cp.LastUID != 4 {
-		t.Fatalf("checkpoint %d, want 4: the unreadable message must not stop it", cp.LastUID)
+	if cp.LastUID != 5 {
+		t.Fatalf("checkpoint %d, want 5: the unreadable message must not stop it", cp.LastUID)
 	}
 }
 
