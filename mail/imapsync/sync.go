@@ -93,8 +93,8 @@ func (s *Stats) add(o Stats) {
 
 // Syncer syncs the mail accounts of one store.
 type Syncer struct {
-	st   *data.Store
-	opt  Options
+	st  *data.Store
+	opt Options
 	// kicks holds one wake-up channel per running account loop.
 	kickMu sync.Mutex
 	kicks  map[chan struct{}]bool
