@@ -110,3 +110,20 @@ func openEmpty(t testing.TB) *data.Store {
 	t.Cleanup(func() { st.Close() })
 	return st
 }
+
+// waitUntil is waitFor that reports instead of failing.
+func waitUntil(a *App, bound time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(bound)
+	for time.Now().Before(deadline) {
+		if a.pending.Load() == 0 {
+			uiMu.Lock()
+			ok := cond()
+			uiMu.Unlock()
+			if ok {
+				return true
+			}
+		}
+		time.Sleep(3 * time.Millisecond)
+	}
+	return false
+}
