@@ -196,8 +196,21 @@ func ValidateLine(in *LineInput, prefix string) []FieldError {
 	if in.TaxRate < 0 || in.TaxRate > 10000 {
 		v.add(prefix+"tax_rate", "out_of_range", "tax rate must be between 0 and 100 %%")
 	}
+	if len(v.errs) == 0 {
+		// With tax a line is at most twice quantity × price: keep that under
+		// the bound, so no figure of a line, nor of thousands of them, can
+		// overflow.
+		full := new(big.Int).Mul(big.NewInt(in.Quantity), big.NewInt(in.Price))
+		if full.Cmp(new(big.Int).Mul(big.NewInt(MaxLineTotal/2), big.NewInt(1000))) > 0 {
+			v.add(prefix+"total", "too_large", "the line's total is too large")
+		}
+	}
 	return v.errs
 }
+
+// MaxLineTotal bounds a product line's gross total, in minor units (ten
+// trillion euros): the sum of thousands of lines still fits in an int64.
+const MaxLineTotal = 1_000_000_000_000_000
 
 // Lines returns a deal's product lines in order, with their totals.
 func (s *Store) Lines(ctx context.Context, actor, dealID int64) ([]Line, error) {

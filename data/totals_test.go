@@ -162,3 +162,18 @@ func TestSetLinesOwnsTheAmount(t *testing.T) {
 		t.Fatalf("amount editable again: %d, %v", d.Amount, err)
 	}
 }
+
+func TestHugeLineRefusedByValidation(t *testing.T) {
+	ok := data.LineInput{Name: "Big", Price: 1_000_000_000, Quantity: 100_000_000, TaxRate: 10000} // 10^5 units at 10^7 €
+	if errs := data.ValidateLine(&ok, ""); len(errs) != 0 {
+		t.Fatalf("a large but sane line refused: %v", errs)
+	}
+	if lt := data.ComputeLine(ok); lt.Gross <= 0 || lt.Gross > data.MaxLineTotal {
+		t.Fatalf("totals %+v", lt)
+	}
+	huge := data.LineInput{Name: "Huge", Price: 100_000_000, Quantity: 1_000_000_000_000_000, TaxRate: 2000}
+	errs := data.ValidateLine(&huge, "lines[0].")
+	if len(errs) != 1 || errs[0].Field != "lines[0].total" {
+		t.Fatalf("overflowing line: %v", errs)
+	}
+}
