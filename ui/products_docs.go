@@ -239,12 +239,27 @@ func (p *documentsPanel) applyStatus(d data.Document, to data.DocumentStatus, pa
 	})
 }
 
-// open writes the PDF to a temporary file and opens it with the system's
-// viewer.
+// open shows the document's PDF in the system's viewer.
 func (p *documentsPanel) open(d data.Document) {
-	a := p.t.f.App
+	openDocumentPDF(p.t.f.App, d.ID, func(path string) { p.lastOpen = path })
+}
+
+// savePDF asks where to save the PDF and writes it there.
+func (p *documentsPanel) savePDF(d data.Document) {
+	saveDocumentPDF(p.t.f.App, p.t.f.Window(), d.ID, d.FileName())
+}
+
+// openDocumentPDF writes a document's PDF to a temporary file and opens it
+// with the system's viewer; opened (optional) is told the file's path on
+// the UI goroutine. The timeline's document entries can use it with the
+// entry's document_id.
+func openDocumentPDF(a *App, docID int64, opened func(path string)) {
 	a.run(func(ctx context.Context) error {
-		pdf, err := a.Store.DocumentPDF(ctx, a.Me.ID, d.ID)
+		d, err := a.Store.Document(ctx, a.Me.ID, docID)
+		if err != nil {
+			return err
+		}
+		pdf, err := a.Store.DocumentPDF(ctx, a.Me.ID, docID)
 		if err != nil {
 			return err
 		}
@@ -261,36 +276,38 @@ func (p *documentsPanel) open(d data.Document) {
 			return err
 		}
 		uiDo(func() {
-			p.lastOpen = path
+			if opened != nil {
+				opened(path)
+			}
 			_ = a.FyneApp.OpenURL(u)
 		})
 		return nil
 	})
 }
 
-// savePDF asks where to save the PDF and writes it there.
-func (p *documentsPanel) savePDF(d data.Document) {
+// saveDocumentPDF asks where to save a document's PDF (named fileName,
+// e.g. "FAC-2026-0001.pdf") and writes it there.
+func saveDocumentPDF(a *App, win fyne.Window, docID int64, fileName string) {
 	save := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			return
 		}
-		p.writePDF(d, w)
-	}, p.t.f.Window())
-	save.SetFileName(d.FileName())
+		writeDocumentPDF(a, docID, w)
+	}, win)
+	save.SetFileName(fileName)
 	save.Show()
 }
 
-// writePDF renders the document into w and closes it.
-func (p *documentsPanel) writePDF(d data.Document, w io.WriteCloser) {
-	a := p.t.f.App
+// writeDocumentPDF renders a document into w and closes it.
+func writeDocumentPDF(a *App, docID int64, w io.WriteCloser) {
 	a.run(func(ctx context.Context) error {
 		defer w.Close()
-		pdf, err := a.Store.DocumentPDF(ctx, a.Me.ID, d.ID)
+		pdf, err := a.Store.DocumentPDF(ctx, a.Me.ID, docID)
 		if err != nil {
 			return err
 		}
 		if _, err := w.Write(pdf); err != nil {
-			return fmt.Errorf("save %s: %w", d.FileName(), err)
+			return fmt.Errorf("save document %d: %w", docID, err)
 		}
 		return nil
 	})

@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
 	"image/png"
 	"io"
 	"os"
@@ -49,7 +51,7 @@ func newProductsTestApp(t testing.TB) (*App, *datatest.DB, data.Company) {
 func openProductsTab(t testing.TB, a *App, dealID int64) *productsTab {
 	t.Helper()
 	lastProductsTab = nil
-	openDealForm(a, dealID, data.DealInput{})
+	onUI(func() { openDealForm(a, dealID, data.DealInput{}) })
 	waitIdle(a)
 	waitIdle(a)
 	pt := lastProductsTab
@@ -76,32 +78,36 @@ func TestProductsTabEditTotalsSaveAndInvoice(t *testing.T) {
 	}
 
 	// Search as you type, then pick the product.
-	test.Type(pt.search, "chai")
+	onUI(func() { test.Type(pt.search, "chai") })
 	waitIdle(a)
 	if len(pt.hits) != 1 || pt.hits[0].SKU != "CH-1" {
 		t.Fatalf("catalog hits %v", pt.hits)
 	}
-	pt.addProduct(pt.hits[0])
+	onUI(func() { pt.addProduct(pt.hits[0]) })
 	if len(pt.rows) != 1 || pt.rows[0].name.Text != "Chaise bistrot" || pt.rows[0].in.ProductID == 0 {
 		t.Fatalf("line from catalog: %+v", pt.rows)
 	}
 	r := pt.rows[0]
 	// 2.125 chairs at 49,90 € less 10 %: 2.125 × 44.91 = 95.43375 → 95,43 € net; VAT 19,09; gross 114,52.
-	r.qty.SetText("")
-	test.Type(r.qty, "2,125")
-	test.Type(r.discount, "10")
+	onUI(func() {
+		r.qty.SetText("")
+		test.Type(r.qty, "2,125")
+		test.Type(r.discount, "10")
+	})
 	if got := r.total.Text; got != "95,43\u00a0€" {
 		t.Errorf("line total %q", got)
 	}
 	// A free line at 5.5 %, tax included.
-	test.Tap(pt.addFree)
+	onUI(func() { test.Tap(pt.addFree) })
 	f := pt.rows[1]
-	test.Type(f.name, "Livre de cuisine")
-	f.price.SetText("")
-	test.Type(f.price, "21,10")
-	f.rate.SetText("")
-	test.Type(f.rate, "5,5")
-	test.Tap(f.included)
+	onUI(func() {
+		test.Type(f.name, "Livre de cuisine")
+		f.price.SetText("")
+		test.Type(f.price, "21,10")
+		f.rate.SetText("")
+		test.Type(f.rate, "5,5")
+		test.Tap(f.included)
+	})
 	// gross 21,10; net 21.10 / 1.055 = 20,00; VAT 1,10.
 	if pt.net.Text != "115,43\u00a0€" || pt.gross.Text != "135,62\u00a0€" {
 		t.Errorf("totals net %q gross %q", pt.net.Text, pt.gross.Text)
@@ -114,25 +120,27 @@ func TestProductsTabEditTotalsSaveAndInvoice(t *testing.T) {
 	}
 
 	// A bad quantity: the line shows its error and is left out.
-	f.qty.SetText("")
-	test.Type(f.qty, "0")
+	onUI(func() {
+		f.qty.SetText("")
+		test.Type(f.qty, "0")
+	})
 	if f.valid || f.err.Hidden || !pt.saveBtn.Disabled() {
 		t.Errorf("quantity 0 accepted: valid %v, error %q", f.valid, f.err.Text)
 	}
 	if pt.net.Text != "95,43\u00a0€" {
 		t.Errorf("the bad line counted: net %q", pt.net.Text)
 	}
-	f.qty.SetText("1")
+	onUI(func() { f.qty.SetText("1") })
 	if !f.valid || pt.saveBtn.Disabled() {
 		t.Fatalf("fixed line still invalid: %q", f.err.Text)
 	}
 
 	// Reorder, then save.
-	test.Tap(f.up)
+	onUI(func() { test.Tap(f.up) })
 	if pt.rows[0] != f {
 		t.Fatal("move up did nothing")
 	}
-	test.Tap(pt.saveBtn)
+	onUI(func() { test.Tap(pt.saveBtn) })
 	waitIdle(a)
 	lines, err := db.Lines(ctx, db.Sales.ID, deal.ID)
 	if err != nil || len(lines) != 2 || lines[0].Name != "Livre de cuisine" || lines[1].Quantity != 2125 || lines[1].Discount != 1000 {
@@ -148,7 +156,7 @@ func TestProductsTabEditTotalsSaveAndInvoice(t *testing.T) {
 	}
 
 	// Create an invoice from the saved lines; it shows in the list.
-	pt.docs.createDoc(data.DocInvoice)
+	onUI(func() { pt.docs.createDoc(data.DocInvoice) })
 	waitIdle(a)
 	waitIdle(a)
 	docs, err := db.DealDocuments(ctx, db.Sales.ID, deal.ID)
@@ -158,15 +166,35 @@ func TestProductsTabEditTotalsSaveAndInvoice(t *testing.T) {
 	if len(pt.docs.docs) != 1 {
 		t.Errorf("the panel lists %d documents", len(pt.docs.docs))
 	}
-	pt.docs.open(docs[0])
+	onUI(func() { pt.docs.open(docs[0]) })
 	waitIdle(a)
 	pdf, err := os.ReadFile(pt.docs.lastOpen)
 	if err != nil || !strings.HasPrefix(string(pdf), "%PDF-") {
 		t.Errorf("opened PDF: %v", err)
 	}
 
+	var saved bufCloser
+	onUI(func() { writeDocumentPDF(a, docs[0].ID, &saved) })
+	waitIdle(a)
+	if !saved.closed || !strings.HasPrefix(saved.String(), "%PDF-") {
+		t.Errorf("saved PDF: closed %v, %d bytes", saved.closed, saved.Len())
+	}
+	// Mark it paid: the payment lands in the timeline.
+	onUI(func() {
+		pt.docs.applyStatus(docs[0], data.DocPaid, data.Payment{Method: "Virement", Reference: "VIR-1"})
+	})
+	waitIdle(a)
+	waitIdle(a)
+	es, err := db.Timeline(ctx, db.Sales.ID, deal.ID, data.TimelineCursor{}, 1)
+	if err != nil || es[0].Kind != data.EntryPayment || es[0].Data["reference"] != "VIR-1" {
+		t.Errorf("payment entry %+v, %v", es, err)
+	}
+	if len(pt.docs.docs) != 1 || pt.docs.docs[0].Status != data.DocPaid {
+		t.Errorf("the panel shows %+v", pt.docs.docs)
+	}
+
 	// Remove a line.
-	test.Tap(pt.rows[0].del)
+	onUI(func() { test.Tap(pt.rows[0].del) })
 	if len(pt.rows) != 1 || !pt.dirty() {
 		t.Errorf("remove: %d rows, dirty %v", len(pt.rows), pt.dirty())
 	}
@@ -211,11 +239,13 @@ func BenchmarkProductsTabKeystroke200Lines(b *testing.B) {
 		b.Fatal(err)
 	}
 	pt := openProductsTab(b, a, deal.ID)
-	a.Win.SetContent(pt.root)
+	onUI(func() { a.Win.SetContent(pt.root) })
 	if len(pt.rows) != 200 {
 		b.Fatalf("%d rows", len(pt.rows))
 	}
 	e := pt.rows[100].qty
+	uiMu.Lock() // the benchmark is the UI goroutine
+	defer uiMu.Unlock()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		e.SetText(fmt.Sprintf("%d", i%9+1)) // OnChanged: parse, ComputeLine, ComputeTotals, labels
@@ -225,50 +255,60 @@ func BenchmarkProductsTabKeystroke200Lines(b *testing.B) {
 func TestCatalogScreenEditAndImport(t *testing.T) {
 	a, db, _ := newProductsTestApp(t)
 	a.Me = db.Manager
-	s := newCatalogScreen(a)
-	a.Win.SetContent(s.root)
+	var s *catalogScreen
+	onUI(func() {
+		s = newCatalogScreen(a)
+		a.Win.SetContent(s.root)
+	})
 	waitIdle(a)
 	if len(s.products) != 0 {
 		t.Fatalf("empty catalog lists %d", len(s.products))
 	}
-	test.Tap(s.newBtn)
-	f := s.form
-	test.Type(f.name, "Chaise bistrot")
-	test.Type(f.sku, "CH-1")
-	f.price.SetText("49,90")
-	f.rate.SetText("5,5")
-	test.Tap(f.saveBtn)
+	var f *productForm
+	onUI(func() {
+		test.Tap(s.newBtn)
+		f = s.form
+		test.Type(f.name, "Chaise bistrot")
+		test.Type(f.sku, "CH-1")
+		f.price.SetText("49,90")
+		f.rate.SetText("5,5")
+		test.Tap(f.saveBtn)
+	})
 	waitIdle(a)
 	waitIdle(a)
 	if len(s.products) != 1 || s.products[0].Price != 4990 || s.products[0].TaxRate != 550 {
 		t.Fatalf("after save: %+v", s.products)
 	}
 	// A taken SKU shows next to the field.
-	test.Tap(s.newBtn)
-	f = s.form
-	test.Type(f.name, "Autre")
-	test.Type(f.sku, "CH-1")
-	f.price.SetText("1")
-	test.Tap(f.saveBtn)
+	onUI(func() {
+		test.Tap(s.newBtn)
+		f = s.form
+		test.Type(f.name, "Autre")
+		test.Type(f.sku, "CH-1")
+		f.price.SetText("1")
+		test.Tap(f.saveBtn)
+	})
 	waitIdle(a)
 	if f.errs["sku"].Hidden || f.errs["sku"].Text == "" {
 		t.Error("the taken SKU is not shown on its field")
 	}
-	f.dlg.Hide()
+	onUI(f.dlg.Hide)
 
 	// A bad file: nothing imported, each line named.
-	s.importFrom(io.NopCloser(strings.NewReader("name,sku,price\nTable,TB-1,100\n,XX,abc\n")))
+	onUI(func() { s.importFrom(io.NopCloser(strings.NewReader("name,sku,price\nTable,TB-1,100\n,XX,abc\n"))) })
 	waitIdle(a)
 	if !strings.Contains(s.lastImport, "3") || !strings.Contains(s.lastImport, "price") || len(s.products) != 1 {
 		t.Errorf("bad import: %q, %d products", s.lastImport, len(s.products))
 	}
-	s.importFrom(io.NopCloser(strings.NewReader("name,sku,price\nTable,TB-1,100\nChaise bistrot,CH-1,45\n")))
+	onUI(func() {
+		s.importFrom(io.NopCloser(strings.NewReader("name,sku,price\nTable,TB-1,100\nChaise bistrot,CH-1,45\n")))
+	})
 	waitIdle(a)
 	waitIdle(a)
 	if len(s.products) != 2 || !strings.Contains(s.lastImport, "1") {
 		t.Errorf("good import: %q, %v", s.lastImport, s.products)
 	}
-	test.Type(s.search, "tab")
+	onUI(func() { test.Type(s.search, "tab") })
 	waitIdle(a)
 	if len(s.products) != 1 || s.products[0].Name != "Table" {
 		t.Errorf("search: %v", s.products)
@@ -278,22 +318,29 @@ func TestCatalogScreenEditAndImport(t *testing.T) {
 func TestSellerSettingsForm(t *testing.T) {
 	a, db, _ := newProductsTestApp(t)
 	a.Me = db.Admin
-	f := newSellerForm(a)
-	a.Win.SetContent(container.NewVScroll(f.root))
+	var f *sellerForm
+	onUI(func() {
+		f = newSellerForm(a)
+		a.Win.SetContent(container.NewVScroll(f.root))
+	})
 	waitIdle(a)
 	if f.name.Text != "Atelier Dupré" || f.quotePfx.Text != "DEV" || f.days.Text != "30" {
 		t.Fatalf("form shows %q %q %q", f.name.Text, f.quotePfx.Text, f.days.Text)
 	}
-	f.invoicePfx.SetText("DEV")
-	test.Tap(f.saveBtn)
+	onUI(func() {
+		f.invoicePfx.SetText("DEV")
+		test.Tap(f.saveBtn)
+	})
 	waitIdle(a)
 	if f.errs["invoice_prefix"].Hidden {
 		t.Error("same prefixes accepted")
 	}
-	f.invoicePfx.SetText("FA")
-	f.iban.SetText("fr76 3000 6000 0112 3456 7890 189")
-	f.days.SetText("45")
-	test.Tap(f.saveBtn)
+	onUI(func() {
+		f.invoicePfx.SetText("FA")
+		f.iban.SetText("fr76 3000 6000 0112 3456 7890 189")
+		f.days.SetText("45")
+		test.Tap(f.saveBtn)
+	})
 	waitIdle(a)
 	s, err := db.Seller(context.Background())
 	if err != nil || s.InvoicePrefix != "FA" || s.PaymentDays != 45 || s.IBAN != "FR76 3000 6000 0112 3456 7890 189" {
@@ -301,7 +348,8 @@ func TestSellerSettingsForm(t *testing.T) {
 	}
 	// A sales employee sees the details but cannot change them.
 	a.Me = db.Sales
-	g := newSellerForm(a)
+	var g *sellerForm
+	onUI(func() { g = newSellerForm(a) })
 	waitIdle(a)
 	if !g.saveBtn.Disabled() || !g.name.Disabled() {
 		t.Error("a sales employee can edit the seller")
@@ -333,14 +381,17 @@ func TestProductsTabScreenshot(t *testing.T) {
 	}
 	pt := openProductsTab(t, a, deal.ID)
 	w := pt.f.Window()
-	w.Resize(fyne.NewSize(780, 760))
-	for i, it := range pt.f.tabs.Items {
-		if it.Content == pt.root {
-			pt.f.tabs.SelectIndex(i)
+	onUI(func() {
+		w.Resize(fyne.NewSize(780, 760))
+		for i, it := range pt.f.tabs.Items {
+			if it.Content == pt.root {
+				pt.f.tabs.SelectIndex(i)
+			}
 		}
-	}
+	})
 	waitIdle(a)
-	img := w.Canvas().Capture()
+	var img image.Image
+	onUI(func() { img = w.Canvas().Capture() })
 	out, err := os.Create(filepath.Join(dir, "products-tab.png"))
 	if err != nil {
 		t.Fatal(err)
@@ -353,3 +404,11 @@ func TestProductsTabScreenshot(t *testing.T) {
 		t.Errorf("rendered tab: %d rows, %d documents, gross %q, %v", len(pt.rows), len(pt.docs.docs), pt.gross.Text, img.Bounds())
 	}
 }
+
+// bufCloser is a buffer that remembers being closed.
+type bufCloser struct {
+	bytes.Buffer
+	closed bool
+}
+
+func (b *bufCloser) Close() error { b.closed = true; return nil }
