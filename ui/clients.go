@@ -119,7 +119,7 @@ func newClientsScreen(a *App, kind data.Kind) *clientsScreen {
 	}
 	s.newBtn = widget.NewButtonWithIcon(newLabel, theme.ContentAddIcon(), func() { s.confirmLeave(func() { s.open(0) }) })
 	s.newBtn.Importance = widget.HighImportance
-	s.importBtn = widget.NewButtonWithIcon(lang.L("Import"), theme.UploadIcon(), func() { showImport(a, s.importKind()) })
+	s.importBtn = widget.NewButtonWithIcon(lang.L("Import…"), theme.UploadIcon(), func() { showImport(a, s.importKind()) })
 	if a.Mobile {
 		s.newBtn.SetText("")
 		s.importBtn.SetText("")

@@ -134,7 +134,7 @@ func newImportWizard(a *App, kind data.ImportKind) *importWizard {
 
 func (w *importWizard) importLabel(n int) string {
 	if n == 0 {
-		return lang.L("Import")
+		return w.title()
 	}
 	if w.kind == data.ImportCompanies {
 		return lang.L("Import {{.Count}} companies", map[string]any{"Count": n})
