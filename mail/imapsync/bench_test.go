@@ -163,7 +163,7 @@ func BenchmarkIngest10k(b *testing.B) {
 		raws = nil
 
 		f := newFixture(b, dc, data.AccountInput{ImportDays: 30})
-		f.sync = New(f.db.Store, Options{Secrets: f.sec, Logger: quietLogger()})
+		f.sync = New(f.db.Store, Options{Secrets: f.sec, Logger: quietLogger(), BatchSize: benchBatch})
 		t0, c0 = time.Now(), cpuTime()
 		st := f.syncOnce(b)
 		ingest, ingestCPU := time.Since(t0), cpuTime()-c0
@@ -193,6 +193,9 @@ func BenchmarkIngest10k(b *testing.B) {
 		b.ReportMetric(float64(idle.Milliseconds()), "nothing-new-ms")
 	}
 }
+
+// benchBatch is the batch size of the ingest benchmark (0: the default).
+var benchBatch = 0
 
 // cpuTime is the user and system CPU time this process used so far.
 func cpuTime() time.Duration {

@@ -44,7 +44,7 @@ type Options struct {
 	// certificate authority). Certificates are always verified.
 	TLSConfig *tls.Config
 	// BatchSize is the number of messages per FETCH and per transaction
-	// (default 200); BatchBytes caps a batch's total size (default 32 MB).
+	// (default 500); BatchBytes caps a batch's total size (default 32 MB).
 	BatchSize  int
 	BatchBytes int64
 	// PollInterval is how often a server without IDLE is polled (60 s).
@@ -105,7 +105,7 @@ type Syncer struct {
 // New makes a Syncer.
 func New(st *data.Store, opt Options) *Syncer {
 	if opt.BatchSize <= 0 {
-		opt.BatchSize = 200
+		opt.BatchSize = 500
 	}
 	if opt.BatchBytes <= 0 {
 		opt.BatchBytes = 32 << 20
