@@ -3,10 +3,12 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -36,7 +38,8 @@ func init() {
 }
 
 // timelinePage is how many entries one read brings.
-const timelinePage = 50
+// It fills a tall window; more come as the person scrolls.
+const timelinePage = 30
 
 // lastTimeline is the last Timeline tab built (tests).
 var lastTimeline *timelineTab
@@ -71,6 +74,34 @@ type timelineTab struct {
 
 	unsubscribe func()
 	refresh     *time.Timer
+	icons       map[string]image.Image
+}
+
+// icon is a theme icon drawn once, in the current theme's colours, as a
+// bitmap (see rasterIcon): a page of entries with SVG icons cost several
+// times its database read. reload forgets them, so a theme change shows at
+// the next refresh.
+func (t *timelineTab) icon(r fyne.Resource) fyne.CanvasObject {
+	img, ok := t.icons[r.Name()]
+	if !ok {
+		if t.icons == nil {
+			t.icons = map[string]image.Image{}
+		}
+		img = rasterIcon(r, 48) // crisp up to a 2× screen at the inline icon size
+		t.icons[r.Name()] = img
+	}
+	if img == nil {
+		return widget.NewIcon(r)
+	}
+	c := canvas.NewImageFromImage(img)
+	c.FillMode = canvas.ImageFillContain
+	c.SetMinSize(fyne.NewSquareSize(theme.IconInlineSize()))
+	return c
+}
+
+// iconButton is a flat tappable icon (edit, delete on each entry).
+func (t *timelineTab) iconButton(r fyne.Resource, onTap func()) *tapBox {
+	return newTapBox(container.NewPadded(t.icon(r)), onTap)
 }
 
 func newTimelineTab(f *DealForm) *timelineTab {
@@ -159,6 +190,7 @@ func (t *timelineTab) reload() {
 			return
 		}
 		t.loading = false
+		t.icons = nil
 		t.showPinned(v.acts)
 		t.feed.RemoveAll()
 		t.rows = nil
@@ -329,8 +361,8 @@ type entryRow struct {
 	box   fyne.CanvasObject
 	title *widget.Label
 	body  *widget.Label
-	edit  *widget.Button // own comments only
-	del   *widget.Button // own comments, calls, payments and deliveries
+	edit  *tapBox        // own comments only
+	del   *tapBox        // own comments, calls, payments and deliveries
 	full  *widget.Button // emails: the whole text
 }
 
@@ -378,13 +410,13 @@ func newEntryRow(t *timelineTab, e data.Entry) *entryRow {
 	var buttons []fyne.CanvasObject
 	if e.AuthorID == t.a.Me.ID && ownChangeable(e.Kind) {
 		if e.Kind == data.EntryComment {
-			r.edit = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { editCommentDialog(t.a, t.f.Window(), e) })
+			r.edit = t.iconButton(theme.DocumentCreateIcon(), func() { editCommentDialog(t.a, t.f.Window(), e) })
 			buttons = append(buttons, r.edit)
 		}
-		r.del = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { confirmDeleteEntry(t.a, t.f.Window(), e) })
+		r.del = t.iconButton(theme.DeleteIcon(), func() { confirmDeleteEntry(t.a, t.f.Window(), e) })
 		buttons = append(buttons, r.del)
 	}
-	r.box = container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(v.icon)), container.NewHBox(buttons...), container.NewVBox(parts...))
+	r.box = container.NewBorder(nil, nil, container.NewVBox(t.icon(v.icon)), container.NewHBox(buttons...), container.NewVBox(parts...))
 	return r
 }
 
