@@ -355,7 +355,7 @@ func TestImportWizardCSVPreviewMappingAndImport(t *testing.T) {
 	waitIdle(a)
 	onUI(func() { test.Tap(w.importBtn) })
 	waitIdle(a)
-	if !strings.Contains(w.summary.Text, "3 created") || !strings.Contains(w.summary.Text, "1 companies") {
+	if !strings.Contains(w.summary.Text, "3 created") || !strings.Contains(w.summary.Text, "names in the file: 1") {
 		t.Errorf("summary %q", w.summary.Text)
 	}
 	rows, _ = db.ContactList(ctx, data.ListCursor{}, 10)

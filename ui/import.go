@@ -492,7 +492,7 @@ func (w *importWizard) runImport() {
 			w.ok = false
 			msg := lang.L("Done: {{.New}} created, {{.Updated}} updated.", map[string]any{"New": res.Created, "Updated": res.Updated})
 			if res.CompaniesCreated > 0 {
-				msg += " " + lang.L("{{.Count}} companies created for their names.", map[string]any{"Count": res.CompaniesCreated})
+				msg += " " + lang.L("Companies created from the names in the file: {{.Count}}.", map[string]any{"Count": res.CompaniesCreated})
 			}
 			w.summary.SetText(msg)
 			w.summary.Importance = widget.SuccessImportance
