@@ -184,14 +184,15 @@ func (s *Syncer) SyncOnce(ctx context.Context) (Stats, error) {
 
 // SyncAccount connects to one account, syncs its folders, logs out and
 // records the outcome on the account.
-func (s *Syncer) SyncAccount(ctx context.Context, acc data.Account) (Stats, error) {
+func (s *Syncer) SyncAccount(ctx context.Context, acc data.Account) (st Stats, err error) {
+	defer recoverErr(&err)
 	ss, err := s.connect(ctx, acc)
 	if err != nil {
 		s.record(ctx, acc, err)
 		return Stats{}, err
 	}
 	defer ss.close()
-	st, err := s.syncFolders(ctx, ss)
+	st, err = s.syncFolders(ctx, ss)
 	if err == nil {
 		_ = ss.c.Logout().Wait()
 	}
@@ -609,6 +610,7 @@ func (s *Syncer) runAccount(ctx context.Context, id int64) {
 // session runs one connection until it fails, and says whether it synced
 // at least once.
 func (s *Syncer) session(ctx context.Context, acc data.Account, kick chan struct{}) (synced bool, err error) {
+	defer recoverErr(&err)
 	ss, err := s.connect(ctx, acc)
 	if err != nil {
 		return false, err
@@ -689,6 +691,14 @@ func (s *Syncer) idleOnce(ctx context.Context, ss *session, folder string, kick 
 		return err
 	}
 	return ctx.Err()
+}
+
+// recoverErr turns a panic (a bug) into an error, so that the sync records
+// it, backs off and goes on instead of taking the app down.
+func recoverErr(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("internal error: %v", r)
+	}
 }
 
 // backoff is the wait after n consecutive failures: exponential, capped,
