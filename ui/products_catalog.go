@@ -73,7 +73,7 @@ func newCatalogScreen(a *App) *catalogScreen {
 			detail := widget.NewLabel("")
 			detail.Importance = widget.LowImportance
 			price := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{})
-			return container.NewBorder(nil, nil, nil, price, container.NewHBox(name, detail))
+			return container.NewBorder(nil, nil, nil, container.NewHBox(detail, price), name)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(s.products) {
@@ -81,8 +81,8 @@ func newCatalogScreen(a *App) *catalogScreen {
 			}
 			p := s.products[i]
 			c := o.(*fyne.Container)
-			row := c.Objects[0].(*fyne.Container)
-			row.Objects[0].(*widget.Label).SetText(p.Name)
+			c.Objects[0].(*widget.Label).SetText(p.Name)
+			right := c.Objects[1].(*fyne.Container)
 			var bits []string
 			if p.SKU != "" {
 				bits = append(bits, p.SKU)
@@ -94,8 +94,10 @@ func newCatalogScreen(a *App) *catalogScreen {
 			if !p.Active {
 				bits = append(bits, lang.L("retired"))
 			}
-			row.Objects[1].(*widget.Label).SetText(strings.Join(bits, " · "))
-			c.Objects[1].(*widget.Label).SetText(formatMoney(p.Price, p.Currency, a.Lang))
+			right.Objects[0].(*widget.Label).SetText(strings.Join(bits, " · "))
+			right.Objects[1].(*widget.Label).SetText(formatMoney(p.Price, p.Currency, a.Lang))
+			right.Refresh()
+			c.Refresh() // lay out again for the new widths
 		})
 	s.list.OnSelected = func(i widget.ListItemID) {
 		if i < len(s.products) {

@@ -39,7 +39,7 @@ func TestProductsTranslationsComplete(t *testing.T) {
 		}
 	}
 	// Labels given to the registries are translated where they are shown.
-	for _, k := range []string{"Products", "Company details for quotes and invoices"} {
+	for _, k := range []string{"Products", "Company & documents"} {
 		if fr[k] == "" || en[k] == "" {
 			t.Errorf("registry label %q is not translated", k)
 		}

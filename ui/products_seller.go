@@ -22,8 +22,8 @@ import (
 // invoices: identity, bank, payment terms, numbering and logo.
 
 func init() {
-	registerSettings(settingsSection{ID: "seller", Label: "Company details for quotes and invoices", Order: 20,
-		Make: func(a *App) fyne.CanvasObject { return newSellerForm(a).root }})
+	registerSettings(settingsSection{ID: "seller", Label: "Company & documents", Order: 20,
+		Make: func(a *App) fyne.CanvasObject { return container.NewVScroll(container.NewPadded(newSellerForm(a).root)) }})
 }
 
 type sellerForm struct {

@@ -412,3 +412,45 @@ type bufCloser struct {
 }
 
 func (b *bufCloser) Close() error { b.closed = true; return nil }
+
+// TestProductsScreensInMainWindow opens the catalog and the seller's
+// settings from the main window's navigation.
+func TestProductsScreensInMainWindow(t *testing.T) {
+	db := datatest.OpenLang(t, "fr")
+	ctx := context.Background()
+	if _, err := db.SaveProduct(ctx, db.Admin.ID, 0, data.ProductInput{Name: "Chaise bistrot", SKU: "CH-1", Unit: "pièce",
+		Price: 4990, TaxRate: 2000, Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	a := startTest(t, db, db.Admin)
+	lastCatalog = nil
+	onUI(func() { a.main.show("products") })
+	waitFor(t, a, "the catalog", func() bool { return lastCatalog != nil && len(lastCatalog.products) == 1 })
+	shot(t, a.Win, "catalog.png")
+	lastSellerForm = nil
+	onUI(func() { a.main.show("settings") })
+	waitIdle(a)
+	var found bool
+	onUI(func() { found = lastSellerForm != nil && a.main.screen("settings") != nil })
+	if !found {
+		t.Error("the settings screen has no company section")
+	}
+}
+
+// shot keeps a picture of a window in COMPTOIR_SHOT_DIR, when set.
+func shot(t *testing.T, w fyne.Window, name string) {
+	dir := os.Getenv("COMPTOIR_SHOT_DIR")
+	if dir == "" {
+		return
+	}
+	var img image.Image
+	onUI(func() { img = w.Canvas().Capture() })
+	out, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	if err := png.Encode(out, img); err != nil {
+		t.Fatal(err)
+	}
+}
