@@ -23,7 +23,9 @@ import (
 
 func init() {
 	registerSettings(settingsSection{ID: "seller", Label: "Company & documents", Order: 20,
-		Make: func(a *App) fyne.CanvasObject { return container.NewVScroll(container.NewPadded(newSellerForm(a).root)) }})
+		Make: func(a *App) fyne.CanvasObject {
+			return container.NewVScroll(container.NewPadded(newSellerForm(a).root))
+		}})
 }
 
 type sellerForm struct {
