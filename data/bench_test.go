@@ -78,6 +78,17 @@ func benchPath() (string, error) {
 	return filepath.Join(os.TempDir(), fmt.Sprintf("comptoir-bench-v%d-%s-seed%d-%d.db", data.SchemaVersion(), sum, benchSeed, benchDeals())), nil
 }
 
+// removeStaleBenchFiles deletes cached databases of older schemas or seed
+// code (and their -wal and -shm files), keeping keep.
+func removeStaleBenchFiles(keep string) {
+	old, _ := filepath.Glob(filepath.Join(os.TempDir(), "comptoir-bench-*"))
+	for _, f := range old {
+		if !strings.HasPrefix(f, keep) {
+			os.Remove(f)
+		}
+	}
+}
+
 // seedFile seeds a new file at path and reports the time it took.
 func seedFile(path string) (time.Duration, error) {
 	ctx := context.Background()
@@ -110,6 +121,7 @@ func loadBench() (*benchDB, error) {
 		return nil, err
 	}
 	if _, err := os.Stat(path); err != nil {
+		removeStaleBenchFiles(path)
 		tmp := path + ".tmp"
 		os.Remove(tmp)
 		if _, err := seedFile(tmp); err != nil {
@@ -168,6 +180,7 @@ func BenchmarkSeed100k(b *testing.B) {
 		seedResult.secs, seedResult.mb = took.Seconds(), float64(fi.Size())/1e6
 		if shared, err := benchPath(); err == nil {
 			if _, err := os.Stat(shared); err != nil {
+				removeStaleBenchFiles(shared)
 				os.Rename(path, shared) // the next benchmarks need not seed again
 			}
 		}

@@ -70,21 +70,30 @@ func (s *Store) Board(ctx context.Context, actor, pipelineID int64, opt BoardOpt
 		opt.Cards = 50
 	}
 	restricted := opt.OnlyMine || !me.SeesAll()
-	var mine map[int64]*Column
+	var totals map[int64]*Column
 	if restricted {
-		if mine, err = s.restrictedTotals(ctx, me, opt.OnlyMine); err != nil {
+		totals, err = s.restrictedTotals(ctx, me, opt.OnlyMine)
+	} else {
+		totals, err = s.pipelineTotals(ctx, p.ID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("board: %w", err)
+	}
+	var cards map[int64][]Card
+	if !restricted {
+		if cards, err = s.firstCards(ctx, p, opt.Cards); err != nil {
 			return nil, fmt.Errorf("board: %w", err)
 		}
 	}
 	cols := make([]Column, len(p.Stages))
 	for i, st := range p.Stages {
 		cols[i].Stage = st
-		if restricted {
-			if c := mine[st.ID]; c != nil {
-				cols[i].Count, cols[i].Totals = c.Count, c.Totals
-			}
-		} else if err := s.stageTotals(ctx, st.ID, &cols[i]); err != nil {
-			return nil, fmt.Errorf("board: %w", err)
+		if c := totals[st.ID]; c != nil {
+			cols[i].Count, cols[i].Totals = c.Count, c.Totals
+		}
+		if !restricted {
+			cols[i].Cards = cards[st.ID]
+			continue
 		}
 		cols[i].Cards, err = s.ColumnCards(ctx, me, st.ID, opt.OnlyMine, CardCursor{}, opt.Cards)
 		if err != nil {
@@ -94,12 +103,39 @@ func (s *Store) Board(ctx context.Context, actor, pipelineID int64, opt BoardOpt
 	return cols, nil
 }
 
-func (s *Store) stageTotals(ctx context.Context, stageID int64, col *Column) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT currency, count, amount FROM stage_totals WHERE stage_id = ? AND count > 0 ORDER BY amount DESC`, stageID)
+// pipelineTotals reads the per-stage sums the triggers keep.
+func (s *Store) pipelineTotals(ctx context.Context, pipelineID int64) (map[int64]*Column, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT t.stage_id, t.currency, t.count, t.amount FROM stage_totals t
+		JOIN stages s ON s.id = t.stage_id WHERE s.pipeline_id = ? AND t.count > 0 ORDER BY t.stage_id, t.amount DESC`, pipelineID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return scanTotals(rows, col)
+	return scanStageTotals(rows)
+}
+
+// firstCards reads the first cards of every stage in one statement: one
+// index range per stage, glued with UNION ALL.
+func (s *Store) firstCards(ctx context.Context, p Pipeline, limit int) (map[int64][]Card, error) {
+	parts := make([]string, len(p.Stages))
+	args := make([]any, 0, 2*len(p.Stages))
+	for i, st := range p.Stages {
+		parts[i] = `SELECT * FROM (` + cardSelect + ` WHERE d.stage_id = ? AND d.deleted_at IS NULL
+			ORDER BY d.updated_at DESC, d.id DESC LIMIT ?)`
+		args = append(args, st.ID, limit)
+	}
+	rows, err := s.r.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
+	if err != nil {
+		return nil, err
+	}
+	all, err := scanCards(rows)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]Card{}
+	for _, c := range all {
+		out[c.StageID] = append(out[c.StageID], c)
+	}
+	return out, nil
 }
 
 // restrictedTotals counts, per stage, the deals an employee is responsible
@@ -107,7 +143,7 @@ func (s *Store) stageTotals(ctx context.Context, stageID int64, col *Column) err
 func (s *Store) restrictedTotals(ctx context.Context, me Employee, onlyMine bool) (map[int64]*Column, error) {
 	q := `SELECT stage_id, currency, amount FROM deals WHERE responsible_id = ?1 AND deleted_at IS NULL`
 	if !onlyMine {
-		q += ` UNION ALL SELECT d.stage_id, d.currency, d.amount FROM deal_observers o JOIN deals d ON d.id = o.deal_id
+		q += ` UNION ALL SELECT d.stage_id, d.currency, d.amount FROM deal_observers o CROSS JOIN deals d ON d.id = o.deal_id
 			WHERE o.employee_id = ?1 AND d.responsible_id <> ?1 AND d.deleted_at IS NULL`
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT stage_id, currency, count(*), sum(amount) FROM (`+q+`)
@@ -115,6 +151,12 @@ func (s *Store) restrictedTotals(ctx context.Context, me Employee, onlyMine bool
 	if err != nil {
 		return nil, err
 	}
+	return scanStageTotals(rows)
+}
+
+// scanStageTotals reads rows of (stage, currency, count, amount), largest
+// amount first within a stage.
+func scanStageTotals(rows *sql.Rows) (map[int64]*Column, error) {
 	defer rows.Close()
 	out := map[int64]*Column{}
 	for rows.Next() {
@@ -133,20 +175,6 @@ func (s *Store) restrictedTotals(ctx context.Context, me Employee, onlyMine bool
 		c.Totals = append(c.Totals, t)
 	}
 	return out, rows.Err()
-}
-
-func scanTotals(rows *sql.Rows, col *Column) error {
-	defer rows.Close()
-	for rows.Next() {
-		var t Total
-		var n int
-		if err := rows.Scan(&t.Currency, &n, &t.Amount); err != nil {
-			return err
-		}
-		col.Count += n
-		col.Totals = append(col.Totals, t)
-	}
-	return rows.Err()
 }
 
 const cardSelect = `SELECT d.id, d.title, d.stage_id, coalesce(c.name, co.name, ''), d.amount, d.currency, e.name, d.updated_at,
@@ -184,11 +212,12 @@ func (s *Store) ColumnCards(ctx context.Context, me Employee, stageID int64, onl
 			ORDER BY d.updated_at DESC, d.id DESC LIMIT ?`, stageID, at, id, limit)
 	} else {
 		// The employee's own deals come from the deals_responsible index in
-		// order, the observed ones from deal_observers: no scan of the stage.
+		// order, the observed ones from deal_observers (CROSS JOIN keeps
+		// SQLite from scanning the stage instead): no scan of the stage.
 		q := `SELECT id FROM (SELECT id FROM deals WHERE responsible_id = ?1 AND stage_id = ?2 AND deleted_at IS NULL
 			AND (updated_at, id) < (?3, ?4) ORDER BY updated_at DESC, id DESC LIMIT ?5)`
 		if !onlyMine {
-			q += ` UNION ALL SELECT d.id FROM deal_observers o JOIN deals d ON d.id = o.deal_id
+			q += ` UNION ALL SELECT d.id FROM deal_observers o CROSS JOIN deals d ON d.id = o.deal_id
 				WHERE o.employee_id = ?1 AND d.responsible_id <> ?1 AND d.stage_id = ?2 AND d.deleted_at IS NULL
 				AND (d.updated_at, d.id) < (?3, ?4)`
 		}

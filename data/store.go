@@ -63,6 +63,10 @@ func dsn(path string, readOnly bool) string {
 	q.Add("_pragma", "temp_store(MEMORY)")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
+		// Readers map the file and keep a larger cache: the board, lists and
+		// search hit the same index pages over and over.
+		q.Add("_pragma", "mmap_size(268435456)")
+		q.Add("_pragma", "cache_size(-16384)")
 	} else {
 		q.Add("_txlock", "immediate")
 	}

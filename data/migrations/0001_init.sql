@@ -96,8 +96,10 @@ CREATE TABLE deals (
 CREATE INDEX deals_stage_updated ON deals (stage_id, updated_at DESC, id DESC) WHERE deleted_at IS NULL;
 CREATE INDEX deals_updated ON deals (updated_at DESC, id DESC) WHERE deleted_at IS NULL;
 -- A sales employee's board and totals read their own deals from this index
--- alone (it covers the totals), in card order.
-CREATE INDEX deals_responsible ON deals (responsible_id, stage_id, updated_at DESC, id DESC, currency, amount) WHERE deleted_at IS NULL;
+-- alone, in card order (deleted_at, always NULL here, makes it cover the
+-- totals query).
+CREATE INDEX deals_responsible ON deals (responsible_id, stage_id, updated_at DESC, id DESC, currency, amount, deleted_at)
+    WHERE deleted_at IS NULL;
 CREATE INDEX deals_contact ON deals (contact_id) WHERE deleted_at IS NULL;
 CREATE INDEX deals_company ON deals (company_id) WHERE deleted_at IS NULL;
 
