@@ -422,10 +422,10 @@ func TestTimelinePagesByKeyset(t *testing.T) {
 	if len(tl.rows) != timelinePage || !tl.more.Visible() {
 		t.Fatalf("first page: %d rows", len(tl.rows))
 	}
-	onUI(func() { test.Tap(tl.more) })
-	waitFor(t, a, "the second page", func() bool { return len(tl.rows) == 2*timelinePage })
-	onUI(func() { test.Tap(tl.more) })
-	waitFor(t, a, "the last page", func() bool { return len(tl.rows) == 121 })
+	for want := 2 * timelinePage; want < 121+timelinePage; want += timelinePage {
+		onUI(func() { test.Tap(tl.more) })
+		waitFor(t, a, "the next page", func() bool { return len(tl.rows) == min(want, 121) })
+	}
 	if tl.more.Visible() {
 		t.Fatal("'show older' still offered at the end")
 	}
