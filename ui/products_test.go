@@ -14,6 +14,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"comptoir/data"
@@ -435,6 +436,31 @@ func TestProductsScreensInMainWindow(t *testing.T) {
 	if !found {
 		t.Error("the settings screen has no company section")
 	}
+	onUI(func() {
+		if tabs := findTabs(a.main.screen("settings")); tabs != nil {
+			for i, it := range tabs.Items {
+				if it.Text == lang.L("Company & documents") {
+					tabs.SelectIndex(i)
+				}
+			}
+		}
+	})
+	shot(t, a.Win, "settings-company.png")
+}
+
+// findTabs finds the first AppTabs in a tree of containers.
+func findTabs(o fyne.CanvasObject) *container.AppTabs {
+	switch v := o.(type) {
+	case *container.AppTabs:
+		return v
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			if t := findTabs(c); t != nil {
+				return t
+			}
+		}
+	}
+	return nil
 }
 
 // shot keeps a picture of a window in COMPTOIR_SHOT_DIR, when set.
