@@ -175,6 +175,9 @@ func TestCreateInvoiceSnapshotAndPDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if dir := os.Getenv("COMPTOIR_PDF_DIR"); dir != "" {
+		_ = os.WriteFile(filepath.Join(dir, inv.FileName()), pdf, 0o600)
+	}
 	text := docPDFText(t, pdf)
 	docContains(t, text, "FACTURE", "FAC-2026-0001", "12/11/2026", "12/12/2026",
 		"Atelier Dupré SARL", "123 456 789", "FR12123456789",
@@ -536,5 +539,31 @@ func TestHugeLineIsRefused(t *testing.T) {
 	_, err := f.CreateDocument(f.ctx, f.Sales.ID, f.deal.ID, data.DocInvoice)
 	if v := data.FieldErrors(err); v == nil || v.Field("lines[0].total") == nil {
 		t.Errorf("an invoice with an overflowing line: %v", err)
+	}
+}
+
+// A line keeps the name and price it was added with when the catalog
+// changes, and so does every document made from it.
+func TestLineKeepsCatalogSnapshot(t *testing.T) {
+	f := newDocFixture(t)
+	p, err := f.SaveProduct(f.ctx, f.Admin.ID, 0, data.ProductInput{Name: "Chaise", SKU: "CH-1", Price: 4990, TaxRate: 2000, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := data.LineInput{ProductID: p.ID, Name: p.Name, Price: p.Price, Quantity: 2000, TaxRate: p.TaxRate}
+	if _, err := f.SetLines(f.ctx, f.Sales.ID, f.deal.ID, []data.LineInput{in}); err != nil {
+		t.Fatal(err)
+	}
+	q := f.create(t, data.DocQuote)
+	if _, err := f.SaveProduct(f.ctx, f.Admin.ID, p.ID, data.ProductInput{Name: "Chaise design", SKU: "CH-1", Price: 9990, TaxRate: 550, Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	lines, err := f.Lines(f.ctx, f.Sales.ID, f.deal.ID)
+	if err != nil || len(lines) != 1 || lines[0].Name != "Chaise" || lines[0].Price != 4990 || lines[0].TaxRate != 2000 {
+		t.Errorf("line after a catalog change: %+v, %v", lines, err)
+	}
+	inv, err := f.InvoiceFromQuote(f.ctx, f.Sales.ID, q.ID)
+	if err != nil || inv.Snapshot.Lines[0].Name != "Chaise" || inv.Gross != 11976 {
+		t.Errorf("invoice after a catalog change: %+v, %v", inv.Snapshot.Lines, err)
 	}
 }
