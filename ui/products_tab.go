@@ -278,6 +278,12 @@ func (t *productsTab) addProduct(p data.Product) {
 	t.addLine(data.LineInput{ProductID: p.ID, Name: p.Name, Unit: p.Unit, Price: p.Price, Quantity: 1000,
 		TaxRate: p.TaxRate, DiscountKind: data.DiscountPercent})
 	t.search.SetText("")
+	if p.Currency != t.currency {
+		// Lines are in the deal's currency: the catalog price is taken as
+		// a number, which the person should check.
+		t.status.SetText(lang.X("products.currency", "{{.Name}} is priced in {{.Product}} in the catalog; check its price in {{.Deal}}.",
+			map[string]any{"Name": p.Name, "Product": p.Currency, "Deal": t.currency}))
+	}
 }
 
 func (t *productsTab) addLine(in data.LineInput) {
