@@ -71,6 +71,9 @@ func (s *Store) Ingest(ctx context.Context, accountID int64, folder string, uidV
 			}
 			res.Decisions = append(res.Decisions, d)
 		}
+		if err := tx.touchDeals(); err != nil {
+			return err
+		}
 		return tx.setCheckpoint(accountID, folder, uidValidity, lastUID)
 	})
 	if err != nil {
@@ -105,10 +108,40 @@ func (tx *itx) ingestOne(acc *Account, own ownAddresses, folder string, uid uint
 // many small queries that routing and storing a batch of messages repeat.
 type itx struct {
 	*wtx
-	stmts map[string]*sql.Stmt
+	stmts   map[string]*sql.Stmt
+	nextID  int64          // the next message id, assigned here so the timeline entry can name it
+	touched map[int64]bool // deals that received mail in this transaction
 }
 
-func newItx(tx *wtx) *itx { return &itx{wtx: tx, stmts: map[string]*sql.Stmt{}} }
+func newItx(tx *wtx) *itx {
+	return &itx{wtx: tx, stmts: map[string]*sql.Stmt{}, touched: map[int64]bool{}}
+}
+
+// newMessageID assigns the id of the next stored message. The transaction
+// holds the database's only write lock, so nobody else takes it meanwhile.
+func (tx *itx) newMessageID() (int64, error) {
+	if tx.nextID == 0 {
+		if err := tx.queryRow(`SELECT coalesce(max(id), 0) + 1 FROM messages`).Scan(&tx.nextID); err != nil {
+			return 0, err
+		}
+	}
+	id := tx.nextID
+	tx.nextID++
+	return id, nil
+}
+
+// touchDeals marks the deals that received mail as just updated (they rise
+// on the board), once each.
+func (tx *itx) touchDeals() error {
+	now := tx.s.now()
+	for id := range tx.touched {
+		if _, err := tx.exec(`UPDATE deals SET updated_at = ? WHERE id = ?`, now, id); err != nil {
+			return err
+		}
+	}
+	clear(tx.touched)
+	return nil
+}
 
 // stmt prepares a query once per transaction; the statements end with it.
 func (tx *itx) stmt(query string) (*sql.Stmt, error) {
@@ -210,26 +243,34 @@ func (tx *itx) storeMessage(acc *Account, folder string, uid uint32, e *Email, d
 	if visible == e.Text {
 		visible = ""
 	}
-	res, err := tx.exec(`INSERT INTO messages (message_id, direction, account_id, folder, uid, from_name, from_email, to_addrs,
-		cc_addrs, subject, sent_at, in_reply_to, refs, text, visible_text, attachments, size, raw, parse_error, truncated,
-		state, reason, reason_text, deal_id, created_deal, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		d.MessageID, d.Direction, accID, folder, uid, e.From.Name, strings.ToLower(e.From.Email), string(to), string(cc),
-		e.Subject, timeOrNull(e.Date), e.InReplyTo, string(refs), e.Text, visible, string(attJSON), len(e.Raw), raw,
-		flag, truncated, d.State, d.Reason, d.Because, nullID(d.DealID), d.NewDeal, tx.s.now())
+	id, err := tx.newMessageID()
 	if err != nil {
+		return err
+	}
+	d.EmailID = id
+	var entryID any
+	if d.DealID != 0 {
+		f := linkFields{from: Address{Name: e.From.Name, Email: strings.ToLower(e.From.Email)}, to: e.To, subject: e.Subject,
+			messageID: d.MessageID, visible: e.VisibleText, attachments: e.Attachments, sent: e.Date}
+		eid, err := tx.addEmailEntry(id, d.DealID, d.Direction, d.Quiet, d.Reason, d.Because, f)
+		if err != nil {
+			return err
+		}
+		entryID = eid
+	}
+	if _, err := tx.exec(`INSERT INTO messages (id, message_id, direction, account_id, folder, uid, from_name, from_email, to_addrs,
+		cc_addrs, subject, sent_at, in_reply_to, refs, text, visible_text, attachments, size, raw, parse_error, truncated,
+		state, reason, reason_text, deal_id, entry_id, created_deal, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, d.MessageID, d.Direction, accID, folder, uid, e.From.Name, strings.ToLower(e.From.Email), string(to), string(cc),
+		e.Subject, timeOrNull(e.Date), e.InReplyTo, string(refs), e.Text, visible, string(attJSON), len(e.Raw), raw,
+		flag, truncated, d.State, d.Reason, d.Because, nullID(d.DealID), entryID, d.NewDeal, tx.s.now()); err != nil {
 		return fmt.Errorf("store message: %w", err)
 	}
-	d.EmailID, _ = res.LastInsertId()
 	if d.State == StateInbox {
-		tx.changed(KindEmail, d.EmailID)
+		tx.changed(KindEmail, id)
 	}
-	if d.DealID == 0 {
-		return nil
-	}
-	f := linkFields{from: Address{Name: e.From.Name, Email: strings.ToLower(e.From.Email)}, to: e.To, subject: e.Subject,
-		messageID: d.MessageID, visible: e.VisibleText, attachments: e.Attachments, sent: e.Date}
-	return tx.linkEntry(d.EmailID, d.DealID, d.Direction, d.Quiet, d.Reason, d.Because, f)
+	return nil
 }
 
 // loadLinkFields reads a stored email's fields for its timeline entry.
@@ -251,9 +292,21 @@ func (tx *itx) loadLinkFields(emailID int64) (linkFields, error) {
 	return f, nil
 }
 
-// linkEntry adds the stored email's timeline entry on a deal and remembers it
+// linkEntry adds a stored email's timeline entry on a deal and remembers it
 // on the message.
 func (tx *itx) linkEntry(emailID, dealID int64, direction string, quiet bool, reason Reason, because string, f linkFields) error {
+	entryID, err := tx.addEmailEntry(emailID, dealID, direction, quiet, reason, because, f)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(`UPDATE messages SET entry_id = ?, deal_id = ? WHERE id = ?`, entryID, dealID, emailID); err != nil {
+		return err
+	}
+	return tx.touchDeals()
+}
+
+// addEmailEntry writes an email's timeline entry on a deal.
+func (tx *itx) addEmailEntry(emailID, dealID int64, direction string, quiet bool, reason Reason, because string, f linkFields) (int64, error) {
 	data := emailEntryData{EmailID: emailID, From: formatAddress(f.from), To: make([]string, 0, len(f.to)), Subject: f.subject,
 		MessageID: f.messageID, Text: f.visible, Attachments: make([]entryAttachment, 0, len(f.attachments)),
 		LinkedBecause: because, LinkedReason: string(reason)}
@@ -281,20 +334,17 @@ func (tx *itx) linkEntry(emailID, dealID int64, direction string, quiet bool, re
 	}
 	b, err := json.Marshal(data)
 	if err != nil {
-		return fmt.Errorf("timeline entry: %w", err)
+		return 0, fmt.Errorf("timeline entry: %w", err)
 	}
 	// The same row addEntry writes, through a prepared statement.
 	var entryID int64
 	if err := tx.queryRow(`INSERT INTO timeline (deal_id, kind, author_id, at, text, data) VALUES (?, ?, NULL, ?, ?, ?) RETURNING id`,
 		dealID, kind, fmtTime(at), text, string(b)).Scan(&entryID); err != nil {
-		return fmt.Errorf("timeline entry: %w", err)
+		return 0, fmt.Errorf("timeline entry: %w", err)
 	}
 	tx.changed(KindDeal, dealID)
-	if _, err := tx.exec(`UPDATE messages SET entry_id = ?, deal_id = ? WHERE id = ?`, entryID, dealID, emailID); err != nil {
-		return err
-	}
-	_, err = tx.exec(`UPDATE deals SET updated_at = ? WHERE id = ?`, tx.s.now(), dealID)
-	return err
+	tx.touched[dealID] = true
+	return entryID, nil
 }
 
 func formatAddress(a Address) string {

@@ -253,3 +253,31 @@ func BenchmarkIdleLatency(b *testing.B) {
 	}
 	b.ReportMetric(worst.Seconds(), "worst-s")
 }
+
+// BenchmarkStoreOnly measures data.Store.Ingest alone (routing and writing)
+// on 10,000 pre-parsed messages, in batches of 500: the database's share of
+// the ingest, without the network.
+func BenchmarkStoreOnly(b *testing.B) {
+	const n = 10000
+	var emails []*data.Email
+	for _, raw := range benchCorpus(n) {
+		emails = append(emails, parse.Parse(raw, parse.Options{}))
+	}
+	for b.Loop() {
+		b.StopTimer()
+		srv := mailtest.NewIMAPMemServer(b, "u", "p")
+		f := newFixture(b, srv, data.AccountInput{})
+		b.StartTimer()
+		c0 := cpuTime()
+		for i := 0; i < n; i += 500 {
+			var batch []data.Incoming
+			for j := i; j < i+500; j++ {
+				batch = append(batch, data.Incoming{UID: uint32(j + 1), Email: emails[j]})
+			}
+			if _, err := f.db.Ingest(context.Background(), f.acc.ID, "INBOX", 1, uint32(i+500), batch); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric((cpuTime() - c0).Seconds(), "cpu-s")
+	}
+}
