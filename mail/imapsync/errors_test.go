@@ -8,6 +8,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"io"
 	"math/big"
 	"net"
 	"strings"
@@ -95,6 +96,80 @@ func TestRefusedCertificate(t *testing.T) {
 	if !strings.Contains(msg, "certificate of localhost was refused") || !strings.Contains(msg, "not signed by a known authority") {
 		t.Fatalf("message %q", msg)
 	}
+}
+
+// TestTLSWithVerifiedCertificate reaches the IMAP server through a TLS
+// front whose certificate a trusted authority (here: the test's own) signed;
+// the same server under another name is refused.
+func TestTLSWithVerifiedCertificate(t *testing.T) {
+	srv := mailtest.NewIMAPMemServer(t, "seller", "pw")
+	cert, der := selfSignedCert(t)
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{cert}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				up, err := net.Dial("tcp", srv.Addr())
+				if err != nil {
+					return
+				}
+				defer up.Close()
+				go io.Copy(up, c)
+				io.Copy(c, up)
+			}()
+		}
+	}()
+	f := newFixture(t, srv, data.AccountInput{})
+	parsed, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(parsed)
+	f.sync = New(f.db.Store, Options{Secrets: f.sec, Logger: quietLogger(), TLSConfig: &tls.Config{RootCAs: pool}})
+	in := f.acc.Input()
+	in.IMAPHost, in.IMAPPort, in.IMAPSecurity = "localhost", ln.Addr().(*net.TCPAddr).Port, data.SecurityTLS
+	acc, err := f.db.UpdateAccount(context.Background(), f.db.Admin.ID, f.acc.ID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = f.sec.Set(acc.IMAPSecretKey(), "pw")
+	srv.Append(t, "INBOX", client("tls@client.test", "tls@client.test", "Over TLS").bytes())
+	if st := f.syncOnce(t); st.NewDeals != 1 {
+		t.Fatalf("over TLS: %+v", st)
+	}
+	// The certificate names localhost, not 127.0.0.1.
+	in.IMAPHost = "127.0.0.1"
+	acc, _ = f.db.UpdateAccount(context.Background(), f.db.Admin.ID, f.acc.ID, in)
+	_ = f.sec.Set(acc.IMAPSecretKey(), "pw")
+	if msg := statusAfterSync(t, f); !strings.Contains(msg, "it is for another server name") {
+		t.Fatalf("message %q", msg)
+	}
+}
+
+func selfSignedCert(t *testing.T) (tls.Certificate, []byte) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "localhost"},
+		DNSNames: []string{"localhost"}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, der
 }
 
 func selfSignedTLSListener(t *testing.T) net.Listener {

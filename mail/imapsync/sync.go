@@ -56,8 +56,8 @@ type Options struct {
 	// attempts (2 s and 5 min).
 	MinBackoff, MaxBackoff time.Duration
 	// DialTimeout bounds connecting and logging in (20 s); ReadTimeout is
-	// the longest silence accepted from a server outside IDLE (IdleRestart
-	// plus one minute).
+	// the longest silence accepted from a server (the longer of IdleRestart
+	// and PollInterval, plus one minute).
 	DialTimeout, ReadTimeout time.Duration
 	// Logger receives progress and errors (slog.Default()).
 	Logger *slog.Logger
@@ -126,7 +126,7 @@ func New(st *data.Store, opt Options) *Syncer {
 		opt.DialTimeout = 20 * time.Second
 	}
 	if opt.ReadTimeout <= 0 {
-		opt.ReadTimeout = opt.IdleRestart + time.Minute
+		opt.ReadTimeout = max(opt.IdleRestart, opt.PollInterval) + time.Minute
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
