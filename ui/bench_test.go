@@ -2,8 +2,11 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,19 +23,65 @@ import (
 //	COMPTOIR_BENCH_DEALS=100000 go test ./ui -run '^$' -bench . -benchtime 50x
 func benchApp(b *testing.B) (*App, *datatest.DB) {
 	b.Helper()
-	n := 10000
-	if v, err := strconv.Atoi(os.Getenv("COMPTOIR_BENCH_DEALS")); err == nil && v > 0 {
-		n = v
-	}
-	db := datatest.Open(b)
-	db.Store.Now = time.Now
-	start := time.Now()
-	if _, err := seed.Fill(context.Background(), db.Store, seed.Options{Deals: n, Seed: 1, Lang: "en"}); err != nil {
+	src := seededFile(b)
+	path := filepath.Join(b.TempDir(), "comptoir.db")
+	raw, err := os.ReadFile(src)
+	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("seeded %d deals in %s", n, time.Since(start).Round(time.Millisecond))
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	st, err := data.Open(context.Background(), path, data.OpenOptions{Language: "en"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	admin, err := st.FirstAdmin(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	db := &datatest.DB{Store: st, Path: path, Admin: admin}
 	a := startTest(b, db, db.Admin)
 	return a, db
+}
+
+var (
+	seedOnce sync.Once
+	seedPath string
+	seedErr  error
+)
+
+// seededFile seeds one database per test binary and returns its file; each
+// benchmark works on a copy.
+func seededFile(b *testing.B) string {
+	seedOnce.Do(func() {
+		n := 10000
+		if v, err := strconv.Atoi(os.Getenv("COMPTOIR_BENCH_DEALS")); err == nil && v > 0 {
+			n = v
+		}
+		dir, err := os.MkdirTemp("", "comptoir-bench")
+		if err != nil {
+			seedErr = err
+			return
+		}
+		seedPath = filepath.Join(dir, "seed.db")
+		st, err := data.Open(context.Background(), seedPath, data.OpenOptions{Language: "en"})
+		if err != nil {
+			seedErr = err
+			return
+		}
+		start := time.Now()
+		_, seedErr = seed.Fill(context.Background(), st, seed.Options{Deals: n, Seed: 1, Lang: "en"})
+		fmt.Fprintf(os.Stderr, "seeded %d deals in %s\n", n, time.Since(start).Round(time.Millisecond))
+		if err := st.Close(); err != nil && seedErr == nil {
+			seedErr = err
+		}
+	})
+	if seedErr != nil {
+		b.Fatal(seedErr)
+	}
+	return seedPath
 }
 
 // spinIdle waits for the UI's pending work without sleeping a fixed time.

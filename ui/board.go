@@ -3,7 +3,10 @@ package ui
 import (
 	"context"
 	"image/color"
+	"log/slog"
 	"slices"
+	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -16,6 +19,9 @@ import (
 
 	"comptoir/data"
 )
+
+// firstBoard logs once per process how long the first board took.
+var firstBoard sync.Once
 
 const (
 	columnWidth = 272
@@ -61,7 +67,9 @@ func (b *boardView) reload() {
 		}
 	}
 	a.run(func(ctx context.Context) error {
+		t0 := time.Now()
 		cols, err := a.Store.Board(ctx, me, pid, data.BoardOptions{OnlyMine: mine, Cards: n})
+		slog.Debug("board read", "took", time.Since(t0))
 		if err != nil {
 			return err
 		}
@@ -101,6 +109,9 @@ func (b *boardView) apply(pid int64, cols []data.Column, asked int) {
 		}
 		b.box.Objects = objs // one layout and refresh for the whole board
 		b.box.Refresh()
+		firstBoard.Do(func() {
+			slog.Info("first board shown", "since_start", time.Since(processStart).Round(time.Millisecond), "columns", len(cols))
+		})
 		b.loadedFor = pid
 		return
 	}

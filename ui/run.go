@@ -19,6 +19,10 @@ import (
 	"comptoir/data"
 )
 
+// processStart is when the process started (near enough: package init), to
+// log how long the first board took.
+var processStart = time.Now()
+
 // prefMe is the Preferences key holding the email of the employee using this
 // device. It is who-am-I, not a secret.
 const prefMe = "me.email"
@@ -55,7 +59,7 @@ func Main(args []string) int {
 		return 1
 	}
 	defer st.Close()
-	slog.Info("database open", "path", path, "lang", language)
+	slog.Info("database open", "path", path, "lang", language, "since_start", time.Since(processStart).Round(time.Millisecond))
 	w := a.NewWindow("Comptoir")
 	w.Resize(fyne.NewSize(1280, 800))
 	ua := start(a, w, st, language, *as)
