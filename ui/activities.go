@@ -27,8 +27,9 @@ func init() {
 		Make: func(a *App) fyne.CanvasObject { return newActivitiesScreen(a).root }})
 }
 
-// agendaPage is how many activities a section reads at a time.
-const agendaPage = 50
+// agendaPage is how many activities a section reads at a time: three
+// sections of it fill a tall window; "Show more" reads on.
+const agendaPage = 20
 
 // lastActivities is the last Activities screen built (tests).
 var lastActivities *activitiesScreen
@@ -46,6 +47,7 @@ type activitiesScreen struct {
 	gen       int
 
 	refresh *time.Timer
+	icons   bitmapIcons
 }
 
 type agendaSection struct {
@@ -170,6 +172,7 @@ func (s *activitiesScreen) reload() {
 		if gen != s.gen {
 			return
 		}
+		s.icons.reset()
 		counts := []int{v.counts.Overdue, v.counts.Today, v.counts.Upcoming}
 		for i, sec := range s.sections {
 			sec.count = counts[i]
@@ -195,12 +198,16 @@ func (s *activitiesScreen) loadMore(sec *agendaSection) {
 
 func (s *activitiesScreen) appendPage(sec *agendaSection, page []data.Activity) {
 	now := s.a.now()
+	objs := make([]fyne.CanvasObject, 0, len(page))
 	for _, act := range page {
 		r := s.newRow(act, now)
 		sec.items = append(sec.items, act)
 		sec.rows = append(sec.rows, r)
-		sec.box.Add(r.box)
+		objs = append(objs, r.box)
 	}
+	// one layout for the page, not one per row
+	sec.box.Objects = append(sec.box.Objects, objs...)
+	sec.box.Refresh()
 	sec.end = len(page) < agendaPage
 	if sec.end {
 		sec.more.Hide()
@@ -227,19 +234,19 @@ func (s *activitiesScreen) setHeader(sec *agendaSection) {
 
 func (s *activitiesScreen) newRow(act data.Activity, now time.Time) *agendaRow {
 	r := &agendaRow{act: act, overdue: act.Overdue(now)}
-	ic := widget.NewIcon(clockIcon())
+	clock := clockIcon()
 	subject := widget.NewLabelWithStyle(act.Subject, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	subject.Truncation = fyne.TextTruncateEllipsis
 	r.due = widget.NewLabel(activityKindLabel(act.Kind) + " · " + formatDateTime(act.DueAt, s.a.Lang))
 	if r.overdue {
 		r.due.Importance = widget.DangerImportance
-		ic.SetResource(theme.NewErrorThemedResource(clockIcon()))
+		clock = theme.NewErrorThemedResource(clock)
 	}
+	ic := s.icons.icon(clock)
 	a := s.a
 	r.open = widget.NewButton(act.DealTitle, func() { a.openDeal(act.DealID) })
 	r.open.Importance = widget.LowImportance
 	r.open.Alignment = widget.ButtonAlignLeading
-	r.done = widget.NewButtonWithIcon(lang.L("Done"), theme.ConfirmIcon(), func() { completeActivityDialog(a, a.Win, act) })
+	r.done = widget.NewButton(lang.L("Done"), func() { completeActivityDialog(a, a.Win, act) })
 	info := container.NewVBox(subject, container.NewHBox(r.due, r.open))
 	r.box = container.NewBorder(nil, nil, container.NewVBox(ic), container.NewVBox(r.done), info)
 	return r

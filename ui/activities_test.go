@@ -245,10 +245,28 @@ func BenchmarkActivitiesScreenOpen(b *testing.B) {
 		b.Fatal(err)
 	}
 	q := data.AgendaQuery{Now: now, Location: time.UTC}
-	for b.Loop() {
-		v, err := readAgenda(ctx, db.Store, db.Sales.ID, q)
-		if err != nil || len(v.pages[0]) != agendaPage || len(v.pages[2]) != agendaPage {
-			b.Fatal(err)
+	b.Run("read", func(b *testing.B) {
+		for b.Loop() {
+			v, err := readAgenda(ctx, db.Store, db.Sales.ID, q)
+			if err != nil || len(v.pages[0]) != agendaPage || len(v.pages[2]) != agendaPage {
+				b.Fatal(err)
+			}
 		}
-	}
+	})
+	b.Run("screen", func(b *testing.B) {
+		a := startTest(b, db, db.Sales)
+		w := test.NewWindow(nil)
+		defer w.Close()
+		for b.Loop() {
+			var s *activitiesScreen
+			onUI(func() {
+				s = newActivitiesScreen(a)
+				w.SetContent(s.root)
+			})
+			waitIdle(a)
+			if !s.loaded || len(s.sections[0].rows) != agendaPage || len(s.sections[2].rows) != agendaPage {
+				b.Fatalf("loaded=%v", s.loaded)
+			}
+		}
+	})
 }

@@ -3,12 +3,10 @@ package ui
 import (
 	"context"
 	"fmt"
-	"image"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -74,34 +72,13 @@ type timelineTab struct {
 
 	unsubscribe func()
 	refresh     *time.Timer
-	icons       map[string]image.Image
+	icons       bitmapIcons
 }
 
-// icon is a theme icon drawn once, in the current theme's colours, as a
-// bitmap (see rasterIcon): a page of entries with SVG icons cost several
-// times its database read. reload forgets them, so a theme change shows at
-// the next refresh.
-func (t *timelineTab) icon(r fyne.Resource) fyne.CanvasObject {
-	img, ok := t.icons[r.Name()]
-	if !ok {
-		if t.icons == nil {
-			t.icons = map[string]image.Image{}
-		}
-		img = rasterIcon(r, 48) // crisp up to a 2× screen at the inline icon size
-		t.icons[r.Name()] = img
-	}
-	if img == nil {
-		return widget.NewIcon(r)
-	}
-	c := canvas.NewImageFromImage(img)
-	c.FillMode = canvas.ImageFillContain
-	c.SetMinSize(fyne.NewSquareSize(theme.IconInlineSize()))
-	return c
-}
+func (t *timelineTab) icon(r fyne.Resource) fyne.CanvasObject { return t.icons.icon(r) }
 
-// iconButton is a flat tappable icon (edit, delete on each entry).
 func (t *timelineTab) iconButton(r fyne.Resource, onTap func()) *tapBox {
-	return newTapBox(container.NewPadded(t.icon(r)), onTap)
+	return t.icons.button(r, onTap)
 }
 
 func newTimelineTab(f *DealForm) *timelineTab {
@@ -190,7 +167,7 @@ func (t *timelineTab) reload() {
 			return
 		}
 		t.loading = false
-		t.icons = nil
+		t.icons.reset()
 		t.showPinned(v.acts)
 		t.feed.RemoveAll()
 		t.rows = nil

@@ -9,7 +9,10 @@ import (
 	"github.com/srwiley/rasterx"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // Icons the theme lacks, drawn in the theme's foreground colour: a phone for
@@ -58,4 +61,38 @@ func rasterIcon(r fyne.Resource, px int) image.Image {
 	scanner := rasterx.NewScannerGV(px, px, img, img.Bounds())
 	icon.Draw(rasterx.NewDasher(px, px, scanner), 1)
 	return img
+}
+
+// bitmapIcons draws theme icons once, in the current theme's colours, as
+// bitmaps (see rasterIcon) for one screen: a page of rows with SVG icons
+// cost several times its database read. reset forgets them, so a theme
+// change shows at the next refresh.
+type bitmapIcons struct {
+	imgs map[string]image.Image
+}
+
+func (b *bitmapIcons) reset() { b.imgs = nil }
+
+// icon is an inline-size image of the icon.
+func (b *bitmapIcons) icon(r fyne.Resource) fyne.CanvasObject {
+	img, ok := b.imgs[r.Name()]
+	if !ok {
+		if b.imgs == nil {
+			b.imgs = map[string]image.Image{}
+		}
+		img = rasterIcon(r, 48) // crisp up to a 2× screen at the inline icon size
+		b.imgs[r.Name()] = img
+	}
+	if img == nil {
+		return widget.NewIcon(r)
+	}
+	c := canvas.NewImageFromImage(img)
+	c.FillMode = canvas.ImageFillContain
+	c.SetMinSize(fyne.NewSquareSize(theme.IconInlineSize()))
+	return c
+}
+
+// button is a flat tappable icon (edit, delete on each entry).
+func (b *bitmapIcons) button(r fyne.Resource, onTap func()) *tapBox {
+	return newTapBox(container.NewPadded(b.icon(r)), onTap)
 }
