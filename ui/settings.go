@@ -165,7 +165,6 @@ func (s *settingsScreen) showStages() {
 		sw.CornerRadius = 4
 		sw.SetMinSize(fyne.NewSize(22, 22))
 		info := widget.NewLabel(semanticsLabel(st.Semantics) + " · " + strconv.Itoa(st.Probability) + " %")
-		info.Importance = widget.LowImportance
 		right := container.NewHBox(info)
 		if s.admin() {
 			up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { s.moveStage(st, i-1) })
@@ -198,8 +197,15 @@ func (s *settingsScreen) moveStage(st data.Stage, pos int) {
 	s.a.run(func(ctx context.Context) error { return s.a.Store.MoveStage(ctx, s.a.Me.ID, st.ID, pos) })
 }
 
+// stageForm is an open stage dialog (tests drive it).
+type stageForm struct {
+	name *widget.Entry
+	save *widget.Button
+	errs map[string]*widget.Label
+}
+
 // stageDialog edits a stage (pos < 0) or adds one at pos.
-func (s *settingsScreen) stageDialog(p data.Pipeline, st data.Stage, pos int) {
+func (s *settingsScreen) stageDialog(p data.Pipeline, st data.Stage, pos int) *stageForm {
 	a := s.a
 	name := widget.NewEntry()
 	name.SetText(st.Name)
@@ -264,6 +270,7 @@ func (s *settingsScreen) stageDialog(p data.Pipeline, st data.Stage, pos int) {
 	dlg = dialog.NewCustomWithoutButtons(title, body, a.Win)
 	dlg.Resize(dialogSize(a.Win, 420))
 	dlg.Show()
+	return &stageForm{name: name, save: save, errs: errs}
 }
 
 // showFieldErrors puts validation errors under their fields; it reports
@@ -389,7 +396,6 @@ func (s *settingsScreen) loadFields() {
 				info += " · " + strings.Join(d.Options, ", ")
 			}
 			il := widget.NewLabel(info)
-			il.Importance = widget.LowImportance
 			right := container.NewHBox(il)
 			if s.admin() {
 				edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { s.fieldDialog(d) })
@@ -553,7 +559,6 @@ func (s *settingsScreen) loadEmployees() {
 				info += " · " + lang.L("inactive")
 			}
 			il := widget.NewLabel(info)
-			il.Importance = widget.LowImportance
 			right := container.NewHBox(il)
 			if s.admin() {
 				edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { s.employeeDialog(e) })
