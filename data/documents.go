@@ -402,7 +402,7 @@ func (tx *wtx) issue(actor, dealID int64, kind DocumentKind, seller Seller, snap
 	}
 	id, _ := res.LastInsertId()
 	data := map[string]any{"document_id": id, "number": number, "kind": string(kind),
-		"gross": FormatMinor(snap.Gross, snap.Currency), "currency": snap.Currency}
+		"gross": snap.Gross, "currency": snap.Currency}
 	if err := tx.addEntry(dealID, actor, EntryDocument, number, data); err != nil {
 		return 0, err
 	}
@@ -450,7 +450,7 @@ func (tx *wtx) buyer(d Deal) (document.Party, error) {
 // Payment describes money received for an invoice.
 type Payment struct {
 	Date      string // YYYY-MM-DD; "" is today
-	Method    string // e.g. "transfer", "cheque"
+	Method    string // one of PaymentMethods, or free text
 	Reference string
 }
 
@@ -501,7 +501,8 @@ func (s *Store) setStatus(ctx context.Context, actor, id int64, to DocumentStatu
 		if date == "" {
 			date = tx.s.Now().UTC().Format(time.DateOnly)
 		}
-		data := map[string]any{"amount": FormatMinor(doc.Gross, doc.Currency), "currency": doc.Currency, "date": date,
+		// The shape of LogPayment's entries: amount in minor units.
+		data := map[string]any{"amount": doc.Gross, "currency": doc.Currency, "date": date,
 			"method": strings.TrimSpace(p.Method), "reference": strings.TrimSpace(p.Reference),
 			"document": doc.Number, "document_id": doc.ID}
 		return tx.addEntry(doc.DealID, a.ID, EntryPayment, doc.Number, data)

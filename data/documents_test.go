@@ -196,7 +196,7 @@ func TestCreateInvoiceSnapshotAndPDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if es[0].Kind != data.EntryDocument || es[0].Data["number"] != "FAC-2026-0001" || es[0].Data["gross"] != "485.22" ||
+	if es[0].Kind != data.EntryDocument || es[0].Data["number"] != "FAC-2026-0001" || es[0].Data["gross"] != float64(48522) ||
 		es[0].Data["kind"] != "invoice" || es[0].Data["document_id"] != float64(inv.ID) {
 		t.Errorf("timeline entry %+v", es[0])
 	}
@@ -412,7 +412,7 @@ func TestStatusesQuoteToInvoiceAndPayment(t *testing.T) {
 		t.Errorf("an invoice was invoiced: %v", err)
 	}
 
-	inv, err = f.MarkInvoicePaid(f.ctx, f.Sales.ID, inv.ID, data.Payment{Date: "2026-11-20", Method: "virement", Reference: "VIR 42"})
+	inv, err = f.MarkInvoicePaid(f.ctx, f.Sales.ID, inv.ID, data.Payment{Date: "2026-11-20", Method: "bank_transfer", Reference: "VIR 42"})
 	if err != nil || inv.Status != data.DocPaid {
 		t.Fatalf("mark paid: %v %s", err, inv.Status)
 	}
@@ -421,8 +421,8 @@ func TestStatusesQuoteToInvoiceAndPayment(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := es[0]
-	if p.Kind != data.EntryPayment || p.Data["amount"] != "485.22" || p.Data["currency"] != "EUR" || p.Data["date"] != "2026-11-20" ||
-		p.Data["method"] != "virement" || p.Data["reference"] != "VIR 42" || p.Data["document"] != "FAC-2026-0001" {
+	if p.Kind != data.EntryPayment || p.Data["amount"] != float64(48522) || p.Data["currency"] != "EUR" || p.Data["date"] != "2026-11-20" ||
+		p.Data["method"] != "bank_transfer" || p.Data["reference"] != "VIR 42" || p.Data["document"] != "FAC-2026-0001" {
 		t.Errorf("payment entry %+v", p)
 	}
 	if _, err := f.SetDocumentStatus(f.ctx, f.Sales.ID, inv.ID, data.DocSent); data.FieldErrors(err) == nil {

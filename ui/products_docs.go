@@ -199,7 +199,12 @@ func (p *documentsPanel) askPayment(d data.Document) {
 	date := widget.NewDateEntry()
 	today := p.t.f.App.now()
 	date.SetDate(&today)
-	method := widget.NewSelectEntry([]string{lang.L("Bank transfer"), lang.L("Cheque"), lang.L("Card"), lang.L("Cash")})
+	labels := make([]string, len(data.PaymentMethods))
+	for i, m := range data.PaymentMethods {
+		labels[i] = paymentMethodLabel(m)
+	}
+	method := widget.NewSelect(labels, nil)
+	method.SetSelectedIndex(0)
 	ref := widget.NewEntry()
 	items := []*widget.FormItem{
 		widget.NewFormItem(lang.L("Date"), date),
@@ -212,7 +217,10 @@ func (p *documentsPanel) askPayment(d data.Document) {
 				p.reload()
 				return
 			}
-			pay := data.Payment{Method: method.Text, Reference: ref.Text}
+			pay := data.Payment{Reference: ref.Text}
+			if i := method.SelectedIndex(); i >= 0 {
+				pay.Method = data.PaymentMethods[i]
+			}
 			if date.Date != nil {
 				pay.Date = date.Date.Format("2006-01-02")
 			}

@@ -182,7 +182,7 @@ func TestProductsTabEditTotalsSaveAndInvoice(t *testing.T) {
 	}
 	// Mark it paid: the payment lands in the timeline.
 	onUI(func() {
-		pt.docs.applyStatus(docs[0], data.DocPaid, data.Payment{Method: "Virement", Reference: "VIR-1"})
+		pt.docs.applyStatus(docs[0], data.DocPaid, data.Payment{Method: "bank_transfer", Reference: "VIR-1"})
 	})
 	waitIdle(a)
 	waitIdle(a)
