@@ -150,7 +150,12 @@ func TestPlanActivityPinnedOnCardThenDone(t *testing.T) {
 	if !pin.act.RemindAt.Equal(pin.act.DueAt.Add(-15 * time.Minute)) {
 		t.Fatalf("default reminder = %v", pin.act.RemindAt)
 	}
-	// on the board card
+	// on the board card, in the main window and in the data it reads
+	first, _ := db.Pipeline(t).FirstOpen()
+	waitFor(t, a, "the card's next activity", func() bool {
+		c := lastDealsScreen.board.column(first.ID)
+		return c != nil && len(c.cards) == 1 && c.cards[0].NextActivity.Equal(pin.act.DueAt)
+	})
 	cols, err := db.Board(ctx, db.Sales.ID, db.Pipeline(t).ID, data.BoardOptions{})
 	if err != nil {
 		t.Fatal(err)
