@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"comptoir/data"
@@ -326,4 +327,54 @@ func TestDragCardToAnotherColumn(t *testing.T) {
 	if got.StageID != target.ID {
 		t.Fatalf("stage = %d, want %d", got.StageID, target.ID)
 	}
+}
+
+func TestShortcutsNewDealAndSearch(t *testing.T) {
+	db := datatest.Open(t)
+	a := startTest(t, db, db.Admin)
+	sc, ok := a.Win.Canvas().(interface{ TypedShortcut(fyne.Shortcut) })
+	if !ok {
+		t.Fatalf("the test canvas %T takes no shortcut", a.Win.Canvas())
+	}
+	lastForm = nil
+	onUI(func() {
+		sc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault})
+	})
+	waitFor(t, a, "a new deal form", func() bool { return lastForm != nil && lastForm.Deal.ID == 0 })
+	onUI(func() {
+		sc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault})
+		if a.Win.Canvas().Focused() != a.main.search {
+			t.Errorf("focus on %T, want the search field", a.Win.Canvas().Focused())
+		}
+	})
+}
+
+func TestLeavingWithUnsavedChangesAsks(t *testing.T) {
+	db := datatest.Open(t)
+	d := db.Deal(t, db.Admin.ID, "Stairs")
+	a := startTest(t, db, db.Admin)
+	onUI(func() { a.openDeal(d.ID) })
+	f := lastForm
+	waitFor(t, a, "the form", func() bool { return f.loaded })
+	onUI(func() {
+		if f.dirty() {
+			t.Fatal("a freshly loaded form is dirty")
+		}
+		test.Type(f.title, " and banister")
+		if !f.dirty() {
+			t.Fatal("an edited form is not dirty")
+		}
+		f.tryClose()
+		if f.closed {
+			t.Fatal("the form closed without asking")
+		}
+		if f.Window().Canvas().Overlays().Top() == nil {
+			t.Fatal("no question shown")
+		}
+		f.fillWidgets() // discard
+		f.tryClose()
+		if !f.closed {
+			t.Fatal("a clean form did not close")
+		}
+	})
 }
