@@ -16,6 +16,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -103,6 +104,25 @@ func seedFile(path string) (time.Duration, error) {
 		err = cerr
 	}
 	return took, err
+}
+
+// cpuMeter reports the CPU time per op of the benchmark's own thread.
+type cpuMeter struct {
+	b     *testing.B
+	start time.Duration
+}
+
+func meterCPU(b *testing.B) *cpuMeter {
+	runtime.LockOSThread()
+	return &cpuMeter{b: b, start: threadCPU()}
+}
+
+func (m *cpuMeter) report() {
+	used := threadCPU() - m.start
+	runtime.UnlockOSThread()
+	if used > 0 {
+		m.b.ReportMetric(float64(used)/1e6/float64(m.b.N), "cpu-ms/op")
+	}
 }
 
 func openBench(b *testing.B) *benchDB {
@@ -202,6 +222,8 @@ func BenchmarkBoard(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
+	cpu := meterCPU(b)
+	defer cpu.report()
 	for b.Loop() {
 		cols, err := db.st.Board(ctx, db.admin.ID, ps[0].ID, data.BoardOptions{})
 		if err != nil || len(cols) != len(ps[0].Stages) || len(cols[0].Cards) != 50 {
@@ -218,6 +240,8 @@ func BenchmarkBoardSales(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
+	cpu := meterCPU(b)
+	defer cpu.report()
 	for b.Loop() {
 		if _, err := db.st.Board(ctx, db.sales.ID, ps[0].ID, data.BoardOptions{}); err != nil {
 			b.Fatal(err)
@@ -229,6 +253,8 @@ func BenchmarkBoardSales(b *testing.B) {
 func BenchmarkBareGroupBy(b *testing.B) {
 	db := openBench(b)
 	b.ResetTimer()
+	cpu := meterCPU(b)
+	defer cpu.report()
 	for b.Loop() {
 		rows, err := db.raw.Query(`SELECT stage_id, count(*), sum(amount) FROM deals GROUP BY stage_id`)
 		if err != nil {
@@ -275,13 +301,16 @@ func benchSearch(b *testing.B, actor int64) {
 	db := openBench(b)
 	ctx := context.Background()
 	prefixes := searchPrefixes(b, db)
-	var took []time.Duration
+	var took, cpu []time.Duration
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	b.ResetTimer()
 	for b.Loop() {
 		for _, p := range prefixes {
-			start := time.Now()
+			start, startCPU := time.Now(), threadCPU()
 			hits, err := db.st.Search(ctx, actor, p, 50)
 			took = append(took, time.Since(start))
+			cpu = append(cpu, threadCPU()-startCPU)
 			if err != nil || len(hits) == 0 {
 				b.Fatalf("search %q: %d hits, %v", p, len(hits), err)
 			}
@@ -291,6 +320,8 @@ func benchSearch(b *testing.B, actor int64) {
 	slices.Sort(took)
 	b.ReportMetric(float64(took[len(took)*95/100])/1e6, "p95-ms")
 	b.ReportMetric(float64(took[len(took)/2])/1e6, "p50-ms")
+	slices.Sort(cpu)
+	b.ReportMetric(float64(cpu[len(cpu)*95/100])/1e6, "cpu-p95-ms")
 }
 
 // BenchmarkSearchPrefix: one op is 200 searches of 2–4 letter prefixes, top
@@ -320,6 +351,8 @@ func BenchmarkDealListKeyset(b *testing.B) {
 	ctx := context.Background()
 	cur, _ := deepCursor(b, db)
 	b.ResetTimer()
+	cpu := meterCPU(b)
+	defer cpu.report()
 	for b.Loop() {
 		rows, err := db.st.DealList(ctx, db.admin.ID, data.DealFilter{}, &cur, 50)
 		if err != nil || len(rows) != 50 {
@@ -333,6 +366,8 @@ func BenchmarkDealListOffset(b *testing.B) {
 	db := openBench(b)
 	_, row := deepCursor(b, db)
 	b.ResetTimer()
+	cpu := meterCPU(b)
+	defer cpu.report()
 	for b.Loop() {
 		rows, err := db.raw.Query(`SELECT d.id, d.title, d.stage_id, coalesce(c.name, co.name, ''), d.amount, d.currency, e.name, d.updated_at,
 			(SELECT min(a.due_at) FROM activities a WHERE a.deal_id = d.id AND a.done_at IS NULL), s.name, d.updated_at
@@ -353,12 +388,38 @@ func BenchmarkDealListOffset(b *testing.B) {
 	}
 }
 
+// BenchmarkDealListOffsetIDs is the bare OFFSET over the index, ids only:
+// the cheapest form OFFSET can take.
+func BenchmarkDealListOffsetIDs(b *testing.B) {
+	db := openBench(b)
+	_, row := deepCursor(b, db)
+	b.ResetTimer()
+	cpu := meterCPU(b)
+	defer cpu.report()
+	for b.Loop() {
+		rows, err := db.raw.Query(`SELECT id FROM deals WHERE deleted_at IS NULL ORDER BY updated_at DESC, id DESC LIMIT 50 OFFSET ?`, row)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		rows.Close()
+		if n != 50 {
+			b.Fatalf("offset page: %d rows", n)
+		}
+	}
+}
+
 // BenchmarkOpenDeal opens a deal with 200 timeline entries and 20 product
 // lines: the deal, the first page of its timeline and its lines.
 func BenchmarkOpenDeal(b *testing.B) {
 	db := openBench(b)
 	ctx := context.Background()
 	b.ResetTimer()
+	cpu := meterCPU(b)
+	defer cpu.report()
 	for b.Loop() {
 		if _, err := db.st.Deal(ctx, db.admin.ID, db.rich); err != nil {
 			b.Fatal(err)
