@@ -45,6 +45,10 @@ import (
 //	                        money are decimal strings, tax_rate a percent
 //	                        ("20", "5.5"), discount the value as entered
 //	                        (a percent or an amount per unit)
+//	documents     array    quotes and invoices, oldest first: [{id, number,
+//	                        kind, status, issue_date, due_date, currency,
+//	                        net, tax, gross, source_number}]; money as
+//	                        decimal strings
 //	timeline      array    oldest first: [{id, kind, at, author, text, ...}]
 //
 // A timeline entry's structured data (a field change's field/old/new, an
@@ -80,6 +84,7 @@ type DealExport struct {
 	Observers   []PersonExport    `json:"observers"`
 	Custom      map[string]string `json:"custom"`
 	Products    []LineExport      `json:"products"`
+	Documents   []data.Document   `json:"documents"`
 	Timeline    []EntryExport     `json:"timeline"`
 }
 
@@ -482,6 +487,12 @@ func (x *exporter) deal(d data.Deal) (DealExport, error) {
 			le.Discount = data.FormatRate(l.Discount)
 		}
 		de.Products = append(de.Products, le)
+	}
+	if de.Documents, err = x.sn.Documents(d.ID); err != nil {
+		return de, err
+	}
+	if de.Documents == nil {
+		de.Documents = []data.Document{}
 	}
 	entries, err := x.sn.Timeline(d.ID)
 	if err != nil {

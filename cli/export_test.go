@@ -428,3 +428,36 @@ func TestTimelineDataIsFlattened(t *testing.T) {
 		t.Errorf("edited_at present for an unedited entry: %s", b)
 	}
 }
+
+// TestExportDealListsDocuments: the export of a deal lists its quotes and
+// invoices with number, kind, status and totals as decimal strings.
+func TestExportDealListsDocuments(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	seller := data.DefaultSeller()
+	seller.Name, seller.Address = "Comptoir Test SAS", "1 rue de la Paix\n75002 Paris"
+	if err := f.SetSeller(ctx, f.Admin.ID, seller); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := f.CreateDocument(ctx, f.Admin.ID, f.mine.ID, data.DocInvoice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := exportJSON(t, "export", "deals", "--id", strconv.FormatInt(f.mine.ID, 10), "--db", f.Path)
+	docs, _ := need(t, "deal", got[0], "documents", "array").([]any)
+	if len(docs) != 1 {
+		t.Fatalf("documents = %v, want the one invoice", docs)
+	}
+	doc, _ := docs[0].(map[string]any)
+	if doc["number"] != inv.Number || doc["kind"] != "invoice" || doc["status"] != string(inv.Status) {
+		t.Errorf("document = %v, want number %s, kind invoice, status %s", doc, inv.Number, inv.Status)
+	}
+	if doc["gross"] != data.FormatMinor(inv.Gross, inv.Currency) || !decimalRE.MatchString(fmt.Sprint(doc["net"])) {
+		t.Errorf("document totals = net %v gross %v, want gross %s", doc["net"], doc["gross"], data.FormatMinor(inv.Gross, inv.Currency))
+	}
+	// A deal without documents has an empty array, not null.
+	other := exportJSON(t, "export", "deals", "--id", strconv.FormatInt(f.won.ID, 10), "--db", f.Path)
+	if d, ok := other[0]["documents"].([]any); !ok || len(d) != 0 {
+		t.Errorf("documents of a deal without any = %v, want []", other[0]["documents"])
+	}
+}

@@ -193,3 +193,9 @@ func (sn *Snapshot) CompanyIDs(after int64, limit int) ([]int64, error) {
 	}
 	return ids, nil
 }
+
+// Documents returns a deal's quotes and invoices, oldest first. The caller
+// has read the deal through Deal, which checked the actor may see it.
+func (sn *Snapshot) Documents(dealID int64) ([]Document, error) {
+	return loadDealDocuments(sn.ctx, sn.q, dealID)
+}
