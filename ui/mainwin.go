@@ -40,6 +40,7 @@ type mainWindow struct {
 	meLabel *widget.Label
 
 	search      *widget.Entry
+	searchBtn   *widget.Button // search icon; clears the search while typing
 	searchPanel *fyne.Container
 	resultList  *widget.List
 	results     []searchRow
@@ -71,8 +72,21 @@ func newMainWindow(a *App) *mainWindow {
 
 	m.search = widget.NewEntry()
 	m.search.SetPlaceHolder(lang.L("Search deals, contacts, companies…"))
-	m.search.ActionItem = widget.NewIcon(theme.SearchIcon())
-	m.search.OnChanged = m.searchChanged
+	m.searchBtn = widget.NewButtonWithIcon("", theme.SearchIcon(), func() {
+		if m.search.Text != "" {
+			m.closeSearch()
+		}
+	})
+	m.searchBtn.Importance = widget.LowImportance
+	m.search.ActionItem = m.searchBtn
+	m.search.OnChanged = func(text string) {
+		if text == "" {
+			m.searchBtn.SetIcon(theme.SearchIcon())
+		} else {
+			m.searchBtn.SetIcon(theme.ContentClearIcon())
+		}
+		m.searchChanged(text)
+	}
 	m.search.OnSubmitted = func(string) { m.openFirstHit() }
 
 	m.resultList = widget.NewList(func() int { return len(m.results) },
@@ -80,7 +94,7 @@ func newMainWindow(a *App) *mainWindow {
 			title := widget.NewLabel("")
 			title.Truncation = fyne.TextTruncateEllipsis
 			detail := widget.NewLabel("")
-			detail.Importance = widget.LowImportance
+			detail.SizeName = theme.SizeNameCaptionText
 			detail.Truncation = fyne.TextTruncateEllipsis
 			return container.NewBorder(nil, nil, widget.NewIcon(theme.DocumentIcon()), nil, container.NewGridWithColumns(2, title, detail))
 		},
@@ -256,6 +270,7 @@ func (m *mainWindow) show(id string) {
 		b.Refresh()
 	}
 	m.current = id
+	m.closeSearchPanel()
 }
 
 // screen returns a built screen's content (tests).
@@ -290,7 +305,7 @@ func (m *mainWindow) searchNow(text string) {
 	a := m.a
 	me := a.Me.ID
 	a.run(func(ctx context.Context) error {
-		hits, err := a.Store.Search(ctx, me, text, 30)
+		hits, err := a.Store.Search(ctx, me, text, 60)
 		if err != nil {
 			return err
 		}
@@ -304,6 +319,9 @@ func (m *mainWindow) searchNow(text string) {
 	})
 }
 
+// perGroup is how many hits of one kind the results show.
+const perGroup = 8
+
 func (m *mainWindow) showHits(hits []data.Hit) {
 	m.searchHits = hits
 	groups := []struct {
@@ -312,11 +330,12 @@ func (m *mainWindow) showHits(hits []data.Hit) {
 	}{{data.KindDeal, lang.L("Deals")}, {data.KindContact, lang.L("Contacts")}, {data.KindCompany, lang.L("Companies")}}
 	m.results = m.results[:0]
 	for _, g := range groups {
-		first := true
+		first, n := true, 0
 		for _, h := range hits {
-			if h.Kind != g.kind {
+			if h.Kind != g.kind || n == perGroup {
 				continue
 			}
+			n++
 			if first {
 				m.results = append(m.results, searchRow{heading: g.label})
 				first = false
