@@ -151,6 +151,7 @@ type boardColumn struct {
 	totals []data.Total
 	more   bool
 	busy   bool
+	filled bool // set has run once
 
 	root   *fyne.Container
 	bar    *canvas.Rectangle
@@ -159,6 +160,7 @@ type boardColumn struct {
 	count_ *widget.Label
 	sum    *widget.Label
 	list   *widget.List
+	empty  *widget.Label
 }
 
 func newBoardColumn(b *boardView, st data.Stage) *boardColumn {
@@ -207,8 +209,12 @@ func newBoardColumn(b *boardView, st data.Stage) *boardColumn {
 			w = min(w, cw-48)
 		}
 	}
+	c.empty = widget.NewLabel(lang.L("No deal at this stage."))
+	c.empty.Alignment = fyne.TextAlignCenter
+	c.empty.Importance = widget.LowImportance
+	c.empty.Hide()
 	c.root = container.New(&widthLayout{w: w}, container.NewStack(c.bg,
-		container.NewBorder(container.NewPadded(header), nil, nil, nil, c.list)))
+		container.NewBorder(container.NewPadded(header), nil, nil, nil, container.NewStack(c.list, container.NewVBox(c.empty)))))
 	return c
 }
 
@@ -228,9 +234,10 @@ func (c *boardColumn) restage(st data.Stage) {
 
 func (c *boardColumn) set(col data.Column, more bool) {
 	same := c.stage == col.Stage && c.count == col.Count && slices.Equal(c.totals, col.Totals) && slices.Equal(c.cards, col.Cards)
-	if same && c.more == more {
+	if same && c.more == more && c.filled {
 		return
 	}
+	c.filled = true
 	c.stage = col.Stage
 	c.cards = col.Cards
 	c.count = col.Count
@@ -250,6 +257,11 @@ func (c *boardColumn) set(col data.Column, more bool) {
 		sum = "—"
 	}
 	c.sum.SetText(sum)
+	if len(col.Cards) == 0 {
+		c.empty.Show()
+	} else {
+		c.empty.Hide()
+	}
 	c.list.Refresh()
 }
 

@@ -82,6 +82,9 @@ func newWhoAmI(a *App, people []data.Employee) *whoAmI {
 	d.dlg = dialog.NewCustomWithoutButtons("Comptoir", container.NewPadded(body), a.Win)
 	d.dlg.Resize(dialogSize(a.Win, 440))
 	d.dlg.Show()
+	if d.name != nil {
+		a.Win.Canvas().Focus(d.name)
+	}
 	return d
 }
 

@@ -135,6 +135,8 @@ func newMainWindow(a *App) *mainWindow {
 
 	m.plus = widget.NewButtonWithIcon(lang.L("New"), theme.ContentAddIcon(), m.showPlusMenu)
 	m.plus.Importance = widget.HighImportance
+	m.plus.Hide() // until the current employee is known
+	m.search.Disable()
 
 	title := canvas.NewText("Comptoir", theme.Color(theme.ColorNamePrimary))
 	title.TextStyle = fyne.TextStyle{Bold: true}
@@ -175,6 +177,8 @@ func kindIcon(k data.Kind) fyne.Resource {
 func (m *mainWindow) ready() {
 	a := m.a
 	m.meLabel.SetText(a.Me.Name)
+	m.plus.Show()
+	m.search.Enable()
 	m.side.RemoveAll()
 	m.bottom.RemoveAll()
 	for _, s := range screens {
