@@ -48,6 +48,8 @@ type activitiesScreen struct {
 
 	refresh *time.Timer
 	icons   bitmapIcons
+	body    *fyne.Container
+	scroll  *container.Scroll
 }
 
 type agendaSection struct {
@@ -98,7 +100,9 @@ func newActivitiesScreen(a *App) *activitiesScreen {
 	}
 	title := heading(lang.L("Activities"))
 	top := container.NewBorder(nil, nil, title, container.NewHBox(s.empSel, s.export))
-	s.root = container.NewBorder(container.NewPadded(top), nil, nil, nil, container.NewVScroll(container.NewPadded(body)))
+	s.body = body
+	s.scroll = container.NewVScroll(container.NewPadded(body))
+	s.root = container.NewBorder(container.NewPadded(top), nil, nil, nil, s.scroll)
 	if a.Me.SeesAll() {
 		load(a, func(ctx context.Context) ([]data.Employee, error) { return a.Store.Employees(ctx) }, func(es []data.Employee) {
 			s.employees = s.employees[:0]
@@ -208,6 +212,7 @@ func (s *activitiesScreen) appendPage(sec *agendaSection, page []data.Activity) 
 	// one layout for the page, not one per row
 	sec.box.Objects = append(sec.box.Objects, objs...)
 	sec.box.Refresh()
+	relayout(s.scroll, s.body)
 	sec.end = len(page) < agendaPage
 	if sec.end {
 		sec.more.Hide()

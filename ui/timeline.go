@@ -60,6 +60,7 @@ type timelineTab struct {
 	feed   *fyne.Container
 	more   *widget.Button
 	scroll *container.Scroll
+	body   *fyne.Container
 
 	pins    []*pinRow
 	rows    []*entryRow
@@ -105,7 +106,8 @@ func newTimelineTab(f *DealForm) *timelineTab {
 	composer := container.NewBorder(nil, nil, nil, container.NewVBox(t.addComment), t.comment)
 	actions := container.NewHBox(t.callBtn, t.planBtn, t.payBtn, t.deliverBtn)
 	top := container.NewVBox(composer, t.commentErr, container.NewHScroll(actions), t.phones)
-	t.scroll = container.NewVScroll(container.NewVBox(t.pinned, t.feed, t.more))
+	t.body = container.NewVBox(t.pinned, t.feed, t.more)
+	t.scroll = container.NewVScroll(t.body)
 	t.scroll.OnScrolled = func(p fyne.Position) {
 		content := t.scroll.Content.MinSize().Height
 		if !t.end && p.Y+t.scroll.Size().Height >= content-400 {
@@ -238,6 +240,15 @@ func (t *timelineTab) appendPage(es []data.Entry) {
 	} else {
 		t.more.Show()
 	}
+	relayout(t.scroll, t.body)
+}
+
+// relayout places a scrolled VBox's children again after rows were added or
+// removed: the scroll takes the content's new height, and the VBox moves
+// what follows the grown part, without refreshing every row.
+func relayout(sc *container.Scroll, body *fyne.Container) {
+	sc.Refresh()
+	body.Layout.Layout(body.Objects, body.Size())
 }
 
 // showPhones offers to dial the client's numbers; after the call the
@@ -325,7 +336,7 @@ func (t *timelineTab) showPinned(acts []data.Activity) {
 			p.done.Hide()
 			p.edit.Hide()
 		}
-		p.box = container.NewBorder(nil, nil, container.NewVBox(ic), container.NewHBox(p.done, p.edit), container.NewVBox(subject, p.due))
+		p.box = container.NewBorder(nil, nil, container.NewVBox(ic), container.NewVBox(container.NewHBox(p.done, p.edit)), container.NewVBox(subject, p.due))
 		t.pins = append(t.pins, p)
 		t.pinned.Add(p.box)
 	}
@@ -447,7 +458,7 @@ func describeEntry(e data.Entry, language string) entryView {
 	}
 	switch e.Kind {
 	case data.EntryComment:
-		return entryView{icon: theme.DocumentCreateIcon(), title: lang.L("Comment"), body: e.Text}
+		return entryView{icon: commentIcon(), title: lang.L("Comment"), body: e.Text}
 	case data.EntryCall:
 		title := lang.L("Outgoing call")
 		if s("direction") == string(data.CallIn) {
