@@ -24,7 +24,9 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -59,6 +61,9 @@ type Options struct {
 	// the longest silence accepted from a server (the longer of IdleRestart
 	// and PollInterval, plus one minute).
 	DialTimeout, ReadTimeout time.Duration
+	// NetworkCheck is how often Run looks at the network interfaces to
+	// retry at once when the network comes back (3 s).
+	NetworkCheck time.Duration
 	// Logger receives progress and errors (slog.Default()).
 	Logger *slog.Logger
 	// BeforeCommit, when set, runs after a batch is fetched and parsed and
@@ -100,6 +105,8 @@ type Syncer struct {
 	kicks  map[chan struct{}]bool
 	// noIdle makes the sync poll even when the server has IDLE (tests).
 	noIdle bool
+	// netState fingerprints the network (tests replace it).
+	netState func() string
 }
 
 // New makes a Syncer.
@@ -128,10 +135,13 @@ func New(st *data.Store, opt Options) *Syncer {
 	if opt.ReadTimeout <= 0 {
 		opt.ReadTimeout = max(opt.IdleRestart, opt.PollInterval) + time.Minute
 	}
+	if opt.NetworkCheck <= 0 {
+		opt.NetworkCheck = 3 * time.Second
+	}
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	return &Syncer{st: st, opt: opt, kicks: map[chan struct{}]bool{}}
+	return &Syncer{st: st, opt: opt, kicks: map[chan struct{}]bool{}, netState: netAddresses}
 }
 
 // Kick makes every waiting account retry or poll at once (the network came
@@ -567,6 +577,9 @@ func (s *Syncer) Run(ctx context.Context) error {
 	})
 	defer unsub()
 	refresh()
+	netTick := time.NewTicker(s.opt.NetworkCheck)
+	defer netTick.Stop()
+	lastNet := s.netState()
 	for {
 		select {
 		case <-ctx.Done():
@@ -574,8 +587,37 @@ func (s *Syncer) Run(ctx context.Context) error {
 			return nil
 		case <-changed:
 			refresh()
+		case <-netTick.C:
+			// The network came back or changed (another Wi-Fi, a VPN):
+			// every account retries at once instead of waiting its backoff.
+			if now := s.netState(); now != lastNet {
+				lastNet = now
+				s.opt.Logger.Info("network changed: syncing now")
+				s.Kick()
+			}
 		}
 	}
+}
+
+// netAddresses fingerprints the machine's network: the addresses of its
+// interfaces that are up, loopback excluded.
+func netAddresses() string {
+	ifs, err := net.Interfaces()
+	if err != nil {
+		return ""
+	}
+	var parts []string
+	for _, i := range ifs {
+		if i.Flags&net.FlagUp == 0 || i.Flags&net.FlagLoopback != 0 {
+			continue
+		}
+		addrs, _ := i.Addrs()
+		for _, a := range addrs {
+			parts = append(parts, i.Name+"="+a.String())
+		}
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ",")
 }
 
 // runAccount is one account's loop: connect, sync, wait for news (IDLE or

@@ -3,6 +3,7 @@ package imapsync
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -95,4 +96,29 @@ func TestKickPollsAtOnce(t *testing.T) {
 	srv.Append(t, "INBOX", client("kick@client2.test", "kick@client2.test", "Kicked").bytes())
 	f.sync.Kick()
 	waitFor(t, 10*time.Second, "the kicked mail's deal", func() bool { return f.deals(t) == 1 })
+}
+
+// TestNetworkBackRetriesAtOnce: an account waiting out a long backoff
+// retries as soon as the machine's network changes.
+func TestNetworkBackRetriesAtOnce(t *testing.T) {
+	srv := mailtest.NewIMAPMemServer(t, "seller", "pw")
+	f := newFixture(t, srv, data.AccountInput{})
+	var netName atomic.Value
+	netName.Store("offline")
+	f.sync = New(f.db.Store, Options{Secrets: f.sec, Logger: quietLogger(), MinBackoff: time.Hour, MaxBackoff: time.Hour,
+		NetworkCheck: 20 * time.Millisecond})
+	f.sync.netState = func() string { return netName.Load().(string) }
+	_ = f.sec.Set(f.acc.IMAPSecretKey(), "not yet") // the first attempt fails, then waits an hour
+	srv.Append(t, "INBOX", client("net@client.test", "net@client.test", "Back online").bytes())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.sync.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	waitFor(t, 10*time.Second, "the failed first attempt", func() bool {
+		a, _ := f.db.Account(context.Background(), f.acc.ID)
+		return a.Status == data.AccountError
+	})
+	_ = f.sec.Set(f.acc.IMAPSecretKey(), "pw")
+	netName.Store("wifi=192.0.2.7/24")
+	waitFor(t, 10*time.Second, "the deal after the network came back", func() bool { return f.deals(t) == 1 })
 }
