@@ -191,7 +191,7 @@ func (s *Store) UpdateEmployee(ctx context.Context, actor, id int64, in Employee
 		return Employee{}, err
 	}
 	err := s.writeTx(ctx, func(tx *wtx) error {
-		me, err := tx.employee(actor)
+		me, err := tx.actor(actor)
 		if err != nil {
 			return err
 		}

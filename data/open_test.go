@@ -206,3 +206,34 @@ func readFile(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// TestOpenOddFileName: URI characters and accents in the path open the
+// file named, not another one.
+func TestOpenOddFileName(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "Comptoir données #1 ?50%.db")
+	s, err := data.Open(context.Background(), path, data.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateFirstAdmin(context.Background(), "Ada", "ada@comptoir.test"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 || entries[0].Name() != filepath.Base(path) {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Fatalf("files in the folder: %q", names)
+	}
+	s, err = data.Open(context.Background(), path, data.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.FirstAdmin(context.Background()); err != nil {
+		t.Fatalf("reopened file has no admin: %v", err)
+	}
+}

@@ -70,7 +70,13 @@ func dsn(path string, readOnly bool) string {
 	} else {
 		q.Add("_txlock", "immediate")
 	}
-	return "file:" + path + "?" + q.Encode()
+	return fileURI(path) + "?" + q.Encode()
+}
+
+// fileURI makes path a SQLite URI filename: the characters a URI gives a
+// meaning to (%, ? and #) are escaped, so any file name opens.
+func fileURI(path string) string {
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
 // Open opens (creating if needed) the database at path, migrates it to the
@@ -154,7 +160,7 @@ func checkFile(ctx context.Context, path string, known int) error {
 	if n < 16 || !bytes.Equal(head, []byte("SQLite format 3\x00")) {
 		return fmt.Errorf("%s is not a Comptoir database (not a SQLite file); it was left untouched", path)
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
+	db, err := sql.Open("sqlite", fileURI(path)+"?mode=ro&_pragma=busy_timeout(5000)")
 	if err != nil {
 		return fmt.Errorf("open %s: %w", path, err)
 	}
