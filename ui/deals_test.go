@@ -97,6 +97,11 @@ func TestLostNeedsAReason(t *testing.T) {
 	ld := a.lost
 	onUI(func() { test.Tap(ld.ok) })
 	waitFor(t, a, "the refusal", func() bool { return ld.err.Visible() && ld.err.Text != "" })
+	onUI(func() {
+		if ld.closed {
+			t.Error("the lost dialog closed on a refusal")
+		}
+	})
 	got, _ := db.Store.Deal(context.Background(), db.Admin.ID, d.ID)
 	if got.Status != data.StatusOpen {
 		t.Fatalf("deal closed without a reason: %s", got.Status)
@@ -106,6 +111,11 @@ func TestLostNeedsAReason(t *testing.T) {
 		test.Tap(ld.ok)
 	})
 	waitFor(t, a, "the deal to close", func() bool { return f.Deal.Status == data.StatusLost })
+	onUI(func() {
+		if !ld.closed {
+			t.Error("the lost dialog stays open after closing the deal")
+		}
+	})
 	got, _ = db.Store.Deal(context.Background(), db.Admin.ID, d.ID)
 	if got.Status != data.StatusLost || got.LostReason != "Went with a cheaper offer" {
 		t.Fatalf("deal = %s %q, want lost with the reason", got.Status, got.LostReason)

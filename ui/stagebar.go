@@ -27,7 +27,7 @@ func (a *App) moveDeal(win fyne.Window, dealID int64, p data.Pipeline, st data.S
 	if win == nil {
 		win = a.Win
 	}
-	move := func(reason string, onErr func(error) bool) {
+	move := func(reason string, onErr func(error) bool, onOK func()) {
 		me := a.Me.ID
 		a.run(func(ctx context.Context) error {
 			d, err := a.Store.MoveDeal(ctx, me, dealID, st.ID, reason)
@@ -37,6 +37,9 @@ func (a *App) moveDeal(win fyne.Window, dealID int64, p data.Pipeline, st data.S
 						a.showErrorIn(win, err)
 					}
 					return
+				}
+				if onOK != nil {
+					onOK()
 				}
 				if done != nil {
 					done(d)
@@ -49,7 +52,7 @@ func (a *App) moveDeal(win fyne.Window, dealID int64, p data.Pipeline, st data.S
 	case data.StatusWon:
 		dialog.ShowConfirm(lang.L("Deal won"), lang.L("Close this deal as won?"), func(ok bool) {
 			if ok {
-				move("", nil)
+				move("", nil, nil)
 			}
 		}, win)
 	case data.StatusLost:
@@ -62,10 +65,10 @@ func (a *App) moveDeal(win fyne.Window, dealID int64, p data.Pipeline, st data.S
 					}
 				}
 				return false
-			})
+			}, d.close)
 		})
 	default:
-		move("", nil)
+		move("", nil, nil)
 	}
 }
 
@@ -76,13 +79,19 @@ type lostDialog struct {
 	reason *widget.Entry
 	err    *widget.Label
 	ok     *widget.Button
+	closed bool
+}
+
+func (d *lostDialog) close() {
+	d.closed = true
+	d.dlg.Hide()
 }
 
 func newLostDialog(win fyne.Window, submit func(reason string, d *lostDialog)) *lostDialog {
 	d := &lostDialog{reason: widget.NewMultiLineEntry(), err: newErrorLabel()}
 	d.reason.SetPlaceHolder(lang.L("Why was the deal lost?"))
 	d.reason.SetMinRowsVisible(3)
-	cancel := widget.NewButton(lang.L("Cancel"), func() { d.dlg.Hide() })
+	cancel := widget.NewButton(lang.L("Cancel"), d.close)
 	d.ok = widget.NewButtonWithIcon(lang.L("Close as lost"), theme.ConfirmIcon(), func() {
 		setError(d.err, "")
 		submit(d.reason.Text, d)
@@ -313,14 +322,20 @@ func (b *stageBar) askClose(p data.Pipeline, finals []data.Stage, cur data.Stage
 	var dlg dialog.Dialog
 	btns := container.NewVBox()
 	b.closeBtns = nil
+	per := map[data.Semantics]int{}
+	for _, st := range finals {
+		per[st.Semantics]++
+	}
 	for _, st := range finals {
 		st := st
 		label := st.Name
-		switch st.Semantics {
-		case data.StatusWon:
-			label = lang.L("Deal won") + " (" + st.Name + ")"
-		case data.StatusLost:
-			label = lang.L("Deal lost") + " (" + st.Name + ")"
+		if per[st.Semantics] == 1 { // else the stage names tell them apart
+			switch st.Semantics {
+			case data.StatusWon:
+				label = lang.L("Deal won")
+			case data.StatusLost:
+				label = lang.L("Deal lost")
+			}
 		}
 		btn := widget.NewButton(label, func() {
 			dlg.Hide()
