@@ -26,6 +26,7 @@ var suite = []struct {
 	{"CrashBetweenFetchAndCommit", testCrashBetweenFetchAndCommit},
 	{"CancelledBetweenFetchAndCommit", testCancelBetweenFetchAndCommit},
 	{"UIDValidityChange", testUIDValidityChange},
+	{"SearchAboveCheckpointAnswersLowerUID", testSearchBelowCheckpoint},
 	{"RoutingRules", testRoutingRules},
 	{"MessyMail", testMessyMail},
 	{"IdleDeliversNewMail", testIdle},
@@ -346,4 +347,38 @@ func testIdle(t *testing.T, srv mailtest.IMAP) {
 	// loaded machine does not fail the test; BenchmarkIdleLatency measures.
 	waitFor(t, 15*time.Second, "the pushed mail's deal", func() bool { return f.deals(t) == 1 })
 	t.Logf("IDLE delivered in %v", time.Since(start))
+}
+
+// testSearchBelowCheckpoint: the messages above the checkpoint were expunged,
+// so UID SEARCH n:* answers the highest UID, which is below n: nothing must
+// be fetched again.
+func testSearchBelowCheckpoint(t *testing.T, srv mailtest.IMAP) {
+	f := newFixture(t, srv, data.AccountInput{})
+	srv.Append(t, "INBOX", client("s1@client.test", "s1@client.test", "One").bytes())
+	srv.Append(t, "INBOX", client("s2@client2.test", "s2@client2.test", "Two").bytes())
+	f.syncOnce(t)
+	srv.Append(t, "INBOX", client("s3@client3.test", "s3@client3.test", "Three").bytes())
+	c := srv.Login(t)
+	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Store(imap.SeqSetNum(3), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: []imap.Flag{imap.FlagDeleted}, Silent: true}, nil).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Expunge().Close(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{{imap.UIDRange{Start: 3, Stop: 0}}}}, nil).Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("UID SEARCH UID 3:* answered %v", res.AllUIDs())
+	st := f.syncOnce(t)
+	if st.Fetched != 0 || f.deals(t) != 2 {
+		t.Fatalf("after the expunge: %+v, %d deals", st, f.deals(t))
+	}
+	cp, _, _ := f.db.FolderState(context.Background(), f.acc.ID, "INBOX")
+	if cp.LastUID != 3 {
+		t.Fatalf("checkpoint %d, want 3 (the expunged UID is passed)", cp.LastUID)
+	}
 }
