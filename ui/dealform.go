@@ -430,7 +430,11 @@ func (f *DealForm) fillWidgets() {
 	} else {
 		f.prob.SetText("")
 	}
-	f.prob.SetPlaceHolder(lang.L("from the stage") + " (" + strconv.Itoa(f.Deal.StageProbability) + ")")
+	stageProb := f.Deal.StageProbability
+	if st, ok := f.pipeline.Stage(f.barDeal().StageID); ok {
+		stageProb = st.Probability
+	}
+	f.prob.SetPlaceHolder(lang.L("from the stage") + " (" + strconv.Itoa(stageProb) + " %)")
 	f.source.SetSelectedIndex(slices.Index(sources, in.Source))
 	for k, cf := range f.custom {
 		cf.set(in.Custom[k])

@@ -62,10 +62,10 @@ func newListView(s *dealsScreen) *listView {
 		s.a.stopTimer(l.searchTimer)
 		l.searchTimer = s.a.after(150*time.Millisecond, l.reload)
 	}
-	any := lang.L("Any")
+	anyStatus := lang.L("Any")
 	l.stageSel = widget.NewSelect(nil, func(string) { l.reload() })
 	l.stageSel.PlaceHolder = lang.L("Stage")
-	l.statusSel = widget.NewSelect([]string{any, lang.L("Open"), lang.L("Won"), lang.L("Lost")}, func(string) { l.reload() })
+	l.statusSel = widget.NewSelect([]string{anyStatus, lang.L("Open"), lang.L("Won"), lang.L("Lost")}, func(string) { l.reload() })
 	l.statusSel.PlaceHolder = lang.L("Status")
 	l.respSel = widget.NewSelect(nil, func(string) { l.reload() })
 	l.respSel.PlaceHolder = lang.L("Responsible")

@@ -388,3 +388,21 @@ func TestLeavingWithUnsavedChangesAsks(t *testing.T) {
 		}
 	})
 }
+
+func TestNewDealStartsInTheTappedStage(t *testing.T) {
+	db := datatest.Open(t)
+	p := db.Pipeline(t)
+	a := startTest(t, db, db.Sales)
+	onUI(func() { a.newDeal(data.DealInput{}) })
+	f := lastForm
+	waitFor(t, a, "the form", func() bool { return f.loaded && len(f.bar.segs) > 3 })
+	onUI(func() {
+		test.Tap(f.bar.segs[2].box)
+		test.Type(f.title, "Heat pump")
+		test.Tap(f.save)
+	})
+	waitFor(t, a, "the save", func() bool { return f.Deal.ID != 0 })
+	if f.Deal.StageID != p.Stages[2].ID || f.Deal.ResponsibleID != db.Sales.ID {
+		t.Fatalf("deal in stage %d for %d, want stage %d for the salesperson", f.Deal.StageID, f.Deal.ResponsibleID, p.Stages[2].ID)
+	}
+}

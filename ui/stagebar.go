@@ -230,7 +230,14 @@ func (b *stageBar) set(p data.Pipeline, d data.Deal) {
 		seg := &stageSegment{stage: st}
 		filled := cur.Semantics == data.StatusOpen && i <= curIdx
 		seg.draw(st.Name, st.Color, filled, st.ID == d.StageID)
-		if !f.ReadOnly() && d.ID != 0 {
+		switch {
+		case d.ID == 0:
+			// a new deal: choose the stage it starts in
+			seg.box.onTap = func() {
+				f.newStage = st.ID
+				b.set(p, f.barDeal())
+			}
+		case !f.ReadOnly():
 			seg.box.onTap = func() { b.tap(p, st) }
 		}
 		b.segs = append(b.segs, seg)
