@@ -84,3 +84,24 @@ func newCustomField(d data.FieldDef, a *App) *customField {
 	}
 	return cf
 }
+
+// customMessage says in the person's language what a custom field expects,
+// for a value data/ refused.
+func customMessage(d data.FieldDef, value string) string {
+	if strings.TrimSpace(value) == "" {
+		return lang.L("This field is required.")
+	}
+	switch d.Type {
+	case data.FieldNumber:
+		return lang.L("Not a number.")
+	case data.FieldMoney:
+		return lang.L("Not an amount (for example 12.50 EUR).")
+	case data.FieldDate:
+		return lang.L("Not a date.")
+	case data.FieldBool:
+		return lang.L("Yes or no.")
+	case data.FieldList:
+		return lang.L("Choose one of: {{.Options}}.", map[string]any{"Options": strings.Join(d.Options, ", ")})
+	}
+	return lang.L("Not a valid value.")
+}

@@ -627,6 +627,10 @@ func (f *DealForm) showErrors(err error) {
 	}
 	var rest []string
 	for _, fe := range v.Fields {
+		if cf, ok := f.custom[strings.TrimPrefix(fe.Field, "custom.")]; ok && strings.HasPrefix(fe.Field, "custom.") {
+			setError(f.errLabel(fe.Field), customMessage(cf.def, cf.value()))
+			continue
+		}
 		if l, ok := f.errs[fe.Field]; ok {
 			setError(l, fieldMessage(fe))
 		} else {

@@ -43,6 +43,14 @@ func TestCustomFieldOnDealForm(t *testing.T) {
 	})
 	waitFor(t, a, "the custom field error", func() bool { return f.errLabel("custom.seats").Visible() })
 	onUI(func() {
+		if got := f.errLabel("custom.seats").Text; got != "Not a number." {
+			t.Errorf("error under the field = %q", got)
+		}
+		if f.Deal.ID != 0 {
+			t.Error("saved with an invalid custom field")
+		}
+	})
+	onUI(func() {
 		seats.SetText("")
 		test.Type(seats, "12")
 		f.custom["size"].set("M")
