@@ -45,6 +45,8 @@ CREATE TABLE mail_folders (
 -- Every stored email, incoming or outgoing. message_id is the Message-ID
 -- without angle brackets, or 'sha256:' and the hash of the raw bytes when the
 -- message has none: the dedupe key.
+-- The large columns come last: SQLite spills a long row into overflow pages,
+-- and a column stored after them costs a walk through those pages to read.
 CREATE TABLE messages (
     id                INTEGER PRIMARY KEY,
     message_id        TEXT NOT NULL UNIQUE,
@@ -52,21 +54,6 @@ CREATE TABLE messages (
     account_id        INTEGER REFERENCES mail_accounts (id) ON DELETE SET NULL,
     folder            TEXT NOT NULL DEFAULT '',
     uid               INTEGER NOT NULL DEFAULT 0,
-    from_name         TEXT NOT NULL DEFAULT '',
-    from_email        TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
-    to_addrs          TEXT NOT NULL DEFAULT '[]', -- JSON [{name, email}]
-    cc_addrs          TEXT NOT NULL DEFAULT '[]',
-    subject           TEXT NOT NULL DEFAULT '',
-    sent_at           TEXT,                       -- the Date header, UTC
-    in_reply_to       TEXT NOT NULL DEFAULT '',
-    refs              TEXT NOT NULL DEFAULT '[]', -- JSON, oldest first
-    text              TEXT NOT NULL DEFAULT '',
-    visible_text      TEXT NOT NULL DEFAULT '',
-    attachments       TEXT NOT NULL DEFAULT '[]', -- JSON [{name, content_type, size}]
-    size              INTEGER NOT NULL DEFAULT 0,
-    raw               BLOB,                       -- the whole message; only the header over the size cap
-    parse_error       TEXT NOT NULL DEFAULT '',
-    truncated         TEXT NOT NULL DEFAULT '',
     state             TEXT NOT NULL CHECK (state IN ('linked', 'inbox', 'filed')),
     reason            TEXT NOT NULL,              -- routing reason code
     reason_text       TEXT NOT NULL DEFAULT '',   -- plain words: why it is where it is
@@ -75,7 +62,22 @@ CREATE TABLE messages (
     created_deal      INTEGER NOT NULL DEFAULT 0, -- this message started its deal
     bounced_at        TEXT,                       -- for outgoing mail reported undeliverable
     bounced_recipient TEXT NOT NULL DEFAULT '',
-    created_at        TEXT NOT NULL
+    created_at        TEXT NOT NULL,
+    sent_at           TEXT,                       -- the Date header, UTC
+    size              INTEGER NOT NULL DEFAULT 0,
+    from_name         TEXT NOT NULL DEFAULT '',
+    from_email        TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
+    subject           TEXT NOT NULL DEFAULT '',
+    in_reply_to       TEXT NOT NULL DEFAULT '',
+    parse_error       TEXT NOT NULL DEFAULT '',
+    truncated         TEXT NOT NULL DEFAULT '',
+    to_addrs          TEXT NOT NULL DEFAULT '[]', -- JSON [{name, email}]
+    cc_addrs          TEXT NOT NULL DEFAULT '[]',
+    refs              TEXT NOT NULL DEFAULT '[]', -- JSON, oldest first
+    attachments       TEXT NOT NULL DEFAULT '[]', -- JSON [{name, content_type, size}]
+    visible_text      TEXT NOT NULL DEFAULT '',   -- '' when it is the whole text
+    text              TEXT NOT NULL DEFAULT '',
+    raw               BLOB                        -- the whole message; only the header over the size cap
 );
 CREATE INDEX messages_deal ON messages (deal_id, sent_at);
 CREATE INDEX messages_inbox ON messages (created_at DESC, id DESC) WHERE state = 'inbox';
