@@ -802,39 +802,86 @@ func (s *Store) NextDue(ctx context.Context) (time.Time, error) {
 	return nullTime(v), nil
 }
 
-// ClaimOutgoing moves queued emails to sending for one worker, each with a
-// conditional update: an email another worker claimed first, or one a
-// person cancelled or edited into another state, is skipped. It returns the
-// claimed emails with their bytes.
+// ClaimOutgoing moves queued emails to sending for one worker with one
+// conditional update (… WHERE state = 'queued'): an email another worker
+// claimed first, or one a person cancelled or edited into another state, is
+// skipped. It returns the claimed emails with their bytes, in the order of
+// ids.
 func (s *Store) ClaimOutgoing(ctx context.Context, worker string, ids []int64) ([]Outgoing, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
 	var out []Outgoing
 	err := s.writeTx(ctx, func(tx *wtx) error {
 		now := tx.s.now()
-		for _, id := range ids {
+		in, args := inList(ids)
+		rows, err := tx.QueryContext(tx.ctx, `UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1,
+			updated_at = ? WHERE state = 'queued' AND id IN (`+in+`)
+			RETURNING id, message_id, coalesce(account_id, 0), coalesce(deal_id, 0), envelope_from, recipients, attempts`,
+			append([]any{worker, now, now}, args...)...)
+		if err != nil {
+			return err
+		}
+		got := map[int64]*Outgoing{}
+		for rows.Next() {
 			var o Outgoing
 			var rcpts string
-			err := tx.queryRow(`UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1, updated_at = ?
-				WHERE id = ? AND state = 'queued' RETURNING id, message_id, coalesce(account_id, 0), coalesce(deal_id, 0), envelope_from, recipients, attempts`,
-				worker, now, now, id).Scan(&o.ID, &o.MessageID, &o.AccountID, &o.DealID, &o.From, &rcpts, &o.Attempts)
-			if err == sql.ErrNoRows {
-				continue
-			}
-			if err != nil {
+			if err := rows.Scan(&o.ID, &o.MessageID, &o.AccountID, &o.DealID, &o.From, &rcpts, &o.Attempts); err != nil {
+				rows.Close()
 				return err
 			}
 			_ = json.Unmarshal([]byte(rcpts), &o.Recipients)
-			if err := tx.queryRow(`SELECT m.raw FROM outbox o JOIN messages m ON m.id = o.email_id WHERE o.id = ?`, id).Scan(&o.Raw); err != nil {
+			got[o.ID] = &o
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(got) == 0 {
+			return nil
+		}
+		claimed := make([]int64, 0, len(got))
+		for _, id := range ids {
+			if got[id] != nil {
+				claimed = append(claimed, id)
+			}
+		}
+		in, args = inList(claimed)
+		rows, err = tx.QueryContext(tx.ctx, `SELECT o.id, m.raw FROM outbox o JOIN messages m ON m.id = o.email_id WHERE o.id IN (`+in+`)`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var raw []byte
+			if err := rows.Scan(&id, &raw); err != nil {
 				return err
 			}
-			tx.changed(KindOutbox, id)
-			out = append(out, o)
+			got[id].Raw = raw
 		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range claimed {
+			out = append(out, *got[id])
+		}
+		tx.changed(KindOutbox, 0)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim emails: %w", err)
 	}
 	return out, nil
+}
+
+// inList makes "?, ?, ?" and its arguments.
+func inList(ids []int64) (string, []any) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", "), args
 }
 
 // SendResult is the outcome of one delivery attempt, as the sender reports it.
@@ -858,20 +905,72 @@ type SendResult struct {
 func (s *Store) RecordSent(ctx context.Context, results []SendResult) error {
 	err := s.writeTx(ctx, func(tx *wtx) error {
 		now := tx.s.now()
+		// The common case, sent, in a few statements for the whole batch.
+		for _, needCopy := range []bool{false, true} {
+			var ids []int64
+			for _, r := range results {
+				if r.State == OutSent && r.NeedCopy == needCopy {
+					ids = append(ids, r.ID)
+				}
+			}
+			if len(ids) == 0 {
+				continue
+			}
+			copyState := "none"
+			if needCopy {
+				copyState = "pending"
+			}
+			in, args := inList(ids)
+			rows, err := tx.QueryContext(tx.ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, last_error = '', sent_copy = ?, updated_at = ?
+				WHERE state = 'sending' AND id IN (`+in+`) RETURNING id, coalesce(entry_id, 0), coalesce(deal_id, 0)`,
+				append([]any{now, copyState, now}, args...)...)
+			if err != nil {
+				return err
+			}
+			var done, entries []int64
+			deals := map[int64]bool{}
+			for rows.Next() {
+				var id, entry, deal int64
+				if err := rows.Scan(&id, &entry, &deal); err != nil {
+					rows.Close()
+					return err
+				}
+				done = append(done, id)
+				if entry != 0 {
+					entries = append(entries, entry)
+				}
+				if deal != 0 {
+					deals[deal] = true
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if len(done) == 0 {
+				continue
+			}
+			in, args = inList(done)
+			if _, err := tx.exec(`DELETE FROM outbox_files WHERE outbox_id IN (`+in+`)`, args...); err != nil {
+				return err
+			}
+			if len(entries) > 0 {
+				in, args = inList(entries)
+				if _, err := tx.exec(`UPDATE timeline SET data = json_set(data, '$.state', 'sent', '$.error', '') WHERE id IN (`+in+`)`, args...); err != nil {
+					return err
+				}
+			}
+			for d := range deals {
+				tx.changed(KindDeal, d)
+			}
+			tx.changed(KindOutbox, 0)
+		}
 		for _, r := range results {
 			var res sql.Result
 			var err error
 			switch r.State {
 			case OutSent:
-				copyState := "none"
-				if r.NeedCopy {
-					copyState = "pending"
-				}
-				res, err = tx.exec(`UPDATE outbox SET state = 'sent', sent_at = ?, last_error = '', sent_copy = ?, updated_at = ?
-					WHERE id = ? AND state = 'sending'`, now, copyState, now, r.ID)
-				if err == nil {
-					_, err = tx.exec(`DELETE FROM outbox_files WHERE outbox_id = ?`, r.ID)
-				}
+				continue
 			case OutQueued:
 				res, err = tx.exec(`UPDATE outbox SET state = 'queued', last_error = ?, next_attempt_at = ?, updated_at = ?
 					WHERE id = ? AND state = 'sending'`, r.Error, fmtTime(r.RetryAt), now, r.ID)

@@ -65,6 +65,19 @@ func simpleHTML(text string) string {
 // (and simple HTML when asked) and the attachments. Bcc recipients are only
 // in the envelope, never in the bytes; human mail carries no Auto-Submitted.
 func Build(d data.Draft) ([]byte, error) {
+	m, err := newMsg(d)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if _, err := m.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("build email: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// newMsg is the go-mail message of a draft.
+func newMsg(d data.Draft) (*mail.Msg, error) {
 	m := mail.NewMsg(mail.WithNoDefaultUserAgent())
 	m.SetUserAgent(UserAgent)
 	m.SetAddrHeaderFromMailAddress(mail.HeaderFrom, mailAddr(d.From))
@@ -99,11 +112,7 @@ func Build(d data.Draft) ([]byte, error) {
 			return nil, fmt.Errorf("build email: attachment %s: %w", f.Name, err)
 		}
 	}
-	var buf bytes.Buffer
-	if _, err := m.WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("build email: %w", err)
-	}
-	return buf.Bytes(), nil
+	return m, nil
 }
 
 // Queue checks what the person wrote, builds the message and stores it in

@@ -29,8 +29,8 @@ type Options struct {
 	TLSConfig *tls.Config
 	// Worker names this sender in the claims (random by default).
 	Worker string
-	// BatchSize is how many messages one claim takes (16). A crash leaves at
-	// most that many in "sending", to be looked for in Sent.
+	// BatchSize is how many messages one claim takes (32). A crash leaves at
+	// most twice that many in "sending", to be looked for in Sent.
 	BatchSize int
 	// MinBackoff and MaxBackoff bound the wait after a temporary failure
 	// (1 min, doubling, up to 1 h).
@@ -63,7 +63,7 @@ func New(st *data.Store, opt Options) *Sender {
 		opt.Worker = "w" + hex.EncodeToString(b)
 	}
 	if opt.BatchSize <= 0 {
-		opt.BatchSize = 16
+		opt.BatchSize = 32
 	}
 	if opt.MinBackoff <= 0 {
 		opt.MinBackoff = time.Minute
@@ -151,24 +151,62 @@ func (s *Sender) DrainOnce(ctx context.Context) (Stats, error) {
 			c.close()
 		}
 	}()
-	accounts := map[int64]data.Account{}
-	for {
-		ids, err := s.st.DueOutgoing(ctx, s.opt.BatchSize)
-		if err != nil {
-			return st, err
+	// The database work overlaps the network: the next batch is claimed and
+	// the last one's results are recorded while the current one is sent.
+	recorded := make(chan []data.SendResult, 2)
+	recordErr := make(chan error, 1)
+	go func() {
+		var first error
+		for rs := range recorded {
+			// Recorded even when ctx was cancelled meanwhile: what was sent is sent.
+			if err := s.st.RecordSent(context.WithoutCancel(ctx), rs); err != nil && first == nil {
+				first = err
+			}
 		}
-		if len(ids) == 0 {
+		recordErr <- first
+	}()
+	type claim struct {
+		out []data.Outgoing
+		err error
+	}
+	claimNext := func() chan claim {
+		ch := make(chan claim, 1)
+		go func() {
+			for {
+				if ctx.Err() != nil {
+					ch <- claim{}
+					return
+				}
+				ids, err := s.st.DueOutgoing(ctx, s.opt.BatchSize)
+				if err != nil || len(ids) == 0 {
+					ch <- claim{err: err}
+					return
+				}
+				out, err := s.st.ClaimOutgoing(ctx, s.opt.Worker, ids)
+				if err != nil || len(out) > 0 {
+					ch <- claim{out: out, err: err}
+					return
+				}
+				// another worker took them: look again
+			}
+		}()
+		return ch
+	}
+	accounts := map[int64]data.Account{}
+	var loopErr error
+	next := claimNext()
+	for {
+		c := <-next
+		if c.err != nil {
+			loopErr = c.err
 			break
 		}
-		claimed, err := s.st.ClaimOutgoing(ctx, s.opt.Worker, ids)
-		if err != nil {
-			return st, err
+		if len(c.out) == 0 {
+			break
 		}
-		if len(claimed) == 0 {
-			continue // another worker took them
-		}
-		results := make([]data.SendResult, 0, len(claimed))
-		for _, o := range claimed {
+		next = claimNext()
+		results := make([]data.SendResult, 0, len(c.out))
+		for _, o := range c.out {
 			acc, ok := accounts[o.AccountID]
 			if !ok {
 				a, err := s.st.Account(ctx, o.AccountID)
@@ -191,13 +229,17 @@ func (s *Sender) DrainOnce(ctx context.Context) (Stats, error) {
 			}
 			results = append(results, r)
 		}
-		// Recorded even when ctx was cancelled meanwhile: what was sent is sent.
-		if err := s.st.RecordSent(context.WithoutCancel(ctx), results); err != nil {
-			return st, err
-		}
-		if ctx.Err() != nil {
-			return st, ctx.Err()
-		}
+		recorded <- results
+	}
+	close(recorded)
+	if err := <-recordErr; err != nil {
+		return st, err
+	}
+	if loopErr != nil {
+		return st, loopErr
+	}
+	if ctx.Err() != nil {
+		return st, ctx.Err()
 	}
 	if err := s.fileCopies(ctx, &st); err != nil {
 		return st, err
