@@ -211,8 +211,7 @@ func (s *activitiesScreen) appendPage(sec *agendaSection, page []data.Activity) 
 	}
 	// one layout for the page, not one per row
 	sec.box.Objects = append(sec.box.Objects, objs...)
-	sec.box.Refresh()
-	relayout(s.scroll, s.body)
+	relayout(s.scroll, s.body, sec.box)
 	sec.end = len(page) < agendaPage
 	if sec.end {
 		sec.more.Hide()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -234,21 +235,29 @@ func (t *timelineTab) appendPage(es []data.Entry) {
 		objs = append(objs, r.box)
 	}
 	t.feed.Objects = append(t.feed.Objects, objs...)
-	t.feed.Refresh()
 	if t.end {
 		t.more.Hide()
 	} else {
 		t.more.Show()
 	}
-	relayout(t.scroll, t.body)
+	relayout(t.scroll, t.body, t.feed)
 }
 
-// relayout places a scrolled VBox's children again after rows were added or
-// removed: the scroll takes the content's new height, and the VBox moves
-// what follows the grown part, without refreshing every row.
-func relayout(sc *container.Scroll, body *fyne.Container) {
+// relayout places rows again after some were added to or removed from
+// boxes inside a scrolled VBox: each box lays its rows out, the scroll takes
+// the content's new height, the VBox moves what follows a grown box, and the
+// canvas repaints — without refreshing every row (Container.Refresh would:
+// that doubled the cost of showing a page).
+func relayout(sc *container.Scroll, body *fyne.Container, boxes ...*fyne.Container) {
+	for _, b := range boxes {
+		b.Layout.Layout(b.Objects, b.Size())
+	}
 	sc.Refresh()
 	body.Layout.Layout(body.Objects, body.Size())
+	for _, b := range boxes {
+		b.Layout.Layout(b.Objects, b.Size())
+		canvas.Refresh(b)
+	}
 }
 
 // showPhones offers to dial the client's numbers; after the call the
