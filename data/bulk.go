@@ -138,7 +138,11 @@ func (b *BulkTx) close() {
 
 // flushIndex writes the search rows of every record loaded.
 func (b *BulkTx) flushIndex() error {
-	for kind, q := range map[int64]string{searchDeal: indexDealSQL, searchContact: indexContactSQL, searchCompany: indexCompanySQL} {
+	for _, k := range []struct {
+		kind int64
+		sql  string
+	}{{searchCompany, indexCompanySQL}, {searchContact, indexContactSQL}, {searchDeal, indexDealSQL}} {
+		kind, q := k.kind, k.sql
 		ids := b.toIndex[kind]
 		if len(ids) == 0 {
 			continue

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -36,10 +37,11 @@ type Change struct {
 type Changes []Change
 
 // Has reports whether the set names a record of the kind (and id, when id is
-// not zero).
+// not zero). A change with ID 0 stands for many records of its kind (a bulk
+// load) and matches every id.
 func (cs Changes) Has(kind Kind, id int64) bool {
 	for _, c := range cs {
-		if c.Kind == kind && (id == 0 || c.ID == id) {
+		if c.Kind == kind && (id == 0 || c.ID == id || c.ID == 0) {
 			return true
 		}
 	}
@@ -192,7 +194,7 @@ func (b *bus) publish(cs Changes, ownSeqs []int64) {
 	for _, sub := range b.subs {
 		sub.mu.Lock()
 		for _, c := range cs {
-			if !sub.pending.Has(c.Kind, c.ID) {
+			if !slices.Contains(sub.pending, c) {
 				sub.pending = append(sub.pending, c)
 			}
 		}

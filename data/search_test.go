@@ -293,3 +293,25 @@ func TestWatchSeesOtherProcess(t *testing.T) {
 	}
 	t.Fatalf("Watch never reported deal %d written by the other store", d.ID)
 }
+
+// TestBulkLoadNotifiesEveryRecordOfItsKind: a bulk load announces one change
+// of ID 0 per kind, which matches any record of that kind.
+func TestBulkLoadNotifiesEveryRecordOfItsKind(t *testing.T) {
+	db := datatest.Open(t)
+	shown := db.Deal(t, db.Sales.ID, "On screen")
+	ch := make(chan data.Changes, 16)
+	cancel := db.Subscribe(func(cs data.Changes) { ch <- cs })
+	defer cancel()
+	db.Deal(t, db.Sales.ID, "Another") // pending before the bulk load, for the merge
+	err := db.Bulk(context.Background(), db.Admin.ID, func(b *data.BulkTx) error {
+		_, err := b.Deal(data.BulkDeal{DealInput: data.DealInput{Title: "Imported"}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitChanges(t, ch, data.KindDeal, shown.ID)
+	if (data.Changes{{Kind: data.KindDeal, ID: 0}}).Has(data.KindContact, 1) {
+		t.Fatal("a bulk change of deals matches a contact")
+	}
+}

@@ -29,10 +29,9 @@ import (
 
 // Options say how much to seed.
 type Options struct {
-	Deals int   // number of deals
-	Seed  int64 // same seed, same data
-	Lang  string
-	// "fr" (default) or "en": the language of most clients, products and texts
+	Deals int    // number of deals
+	Seed  int64  // same seed, same data
+	Lang  string // "fr" (default) or "en": the language of most clients, products and texts
 }
 
 // Summary counts what was written.
