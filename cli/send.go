@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"comptoir/data"
+	"comptoir/mail/secret"
+	"comptoir/mail/send"
+)
+
+// listFlag is a flag that may be given several times.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+func init() {
+	// `comptoir sync` also drains the outbox.
+	addSyncWorker(SyncWorker{Name: "outbox", Run: func(ctx context.Context, st *data.Store, sec secret.Store, log *slog.Logger, once bool) error {
+		s := send.New(st, send.Options{Secrets: sec, Logger: log})
+		if !once {
+			return s.Run(ctx)
+		}
+		stats, err := s.DrainOnce(ctx)
+		log.Info("outbox", "sent", stats.Sent, "retried", stats.Retried, "failed", stats.Failed, "unknown", stats.Unknown,
+			"copied", stats.Copied, "found_in_sent", stats.FoundInSent)
+		return err
+	}})
+	register(&command{
+		name: "send",
+		usage: "--deal ID --to ADDR --subject S --body-file F|- [--cc ADDR] [--bcc ADDR] [--attach FILE]... [--document NUMBER]... " +
+			"[--html] [--no-signature] [--account EMAIL] [--db PATH] [--as EMAIL]",
+		summary: "queue an email to a deal's client in the outbox; the next `comptoir sync` sends it. Prints its Message-ID",
+		flags: func(fs *flag.FlagSet) func(env *Env) error {
+			var db dbFlags
+			db.declare(fs)
+			deal := fs.Int64("deal", 0, "the deal the email is written from")
+			var to, cc, bcc, attach, docs listFlag
+			fs.Var(&to, "to", "recipient (repeat, or separate with commas)")
+			fs.Var(&cc, "cc", "copy recipient (repeatable)")
+			fs.Var(&bcc, "bcc", "hidden copy recipient (repeatable)")
+			fs.Var(&attach, "attach", "a file to attach (repeatable)")
+			fs.Var(&docs, "document", "a quote or invoice of the deal to attach as PDF, by number (repeatable)")
+			subject := fs.String("subject", "", "the subject")
+			bodyFile := fs.String("body-file", "", "a file holding the plain-text body, or - for standard input")
+			html := fs.Bool("html", false, "also send the text as simple HTML")
+			noSig := fs.Bool("no-signature", false, "do not add the employee's signature")
+			account := fs.String("account", "", "the mail account to send with, by address (default: the first that can send)")
+			return func(env *Env) error {
+				if len(env.Args) != 0 {
+					return usagef("send takes no arguments")
+				}
+				if *deal <= 0 {
+					return usagef("send needs --deal ID")
+				}
+				if *bodyFile == "" {
+					return usagef("send needs --body-file FILE (or - for standard input)")
+				}
+				var body []byte
+				var err error
+				if *bodyFile == "-" {
+					body, err = io.ReadAll(env.Stdin)
+				} else {
+					body, err = os.ReadFile(*bodyFile)
+				}
+				if err != nil {
+					return fmt.Errorf("body: %w", err)
+				}
+				st, err := db.open(env.Ctx)
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				me, err := db.actor(env.Ctx, st)
+				if err != nil {
+					return err
+				}
+				in := data.ComposeInput{DealID: *deal, To: strings.Join(to, ","), Cc: strings.Join(cc, ","), Bcc: strings.Join(bcc, ","),
+					Subject: *subject, Text: string(body), HTML: *html}
+				if !*noSig {
+					in.Text = data.WithSignature(in.Text, me.Signature)
+				}
+				if *account != "" {
+					accs, err := st.Accounts(env.Ctx)
+					if err != nil {
+						return err
+					}
+					for _, a := range accs {
+						if strings.EqualFold(a.Email, *account) {
+							in.AccountID = a.ID
+						}
+					}
+					if in.AccountID == 0 {
+						return usagef("--account %s: no such mail account", *account)
+					}
+				}
+				for _, f := range attach {
+					in.Files = append(in.Files, data.FileInput{Path: f})
+				}
+				for _, n := range docs {
+					d, err := st.DocumentByNumber(env.Ctx, me.ID, n)
+					if err != nil {
+						return fmt.Errorf("--document %s: %w", n, err)
+					}
+					in.Files = append(in.Files, data.FileInput{DocumentID: d.ID})
+				}
+				it, err := send.Queue(env.Ctx, st, me.ID, in)
+				if v := data.FieldErrors(err); v != nil {
+					for _, f := range v.Fields {
+						fmt.Fprintf(env.Stderr, "comptoir send: %s: %s\n", sendFlagName(f.Field), f.Message)
+					}
+					return errors.New("nothing was queued")
+				}
+				if err != nil {
+					return explainDocErr(err)
+				}
+				fmt.Fprintf(env.Stdout, "queued <%s> (outbox %d); the next `comptoir sync` sends it\n", it.MessageID, it.ID)
+				return nil
+			}
+		},
+	})
+}
+
+// sendFlagName names a refused field by the flag that gave it.
+func sendFlagName(field string) string {
+	switch {
+	case field == "to", field == "cc", field == "bcc", field == "subject", field == "account":
+		return "--" + field
+	case field == "files":
+		return "--attach"
+	case strings.HasPrefix(field, "files["):
+		return "--attach/--document " + strings.TrimSuffix(strings.TrimPrefix(field, "files["), "]")
+	}
+	return field
+}
