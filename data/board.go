@@ -341,7 +341,28 @@ func (s *Store) DealList(ctx context.Context, actor int64, f DealFilter, after *
 	if f.Descending {
 		dir, cmp = "DESC", "<"
 	}
-	if after != nil {
+	limitArg := "?"
+	if f.Sort == SortUpdated && len(conds) == 1 && vis != "" {
+		// An employee's own list by last update: their deals come in order
+		// from deals_responsible_updated and the observed ones from
+		// deal_observers, instead of filtering the whole list.
+		var key any = "9999"
+		var id int64 = 1<<62 - 1
+		if !f.Descending {
+			key, id = "", 0
+		}
+		if after != nil {
+			key, id = after.Key, after.ID
+		}
+		own := `SELECT id FROM (SELECT id FROM deals WHERE responsible_id = ?1 AND deleted_at IS NULL
+			AND (updated_at, id) ` + cmp + ` (?2, ?3) ORDER BY updated_at ` + dir + `, id ` + dir + ` LIMIT ?4)`
+		if !f.OnlyMine {
+			own += ` UNION ALL SELECT d2.id FROM deal_observers o CROSS JOIN deals d2 ON d2.id = o.deal_id
+				WHERE o.employee_id = ?1 AND d2.responsible_id <> ?1 AND d2.deleted_at IS NULL AND (d2.updated_at, d2.id) ` + cmp + ` (?2, ?3)`
+		}
+		conds, args, vis, vargs = []string{"d.id IN (" + own + ")"}, []any{me.ID, key, id}, "", nil
+		limitArg = "?4"
+	} else if after != nil {
 		conds = append(conds, "("+expr+", d.id) "+cmp+" (?, ?)")
 		args = append(args, after.Key, after.ID)
 	}
@@ -350,7 +371,7 @@ func (s *Store) DealList(ctx context.Context, actor int64, f DealFilter, after *
 		FROM deals d JOIN employees e ON e.id = d.responsible_id JOIN stages s ON s.id = d.stage_id
 		LEFT JOIN contacts c ON c.id = d.contact_id LEFT JOIN companies co ON co.id = d.company_id
 		WHERE ` + strings.Join(conds, " AND ") + vis + `
-		ORDER BY ` + expr + ` ` + dir + `, d.id ` + dir + ` LIMIT ?`
+		ORDER BY ` + expr + ` ` + dir + `, d.id ` + dir + ` LIMIT ` + limitArg
 	rows, err := s.r.QueryContext(ctx, q, append(append(args, vargs...), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("deal list: %w", err)

@@ -287,3 +287,73 @@ func TestClientListsKeyset(t *testing.T) {
 		})
 	}
 }
+
+// TestSalesListKeyset: a sales employee's list by last update, read page by
+// page, holds their own and observed deals exactly once, in order.
+func TestSalesListKeyset(t *testing.T) {
+	db := datatest.Open(t)
+	ctx := context.Background()
+	want := map[int64]bool{}
+	for i := range 23 {
+		var d data.Deal
+		switch i % 3 {
+		case 0:
+			d = db.Deal(t, db.Sales.ID, fmt.Sprint("Own ", i))
+			want[d.ID] = true
+		case 1:
+			var err error
+			d, err = db.CreateDeal(ctx, db.Sales2.ID, data.DealInput{Title: fmt.Sprint("Observed ", i), Observers: []int64{db.Sales.ID}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[d.ID] = true
+		default:
+			db.Deal(t, db.Manager.ID, fmt.Sprint("Hidden ", i))
+		}
+		if i%4 == 0 {
+			db.Clock.Advance(time.Minute)
+		}
+	}
+	for _, onlyMine := range []bool{false, true} {
+		for _, desc := range []bool{true, false} {
+			var cur *data.ListCursorValue
+			var got []data.ListRow
+			for {
+				page, err := db.DealList(ctx, db.Sales.ID, data.DealFilter{Sort: data.SortUpdated, Descending: desc, OnlyMine: onlyMine}, cur, 4)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(page) == 0 {
+					break
+				}
+				got = append(got, page...)
+				last := page[len(page)-1]
+				cur = &data.ListCursorValue{Key: last.SortKey, ID: last.ID}
+			}
+			seen := map[int64]bool{}
+			for i, r := range got {
+				if seen[r.ID] || !want[r.ID] {
+					t.Fatalf("onlyMine=%v desc=%v: deal %d (%s) listed twice or not visible", onlyMine, desc, r.ID, r.Title)
+				}
+				seen[r.ID] = true
+				if onlyMine && r.Title[:3] != "Own" {
+					t.Fatalf("only mine lists %q", r.Title)
+				}
+				if i > 0 {
+					prev := got[i-1]
+					after := r.UpdatedAt.After(prev.UpdatedAt) || (r.UpdatedAt.Equal(prev.UpdatedAt) && r.ID > prev.ID)
+					if after == desc {
+						t.Fatalf("onlyMine=%v desc=%v: out of order at %d", onlyMine, desc, i)
+					}
+				}
+			}
+			n := len(want)
+			if onlyMine {
+				n = 8
+			}
+			if len(seen) != n {
+				t.Fatalf("onlyMine=%v desc=%v: %d deals listed, want %d", onlyMine, desc, len(seen), n)
+			}
+		}
+	}
+}

@@ -100,6 +100,8 @@ CREATE INDEX deals_updated ON deals (updated_at DESC, id DESC) WHERE deleted_at 
 -- totals query).
 CREATE INDEX deals_responsible ON deals (responsible_id, stage_id, updated_at DESC, id DESC, currency, amount, deleted_at)
     WHERE deleted_at IS NULL;
+-- and their deal list, by last update.
+CREATE INDEX deals_responsible_updated ON deals (responsible_id, updated_at DESC, id DESC) WHERE deleted_at IS NULL;
 CREATE INDEX deals_contact ON deals (contact_id) WHERE deleted_at IS NULL;
 CREATE INDEX deals_company ON deals (company_id) WHERE deleted_at IS NULL;
 
