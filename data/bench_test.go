@@ -366,6 +366,27 @@ func BenchmarkDealListKeyset(b *testing.B) {
 	}
 }
 
+// BenchmarkDealListSales reads a sales employee's list by last update: the
+// first page, then the page after it.
+func BenchmarkDealListSales(b *testing.B) {
+	db := openBench(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	cpu := meterCPU(b)
+	defer cpu.report()
+	for b.Loop() {
+		first, err := db.st.DealList(ctx, db.sales.ID, data.DealFilter{}, nil, 50)
+		if err != nil || len(first) != 50 {
+			b.Fatalf("sales list: %d rows, %v", len(first), err)
+		}
+		last := first[len(first)-1]
+		next, err := db.st.DealList(ctx, db.sales.ID, data.DealFilter{}, &data.ListCursorValue{Key: last.SortKey, ID: last.ID}, 50)
+		if err != nil || len(next) != 50 {
+			b.Fatalf("sales list page 2: %d rows, %v", len(next), err)
+		}
+	}
+}
+
 // BenchmarkDealListOffset reads the same page with OFFSET, for comparison.
 func BenchmarkDealListOffset(b *testing.B) {
 	db := openBench(b)
