@@ -1,0 +1,126 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"comptoir/data"
+)
+
+// The "Emails" tab of a deal: "Write an email" and the deal's emails, each
+// with Reply (which quotes it and threads the answer). It stands in for a
+// "Write email" action in the Timeline tab, which has no hook for it yet.
+
+func init() {
+	registerDealTab(dealTab{ID: "email", Label: "Emails", IconName: theme.IconNameMailCompose, Order: 25,
+		Make: func(f *DealForm) fyne.CanvasObject { return newEmailTab(f).root }})
+}
+
+// lastEmailTab is the last Emails tab built (tests).
+var lastEmailTab *emailTab
+
+type emailTab struct {
+	f       *DealForm
+	a       *App
+	root    fyne.CanvasObject
+	write   *widget.Button
+	list    *fyne.Container
+	replies map[int64]*widget.Button // by stored email id
+	refresh *time.Timer
+}
+
+func newEmailTab(f *DealForm) *emailTab {
+	t := &emailTab{f: f, a: f.App, list: container.NewVBox(), replies: map[int64]*widget.Button{}}
+	lastEmailTab = t
+	t.write = widget.NewButtonWithIcon(lang.L("Write an email"), theme.MailComposeIcon(), func() {
+		composeDialog(t.a, t.f.Window(), t.f.Deal.ID, 0)
+	})
+	t.write.Importance = widget.HighImportance
+	t.root = container.NewBorder(container.NewPadded(container.NewHBox(t.write)), nil, nil, nil, container.NewVScroll(t.list))
+	t.applyAccess()
+	t.reload()
+	unsub := t.a.subscribe(func(cs data.Changes) {
+		if cs.Has(data.KindDeal, f.Deal.ID) || cs.Has(data.KindOutbox, 0) {
+			t.a.stopTimer(t.refresh)
+			t.refresh = t.a.after(150*time.Millisecond, t.reload)
+		}
+	})
+	f.OnDealChanged = append(f.OnDealChanged, func(data.Deal) { t.applyAccess() })
+	f.OnClose = append(f.OnClose, func() { unsub(); t.a.stopTimer(t.refresh) })
+	return t
+}
+
+func (t *emailTab) applyAccess() {
+	if t.f.ReadOnly() {
+		t.write.Hide()
+	} else {
+		t.write.Show()
+	}
+}
+
+func (t *emailTab) reload() {
+	a, me, id := t.a, t.a.Me.ID, t.f.Deal.ID
+	if id == 0 {
+		return
+	}
+	load(a, func(ctx context.Context) ([]data.StoredEmail, error) { return a.Store.DealEmails(ctx, me, id) }, t.show)
+}
+
+func (t *emailTab) show(ms []data.StoredEmail) {
+	t.list.RemoveAll()
+	t.replies = map[int64]*widget.Button{}
+	if len(ms) == 0 {
+		l := widget.NewLabel(lang.L("No email on this deal yet."))
+		l.Importance = widget.LowImportance
+		t.list.Add(l)
+	}
+	// newest first
+	for i := len(ms) - 1; i >= 0; i-- {
+		m := ms[i]
+		icon := theme.MailReplyIcon()
+		who := formatAddr(m.From)
+		if m.Direction == "out" {
+			icon = theme.MailSendIcon()
+			if len(m.To) > 0 {
+				who = lang.L("to {{.Who}}", map[string]any{"Who": formatAddr(m.To[0])})
+			}
+		}
+		head := widget.NewLabelWithStyle(m.Subject, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		head.Truncation = fyne.TextTruncateEllipsis
+		when := ""
+		if !m.Date.IsZero() {
+			when = formatDateTime(m.Date, t.a.Lang)
+		}
+		meta := widget.NewLabel(who + "  ·  " + when)
+		meta.Truncation = fyne.TextTruncateEllipsis
+		text := widget.NewLabel(excerpt(m.VisibleText, 300))
+		text.Wrapping = fyne.TextWrapWord
+		reply := widget.NewButtonWithIcon(lang.L("Reply"), theme.MailReplyIcon(), func() {
+			composeDialog(t.a, t.f.Window(), t.f.Deal.ID, m.ID)
+		})
+		if t.f.ReadOnly() {
+			reply.Hide()
+		}
+		t.replies[m.ID] = reply
+		t.list.Add(container.NewVBox(
+			container.NewBorder(nil, nil, widget.NewIcon(icon), reply, container.NewVBox(head, meta)),
+			text, widget.NewSeparator()))
+	}
+	t.list.Refresh()
+}
+
+// excerpt cuts text to n runes.
+func excerpt(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
