@@ -39,6 +39,7 @@ type App struct {
 
 	pending atomic.Int64 // work started by run, timers and events not yet applied (tests wait on it)
 	lost    *lostDialog  // the last "deal lost" dialog, for tests
+	started bool         // start hooks have run
 }
 
 // newApp wires an App around an open store. The caller sets Me.

@@ -406,3 +406,32 @@ func TestNewDealStartsInTheTappedStage(t *testing.T) {
 		t.Fatalf("deal in stage %d for %d, want stage %d for the salesperson", f.Deal.StageID, f.Deal.ResponsibleID, p.Stages[2].ID)
 	}
 }
+
+func TestWhoAmIOnAKnownDatabase(t *testing.T) {
+	setupLanguage("en")
+	db := datatest.Open(t)
+	fa := test.NewTempApp(t)
+	w := fa.NewWindow("Comptoir")
+	var a *App
+	onUI(func() { a = start(fa, w, db.Store, "en", "") })
+	t.Cleanup(func() { a.close(); waitIdle(a) })
+	waitFor(t, a, "the who-am-I dialog", func() bool { return a.main.who != nil })
+	who := a.main.who
+	onUI(func() {
+		if who.name != nil {
+			t.Fatal("a database with employees asks to create an admin")
+		}
+		for i, e := range who.people {
+			if e.ID == db.Sales.ID {
+				who.pick.SetSelectedIndex(i)
+			}
+		}
+		test.Tap(who.submit)
+	})
+	waitFor(t, a, "the chosen employee", func() bool { return a.Me.ID == db.Sales.ID })
+	waitFor(t, a, "the board", func() bool { return a.main.screen("deals") != nil })
+	waitIdle(a)
+	if got := fa.Preferences().String(prefMe); got != db.Sales.Email {
+		t.Fatalf("remembered %q, want %q", got, db.Sales.Email)
+	}
+}

@@ -181,6 +181,11 @@ func (m *mainWindow) ready() {
 	m.search.Enable()
 	m.side.RemoveAll()
 	m.bottom.RemoveAll()
+	// a new person on this device: screens are built again for them
+	m.content.RemoveAll()
+	m.built = map[string]fyne.CanvasObject{}
+	m.navSide = map[string]*widget.Button{}
+	m.navBottom = map[string]*widget.Button{}
 	for _, s := range screens {
 		s := s
 		b := widget.NewButtonWithIcon(lang.L(s.Label), icon(s.Icon, s.IconName), func() { m.show(s.ID) })

@@ -124,8 +124,12 @@ func (a *App) setMe(e data.Employee) {
 		// off the main goroutine: Preferences write through fyne.Do
 		a.run(func(context.Context) error { prefs.SetString(prefMe, e.Email); return nil })
 	}
+	a.closeAll()
 	a.main.ready()
-	for _, fn := range startHooks {
-		fn(a)
+	if !a.started {
+		a.started = true
+		for _, fn := range startHooks {
+			fn(a)
+		}
 	}
 }
