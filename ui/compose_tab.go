@@ -123,4 +123,3 @@ func excerpt(s string, n int) string {
 	}
 	return string(r[:n]) + "…"
 }
-

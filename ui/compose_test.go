@@ -1,0 +1,218 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"comptoir/data"
+	"comptoir/data/datatest"
+	"comptoir/mail/send"
+)
+
+type fakeSender struct{ kicks atomic.Int32 }
+
+func (f *fakeSender) Kick() { f.kicks.Add(1) }
+
+// useFakeSender keeps the window from starting a real sender.
+func useFakeSender(t *testing.T) *fakeSender {
+	fs := &fakeSender{}
+	old := newOutboxSender
+	newOutboxSender = func(*App) outboxSender { return fs }
+	t.Cleanup(func() { newOutboxSender = old })
+	return fs
+}
+
+// mailDeal makes a sending account, a client with an address, a deal of the
+// sales employee, and gives the employee a signature.
+func mailDeal(t *testing.T, db *datatest.DB) data.Deal {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := db.CreateAccount(ctx, db.Admin.ID, data.AccountInput{Email: "sales@ourshop.test", IMAPHost: "127.0.0.1",
+		IMAPSecurity: data.SecurityNone, SMTPHost: "127.0.0.1", SMTPPort: 2525, SMTPSecurity: data.SecurityNone}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.CreateContact(ctx, db.Admin.ID, data.ContactInput{Name: "Claire Client", Emails: []string{"claire@client.test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateEmployee(ctx, db.Admin.ID, db.Sales.ID, data.EmployeeInput{Name: db.Sales.Name, Email: db.Sales.Email,
+		Role: db.Sales.Role, Active: true, Signature: "Sophie Vente\nOur Shop"}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.CreateDeal(ctx, db.Sales.ID, data.DealInput{Title: "Forty chairs", ContactID: c.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func openEmailTab(t *testing.T, a *App, dealID int64) *emailTab {
+	t.Helper()
+	lastEmailTab = nil
+	onUI(func() { a.openDeal(dealID) })
+	waitFor(t, a, "the Emails tab", func() bool { return lastEmailTab != nil && lastEmailTab.f.Deal.ID == dealID })
+	return lastEmailTab
+}
+
+func TestComposeFromDealRefusesBadInputThenQueues(t *testing.T) {
+	fs := useFakeSender(t)
+	db := datatest.Open(t)
+	deal := mailDeal(t, db)
+	a := startTest(t, db, db.Sales)
+	tab := openEmailTab(t, a, deal.ID)
+	lastCompose = nil
+	onUI(func() { test.Tap(tab.write) })
+	waitFor(t, a, "the compose dialog", func() bool { return lastCompose != nil })
+	c := lastCompose
+	if c.to.Text != "Claire Client <claire@client.test>" {
+		t.Fatalf("To prefilled with %q", c.to.Text)
+	}
+	if !strings.Contains(c.body.Text, "-- \nSophie Vente\nOur Shop") {
+		t.Fatalf("no signature in %q", c.body.Text)
+	}
+	// An address that does not parse: refused next to To, nothing queued.
+	onUI(func() {
+		c.to.SetText("claire at client")
+		test.Tap(c.fd.save)
+	})
+	waitFor(t, a, "the To error", func() bool { return c.fd.errs["to"].Visible() })
+	// A file that cannot be read: refused next to the attachments.
+	dir := t.TempDir()
+	onUI(func() {
+		c.to.SetText("Claire Client <claire@client.test>")
+		c.attach = []data.FileInput{{Path: filepath.Join(dir, "gone.pdf")}}
+		c.showFiles()
+		test.Tap(c.fd.save)
+	})
+	waitFor(t, a, "the attachment error", func() bool { return c.filesErr.Visible() })
+	if !strings.Contains(c.filesErr.Text, "gone.pdf") || c.fd.errs["to"].Visible() {
+		t.Fatalf("files error %q", c.filesErr.Text)
+	}
+	if n, _ := db.OutboxCount(context.Background()); n.Waiting != 0 {
+		t.Fatal("bad input was queued")
+	}
+	plan := filepath.Join(dir, "plan.txt")
+	os.WriteFile(plan, []byte("the plan"), 0o600)
+	onUI(func() {
+		c.attach = []data.FileInput{{Path: plan}}
+		c.showFiles()
+		c.subject.SetText("Your chairs")
+		c.body.SetText("Hello Claire,\n" + c.body.Text)
+		test.Tap(c.fd.save)
+	})
+	waitFor(t, a, "the dialog to close", func() bool { return c.fd.closed })
+	items, err := db.Outbox(context.Background(), db.Sales.ID, 10)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("outbox %v %v", items, err)
+	}
+	raw, _ := db.OutgoingRaw(context.Background(), items[0].ID)
+	if !strings.Contains(string(raw), "plan.txt") || !strings.Contains(string(raw), "Subject: Your chairs") {
+		t.Fatalf("queued bytes:\n%s", raw)
+	}
+	if fs.kicks.Load() == 0 {
+		t.Fatal("the sender was not woken")
+	}
+	waitFor(t, a, "the outbox counter", func() bool {
+		return lastOutboxStatus.btn.Visible() && lastOutboxStatus.btn.Text == "Outbox: 1"
+	})
+}
+
+func TestReplyQuotesAndThreads(t *testing.T) {
+	useFakeSender(t)
+	db := datatest.Open(t)
+	deal := mailDeal(t, db)
+	ctx := context.Background()
+	accs, _ := db.Accounts(ctx)
+	in := &data.Email{MessageID: "ask-1@client.test", From: data.Address{Name: "Claire Client", Email: "claire@client.test"},
+		Subject: "Chairs in oak?", Text: "Do you have them in oak?", VisibleText: "Do you have them in oak?", Date: datatest.Start, Raw: []byte("x")}
+	res, err := db.Ingest(ctx, accs[0].ID, "INBOX", 1, 1, []data.Incoming{{UID: 1, Email: in}})
+	if err != nil || res.Decisions[0].DealID != deal.ID {
+		t.Fatalf("ingest %+v %v", res, err)
+	}
+	emailID := res.Decisions[0].EmailID
+	a := startTest(t, db, db.Sales)
+	tab := openEmailTab(t, a, deal.ID)
+	waitFor(t, a, "the email listed", func() bool { return tab.replies[emailID] != nil })
+	lastCompose = nil
+	onUI(func() { test.Tap(tab.replies[emailID]) })
+	waitFor(t, a, "the reply dialog", func() bool { return lastCompose != nil })
+	c := lastCompose
+	if c.subject.Text != "Re: Chairs in oak?" || !strings.Contains(c.body.Text, "> Do you have them in oak?") || c.to.Text != "Claire Client <claire@client.test>" {
+		t.Fatalf("reply prefill: %q %q %q", c.subject.Text, c.to.Text, c.body.Text)
+	}
+	onUI(func() {
+		c.body.SetText("Yes we do.\n" + c.body.Text)
+		test.Tap(c.fd.save)
+	})
+	waitFor(t, a, "the dialog to close", func() bool { return c.fd.closed })
+	items, _ := db.Outbox(ctx, db.Sales.ID, 10)
+	if len(items) != 1 {
+		t.Fatalf("%d queued", len(items))
+	}
+	raw, _ := db.OutgoingRaw(ctx, items[0].ID)
+	if !strings.Contains(string(raw), "In-Reply-To: <ask-1@client.test>") {
+		t.Fatalf("not threaded:\n%s", raw)
+	}
+}
+
+func TestOutboxListRetryAndEdit(t *testing.T) {
+	useFakeSender(t)
+	db := datatest.Open(t)
+	deal := mailDeal(t, db)
+	ctx := context.Background()
+	failed, err := send.Queue(ctx, db.Store, db.Sales.ID, data.ComposeInput{DealID: deal.ID, To: "claire@client.test", Subject: "Refused", Text: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	queued, err := send.Queue(ctx, db.Store, db.Sales.ID, data.ComposeInput{DealID: deal.ID, To: "claire@client.test", Subject: "Waiting", Text: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ClaimOutgoing(ctx, "w", []int64{failed.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RecordSent(ctx, []data.SendResult{{ID: failed.ID, State: data.OutFailed, Error: "550 mailbox unknown"}}); err != nil {
+		t.Fatal(err)
+	}
+	a := startTest(t, db, db.Sales)
+	waitFor(t, a, "the counter", func() bool {
+		return lastOutboxStatus.btn.Visible() && lastOutboxStatus.btn.Text == "Outbox: 2, 1 to check"
+	})
+	lastOutboxList = nil
+	onUI(func() { test.Tap(lastOutboxStatus.btn) })
+	waitFor(t, a, "the list", func() bool { return lastOutboxList != nil && len(lastOutboxList.rows) == 2 })
+	l := lastOutboxList
+	r := l.rows[failed.ID]
+	if !strings.Contains(r.err.Text, "550 mailbox unknown") || r.state.Text != "Refused by the server" {
+		t.Fatalf("failed row: %q %q", r.state.Text, r.err.Text)
+	}
+	onUI(func() { test.Tap(r.retry) })
+	waitFor(t, a, "the retried state", func() bool {
+		rr := l.rows[failed.ID]
+		return rr != nil && rr.item.State == data.OutQueued
+	})
+	// Edit the waiting one: same Message-ID, new bytes.
+	lastCompose = nil
+	onUI(func() { test.Tap(l.rows[queued.ID].edit) })
+	waitFor(t, a, "the edit dialog", func() bool { return lastCompose != nil })
+	c := lastCompose
+	if c.subject.Text != "Waiting" {
+		t.Fatalf("edit prefill %q", c.subject.Text)
+	}
+	onUI(func() {
+		c.subject.SetText("Waiting, corrected")
+		test.Tap(c.fd.save)
+	})
+	waitFor(t, a, "the dialog to close", func() bool { return c.fd.closed })
+	it, _ := db.OutboxItem(ctx, queued.ID)
+	raw, _ := db.OutgoingRaw(ctx, queued.ID)
+	if it.MessageID != queued.MessageID || !strings.Contains(string(raw), "Subject: Waiting, corrected") {
+		t.Fatalf("edited %+v", it)
+	}
+}
