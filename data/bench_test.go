@@ -414,6 +414,31 @@ func BenchmarkDealListOffset(b *testing.B) {
 	}
 }
 
+// BenchmarkDealListKeysetIDs is the bare keyset read over the index, ids
+// only: the counterpart of BenchmarkDealListOffsetIDs.
+func BenchmarkDealListKeysetIDs(b *testing.B) {
+	db := openBench(b)
+	cur, _ := deepCursor(b, db)
+	b.ResetTimer()
+	cpu := meterCPU(b)
+	defer cpu.report()
+	for b.Loop() {
+		rows, err := db.raw.Query(`SELECT id FROM deals WHERE deleted_at IS NULL AND (updated_at, id) < (?, ?)
+			ORDER BY updated_at DESC, id DESC LIMIT 50`, cur.Key, cur.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		rows.Close()
+		if n != 50 {
+			b.Fatalf("keyset page: %d rows", n)
+		}
+	}
+}
+
 // BenchmarkDealListOffsetIDs is the bare OFFSET over the index, ids only:
 // the cheapest form OFFSET can take.
 func BenchmarkDealListOffsetIDs(b *testing.B) {
