@@ -111,15 +111,8 @@ func (s *Store) ensureDefaults(ctx context.Context, lang string) error {
 			return err
 		}
 		pid, _ := res.LastInsertId()
-		for i, d := range defaultStages {
-			n := d.en
-			if fr {
-				n = d.fr
-			}
-			if _, err := tx.exec(`INSERT INTO stages (pipeline_id, name, color, probability, semantics, position) VALUES (?, ?, ?, ?, ?, ?)`,
-				pid, n, d.color, d.prob, d.sem, i); err != nil {
-				return err
-			}
+		if err := tx.insertDefaultStages(pid, fr); err != nil {
+			return err
 		}
 		if _, err := tx.exec(`INSERT OR IGNORE INTO settings (key, value) VALUES ('language', ?)`, map[bool]string{true: "fr", false: "en"}[fr]); err != nil {
 			return err
@@ -127,6 +120,22 @@ func (s *Store) ensureDefaults(ctx context.Context, lang string) error {
 		tx.changed(KindPipeline, pid)
 		return nil
 	})
+}
+
+// insertDefaultStages gives a new pipeline the default stages, named in
+// French or English.
+func (tx *wtx) insertDefaultStages(pipelineID int64, fr bool) error {
+	for i, d := range defaultStages {
+		name := d.en
+		if fr {
+			name = d.fr
+		}
+		if _, err := tx.exec(`INSERT INTO stages (pipeline_id, name, color, probability, semantics, position) VALUES (?, ?, ?, ?, ?, ?)`,
+			pipelineID, name, d.color, d.prob, d.sem, i); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Pipelines lists every pipeline with its stages in order.
@@ -227,15 +236,8 @@ func (s *Store) CreatePipeline(ctx context.Context, actor int64, name string) (P
 			return err
 		}
 		id, _ = res.LastInsertId()
-		for i, d := range defaultStages {
-			n := d.en
-			if lang == "fr" {
-				n = d.fr
-			}
-			if _, err := tx.exec(`INSERT INTO stages (pipeline_id, name, color, probability, semantics, position) VALUES (?, ?, ?, ?, ?, ?)`,
-				id, n, d.color, d.prob, d.sem, i); err != nil {
-				return err
-			}
+		if err := tx.insertDefaultStages(id, lang == "fr"); err != nil {
+			return err
 		}
 		tx.changed(KindPipeline, id)
 		return nil

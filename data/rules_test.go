@@ -549,3 +549,35 @@ func TestChangePipelineThroughUpdate(t *testing.T) {
 		t.Fatalf("entries after pipeline change: %v", kinds)
 	}
 }
+
+// TestDefaultPipelineLanguage: the default stages follow Bitrix24's, named
+// in the language of the person who creates the database, and so are the
+// stages of a pipeline added later.
+func TestDefaultPipelineLanguage(t *testing.T) {
+	ctx := context.Background()
+	for lang, want := range map[string][]string{
+		"fr": {"Nouvelle", "Préparation des documents", "Facture", "En cours", "Facture finale", "Affaire gagnée", "Affaire perdue"},
+		"en": {"New", "Preparing documents", "Invoice", "In progress", "Final invoice", "Deal won", "Deal lost"},
+	} {
+		db := datatest.OpenLang(t, lang)
+		first := db.Pipeline(t)
+		added, err := db.CreatePipeline(ctx, db.Admin.ID, "Second")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []data.Pipeline{first, added} {
+			var names []string
+			var sems []data.Semantics
+			for _, st := range p.Stages {
+				names = append(names, st.Name)
+				sems = append(sems, st.Semantics)
+			}
+			if !slices.Equal(names, want) {
+				t.Errorf("%s pipeline %q: %q", lang, p.Name, names)
+			}
+			if sems[4] != data.StatusOpen || sems[5] != data.StatusWon || sems[6] != data.StatusLost {
+				t.Errorf("%s semantics %v", lang, sems)
+			}
+		}
+	}
+}
