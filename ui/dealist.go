@@ -50,6 +50,7 @@ type listView struct {
 	employees   []data.Employee
 	searchTimer *time.Timer
 	empty       *widget.Label
+	cols        []int // indexes into listColumns shown (a phone shows fewer)
 }
 
 func newListView(s *dealsScreen) *listView {
@@ -70,8 +71,12 @@ func newListView(s *dealsScreen) *listView {
 	l.respSel = widget.NewSelect(nil, func(string) { l.reload() })
 	l.respSel.PlaceHolder = lang.L("Responsible")
 
+	l.cols = []int{0, 1, 2, 3, 4, 5}
+	if s.a.Mobile {
+		l.cols = []int{0, 2, 3} // title, stage, amount
+	}
 	l.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(l.rows), len(listColumns) },
+		func() (int, int) { return len(l.rows), len(l.cols) },
 		func() fyne.CanvasObject {
 			lb := widget.NewLabel("")
 			lb.Truncation = fyne.TextTruncateEllipsis
@@ -79,16 +84,17 @@ func newListView(s *dealsScreen) *listView {
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			lb := o.(*widget.Label)
-			if id.Row >= len(l.rows) {
+			if id.Row >= len(l.rows) || id.Col >= len(l.cols) {
 				lb.SetText("")
 				return
 			}
-			if id.Col == 3 {
+			col := l.cols[id.Col]
+			if col == 3 {
 				lb.Alignment = fyne.TextAlignTrailing
 			} else {
 				lb.Alignment = fyne.TextAlignLeading
 			}
-			lb.SetText(l.cell(l.rows[id.Row], id.Col))
+			lb.SetText(l.cell(l.rows[id.Row], col))
 			if id.Row >= len(l.rows)-20 {
 				l.loadMore()
 			}
@@ -102,11 +108,11 @@ func newListView(s *dealsScreen) *listView {
 	}
 	l.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		b := o.(*widget.Button)
-		if id.Col < 0 || id.Col >= len(listColumns) {
+		if id.Col < 0 || id.Col >= len(l.cols) {
 			b.SetText("")
 			return
 		}
-		c := listColumns[id.Col]
+		c := listColumns[l.cols[id.Col]]
 		text := lang.L(c.label)
 		if l.filter.Sort == c.sort {
 			if l.filter.Descending {
@@ -118,8 +124,12 @@ func newListView(s *dealsScreen) *listView {
 		b.SetText(text)
 		b.OnTapped = func() { l.sortBy(c.sort) }
 	}
-	for i, c := range listColumns {
-		l.table.SetColumnWidth(i, c.width)
+	for i, ci := range l.cols {
+		w := listColumns[ci].width
+		if s.a.Mobile {
+			w = map[int]float32{0: 170, 2: 100, 3: 100}[ci]
+		}
+		l.table.SetColumnWidth(i, w)
 	}
 	l.table.OnSelected = func(id widget.TableCellID) {
 		l.table.UnselectAll()
