@@ -1,0 +1,52 @@
+package send
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"comptoir/data"
+	"comptoir/mail/secret"
+)
+
+// oneSecret is a secret store holding one password, for a connection test
+// of settings not saved yet.
+type oneSecret struct{ key, password string }
+
+func (o oneSecret) Get(key string) (string, error) {
+	if key != o.key || o.password == "" {
+		return "", fmt.Errorf("%s: %w", key, secret.ErrNotFound)
+	}
+	return o.password, nil
+}
+func (o oneSecret) Set(string, string) error { return errors.New("read-only") }
+func (o oneSecret) Delete(string) error      { return errors.New("read-only") }
+func (o oneSecret) Kind() string             { return "test" }
+
+// Check tries an account's SMTP settings with password ("" tries without
+// AUTH), without sending anything: connect, secure, greet, authenticate,
+// quit. Settings → "Test connection" calls it off the UI goroutine and shows
+// Explain(acc, err). A zero port takes the security's default.
+func Check(ctx context.Context, acc data.Account, password string, opt Options) error {
+	if acc.SMTPSecurity == "" {
+		acc.SMTPSecurity = data.SecurityStartTLS
+	}
+	if acc.SMTPPort == 0 {
+		acc.SMTPPort = 587
+		if acc.SMTPSecurity == data.SecurityTLS {
+			acc.SMTPPort = 465
+		}
+	}
+	opt.Secrets = oneSecret{key: acc.SMTPSecretKey(), password: password}
+	if opt.Timeout <= 0 {
+		opt.Timeout = 20 * time.Second
+	}
+	s := New(nil, opt)
+	c, err := s.dial(ctx, acc)
+	if err != nil {
+		return err
+	}
+	c.close()
+	return nil
+}
