@@ -127,7 +127,7 @@ func newListView(s *dealsScreen) *listView {
 	for i, ci := range l.cols {
 		w := listColumns[ci].width
 		if s.a.Mobile {
-			w = map[int]float32{0: 170, 2: 100, 3: 100}[ci]
+			w = map[int]float32{0: 150, 2: 90, 3: 105}[ci]
 		}
 		l.table.SetColumnWidth(i, w)
 	}
