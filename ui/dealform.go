@@ -321,10 +321,9 @@ func (f *DealForm) addTabs() {
 
 // layoutDetails builds the Details tab with the custom fields known now.
 func (f *DealForm) layoutDetails() {
-	lg := func(s string) string { return lang.L(s) }
 	rows := container.NewVBox()
 	rows.Add(f.general)
-	rows.Add(fieldRow(lg("Title"), f.title, f.errLabel("title")))
+	rows.Add(fieldRow(lang.L("Title"), f.title, f.errLabel("title")))
 	if f.Deal.ID == 0 && len(f.pipelines) > 1 {
 		names := make([]string, len(f.pipelines))
 		for i, p := range f.pipelines {
@@ -332,9 +331,9 @@ func (f *DealForm) layoutDetails() {
 		}
 		f.pipeSel.Options = names
 		f.pipeSel.Selected = f.pipeline.Name
-		rows.Add(fieldRow(lg("Pipeline"), f.pipeSel, f.errLabel("pipeline")))
+		rows.Add(fieldRow(lang.L("Pipeline"), f.pipeSel, f.errLabel("pipeline")))
 	}
-	rows.Add(fieldRow(lg("Client"), f.client.root, f.errLabel("contact")))
+	rows.Add(fieldRow(lang.L("Client"), f.client.root, f.errLabel("contact")))
 	f.errs["company"] = f.errs["contact"]
 	money := container.NewBorder(nil, nil, nil, container.New(&widthLayout{w: 110}, f.currency), f.amount)
 	cols := 2
@@ -342,17 +341,17 @@ func (f *DealForm) layoutDetails() {
 		cols = 1
 	}
 	grid := container.NewGridWithColumns(cols,
-		fieldRow(lg("Responsible"), f.respSel, f.errLabel("responsible")),
-		fieldRow(lg("Amount"), container.NewVBox(money, f.amountNote, f.errLabel("currency")), f.errLabel("amount")),
-		fieldRow(lg("Expected close date"), f.closeDate, f.errLabel("close_date")),
-		fieldRow(lg("Probability (%)"), f.prob, f.errLabel("probability")),
-		fieldRow(lg("Source"), f.source, f.errLabel("source")),
+		fieldRow(lang.L("Responsible"), f.respSel, f.errLabel("responsible")),
+		fieldRow(lang.L("Amount"), container.NewVBox(money, f.amountNote, f.errLabel("currency")), f.errLabel("amount")),
+		fieldRow(lang.L("Expected close date"), f.closeDate, f.errLabel("close_date")),
+		fieldRow(lang.L("Probability (%)"), f.prob, f.errLabel("probability")),
+		fieldRow(lang.L("Source"), f.source, f.errLabel("source")),
 	)
 	rows.Add(grid)
-	rows.Add(fieldRow(lg("Observers"), f.observe.Container, f.errLabel("observers")))
+	rows.Add(fieldRow(lang.L("Observers"), f.observe.Container, f.errLabel("observers")))
 	if len(f.defs) > 0 {
 		rows.Add(widget.NewSeparator())
-		rows.Add(heading(lg("More")))
+		rows.Add(heading(lang.L("More")))
 		cgrid := container.NewGridWithColumns(cols)
 		for _, d := range f.defs {
 			cf := newCustomField(d, f.App)
