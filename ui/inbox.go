@@ -1,0 +1,478 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"comptoir/data"
+	"comptoir/mail/parse"
+)
+
+// The Inbox screen: emails the sync could not place on a deal by itself (a
+// contact with several open deals, an unknown sender under the "Inbox"
+// policy, an unreadable sender), each with why it is there, its visible text
+// and its attachments, and what a person can do: create a deal from it,
+// attach it to a deal, or ignore its sender. The navigation entry carries
+// the number waiting. Attachments are only ever saved where the person
+// chooses, never opened.
+
+func init() {
+	registerScreen(screen{ID: "inbox", Label: "Inbox", IconName: theme.IconNameMailReply, Order: 50,
+		Make: func(a *App) fyne.CanvasObject { return newInboxScreen(a).root }})
+	registerStart(startInboxBadge)
+}
+
+// inboxLimit is how many waiting emails the screen lists.
+const inboxLimit = 500
+
+// lastInbox is the last built Inbox (tests).
+var lastInbox *inboxScreen
+
+type inboxScreen struct {
+	a    *App
+	root fyne.CanvasObject
+
+	list   *widget.List
+	emails []data.StoredEmail
+	sel    int64 // id of the shown email, 0 when none
+
+	empty   *widget.Label
+	detail  *fyne.Container
+	from    *widget.Label
+	subject *widget.Label
+	date    *widget.Label
+	reason  *widget.Label
+	text    *widget.Label
+	atts    *fyne.Container
+
+	create *widget.Button
+	attach *widget.Button
+	ignore *widget.Button
+
+	refresh *time.Timer
+	seq     int
+}
+
+func newInboxScreen(a *App) *inboxScreen {
+	s := &inboxScreen{a: a}
+	lastInbox = s
+	s.list = widget.NewList(func() int { return len(s.emails) },
+		func() fyne.CanvasObject {
+			from := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			from.Truncation = fyne.TextTruncateEllipsis
+			date := widget.NewLabel("")
+			date.SizeName = theme.SizeNameCaptionText
+			subj := widget.NewLabel("")
+			subj.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(container.NewBorder(nil, nil, nil, date, from), subj)
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= len(s.emails) {
+				return
+			}
+			m := s.emails[id]
+			box := o.(*fyne.Container)
+			top := box.Objects[0].(*fyne.Container)
+			top.Objects[0].(*widget.Label).SetText(senderText(m.From))
+			top.Objects[1].(*widget.Label).SetText(formatDate(m.Date, a.Lang))
+			box.Objects[1].(*widget.Label).SetText(subjectText(m.Subject))
+		})
+	s.list.OnSelected = func(id widget.ListItemID) {
+		if id < len(s.emails) {
+			s.showEmail(s.emails[id])
+		}
+	}
+	s.empty = widget.NewLabel(lang.L("No email is waiting. Emails the sync cannot place on a deal by itself come here."))
+	s.empty.Wrapping = fyne.TextWrapWord
+	s.empty.Importance = widget.LowImportance
+
+	s.from = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.from.Wrapping = fyne.TextWrapWord
+	s.subject = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.subject.Wrapping = fyne.TextWrapWord
+	s.date = widget.NewLabel("")
+	s.date.Importance = widget.LowImportance
+	s.reason = widget.NewLabel("")
+	s.reason.Wrapping = fyne.TextWrapWord
+	s.reason.Importance = widget.WarningImportance
+	s.text = widget.NewLabel("")
+	s.text.Wrapping = fyne.TextWrapWord
+	s.atts = container.NewVBox()
+	s.create = widget.NewButtonWithIcon(lang.L("Create deal"), theme.ContentAddIcon(), s.createDeal)
+	s.create.Importance = widget.HighImportance
+	s.attach = widget.NewButtonWithIcon(lang.L("Attach to deal…"), theme.MailAttachmentIcon(), s.attachDialog)
+	s.ignore = widget.NewButtonWithIcon(lang.L("Ignore this sender"), theme.CancelIcon(), s.confirmIgnore)
+	actions := container.NewHBox(s.create, s.attach, s.ignore)
+	head := container.NewVBox(s.subject, s.from, s.date, s.reason, actions, widget.NewSeparator())
+	s.detail = container.NewBorder(head, nil, nil, nil, container.NewVScroll(container.NewVBox(s.text, s.atts)))
+	s.detail.Hide()
+
+	split := container.NewHSplit(s.list, container.NewStack(container.NewPadded(s.empty), container.NewPadded(s.detail)))
+	split.Offset = 0.35
+	s.root = split
+	s.load()
+	unsub := a.subscribe(func(cs data.Changes) {
+		if cs.Has(data.KindEmail, 0) || cs.Has(data.KindDeal, 0) {
+			a.stopTimer(s.refresh)
+			s.refresh = a.after(150*time.Millisecond, s.load)
+		}
+	})
+	context.AfterFunc(a.Ctx, unsub)
+	return s
+}
+
+// senderText is "Name <address>" or the address.
+func senderText(f data.Address) string {
+	switch {
+	case f.Name != "" && f.Email != "":
+		return f.Name + " <" + f.Email + ">"
+	case f.Email != "":
+		return f.Email
+	case f.Name != "":
+		return f.Name
+	}
+	return lang.L("(unknown sender)")
+}
+
+func subjectText(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return lang.L("(no subject)")
+	}
+	return s
+}
+
+// load reads the waiting emails.
+func (s *inboxScreen) load() {
+	a := s.a
+	me := a.Me.ID
+	s.seq++
+	seq := s.seq
+	load(a, func(ctx context.Context) ([]data.StoredEmail, error) { return a.Store.Inbox(ctx, me, inboxLimit) },
+		func(ms []data.StoredEmail) {
+			if seq != s.seq {
+				return
+			}
+			s.emails = ms
+			s.list.Refresh()
+			idx := -1
+			for i, m := range ms {
+				if m.ID == s.sel {
+					idx = i
+				}
+			}
+			switch {
+			case idx >= 0:
+				s.list.Select(idx)
+			case len(ms) > 0:
+				s.list.UnselectAll() // the shown email left: show the first
+				s.list.Select(0)
+			default:
+				s.list.UnselectAll()
+				s.sel = 0
+				s.detail.Hide()
+				s.empty.Show()
+			}
+		})
+}
+
+// reasonText says why an email waits, from the routing's reason.
+func reasonText(m data.StoredEmail) string {
+	switch m.Reason {
+	case data.ReasonSeveralDeals:
+		return lang.L("The sender is a contact with several open deals: choose the right one.")
+	case data.ReasonPolicyInbox:
+		return lang.L("Unknown sender: this account puts such emails here instead of creating a deal.")
+	case data.ReasonUnreadable:
+		return lang.L("The sender could not be read.")
+	case data.ReasonLoopGuard, data.ReasonFlagged:
+		return lang.L("This sender created too many deals in a short time: new ones were stopped.")
+	case data.ReasonExcluded:
+		return lang.L("The sender is on the account's exclusion list.")
+	}
+	if m.Because != "" {
+		return m.Because
+	}
+	return string(m.Reason)
+}
+
+func (s *inboxScreen) showEmail(m data.StoredEmail) {
+	a := s.a
+	s.sel = m.ID
+	s.empty.Hide()
+	s.subject.SetText(subjectText(m.Subject))
+	s.from.SetText(lang.L("From: {{.From}}", map[string]any{"From": senderText(m.From)}))
+	when := formatDateTime(m.Date, a.Lang)
+	if m.Date.IsZero() {
+		when = formatDateTime(m.CreatedAt, a.Lang)
+	}
+	var to []string
+	for _, x := range m.To {
+		to = append(to, x.Email)
+	}
+	if len(to) > 0 {
+		when += " · " + lang.L("To: {{.To}}", map[string]any{"To": strings.Join(to, ", ")})
+	}
+	s.date.SetText(when)
+	s.reason.SetText(reasonText(m))
+	text := m.VisibleText
+	if m.ParseError != "" {
+		text = lang.L("This email could not be fully read; it is kept as received.") + "\n\n" + text
+	}
+	if m.Truncated != "" {
+		text += "\n\n" + lang.L("Too large: only the headers and the text were kept ({{.What}}).", map[string]any{"What": m.Truncated})
+	}
+	s.text.SetText(text)
+	s.atts.RemoveAll()
+	if len(m.Attachments) > 0 {
+		s.atts.Add(widget.NewLabelWithStyle(lang.L("Attachments"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		for _, at := range m.Attachments {
+			at := at
+			save := widget.NewButtonWithIcon(lang.L("Save…"), theme.DocumentSaveIcon(), func() { s.saveAttachment(m.ID, at.Name) })
+			save.Importance = widget.LowImportance
+			s.atts.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), save,
+				widget.NewLabel(fmt.Sprintf("%s (%s)", at.Name, sizeText(at.Size)))))
+		}
+	}
+	s.detail.Show()
+	s.detail.Refresh()
+}
+
+// sizeText is a size in KB or MB.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", (n+1023)>>10)
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// current returns the shown email.
+func (s *inboxScreen) current() (data.StoredEmail, bool) {
+	for _, m := range s.emails {
+		if m.ID == s.sel {
+			return m, true
+		}
+	}
+	return data.StoredEmail{}, false
+}
+
+// createDeal makes a deal from the shown email and opens it.
+func (s *inboxScreen) createDeal() {
+	m, ok := s.current()
+	if !ok {
+		return
+	}
+	a := s.a
+	me := a.Me.ID
+	s.create.Disable()
+	a.run(func(ctx context.Context) error {
+		d, err := a.Store.CreateDealFromEmail(ctx, me, m.ID, data.DealInput{})
+		uiDo(func() {
+			s.create.Enable()
+			if err == nil && openCreatedDeal {
+				a.openDeal(d.ID)
+			}
+		})
+		return err
+	})
+}
+
+// openCreatedDeal opens the deal made from an email (tests switch it off).
+var openCreatedDeal = true
+
+// confirmIgnore asks before ignoring the shown email's sender.
+func (s *inboxScreen) confirmIgnore() {
+	m, ok := s.current()
+	if !ok {
+		return
+	}
+	a := s.a
+	d := dialog.NewConfirm(lang.L("Ignore this sender?"),
+		lang.L("Emails from {{.From}} will no longer create deals or come to the Inbox. Those waiting here are filed.",
+			map[string]any{"From": senderText(m.From)}),
+		func(yes bool) {
+			if !yes {
+				return
+			}
+			me := a.Me.ID
+			a.run(func(ctx context.Context) error { return a.Store.IgnoreSender(ctx, me, m.ID) })
+		}, a.Win)
+	lastInboxConfirm = d
+	d.Show()
+}
+
+// lastInboxConfirm is the last confirmation shown (tests).
+var lastInboxConfirm *dialog.ConfirmDialog
+
+// lastAttachPicker is the last deal picker opened (tests).
+var lastAttachPicker *dealPicker
+
+// dealPicker finds a deal by search to attach an email to.
+type dealPicker struct {
+	search *widget.Entry
+	list   *widget.List
+	hits   []data.Hit
+	dlg    dialog.Dialog
+	pick   func(data.Hit)
+}
+
+// attachDialog searches a deal and attaches the shown email to it.
+func (s *inboxScreen) attachDialog() {
+	m, ok := s.current()
+	if !ok {
+		return
+	}
+	a := s.a
+	showDealPicker(a, a.Win, lang.L("Attach to deal"), func(h data.Hit) {
+		me := a.Me.ID
+		a.run(func(ctx context.Context) error { return a.Store.AttachEmailToDeal(ctx, me, m.ID, h.ID) })
+	})
+}
+
+// showDealPicker opens a dialog to choose a deal by searching its title or
+// client; pick runs on the UI goroutine with the chosen deal.
+func showDealPicker(a *App, win fyne.Window, title string, pick func(data.Hit)) *dealPicker {
+	p := &dealPicker{pick: pick}
+	lastAttachPicker = p
+	p.search = widget.NewEntry()
+	p.search.SetPlaceHolder(lang.L("Search a deal by title or client…"))
+	p.list = widget.NewList(func() int { return len(p.hits) },
+		func() fyne.CanvasObject {
+			t := widget.NewLabel("")
+			t.Truncation = fyne.TextTruncateEllipsis
+			d := widget.NewLabel("")
+			d.Importance = widget.LowImportance
+			d.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(t, d)
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= len(p.hits) {
+				return
+			}
+			b := o.(*fyne.Container)
+			b.Objects[0].(*widget.Label).SetText(p.hits[id].Title)
+			b.Objects[1].(*widget.Label).SetText(p.hits[id].Detail)
+		})
+	p.list.OnSelected = func(id widget.ListItemID) {
+		if id < len(p.hits) {
+			h := p.hits[id]
+			p.dlg.Hide()
+			p.pick(h)
+		}
+	}
+	var timer *time.Timer
+	seq := 0
+	me := a.Me.ID
+	p.search.OnChanged = func(text string) {
+		a.stopTimer(timer)
+		seq++
+		n := seq
+		timer = a.after(150*time.Millisecond, func() {
+			if strings.TrimSpace(text) == "" {
+				p.hits = nil
+				p.list.Refresh()
+				return
+			}
+			load(a, func(ctx context.Context) ([]data.Hit, error) { return a.Store.Search(ctx, me, text, 40) }, func(hs []data.Hit) {
+				if n != seq {
+					return
+				}
+				p.hits = p.hits[:0]
+				for _, h := range hs {
+					if h.Kind == data.KindDeal {
+						p.hits = append(p.hits, h)
+					}
+				}
+				p.list.Refresh()
+			})
+		})
+	}
+	body := container.NewBorder(p.search, nil, nil, nil, p.list)
+	p.dlg = dialog.NewCustom(title, lang.L("Cancel"), body, win)
+	p.dlg.Resize(dialogSize(win, 480).Max(fyne.NewSize(0, 420)))
+	p.dlg.Show()
+	win.Canvas().Focus(p.search)
+	return p
+}
+
+// saveAttachment asks where to save one attachment and writes it there.
+func (s *inboxScreen) saveAttachment(emailID int64, name string) {
+	saveAttachment(s.a, s.a.Win, emailID, name)
+}
+
+// saveAttachment reads an email's source, takes the named attachment out of
+// it and asks where to write it. The file is never opened.
+func saveAttachment(a *App, win fyne.Window, emailID int64, name string) {
+	load(a, func(ctx context.Context) ([]byte, error) {
+		raw, err := a.Store.EmailRaw(ctx, emailID)
+		if err != nil {
+			return nil, err
+		}
+		atts, err := parse.Attachments(raw)
+		if err != nil {
+			return nil, err
+		}
+		for _, at := range atts {
+			if at.Name == name {
+				return at.Data, nil
+			}
+		}
+		return nil, fmt.Errorf("attachment %s: %w", name, data.ErrNotFound)
+	}, func(b []byte) {
+		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if err != nil || w == nil {
+				return
+			}
+			a.run(func(context.Context) error {
+				defer w.Close()
+				_, err := w.Write(b)
+				return err
+			})
+		}, win)
+		d.SetFileName(parse.SafeFileName(name))
+		d.Show()
+	})
+}
+
+// startInboxBadge keeps the Inbox entry of the navigation showing how many
+// emails wait.
+func startInboxBadge(a *App) {
+	if a.main == nil {
+		return
+	}
+	var timer *time.Timer
+	update := func() {
+		load(a, func(ctx context.Context) (int, error) { return a.Store.InboxCount(ctx) }, func(n int) {
+			label := lang.L("Inbox")
+			if n > 0 {
+				label = lang.L("Inbox ({{.N}})", map[string]any{"N": n})
+			}
+			if b := a.main.navSide["inbox"]; b != nil && b.Text != label {
+				b.SetText(label)
+			}
+			inboxBadgeCount = n
+		})
+	}
+	update()
+	unsub := a.subscribe(func(cs data.Changes) {
+		if cs.Has(data.KindEmail, 0) {
+			a.stopTimer(timer)
+			timer = a.after(200*time.Millisecond, update)
+		}
+	})
+	context.AfterFunc(a.Ctx, unsub)
+}
+
+// inboxBadgeCount is the last count shown (tests).
+var inboxBadgeCount int
