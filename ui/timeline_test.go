@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -450,4 +451,89 @@ func TestTimelinePagesByKeyset(t *testing.T) {
 	if tl.rows[0].e.Kind != data.EntryCreated || tl.rows[120].e.Text != "c118" {
 		t.Fatalf("first %s, last %q", tl.rows[0].e.Kind, tl.rows[120].e.Text)
 	}
+}
+
+func TestEmailEntryFullTextAndPhoneButton(t *testing.T) {
+	db := datatest.Open(t)
+	ctx := context.Background()
+	c, err := db.CreateContact(ctx, db.Sales.ID, data.ContactInput{Name: "Jeanne Client", Phones: []string{"06 12 34 56 78"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.CreateDeal(ctx, db.Sales.ID, data.DealInput{Title: "Boiler", ContactID: c.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("All the details of the building. ", 40)
+	err = db.Bulk(ctx, db.Admin.ID, func(bt *data.BulkTx) error {
+		return bt.Entry(d.ID, 0, data.EntryEmailIn, "", map[string]any{"from": "jeanne@example.test", "to": "sales@comptoir.test",
+			"subject": "Our project", "text": long, "attachments": []any{map[string]any{"name": "plan.pdf"}}}, datatest.Start.Add(time.Minute))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opened []string
+	old := clientOpenURL
+	clientOpenURL = func(_ *App, u *url.URL) error { opened = append(opened, u.String()); return nil }
+	t.Cleanup(func() { clientOpenURL = old })
+
+	a := startTest(t, db, db.Sales)
+	tl := openTimeline(t, a, d.ID)
+	r := tl.rows[0]
+	if r.e.Kind != data.EntryEmailIn || r.full == nil || r.title.Text != "Email from the client · Our project" ||
+		!strings.Contains(r.body.Text, "From: jeanne@example.test") || !strings.Contains(r.body.Text, "plan.pdf") {
+		t.Fatalf("email row: %q / %q", r.title.Text, r.body.Text)
+	}
+	if r.del != nil {
+		t.Fatal("an email entry can be deleted")
+	}
+	onUI(func() { test.Tap(r.full) })
+	onUI(func() {
+		if _, ok := tl.f.Window().Canvas().Overlays().Top().(*widget.PopUp); !ok {
+			t.Errorf("no full-text dialog on top (%T)", tl.f.Window().Canvas().Overlays().Top())
+		}
+	})
+
+	// the client's number: dial, then log the call on this deal
+	if len(tl.phones.Objects) != 1 {
+		t.Fatalf("phone buttons: %d", len(tl.phones.Objects))
+	}
+	lastCallForm = nil
+	onUI(func() { test.Tap(tl.phones.Objects[0].(*widget.Button)) })
+	if len(opened) != 1 || opened[0] != "tel:0612345678" {
+		t.Fatalf("opened %v", opened)
+	}
+	cf := lastCallForm
+	if cf == nil || cf.dealID != d.ID || cf.phone.Text != "06 12 34 56 78" || cf.direction.Selected != "Outgoing" {
+		t.Fatal("the call form is not ready for this deal and number")
+	}
+	onUI(func() { test.Tap(cf.fd.save) })
+	// the call is placed at its time, under the email that came a minute later
+	waitFor(t, a, "the call entry", func() bool { return len(tl.rows) == 3 && tl.rows[1].e.Kind == data.EntryCall })
+	if e := tl.rows[1].e; e.Data["phone"] != "06 12 34 56 78" || e.Data["direction"] != "out" {
+		t.Fatalf("call = %+v", e)
+	}
+}
+
+func TestObserverMayCommentButNotLog(t *testing.T) {
+	db := datatest.Open(t)
+	ctx := context.Background()
+	d, err := db.CreateDeal(ctx, db.Sales.ID, data.DealInput{Title: "Observed", Observers: []int64{db.Sales2.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PlanActivity(ctx, db.Sales.ID, d.ID, data.ActivityInput{Kind: data.ActivityTask, Subject: "Prepare", DueAt: datatest.Start.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	a := startTest(t, db, db.Sales2)
+	tl := openTimeline(t, a, d.ID)
+	waitFor(t, a, "read-only buttons", func() bool { return tl.f.ReadOnly() && !tl.callBtn.Visible() && !tl.planBtn.Visible() })
+	if tl.payBtn.Visible() || tl.deliverBtn.Visible() || tl.pins[0].done.Visible() {
+		t.Fatal("an observer is offered to log or complete")
+	}
+	onUI(func() {
+		tl.comment.SetText("Seen, looks good")
+		test.Tap(tl.addComment)
+	})
+	waitFor(t, a, "the observer's comment", func() bool { return len(tl.rows) == 2 && tl.rows[0].e.Text == "Seen, looks good" })
 }
