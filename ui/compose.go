@@ -158,9 +158,19 @@ func editQueuedDialog(a *App, w fyne.Window, it data.OutboxItem) {
 }
 
 func openCompose(a *App, w fyne.Window, dealID, replyTo, editID int64) {
+	openComposeWith(a, w, dealID, replyTo, editID, "")
+}
+
+// openComposeWith opens the dialog; to, when set, replaces the prefilled
+// recipients (an address tapped on a contact).
+func openComposeWith(a *App, w fyne.Window, dealID, replyTo, editID int64, to string) {
 	me := a.Me
 	load(a, func(ctx context.Context) (composePrefill, error) {
-		return readComposePrefill(ctx, a, me, dealID, replyTo, editID)
+		p, err := readComposePrefill(ctx, a, me, dealID, replyTo, editID)
+		if to != "" {
+			p.in.To = to
+		}
+		return p, err
 	}, func(p composePrefill) {
 		newComposeForm(a, w, dealID, editID, p)
 	})

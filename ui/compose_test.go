@@ -216,3 +216,49 @@ func TestOutboxListRetryAndEdit(t *testing.T) {
 		t.Fatalf("edited %+v", it)
 	}
 }
+
+func TestTemplatesSignatureAndContactButton(t *testing.T) {
+	useFakeSender(t)
+	db := datatest.Open(t)
+	deal := mailDeal(t, db)
+	ctx := context.Background()
+	a := startTest(t, db, db.Sales)
+	var s *templatesSettings
+	onUI(func() { s = newTemplatesSettings(a) })
+	waitIdle(a)
+	// my signature
+	onUI(func() {
+		s.signature.SetText("Sophie\nField sales")
+		test.Tap(s.saveSig)
+	})
+	waitFor(t, a, "the signature saved", func() bool { return s.sigStatus.Visible() })
+	if e, _ := db.Employee(ctx, db.Sales.ID); e.Signature != "Sophie\nField sales" {
+		t.Fatalf("signature %q", e.Signature)
+	}
+	// a template
+	onUI(func() { test.Tap(s.add) })
+	fd := s.lastForm
+	onUI(func() {
+		s.form.name.SetText("Follow-up")
+		s.form.subject.SetText("About {{deal.title}}")
+		s.form.body.SetText("Dear {{client.name}},")
+		test.Tap(fd.save)
+	})
+	waitFor(t, a, "the template saved", func() bool { return fd.closed && len(s.items) == 1 })
+	// The contact's email button writes from the client's deal.
+	lastCompose = nil
+	onUI(func() {
+		if err := clientOpenURL(a, mailtoURL("claire@client.test")); err != nil {
+			t.Error(err)
+		}
+	})
+	waitFor(t, a, "the compose dialog", func() bool { return lastCompose != nil })
+	c := lastCompose
+	if c.dealID != deal.ID || c.to.Text != "claire@client.test" || !strings.Contains(c.body.Text, "Field sales") {
+		t.Fatalf("compose from contact: deal %d, to %q, body %q", c.dealID, c.to.Text, c.body.Text)
+	}
+	onUI(func() { c.template.SetSelected("Follow-up") })
+	if c.subject.Text != "About Forty chairs" || !strings.HasPrefix(c.body.Text, "Dear Claire Client,") || !strings.Contains(c.body.Text, "Field sales") {
+		t.Fatalf("template applied: %q %q", c.subject.Text, c.body.Text)
+	}
+}
