@@ -26,7 +26,7 @@ func TestMailoutTranslationsComplete(t *testing.T) {
 	en, fr := load("mailout.en.json"), load("mailout.fr.json")
 	re := regexp.MustCompile(`lang\.L\("((?:[^"\\]|\\.)*)"|Label: "([^"]*)"`)
 	n := 0
-	for _, f := range []string{"compose.go", "compose_tab.go", "compose_contact.go", "outbox.go", "templates_settings.go"} {
+	for _, f := range []string{"compose.go", "compose_tab.go", "compose_contact.go", "outbox.go", "compose_templates.go"} {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
