@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"unicode"
 
@@ -146,16 +145,24 @@ func (s *Store) Search(ctx context.Context, actor int64, text string, limit int)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
+	// Title matches first, then the matches on the other text only. FTS5
+	// without ORDER BY rank stops after the first matches, which keeps each
+	// key stroke cheap whatever the size of the database. For an employee
+	// who sees only some deals, the others are filtered out inside the
+	// query, so that their own deals are found however many others match.
+	filter := ""
+	args := []any{nil, me.ID, nil}
+	if !me.SeesAll() {
+		filter = ` AND (rowid % 4 <> 1 OR rowid / 4 IN (SELECT id FROM deals WHERE responsible_id = ?2 AND deleted_at IS NULL
+			UNION ALL SELECT deal_id FROM deal_observers WHERE employee_id = ?2))`
+	}
 	var hits []Hit
-	seen := map[int64]bool{}
-	// FTS5 without ORDER BY rank stops after the first matches, which keeps
-	// each key stroke cheap whatever the size of the database. Reading twice
-	// the limit leaves room for deals the employee may not see.
-	for _, q := range []string{title, all} {
+	for _, q := range []string{title, "(" + all + ") NOT " + title} {
 		if len(hits) >= limit {
 			break
 		}
-		rows, err := s.r.QueryContext(ctx, `SELECT rowid FROM search WHERE search MATCH ? LIMIT ?`, q, 2*limit)
+		args[0], args[2] = q, limit-len(hits)
+		rows, err := s.r.QueryContext(ctx, `SELECT rowid FROM search WHERE search MATCH ?1`+filter+` LIMIT ?3`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("search %q: %w", text, err)
 		}
@@ -163,14 +170,12 @@ func (s *Store) Search(ctx context.Context, actor int64, text string, limit int)
 		if err != nil {
 			return nil, fmt.Errorf("search %q: %w", text, err)
 		}
-		rids = slices.DeleteFunc(rids, func(rid int64) bool { return seen[rid] })
 		found, err := s.hits(ctx, me, rids)
 		if err != nil {
 			return nil, fmt.Errorf("search %q: %w", text, err)
 		}
 		for _, rid := range rids {
-			seen[rid] = true
-			if h, ok := found[rid]; ok && len(hits) < limit {
+			if h, ok := found[rid]; ok {
 				hits = append(hits, h)
 			}
 		}

@@ -315,3 +315,39 @@ func TestBulkLoadNotifiesEveryRecordOfItsKind(t *testing.T) {
 		t.Fatal("a bulk change of deals matches a contact")
 	}
 }
+
+// TestSalesFindsOwnDealAmongMany: however many deals of others match first,
+// a sales employee finds their own.
+func TestSalesFindsOwnDealAmongMany(t *testing.T) {
+	db := datatest.Open(t)
+	ctx := context.Background()
+	err := db.Bulk(ctx, db.Admin.ID, func(b *data.BulkTx) error {
+		for i := range 400 {
+			if _, err := b.Deal(data.BulkDeal{DealInput: data.DealInput{Title: fmt.Sprint("Chaise ", i), ResponsibleID: db.Sales2.ID}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := db.Deal(t, db.Sales.ID, "Chaises de bureau")
+	observed, err := db.CreateDeal(ctx, db.Manager.ID, data.DealInput{Title: "Chaise longue", Observers: []int64{db.Sales.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"chai", "chaise", "ch"} {
+		hits, err := db.Search(ctx, db.Sales.ID, text, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) != 2 || !has(hits, data.KindDeal, mine.ID) || !has(hits, data.KindDeal, observed.ID) {
+			t.Fatalf("%q as sales: %+v", text, hits)
+		}
+		all, _ := db.Search(ctx, db.Manager.ID, text, 10)
+		if len(all) != 10 {
+			t.Fatalf("%q as manager: %d hits", text, len(all))
+		}
+	}
+}
