@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -323,18 +324,15 @@ func (s *Store) DealList(ctx context.Context, actor int64, f DealFilter, after *
 		conds, args = append(conds, "d.responsible_id = ?"), append(args, f.ResponsibleID)
 	}
 	if strings.TrimSpace(f.Search) != "" {
-		ids, err := s.searchDealIDs(ctx, f.Search, 5000)
+		ids, err := s.searchDealIDs(ctx, me, f.Search, 5000)
 		if err != nil {
 			return nil, fmt.Errorf("deal list: %w", err)
 		}
 		if len(ids) == 0 {
 			return nil, nil
 		}
-		ph := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
-		conds = append(conds, "d.id IN ("+ph+")")
-		for _, id := range ids {
-			args = append(args, id)
-		}
+		js, _ := json.Marshal(ids)
+		conds, args = append(conds, "d.id IN (SELECT value FROM json_each(?))"), append(args, string(js))
 	}
 	vis, vargs := visibility(me, f.OnlyMine)
 	dir, cmp := "ASC", ">"

@@ -237,13 +237,20 @@ func (s *Store) hits(ctx context.Context, me Employee, rids []int64) (map[int64]
 	return out, nil
 }
 
-// searchDealIDs returns up to limit deal ids matching the text, for filters.
-func (s *Store) searchDealIDs(ctx context.Context, text string, limit int) ([]int64, error) {
+// searchDealIDs returns up to limit ids of deals the employee may see that
+// match the text, for list filters.
+func (s *Store) searchDealIDs(ctx context.Context, me Employee, text string, limit int) ([]int64, error) {
 	all, _ := ftsQuery(text)
 	if all == "" {
 		return nil, nil
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT rowid / 4 FROM search WHERE search MATCH ? AND rowid % 4 = 1 LIMIT ?`, all, limit)
+	filter := ""
+	if !me.SeesAll() {
+		filter = ` AND rowid / 4 IN (SELECT id FROM deals WHERE responsible_id = ?2 AND deleted_at IS NULL
+			UNION ALL SELECT deal_id FROM deal_observers WHERE employee_id = ?2)`
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT rowid / 4 FROM search WHERE search MATCH ?1 AND rowid % 4 = 1`+filter+` LIMIT ?3`,
+		all, me.ID, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -351,3 +351,29 @@ func TestSalesFindsOwnDealAmongMany(t *testing.T) {
 		}
 	}
 }
+
+// TestSalesListSearchFindsOwnDeal: the deal list's search filter, too.
+func TestSalesListSearchFindsOwnDeal(t *testing.T) {
+	db := datatest.Open(t)
+	ctx := context.Background()
+	err := db.Bulk(ctx, db.Admin.ID, func(b *data.BulkTx) error {
+		for i := range 60 {
+			if _, err := b.Deal(data.BulkDeal{DealInput: data.DealInput{Title: fmt.Sprint("Tabouret ", i), ResponsibleID: db.Sales2.ID}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := db.Deal(t, db.Sales.ID, "Tabourets hauts")
+	rows, err := db.DealList(ctx, db.Sales.ID, data.DealFilter{Search: "tabou"}, nil, 10)
+	if err != nil || len(rows) != 1 || rows[0].ID != mine.ID {
+		t.Fatalf("sales list search: %+v, %v", rows, err)
+	}
+	rows, err = db.DealList(ctx, db.Manager.ID, data.DealFilter{Search: "tabou", Sort: data.SortTitle}, nil, 100)
+	if err != nil || len(rows) != 61 {
+		t.Fatalf("manager list search: %d rows, %v", len(rows), err)
+	}
+}
