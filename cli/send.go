@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"text/tabwriter"
 
 	"comptoir/data"
 	"comptoir/mail/secret"
@@ -33,6 +34,73 @@ func init() {
 			"copied", stats.Copied, "found_in_sent", stats.FoundInSent)
 		return err
 	}})
+	register(&command{
+		name:    "outbox",
+		usage:   "[list | retry ID | cancel ID] [--db PATH] [--as EMAIL]",
+		summary: "list the outgoing emails not sent yet with their state and the server's words; send a failed or unknown one again, or cancel it",
+		flags: func(fs *flag.FlagSet) func(env *Env) error {
+			var db dbFlags
+			db.declare(fs)
+			return func(env *Env) error {
+				sub, id := "list", int64(0)
+				switch len(env.Args) {
+				case 0:
+				case 1:
+					sub = env.Args[0]
+				case 2:
+					sub = env.Args[0]
+					if _, err := fmt.Sscan(env.Args[1], &id); err != nil || id <= 0 {
+						return usagef("%q is not an outbox id", env.Args[1])
+					}
+				default:
+					return usagef("say list, retry ID or cancel ID")
+				}
+				if (sub == "retry" || sub == "cancel") != (id != 0) || (sub != "list" && sub != "retry" && sub != "cancel") {
+					return usagef("say list, retry ID or cancel ID")
+				}
+				st, err := db.open(env.Ctx)
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				me, err := db.actor(env.Ctx, st)
+				if err != nil {
+					return err
+				}
+				switch sub {
+				case "retry":
+					if err := st.RetryEmail(env.Ctx, me.ID, id); err != nil {
+						return err
+					}
+					fmt.Fprintf(env.Stdout, "outbox %d queued again; the next `comptoir sync` sends it\n", id)
+					return nil
+				case "cancel":
+					if err := st.CancelEmail(env.Ctx, me.ID, id); err != nil {
+						return err
+					}
+					fmt.Fprintf(env.Stdout, "outbox %d cancelled\n", id)
+					return nil
+				}
+				items, err := st.Outbox(env.Ctx, me.ID, 500)
+				if err != nil {
+					return err
+				}
+				tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tSTATE\tDEAL\tTO\tSUBJECT\tERROR")
+				for _, it := range items {
+					if it.State == data.OutSent || it.State == data.OutCancelled {
+						continue
+					}
+					to := make([]string, len(it.To))
+					for i, a := range it.To {
+						to[i] = a.Email
+					}
+					fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%s\n", it.ID, it.State, it.DealID, strings.Join(to, ","), it.Subject, it.LastError)
+				}
+				return tw.Flush()
+			}
+		},
+	})
 	register(&command{
 		name: "send",
 		usage: "--deal ID --to ADDR --subject S --body-file F|- [--cc ADDR] [--bcc ADDR] [--attach FILE]... [--document NUMBER]... " +

@@ -78,3 +78,41 @@ func TestSendQueuesAndSyncSends(t *testing.T) {
 		t.Fatalf("%d transactions", n)
 	}
 }
+
+func TestOutboxCommand(t *testing.T) {
+	t.Setenv("COMPTOIR_SECRETS", "file")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "c.db")
+	if code, _, errOut := run(t, "init", "--name", "Ada Admin", "--email", "ada@example.test", "--db", db); code != 0 {
+		t.Fatal(errOut)
+	}
+	t.Setenv("COMPTOIR_PASSWORD", "x")
+	if code, _, errOut := run(t, "account", "add", "--email", "sales@ourshop.test", "--imap-host", "127.0.0.1", "--imap-port", "1",
+		"--imap-security", "none", "--smtp-host", "127.0.0.1", "--smtp-port", "1", "--smtp-security", "none", "--db", db); code != 0 {
+		t.Fatal(errOut)
+	}
+	ctx := context.Background()
+	st, err := data.Open(ctx, db, data.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, _ := st.FirstAdmin(ctx)
+	deal, _ := st.CreateDeal(ctx, admin.ID, data.DealInput{Title: "Chairs"})
+	st.Close()
+	body := filepath.Join(dir, "b.txt")
+	os.WriteFile(body, []byte("hi"), 0o600)
+	if code, _, errOut := run(t, "send", "--deal", strconv.FormatInt(deal.ID, 10), "--to", "c@client.test", "--subject", "Quote",
+		"--body-file", body, "--db", db); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, out, _ := run(t, "outbox", "--db", db)
+	if code != 0 || !strings.Contains(out, "queued") || !strings.Contains(out, "Quote") {
+		t.Fatalf("outbox list: %d %q", code, out)
+	}
+	if code, out, errOut := run(t, "outbox", "cancel", "1", "--db", db); code != 0 || !strings.Contains(out, "cancelled") {
+		t.Fatalf("cancel: %d %q %q", code, out, errOut)
+	}
+	if code, out, _ := run(t, "outbox", "--db", db); code != 0 || strings.Contains(out, "Quote") {
+		t.Fatalf("after cancel: %q", out)
+	}
+}
