@@ -435,6 +435,12 @@ func describeEntry(e data.Entry, language string) entryView {
 				return x
 			case float64:
 				return fmt.Sprintf("%.0f", x)
+			case []any:
+				parts := make([]string, 0, len(x))
+				for _, it := range x {
+					parts = append(parts, fmt.Sprint(it))
+				}
+				return strings.Join(parts, ", ")
 			default:
 				return fmt.Sprint(x)
 			}
@@ -497,7 +503,11 @@ func describeEntry(e data.Entry, language string) entryView {
 		if text == "" {
 			text = e.Text
 		}
-		v := entryView{icon: ic, title: join(title, s("subject"))}
+		var state string
+		if st := s("state"); st != "" && data.OutState(st) != data.OutSent {
+			state = outStateLabel(data.OutState(st)) // ui/outbox.go
+		}
+		v := entryView{icon: ic, title: join(title, s("subject"), state)}
 		head := lang.L("From") + ": " + s("from")
 		if to := s("to"); to != "" {
 			head += "\n" + lang.L("To") + ": " + to
@@ -529,6 +539,9 @@ func describeEntry(e data.Entry, language string) entryView {
 		if short != text {
 			v.full = text
 		}
+		if e.Kind == data.EntryEmailOut && s("error") != "" {
+			v.body = lines(v.body, s("error"))
+		}
 		if s("linked_because") != "" {
 			v.body = lines(v.body, lang.L("Linked because")+": "+s("linked_because"))
 		}
@@ -542,7 +555,11 @@ func describeEntry(e data.Entry, language string) entryView {
 		case "invoice":
 			label = lang.L("Invoice")
 		}
-		return entryView{icon: theme.FileTextIcon(), title: join(label, s("number")), body: e.Text}
+		var amount string
+		if _, ok := e.Data["gross"]; ok {
+			amount = formatMoney(n("gross"), s("currency"), language)
+		}
+		return entryView{icon: theme.FileTextIcon(), title: join(label, s("number")), body: amount}
 	case data.EntryNote:
 		return entryView{icon: theme.InfoIcon(), title: lang.L("Note"), body: e.Text}
 	case data.EntryCreated:

@@ -309,7 +309,11 @@ func TestDescribeHistoryAndEmails(t *testing.T) {
 		{data.Entry{Kind: data.EntryStage, Data: map[string]any{"from": "New", "to": "Proposal"}}, "Stage changed", "New → Proposal"},
 		{data.Entry{Kind: data.EntryLost, Text: "too expensive", Data: map[string]any{"from": "Proposal", "to": "Lost", "reason": "too expensive"}}, "Deal lost", "Proposal → Lost\nReason: too expensive"},
 		{data.Entry{Kind: data.EntryReopened, Data: map[string]any{"from": "Lost", "to": "New"}}, "Deal reopened", "Lost → New"},
-		{data.Entry{Kind: data.EntryDocument, Data: map[string]any{"document_id": 3.0, "number": "Q-2026-0007", "kind": "quote"}}, "Quote · Q-2026-0007", ""},
+		{data.Entry{Kind: data.EntryDocument, Text: "Q-2026-0007", Data: map[string]any{"document_id": 3.0, "number": "Q-2026-0007", "kind": "quote", "gross": 120050.0, "currency": "EUR"}},
+			"Quote · Q-2026-0007", formatMoney(120050, "EUR", "en")},
+		{data.Entry{Kind: data.EntryEmailOut, Data: map[string]any{"from": "sales@comptoir.test", "to": []any{"a@x.test", "b@x.test"}, "subject": "Quote",
+			"text": "Here it is", "state": "failed", "error": "550 mailbox unknown"}}, "Email to the client · Quote · Refused by the server",
+			"From: sales@comptoir.test\nTo: a@x.test, b@x.test\nHere it is\n550 mailbox unknown"},
 		{data.Entry{Kind: data.EntryEmailIn, Data: map[string]any{"from": "client@example.test", "subject": "Quote?", "text": "Hello,\nhow much?",
 			"attachments": []any{map[string]any{"name": "plan.pdf"}, "photo.jpg"}}}, "Email from the client · Quote?", "From: client@example.test\nHello,\nhow much?\n📎 plan.pdf, photo.jpg"},
 	}
