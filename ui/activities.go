@@ -69,6 +69,7 @@ type agendaRow struct {
 	due     *widget.Label
 	open    *widget.Button
 	done    *widget.Button
+	edit    *tapBox // reschedule
 	overdue bool
 }
 
@@ -252,7 +253,8 @@ func (s *activitiesScreen) newRow(act data.Activity, now time.Time) *agendaRow {
 	r.open.Alignment = widget.ButtonAlignLeading
 	r.done = widget.NewButton(lang.L("Done"), func() { completeActivityDialog(a, a.Win, act) })
 	info := container.NewVBox(subject, container.NewHBox(r.due, r.open))
-	r.box = container.NewBorder(nil, nil, container.NewVBox(ic), container.NewVBox(r.done), info)
+	r.edit = s.icons.button(theme.DocumentCreateIcon(), func() { planActivityDialog(a, a.Win, act.DealID, &act) })
+	r.box = container.NewBorder(nil, nil, container.NewVBox(ic), container.NewVBox(container.NewHBox(r.done, r.edit)), info)
 	return r
 }
 

@@ -67,6 +67,18 @@ func TestActivitiesScreenSections(t *testing.T) {
 	if s.empSel.Visible() {
 		t.Fatal("a sales employee is offered the employee filter")
 	}
+	// rescheduled from the screen: "next month" moves to today
+	onUI(func() { test.Tap(up.rows[0].edit) })
+	pf := lastPlanForm
+	waitIdle(a)
+	onUI(func() {
+		pf.due.set(now.Add(2 * time.Hour))
+		test.Tap(pf.fd.save)
+	})
+	waitFor(t, a, "the rescheduled row", func() bool {
+		return len(s.sections[1].rows) == 2 && len(s.sections[2].rows) == 0 && s.sections[1].rows[1].act.Subject == "next month"
+	})
+	today = s.sections[1]
 	// done from the screen: the row leaves, a result entry is written
 	onUI(func() { test.Tap(today.rows[0].done) })
 	cf := lastCompleteForm
@@ -74,7 +86,7 @@ func TestActivitiesScreenSections(t *testing.T) {
 		test.Type(cf.result, "reached them")
 		test.Tap(cf.fd.save)
 	})
-	waitFor(t, a, "the row to leave", func() bool { return len(s.sections[1].rows) == 0 && s.sections[1].header.Text == "Today (0)" })
+	waitFor(t, a, "the row to leave", func() bool { return len(s.sections[1].rows) == 1 && s.sections[1].header.Text == "Today (1)" })
 	es, _ := db.Timeline(ctx, db.Sales.ID, d.ID, data.TimelineCursor{}, 1)
 	if es[0].Kind != data.EntryActivity || es[0].Text != "reached them" {
 		t.Fatalf("timeline top = %+v", es[0])
