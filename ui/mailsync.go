@@ -87,17 +87,18 @@ func mailOf(a *App) *mailState {
 }
 
 // startMailSync is the start hook: the sync runs while the window is open.
+// It is not counted as pending UI work: opening the keyring may take a few
+// seconds and the sync runs until the window closes.
 func startMailSync(a *App) {
-	a.run(func(ctx context.Context) error {
+	go func() {
 		m := mailOf(a)
 		mailMu.Lock()
 		defer mailMu.Unlock()
-		if m.syncer == nil && ctx.Err() == nil {
+		if m.syncer == nil && a.Ctx.Err() == nil {
 			m.syncer = startSyncer(a, m.secrets)
 			slog.Info("mail sync started", "secrets", m.secrets.Kind())
 		}
-		return nil
-	})
+	}()
 }
 
 // syncNow makes every account sync at once.

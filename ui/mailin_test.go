@@ -1,0 +1,281 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"comptoir/data"
+	"comptoir/data/datatest"
+	"comptoir/mail/mailtest"
+	"comptoir/mail/secret"
+)
+
+// mailDB opens a test database for the mail screens: the password store is
+// the file one beside the database, and the store runs on the real clock
+// (the sync's import window is measured from now).
+func mailDB(t *testing.T) *datatest.DB {
+	t.Helper()
+	t.Setenv("COMPTOIR_SECRETS", "file")
+	db := datatest.Open(t)
+	db.Store.Now = time.Now
+	return db
+}
+
+// openMailTab shows Settings → Mail accounts and returns its section.
+func openMailTab(t *testing.T, a *App) *accountsSection {
+	t.Helper()
+	lastAccounts = nil
+	onUI(func() { openMailSettings(a) })
+	waitFor(t, a, "the mail accounts section", func() bool { return lastAccounts != nil })
+	return lastAccounts
+}
+
+// fileContains reports whether any of the database's files holds b.
+func dbFilesContain(t *testing.T, path string, b []byte) bool {
+	t.Helper()
+	for _, p := range []string{path, path + "-wal"} {
+		raw, err := os.ReadFile(p)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		if bytes.Contains(raw, b) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestAccountFormStoresPasswordInSecretStore(t *testing.T) {
+	db := mailDB(t)
+	srv := mailtest.NewIMAPMemServer(t, "sales@ourshop.test", "s3cret-Pa55word")
+	a := startTest(t, db, db.Admin)
+	s := openMailTab(t, a)
+
+	onUI(func() { test.Tap(s.add) })
+	f := lastAccountForm
+	// An unencrypted connection to another machine is refused by data/,
+	// and the message stands next to the security field.
+	onUI(func() {
+		test.Type(f.email, "sales@ourshop.test")
+		test.Type(f.imapHost, "imap.example.com")
+		f.imapSec.SetSelectedIndex(indexOf(securities, data.SecurityNone))
+		test.Type(f.password, "s3cret-Pa55word")
+		test.Tap(f.save)
+	})
+	waitFor(t, a, "the security error", func() bool { return f.errs["imap_security"].Visible() })
+	if got := f.errs["imap_security"].Text; !strings.Contains(got, "localhost") {
+		t.Fatalf("security error = %q", got)
+	}
+
+	// A wrong password: "Test connection" says so in plain words.
+	onUI(func() {
+		f.imapHost.SetText(srv.Host())
+		f.imapPort.SetText(fmt.Sprint(srv.Port()))
+		f.password.SetText("wrong")
+		test.Tap(f.test)
+	})
+	waitFor(t, a, "the test result", func() bool { return !f.testing && f.testResult.Text != "" })
+	if got := f.testResult.Text; !strings.Contains(got, "The server refused the user name or password.") {
+		t.Fatalf("test result = %q", got)
+	}
+	// The right one: the server accepts it.
+	onUI(func() {
+		f.password.SetText("s3cret-Pa55word")
+		test.Tap(f.test)
+	})
+	waitFor(t, a, "the test result", func() bool { return !f.testing && strings.Contains(f.testResult.Text, "accepted") })
+
+	onUI(func() { test.Tap(f.save) })
+	waitFor(t, a, "the saved account", func() bool { return f.saved })
+	accs, err := db.Accounts(context.Background())
+	if err != nil || len(accs) != 1 {
+		t.Fatalf("accounts = %v, %v", accs, err)
+	}
+	acc := accs[0]
+	if acc.IMAPSecurity != data.SecurityNone || acc.IMAPPort != srv.Port() || acc.Username != "sales@ourshop.test" {
+		t.Fatalf("account = %+v", acc)
+	}
+	sec := secret.NewFile(filepath.Dir(db.Path))
+	if p, err := sec.Get(acc.IMAPSecretKey()); err != nil || p != "s3cret-Pa55word" {
+		t.Fatalf("secret store has %q, %v", p, err)
+	}
+	if fi, err := os.Stat(sec.Path()); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("secrets file: %v %v", fi, err)
+	}
+	if dbFilesContain(t, db.Path, []byte("s3cret-Pa55word")) {
+		t.Fatal("the password is in the database file")
+	}
+	// The window's sync logs in with it: the account turns up to date.
+	waitFor(t, a, "the account synced", func() bool { return lastSyncStatus != nil && lastSyncStatus.state == "ok" })
+	if a, _ := db.Account(context.Background(), acc.ID); a.Status != data.AccountOK {
+		t.Fatalf("status = %q %q", a.Status, a.StatusMessage)
+	}
+}
+
+func TestSyncStatusShowsFailingAccount(t *testing.T) {
+	db := mailDB(t)
+	srv := mailtest.NewIMAPMemServer(t, "sales@ourshop.test", "right")
+	a := startTest(t, db, db.Admin)
+	if lastSyncStatus == nil || lastSyncStatus.box.Visible() {
+		t.Fatal("the sync status shows without any account")
+	}
+	// The password is saved first, as the form does, so the first attempt
+	// already logs in.
+	key := data.Account{Username: "sales@ourshop.test", IMAPHost: srv.Host()}.IMAPSecretKey()
+	if err := secret.NewFile(filepath.Dir(db.Path)).Set(key, "wrong"); err != nil {
+		t.Fatal(err)
+	}
+	acc, err := db.CreateAccount(context.Background(), db.Admin.ID, data.AccountInput{Email: "sales@ourshop.test",
+		IMAPHost: srv.Host(), IMAPPort: srv.Port(), IMAPSecurity: data.SecurityNone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, a, "the error state", func() bool { return lastSyncStatus.state == "error" })
+	var text string
+	onUI(func() { text = lastSyncStatus.btn.Text })
+	if !strings.Contains(text, "refused the user name or password") {
+		t.Fatalf("status = %q", text)
+	}
+	// Tapping it opens the accounts, where the account says the same.
+	lastAccounts = nil
+	onUI(func() { test.Tap(lastSyncStatus.btn) })
+	waitFor(t, a, "the accounts", func() bool { return lastAccounts != nil && lastAccounts.rows[acc.ID] != nil })
+	if got := lastAccounts.rows[acc.ID].status.Text; !strings.Contains(got, "refused") {
+		t.Fatalf("account row = %q", got)
+	}
+}
+
+func TestInboxCreateDealFromSyncedMail(t *testing.T) {
+	db := mailDB(t)
+	ctx := context.Background()
+	srv := mailtest.NewIMAPMemServer(t, "sales@ourshop.test", "pw")
+	c, err := db.CreateContact(ctx, db.Admin.ID, data.ContactInput{Name: "Claire Client", Emails: []string{"claire@acme-industrie.test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, title := range []string{"Pumps", "Valves"} {
+		if _, err := db.CreateDeal(ctx, db.Admin.ID, data.DealInput{Title: title, ContactID: c.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dealsBefore := countDeals(t, db)
+	raw := "From: Claire Client <claire@acme-industrie.test>\r\nTo: sales@ourshop.test\r\nSubject: New order for spare parts\r\n" +
+		"Message-ID: <order-1@acme-industrie.test>\r\nDate: " + time.Now().Format(time.RFC1123Z) + "\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello, we need 40 gaskets.\r\n" +
+		"--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"../../order.pdf\"\r\n" +
+		"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n"
+	srv.Append(t, "INBOX", []byte(raw))
+
+	openCreatedDeal = false
+	t.Cleanup(func() { openCreatedDeal = true })
+	a := startTest(t, db, db.Sales)
+	onUI(func() { a.main.show("inbox") })
+	s := lastInbox
+	key := data.Account{Username: "sales@ourshop.test", IMAPHost: srv.Host()}.IMAPSecretKey()
+	if err := secret.NewFile(filepath.Dir(db.Path)).Set(key, "pw"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateAccount(ctx, db.Admin.ID, data.AccountInput{Email: "sales@ourshop.test",
+		IMAPHost: srv.Host(), IMAPPort: srv.Port(), IMAPSecurity: data.SecurityNone}); err != nil {
+		t.Fatal(err)
+	}
+	// The window's sync fetches it; the contact has two open deals: Inbox.
+	waitFor(t, a, "the email in the Inbox", func() bool { return len(s.emails) == 1 && s.sel != 0 })
+	var subj, reason, text, nav string
+	var atts int
+	onUI(func() {
+		subj, reason, text, atts = s.subject.Text, s.reason.Text, s.text.Text, len(s.atts.Objects)
+	})
+	waitFor(t, a, "the badge", func() bool { nav = a.main.navSide["inbox"].Text; return inboxBadgeCount == 1 })
+	if subj != "New order for spare parts" || !strings.Contains(reason, "several open deals") ||
+		!strings.Contains(text, "40 gaskets") || atts != 2 || nav != "Inbox (1)" {
+		t.Fatalf("shown: %q / %q / %q / %d attachment rows / nav %q", subj, reason, text, atts, nav)
+	}
+	if m := s.emails[0]; len(m.Attachments) != 1 || m.Attachments[0].Name != "order.pdf" {
+		t.Fatalf("attachments = %+v", m.Attachments)
+	}
+
+	onUI(func() { test.Tap(s.create) })
+	waitFor(t, a, "the Inbox emptied", func() bool { return len(s.emails) == 0 && !s.detail.Visible() && inboxBadgeCount == 0 })
+	if n := countDeals(t, db); n != dealsBefore+1 {
+		t.Fatalf("deals: %d, want %d", n, dealsBefore+1)
+	}
+	m, err := db.EmailByMessageID(ctx, "order-1@acme-industrie.test")
+	if err != nil || m.DealID == 0 || m.State != "linked" {
+		t.Fatalf("email = %+v, %v", m, err)
+	}
+	d, err := db.Store.Deal(ctx, db.Sales.ID, m.DealID)
+	if err != nil || d.ContactID != c.ID || d.Source != data.SourceEmail {
+		t.Fatalf("deal = %+v, %v", d, err)
+	}
+	if n, _ := db.InboxCount(ctx); n != 0 {
+		t.Fatalf("inbox count = %d", n)
+	}
+}
+
+func countDeals(t *testing.T, db *datatest.DB) int {
+	t.Helper()
+	rdb, err := sql.Open("sqlite", "file:"+db.Path+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	var n int
+	if err := rdb.QueryRow(`SELECT count(*) FROM deals WHERE deleted_at IS NULL`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Every string the mail screens pass to lang.L has an English and a French
+// entry in mailin.en.json / mailin.fr.json (or the core's files).
+func TestMailTranslationsComplete(t *testing.T) {
+	load := func(names ...string) map[string]string {
+		m := map[string]string{}
+		for _, name := range names {
+			b, err := os.ReadFile(filepath.Join("translation", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+		}
+		return m
+	}
+	en, fr := load("en.json", "mailin.en.json"), load("fr.json", "mailin.fr.json")
+	re := regexp.MustCompile(`lang\.L\("((?:[^"\\]|\\.)*)"`)
+	n := 0
+	for _, f := range []string{"mailsync.go", "mailaccounts.go", "inbox.go", "mailmove.go"} {
+		b, err := os.ReadFile(f)
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			n++
+			if _, ok := en[m[1]]; !ok {
+				t.Errorf("%s: %q has no English entry", f, m[1])
+			}
+			if v, ok := fr[m[1]]; !ok || v == "" {
+				t.Errorf("%s: %q has no French translation", f, m[1])
+			}
+		}
+	}
+	if n < 80 {
+		t.Fatalf("found only %d strings: the pattern is broken", n)
+	}
+}
