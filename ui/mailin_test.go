@@ -222,6 +222,23 @@ func TestInboxCreateDealFromSyncedMail(t *testing.T) {
 	if n, _ := db.InboxCount(ctx); n != 0 {
 		t.Fatalf("inbox count = %d", n)
 	}
+
+	// The deal's Emails tab moves it to a new deal.
+	lastDealEmails = nil
+	onUI(func() { a.openDeal(m.DealID) })
+	waitFor(t, a, "the deal's emails", func() bool {
+		return lastDealEmails != nil && len(lastDealEmails.emails) == 1 && lastDealEmails.moveNew[m.ID] != nil
+	})
+	tab := lastDealEmails
+	onUI(func() { test.Tap(tab.moveNew[m.ID]) })
+	waitFor(t, a, "the email moved", func() bool { return len(tab.emails) == 0 })
+	moved, err := db.Email(ctx, m.ID)
+	if err != nil || moved.DealID == 0 || moved.DealID == m.DealID || moved.Reason != data.ReasonByPerson {
+		t.Fatalf("moved email = %+v, %v", moved, err)
+	}
+	if n := countDeals(t, db); n != dealsBefore+2 {
+		t.Fatalf("deals: %d, want %d", n, dealsBefore+2)
+	}
 }
 
 func countDeals(t *testing.T, db *datatest.DB) int {
