@@ -119,7 +119,7 @@ func newTimelineTab(f *DealForm) *timelineTab {
 	t.applyAccess()
 	t.reload()
 	t.unsubscribe = t.a.subscribe(func(cs data.Changes) {
-		if cs.Has(data.KindDeal, f.Deal.ID) || cs.Has(data.KindDeal, 0) {
+		if touchesDeal(cs, f.Deal.ID) {
 			// several writes in a row (a bulk, a sync) refresh once
 			t.a.stopTimer(t.refresh)
 			t.refresh = t.a.after(150*time.Millisecond, t.reload)
@@ -128,6 +128,17 @@ func newTimelineTab(f *DealForm) *timelineTab {
 	f.OnDealChanged = append(f.OnDealChanged, func(data.Deal) { t.applyAccess() })
 	f.OnClose = append(f.OnClose, t.close)
 	return t
+}
+
+// touchesDeal reports whether the changes name the deal, or deals in bulk
+// (a change of ID 0). Changes.Has(kind, 0) would match any deal.
+func touchesDeal(cs data.Changes, id int64) bool {
+	for _, c := range cs {
+		if c.Kind == data.KindDeal && (c.ID == id || c.ID == 0) {
+			return true
+		}
+	}
+	return false
 }
 
 func (t *timelineTab) close() {

@@ -541,3 +541,10 @@ func TestObserverMayCommentButNotLog(t *testing.T) {
 	})
 	waitFor(t, a, "the observer's comment", func() bool { return len(tl.rows) == 2 && tl.rows[0].e.Text == "Seen, looks good" })
 }
+
+func TestTouchesDeal(t *testing.T) {
+	cs := data.Changes{{Kind: data.KindDeal, ID: 7}, {Kind: data.KindContact, ID: 3}}
+	if touchesDeal(cs, 3) || !touchesDeal(cs, 7) || !touchesDeal(data.Changes{{Kind: data.KindDeal}}, 3) {
+		t.Fatal("touchesDeal")
+	}
+}
