@@ -424,3 +424,15 @@ func (s *Store) LogCallFromNumber(ctx context.Context, actor int64, phone string
 	out.Entry, err = s.entry(ctx, out.Entry.ID)
 	return out, err
 }
+
+// MayChangeEntry tells whether an employee may edit (comments) or delete
+// (comments, calls, payments, deliveries) a timeline entry: only its author,
+// and never a history entry, an email, a document or a note. It is the rule
+// DeleteEntry and EditComment enforce, for screens to offer the buttons.
+func MayChangeEntry(me Employee, e Entry) bool {
+	switch e.Kind {
+	case EntryComment, EntryCall, EntryPayment, EntryDelivery:
+		return me.Active && e.AuthorID != 0 && e.AuthorID == me.ID
+	}
+	return false
+}

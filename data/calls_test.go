@@ -117,8 +117,14 @@ func TestCommentRights(t *testing.T) {
 	if _, err := db.EditComment(ctx, db.Sales.ID, c.ID, "x"); !errors.Is(err, data.ErrForbidden) {
 		t.Fatalf("sales edits the manager's comment: %v", err)
 	}
+	if data.MayChangeEntry(db.Sales, c) || !data.MayChangeEntry(db.Manager, c) {
+		t.Fatal("MayChangeEntry disagrees with DeleteEntry")
+	}
 	page, _ := db.Timeline(ctx, db.Sales.ID, d.ID, data.TimelineCursor{}, 10)
 	created := page[len(page)-1]
+	if data.MayChangeEntry(db.Sales, created) {
+		t.Fatal("a history entry may be changed")
+	}
 	if err := db.DeleteEntry(ctx, db.Sales.ID, created.ID); !errors.Is(err, data.ErrForbidden) {
 		t.Fatalf("delete a history entry: %v", err)
 	}

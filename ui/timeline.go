@@ -374,15 +374,6 @@ type entryRow struct {
 	full  *widget.Button // emails: the whole text
 }
 
-// ownChangeable is what data/ lets an author edit or delete.
-func ownChangeable(k data.EntryKind) bool {
-	switch k {
-	case data.EntryComment, data.EntryCall, data.EntryPayment, data.EntryDelivery:
-		return true
-	}
-	return false
-}
-
 func newEntryRow(t *timelineTab, e data.Entry) *entryRow {
 	r := &entryRow{e: e}
 	v := describeEntry(e, t.a.Lang)
@@ -416,7 +407,7 @@ func newEntryRow(t *timelineTab, e data.Entry) *entryRow {
 	}
 	parts = append(parts, metaL)
 	var buttons []fyne.CanvasObject
-	if e.AuthorID == t.a.Me.ID && ownChangeable(e.Kind) {
+	if data.MayChangeEntry(t.a.Me, e) {
 		if e.Kind == data.EntryComment {
 			r.edit = t.iconButton(theme.DocumentCreateIcon(), func() { editCommentDialog(t.a, t.f.Window(), e) })
 			buttons = append(buttons, r.edit)
