@@ -12,6 +12,10 @@ import (
 	"time"
 )
 
+// ingestFastPath makes Ingest write new records through the bulk loader's
+// prepared statements (ingest_fast.go); tests turn it off to compare.
+var ingestFastPath = true
+
 // Incoming is one message fetched from a folder.
 type Incoming struct {
 	UID   uint32
@@ -46,6 +50,12 @@ func (s *Store) Ingest(ctx context.Context, accountID int64, folder string, uidV
 	var res IngestResult
 	err := s.writeTx(ctx, func(wtx *wtx) error {
 		tx := newItx(wtx)
+		tx.fast = ingestFastPath
+		defer func() {
+			if tx.bulk != nil {
+				tx.bulk.close()
+			}
+		}()
 		res = IngestResult{}
 		acc, err := scanAccount(tx.queryRow(`SELECT `+accountCols+` FROM mail_accounts WHERE id = ?`, accountID))
 		if err != nil {
@@ -72,6 +82,9 @@ func (s *Store) Ingest(ctx context.Context, accountID int64, folder string, uidV
 			res.Decisions = append(res.Decisions, d)
 		}
 		if err := tx.touchDeals(); err != nil {
+			return err
+		}
+		if err := tx.finish(); err != nil {
 			return err
 		}
 		return tx.setCheckpoint(accountID, folder, uidValidity, lastUID)
@@ -111,6 +124,10 @@ type itx struct {
 	stmts   map[string]*sql.Stmt
 	nextID  int64          // the next message id, assigned here so the timeline entry can name it
 	touched map[int64]bool // deals that received mail in this transaction
+	// fast writes new contacts, companies and deals through bulk (see
+	// ingest_fast.go); finish must then run before the commit.
+	fast bool
+	bulk *BulkTx
 }
 
 func newItx(tx *wtx) *itx {

@@ -1,0 +1,142 @@
+package data_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"comptoir/data"
+	"comptoir/data/datatest"
+)
+
+// ingestScenario runs the same mail through a fresh database: new clients
+// (a company from the domain, a public provider, an address the validator
+// refuses), a colleague of a known company, a reply, a repeat deal after a
+// closed one, in batches and one by one.
+func ingestScenario(t *testing.T) *datatest.DB {
+	t.Helper()
+	db := datatest.Open(t)
+	ctx := context.Background()
+	for _, e := range []data.Entity{data.EntityDeal, data.EntityContact, data.EntityCompany} {
+		if _, err := db.SaveFieldDef(ctx, db.Admin.ID, data.FieldDef{Entity: e, Key: "region", Label: "Region", Type: data.FieldText}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	acc := mailAccount(t, db, data.AccountInput{ResponsibleID: db.Sales.ID})
+	batch := []*data.Email{
+		clientMail("f1@acme-industrie.fr", "jeanne@acme-industrie.fr", "Jeanne Martin", "RE: Devis chaises"),
+		clientMail("f2@gmail.com", "Paul.Durand@gmail.com", "Paul Durand", "Tables"),
+		clientMail("f3@acme-industrie.fr", "marc@acme-industrie.fr", "", "Bureaux"),
+		clientMail("f4@odd.test", "a b@odd.test", "Odd Address", "Odd"),
+	}
+	reply := clientMail("f5@acme-industrie.fr", "jeanne@acme-industrie.fr", "Jeanne Martin", "Re: Devis chaises")
+	reply.InReplyTo = "f1@acme-industrie.fr"
+	batch = append(batch, reply)
+	var in []data.Incoming
+	for i, e := range batch {
+		e.Raw = []byte("Subject: " + e.Subject + "\r\n\r\n" + e.Text)
+		in = append(in, data.Incoming{UID: uint32(i + 1), Email: e})
+	}
+	res, err := db.Ingest(ctx, acc.ID, "INBOX", 1, uint32(len(in)), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.NewDeals != 4 {
+		t.Fatalf("new deals: %+v", res)
+	}
+	won, _ := db.Pipeline(t).FinalStage(data.StatusWon)
+	if _, err := db.MoveDeal(ctx, db.Admin.ID, res.Decisions[1].DealID, won.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	db.Clock.Advance(time.Minute)
+	if d := ingest(t, db, acc, clientMail("f6@gmail.com", "paul.durand@gmail.com", "Paul Durand", "Encore des tables")); d.Reason != data.ReasonRepeatDeal {
+		t.Fatalf("repeat deal: %+v", d)
+	}
+	if d := ingest(t, db, acc, clientMail("f7@new.test", "lea@new-client.co.uk", "Léa", "Chaises")); !d.NewDeal {
+		t.Fatalf("new client: %+v", d)
+	}
+	return db
+}
+
+// dumpTables reads every row the ingest may write, in key order.
+func dumpTables(t *testing.T, db *datatest.DB) map[string][]string {
+	t.Helper()
+	conn, err := sql.Open("sqlite", "file:"+db.Path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	out := map[string][]string{}
+	for _, q := range []string{
+		`SELECT * FROM companies ORDER BY id`,
+		`SELECT * FROM contacts ORDER BY id`,
+		`SELECT * FROM contact_emails ORDER BY contact_id, position`,
+		`SELECT * FROM contact_phones ORDER BY contact_id, position`,
+		`SELECT * FROM custom_values ORDER BY field_id, record_id`,
+		`SELECT * FROM deals ORDER BY id`,
+		`SELECT * FROM deal_observers ORDER BY deal_id, employee_id`,
+		`SELECT * FROM timeline ORDER BY id`,
+		`SELECT * FROM messages ORDER BY id`,
+		`SELECT kind, ref FROM changes ORDER BY seq`,
+	} {
+		rows, err := conn.Query(q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			out[q] = append(out[q], fmt.Sprintf("%v", vals))
+		}
+		rows.Close()
+	}
+	return out
+}
+
+// TestIngestFastPathSameRecords proves that the ingest's lean path for new
+// contacts, companies and deals writes exactly what createContact,
+// createCompany and createDeal write: the same rows, custom values, timeline
+// entries, change events and search results.
+func TestIngestFastPathSameRecords(t *testing.T) {
+	restore := data.SetIngestFastPath(false)
+	slow := ingestScenario(t)
+	restore()
+	fast := ingestScenario(t)
+
+	want, got := dumpTables(t, slow), dumpTables(t, fast)
+	if len(want[`SELECT * FROM deals ORDER BY id`]) != 6 || len(want[`SELECT kind, ref FROM changes ORDER BY seq`]) == 0 {
+		t.Fatalf("scenario wrote too little: %v", want)
+	}
+	for q, rows := range want {
+		if !reflect.DeepEqual(rows, got[q]) {
+			t.Errorf("%s\nslow path: %v\nfast path: %v", q, rows, got[q])
+		}
+	}
+	ctx := context.Background()
+	for _, q := range []string{"jeanne", "acme", "paul.durand", "gmail", "chaises", "tables", "marc", "odd", "lea", "new client"} {
+		a, err := slow.Search(ctx, slow.Admin.ID, q, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := fast.Search(ctx, fast.Admin.ID, q, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("search %q:\nslow path: %+v\nfast path: %+v", q, a, b)
+		}
+		if q == "jeanne" && len(a) < 2 {
+			t.Errorf("search %q finds too little: %+v", q, a)
+		}
+	}
+}
