@@ -161,6 +161,7 @@ type boardColumn struct {
 	sum    *widget.Label
 	list   *widget.List
 	empty  *widget.Label
+	add    *widget.Button
 }
 
 func newBoardColumn(b *boardView, st data.Stage) *boardColumn {
@@ -178,7 +179,16 @@ func newBoardColumn(b *boardView, st data.Stage) *boardColumn {
 	c.sum = widget.NewLabel("")
 	c.sum.Importance = widget.MediumImportance
 	c.sum.Truncation = fyne.TextTruncateEllipsis
-	header := container.NewVBox(bar, container.NewBorder(nil, nil, nil, c.count_, c.name), c.sum)
+	// a quick "+" in open columns: a new deal that starts in this stage
+	add := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() {
+		b.s.a.newDeal(data.DealInput{PipelineID: b.s.pipelineID, StageID: c.stage.ID})
+	})
+	add.Importance = widget.LowImportance
+	c.add = add
+	if st.Semantics != data.StatusOpen {
+		add.Hide()
+	}
+	header := container.NewVBox(bar, container.NewBorder(nil, nil, nil, container.NewHBox(c.count_, add), c.name), c.sum)
 	c.list = widget.NewList(func() int { return len(c.cards) },
 		func() fyne.CanvasObject {
 			if b.s.a.Mobile {
@@ -230,6 +240,11 @@ func (c *boardColumn) restage(st data.Stage) {
 	c.bg.Refresh()
 	c.cards = nil
 	c.list.ScrollToTop()
+	if st.Semantics == data.StatusOpen {
+		c.add.Show()
+	} else {
+		c.add.Hide()
+	}
 }
 
 func (c *boardColumn) set(col data.Column, more bool) {

@@ -211,6 +211,15 @@ func TestSearchNarrowsTheList(t *testing.T) {
 		test.Type(a.main.search, "gamm")
 	})
 	waitFor(t, a, "the global search", func() bool { return len(a.main.searchHits) == 1 && a.main.searchHits[0].Title == "Gamma attic" })
+	onUI(func() {
+		if !a.main.searchPanel.Visible() {
+			t.Error("no results panel")
+		}
+		a.main.search.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+		if a.main.searchPanel.Visible() || a.main.search.Text != "" {
+			t.Error("Escape did not close the search")
+		}
+	})
 }
 
 func TestListSortsByHeader(t *testing.T) {
@@ -434,4 +443,18 @@ func TestWhoAmIOnAKnownDatabase(t *testing.T) {
 	if got := fa.Preferences().String(prefMe); got != db.Sales.Email {
 		t.Fatalf("remembered %q, want %q", got, db.Sales.Email)
 	}
+}
+
+func TestColumnPlusStartsADealInThatStage(t *testing.T) {
+	db := datatest.Open(t)
+	p := db.Pipeline(t)
+	a := startTest(t, db, db.Admin)
+	lastForm = nil
+	onUI(func() { test.Tap(lastDealsScreen.board.column(p.Stages[3].ID).add) })
+	waitFor(t, a, "the form", func() bool { return lastForm != nil && lastForm.loaded })
+	onUI(func() {
+		if lastForm.newStage != p.Stages[3].ID {
+			t.Errorf("new deal starts in stage %d, want %d", lastForm.newStage, p.Stages[3].ID)
+		}
+	})
 }

@@ -39,7 +39,7 @@ type mainWindow struct {
 	status  *fyne.Container // the sync status, outbox counter (hooks)
 	meLabel *widget.Label
 
-	search      *widget.Entry
+	search      *escEntry
 	searchBtn   *widget.Button // search icon; clears the search while typing
 	searchPanel *fyne.Container
 	resultList  *widget.List
@@ -70,7 +70,7 @@ func newMainWindow(a *App) *mainWindow {
 	m.status = container.NewHBox()
 	m.meLabel = widget.NewLabel("")
 
-	m.search = widget.NewEntry()
+	m.search = newEscEntry(func() { m.closeSearch() })
 	m.search.SetPlaceHolder(lang.L("Search deals, contacts, companies…"))
 	m.searchBtn = widget.NewButtonWithIcon("", theme.SearchIcon(), func() {
 		if m.search.Text != "" {
@@ -460,3 +460,25 @@ func (l *searchPanelLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 func (l *searchPanelLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(0, 0) }
+
+// escEntry is an entry that calls onEsc when Escape is pressed (the global
+// search closes its results).
+type escEntry struct {
+	widget.Entry
+	onEsc func()
+}
+
+func newEscEntry(onEsc func()) *escEntry {
+	e := &escEntry{onEsc: onEsc}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey handles Escape, and passes every other key to the entry.
+func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.onEsc != nil {
+		e.onEsc()
+		return
+	}
+	e.Entry.TypedKey(k)
+}
