@@ -250,11 +250,11 @@ func (s *inboxScreen) showEmail(m data.StoredEmail) {
 func sizeText(n int64) string {
 	switch {
 	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+		return lang.L("{{.N}} MB", map[string]any{"N": fmt.Sprintf("%.1f", float64(n)/(1<<20))})
 	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", (n+1023)>>10)
+		return lang.L("{{.N}} KB", map[string]any{"N": (n + 1023) >> 10})
 	}
-	return fmt.Sprintf("%d B", n)
+	return lang.L("{{.N}} bytes", map[string]any{"N": n})
 }
 
 // current returns the shown email.

@@ -120,7 +120,7 @@ func (s *accountsSection) show(accs []data.Account) {
 			buttons = append(buttons, r.edit, r.remove)
 		}
 		s.rows[acc.ID] = r
-		s.list.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.MailComposeIcon()), container.NewHBox(buttons...),
+		s.list.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.MailComposeIcon()), container.NewVBox(container.NewHBox(buttons...)),
 			container.NewVBox(title, detail, r.status)))
 		s.list.Add(widget.NewSeparator())
 	}
@@ -328,9 +328,6 @@ func (s *accountsSection) openForm(acc data.Account) {
 		two(row(lang.L("On the first sync, import the last (days)"), f.importDays, "import_days"),
 			row(lang.L("Size cap per message (MB)"), f.maxSize, "max_size")),
 		f.active,
-		container.NewHBox(f.test),
-		f.testResult,
-		f.formError,
 	)
 	f.fill(acc)
 	if !a.Me.CanConfigure() {
@@ -346,7 +343,8 @@ func (s *accountsSection) openForm(acc data.Account) {
 	}
 	scroll := container.NewVScroll(container.NewPadded(form))
 	scroll.SetMinSize(fyne.NewSize(640, 480))
-	body := container.NewBorder(nil, container.NewGridWithColumns(2, f.cancel, f.save), nil, nil, scroll)
+	bottom := container.NewVBox(f.testResult, f.formError, container.NewGridWithColumns(3, f.test, f.cancel, f.save))
+	body := container.NewBorder(nil, bottom, nil, nil, scroll)
 	f.dlg = dialog.NewCustomWithoutButtons(title, body, a.Win)
 	f.dlg.Resize(dialogSize(a.Win, 720).Max(fyne.NewSize(0, 620)))
 	f.dlg.Show()
@@ -675,6 +673,9 @@ func (f *accountForm) submit() {
 		}
 		if err == nil {
 			err = savePasswords(mailOf(a).secrets, old, acc, pass, smtpPass)
+			if err == nil && old.ID != 0 && pass != "" {
+				restartMailSync(a) // a running connection keeps the old password
+			}
 		}
 		uiDo(func() {
 			f.save.Enable()

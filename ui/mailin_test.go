@@ -118,9 +118,33 @@ func TestAccountFormStoresPasswordInSecretStore(t *testing.T) {
 	}
 	// The window's sync logs in with it: the account turns up to date.
 	waitFor(t, a, "the account synced", func() bool { return lastSyncStatus != nil && lastSyncStatus.state == "ok" })
-	if a, _ := db.Account(context.Background(), acc.ID); a.Status != data.AccountOK {
-		t.Fatalf("status = %q %q", a.Status, a.StatusMessage)
+	if first, _ := db.Account(context.Background(), acc.ID); first.Status != data.AccountOK {
+		t.Fatalf("status = %q %q", first.Status, first.StatusMessage)
 	}
+
+	// "Sync now" shows the sync running until the account has synced again.
+	// (Without the kick the connection would idle for minutes.)
+	tapped := time.Now()
+	onUI(func() { test.Tap(lastSyncStatus.now) })
+	waitFor(t, a, "a sync after the tap", func() bool {
+		again, _ := db.Account(context.Background(), acc.ID)
+		return again.LastSyncAt.After(tapped) && lastSyncStatus.state == "ok"
+	})
+
+	// A new password typed on edit replaces the saved one and the sync
+	// logs in again with it (here: refused, shown in the top bar).
+	waitFor(t, a, "the account row", func() bool { return s.rows[acc.ID] != nil && s.rows[acc.ID].edit != nil })
+	onUI(func() { test.Tap(s.rows[acc.ID].edit) })
+	f = lastAccountForm
+	onUI(func() {
+		test.Type(f.password, "changed")
+		test.Tap(f.save)
+	})
+	waitFor(t, a, "the edit saved", func() bool { return f.saved })
+	if p, _ := sec.Get(acc.IMAPSecretKey()); p != "changed" {
+		t.Fatalf("secret store has %q", p)
+	}
+	waitFor(t, a, "the error state", func() bool { return lastSyncStatus.state == "error" })
 }
 
 func TestSyncStatusShowsFailingAccount(t *testing.T) {

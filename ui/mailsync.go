@@ -42,6 +42,7 @@ type mailWorker interface {
 type mailState struct {
 	secrets secret.Store
 	syncer  mailWorker
+	stop    context.CancelFunc // ends syncer
 }
 
 var (
@@ -56,16 +57,35 @@ func secretsDir(a *App) string { return filepath.Dir(a.Store.Path()) }
 // openSecrets opens the password store of a window (tests may replace it).
 var openSecrets = func(a *App) secret.Store { return secret.Open(secretsDir(a)) }
 
-// startSyncer starts the IMAP sync for a window until its context ends
-// (tests may replace it).
-var startSyncer = func(a *App, sec secret.Store) mailWorker {
+// startSyncer starts the IMAP sync until ctx ends (tests may replace it).
+var startSyncer = func(ctx context.Context, a *App, sec secret.Store) mailWorker {
 	s := imapsync.New(a.Store, imapsync.Options{Secrets: sec})
 	go func() {
-		if err := s.Run(a.Ctx); err != nil && a.Ctx.Err() == nil {
+		if err := s.Run(ctx); err != nil && ctx.Err() == nil {
 			slog.Error("mail sync stopped", "err", err)
 		}
 	}()
 	return s
+}
+
+// runSyncer (re)starts the window's sync; mailMu is held.
+func (m *mailState) runSyncer(a *App) {
+	if m.stop != nil {
+		m.stop()
+	}
+	ctx, cancel := context.WithCancel(a.Ctx)
+	m.syncer, m.stop = startSyncer(ctx, a, m.secrets), cancel
+}
+
+// restartMailSync reconnects every account, after a password changed: a
+// running connection stays logged in with the old one.
+func restartMailSync(a *App) {
+	m := mailOf(a)
+	mailMu.Lock()
+	defer mailMu.Unlock()
+	if m.syncer != nil && a.Ctx.Err() == nil {
+		m.runSyncer(a)
+	}
 }
 
 // mailOf returns the window's mail state, opening the password store the
@@ -95,7 +115,7 @@ func startMailSync(a *App) {
 		mailMu.Lock()
 		defer mailMu.Unlock()
 		if m.syncer == nil && a.Ctx.Err() == nil {
-			m.syncer = startSyncer(a, m.secrets)
+			m.runSyncer(a)
 			slog.Info("mail sync started", "secrets", m.secrets.Kind())
 		}
 	}()
