@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -15,6 +16,10 @@ import (
 // has their gross total as its amount, every deal gets its "created" entry
 // (and its "won"/"lost" one when it starts closed), the search index and the
 // per-stage totals are kept right. Only an admin may load in bulk.
+//
+// Lines, timeline entries and activities are written in batches, so a
+// broken reference among them may be reported by a later call or when fn
+// returns; either way nothing of the load is written.
 //
 // Subscribers are told once, after the commit, with one change of ID 0 per
 // kind of record written ("many of this kind").
@@ -36,6 +41,11 @@ func (s *Store) Bulk(ctx context.Context, actor int64, fn func(b *BulkTx) error)
 		}
 		if err := fn(b); err != nil {
 			return err
+		}
+		for _, bt := range []*batch{b.lines, b.entries, b.activities} {
+			if err := bt.flush(); err != nil {
+				return err
+			}
 		}
 		if err := b.flushIndex(); err != nil {
 			return err
@@ -62,13 +72,70 @@ type BulkTx struct {
 	firstOpen map[int64]int64 // pipeline → first open stage
 	pipeline  int64           // the first pipeline
 	defs      map[Entity][]FieldDef
+	active    map[int64]bool // employees who may be responsible
 
-	company, contact, email, phone, product       *sql.Stmt
-	deal, observer, line, entry, activity, custom *sql.Stmt
-	employeeOK                                    *sql.Stmt
+	company, contact, email, phone, product *sql.Stmt
+	deal, observer, custom                  *sql.Stmt
 
 	// records to index at the end, in one statement per kind
 	toIndex [4][]int64
+	// rows written many per statement: timeline entries, lines, activities
+	entries, lines, activities *batch
+}
+
+// batch buffers rows for one table and writes them batchRows at a time:
+// fewer, larger statements cost less per row. Row order, and so ids, are
+// those of the calls.
+type batch struct {
+	tx     *wtx
+	head   string // INSERT INTO t (columns) VALUES
+	cols   int
+	full   *sql.Stmt // the statement for batchRows rows
+	values []any
+}
+
+const batchRows = 64
+
+func (bt *batch) insert(rows int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", bt.cols), ", ") + ")"
+	return bt.head + strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
+}
+
+func newBatch(tx *wtx, head string, cols int) (*batch, error) {
+	bt := &batch{tx: tx, head: head, cols: cols}
+	st, err := tx.PrepareContext(tx.ctx, bt.insert(batchRows))
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	bt.full = st
+	return bt, nil
+}
+
+// add queues one row, writing a batch when one is full.
+func (bt *batch) add(values ...any) error {
+	bt.values = append(bt.values, values...)
+	if len(bt.values) < batchRows*bt.cols {
+		return nil
+	}
+	_, err := bt.full.ExecContext(bt.tx.ctx, bt.values...)
+	bt.values = bt.values[:0]
+	return err
+}
+
+// flush writes the rows left.
+func (bt *batch) flush() error {
+	if len(bt.values) == 0 {
+		return nil
+	}
+	_, err := bt.tx.exec(bt.insert(len(bt.values)/bt.cols), bt.values...)
+	bt.values = bt.values[:0]
+	return err
+}
+
+func (bt *batch) close() {
+	if bt != nil {
+		bt.full.Close()
+	}
 }
 
 func (b *BulkTx) prepare() error {
@@ -87,6 +154,18 @@ func (b *BulkTx) prepare() error {
 		if st, ok := p.FirstOpen(); ok {
 			b.firstOpen[p.ID] = st.ID
 		}
+	}
+	rows, err := tx.QueryContext(tx.ctx, `SELECT id FROM employees WHERE active = 1`)
+	if err != nil {
+		return err
+	}
+	ids, err := scanIDs(rows)
+	if err != nil {
+		return err
+	}
+	b.active = make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		b.active[id] = true
 	}
 	b.defs = map[Entity][]FieldDef{}
 	for _, e := range []Entity{EntityDeal, EntityContact, EntityCompany} {
@@ -109,13 +188,7 @@ func (b *BulkTx) prepare() error {
 			probability, close_date, source, closed_at, lost_reason, author_id, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&b.observer, `INSERT INTO deal_observers (deal_id, employee_id) VALUES (?, ?)`},
-		{&b.line, `INSERT INTO deal_products (deal_id, position, product_id, name, unit, price, quantity,
-			discount_kind, discount, tax_rate, tax_included) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&b.entry, `INSERT INTO timeline (deal_id, kind, author_id, at, text, data) VALUES (?, ?, ?, ?, ?, ?)`},
-		{&b.activity, `INSERT INTO activities (deal_id, kind, subject, due_at, responsible_id, remind_at, done_at, result, author_id, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&b.custom, `INSERT INTO custom_values (field_id, record_id, value) SELECT id, ?, ? FROM custom_fields WHERE entity = ? AND key = ?`},
-		{&b.employeeOK, `SELECT active FROM employees WHERE id = ?`},
 	}
 	for _, s := range stmts {
 		st, err := tx.PrepareContext(tx.ctx, s.q)
@@ -124,12 +197,23 @@ func (b *BulkTx) prepare() error {
 		}
 		*s.st = st
 	}
-	return nil
+	if b.lines, err = newBatch(tx, `INSERT INTO deal_products (deal_id, position, product_id, name, unit, price, quantity,
+		discount_kind, discount, tax_rate, tax_included) VALUES `, 11); err != nil {
+		return err
+	}
+	if b.entries, err = newBatch(tx, `INSERT INTO timeline (deal_id, kind, author_id, at, text, data) VALUES `, 6); err != nil {
+		return err
+	}
+	b.activities, err = newBatch(tx, `INSERT INTO activities (deal_id, kind, subject, due_at, responsible_id, remind_at, done_at,
+		result, author_id, created_at) VALUES `, 10)
+	return err
 }
 
 func (b *BulkTx) close() {
-	for _, st := range []*sql.Stmt{b.company, b.contact, b.email, b.phone, b.product, b.deal, b.observer, b.line,
-		b.entry, b.activity, b.custom, b.employeeOK} {
+	for _, bt := range []*batch{b.lines, b.entries, b.activities} {
+		bt.close()
+	}
+	for _, st := range []*sql.Stmt{b.company, b.contact, b.email, b.phone, b.product, b.deal, b.observer, b.custom} {
 		if st != nil {
 			st.Close()
 		}
@@ -308,8 +392,7 @@ func (b *BulkTx) Deal(in BulkDeal) (int64, error) {
 	if in.ResponsibleID == 0 {
 		in.ResponsibleID = in.AuthorID
 	}
-	var active bool
-	if err := b.employeeOK.QueryRowContext(b.tx.ctx, in.ResponsibleID).Scan(&active); err != nil || !active {
+	if !b.active[in.ResponsibleID] {
 		v.add("responsible", "unknown_employee", "the responsible must be an active employee")
 	}
 	for i := range in.Lines {
@@ -350,7 +433,7 @@ func (b *BulkTx) Deal(in BulkDeal) (int64, error) {
 		}
 	}
 	for i, l := range in.Lines {
-		if _, err := b.line.ExecContext(b.tx.ctx, id, i, nullID(l.ProductID), l.Name, l.Unit, l.Price, l.Quantity,
+		if err := b.lines.add(id, i, nullID(l.ProductID), l.Name, l.Unit, l.Price, l.Quantity,
 			l.DiscountKind, l.Discount, l.TaxRate, l.TaxIncluded); err != nil {
 			return 0, fmt.Errorf("deal %q: line %d: %w", in.Title, i, err)
 		}
@@ -378,7 +461,9 @@ func (b *BulkTx) Deal(in BulkDeal) (int64, error) {
 	return id, nil
 }
 
-// Entry appends a timeline entry to a deal at the given time.
+// Entry appends a timeline entry to a deal at the given time. Entries, lines
+// and activities are written in batches; all are in the file when Bulk
+// returns.
 func (b *BulkTx) Entry(dealID, author int64, kind EntryKind, text string, data map[string]any, at time.Time) error {
 	if data == nil {
 		data = map[string]any{}
@@ -387,8 +472,8 @@ func (b *BulkTx) Entry(dealID, author int64, kind EntryKind, text string, data m
 	if err != nil {
 		return fmt.Errorf("timeline entry: %w", err)
 	}
-	if _, err := b.entry.ExecContext(b.tx.ctx, dealID, kind, nullID(author), stamp(at, b.tx.s.Now()), text, string(js)); err != nil {
-		return fmt.Errorf("timeline entry of deal %d: %w", dealID, err)
+	if err := b.entries.add(dealID, kind, nullID(author), stamp(at, b.tx.s.Now()), text, string(js)); err != nil {
+		return fmt.Errorf("timeline entries: %w", err)
 	}
 	b.touched(KindDeal)
 	return nil
@@ -403,7 +488,7 @@ func (b *BulkTx) Activity(dealID, author int64, in ActivityInput, done time.Time
 	if in.ResponsibleID == 0 {
 		in.ResponsibleID = author
 	}
-	if _, err := b.activity.ExecContext(b.tx.ctx, dealID, in.Kind, in.Subject, fmtTime(in.DueAt), in.ResponsibleID,
+	if err := b.activities.add(dealID, in.Kind, in.Subject, fmtTime(in.DueAt), in.ResponsibleID,
 		timeOrNull(in.RemindAt), timeOrNull(done), result, nullID(author), stamp(created, b.tx.s.Now())); err != nil {
 		return fmt.Errorf("activity of deal %d: %w", dealID, err)
 	}
