@@ -548,3 +548,28 @@ func TestTouchesDeal(t *testing.T) {
 		t.Fatal("touchesDeal")
 	}
 }
+
+func TestTimelineLoadsOlderOnScroll(t *testing.T) {
+	db := datatest.Open(t)
+	ctx := context.Background()
+	d := db.Deal(t, db.Sales.ID, "Busy")
+	err := db.Bulk(ctx, db.Admin.ID, func(bt *data.BulkTx) error {
+		for i := range 100 {
+			if err := bt.Entry(d.ID, db.Sales.ID, data.EntryComment, fmt.Sprintf("c%d", i), nil, datatest.Start.Add(-time.Duration(i+1)*time.Minute)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := startTest(t, db, db.Sales)
+	tl := openTimeline(t, a, d.ID)
+	onUI(func() { tl.f.tabs.SelectIndex(1) })
+	if len(tl.rows) != timelinePage {
+		t.Fatalf("first page: %d", len(tl.rows))
+	}
+	onUI(func() { tl.scroll.ScrollToBottom() })
+	waitFor(t, a, "the next page after scrolling", func() bool { return len(tl.rows) == 2*timelinePage })
+}
