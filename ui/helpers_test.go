@@ -49,19 +49,20 @@ func waitIdle(a *App) {
 }
 
 // waitFor waits for an event the UI reacts to asynchronously (a database
-// read, a change notification): it checks cond whenever the UI is idle and
-// fails after a generous bound. It is not a timing assertion.
+// read, a change notification): it checks cond until it holds and fails
+// after a generous bound. It is not a timing assertion.
 func waitFor(t testing.TB, a *App, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		if a.pending.Load() == 0 {
-			uiMu.Lock()
-			ok := cond()
-			uiMu.Unlock()
-			if ok {
-				return
-			}
+		// cond runs under uiMu, as every UI update does, so it never sees a
+		// half-applied change; long-running work (a sync loop) does not
+		// keep it from being checked.
+		uiMu.Lock()
+		ok := cond()
+		uiMu.Unlock()
+		if ok {
+			return
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
@@ -115,13 +116,11 @@ func openEmpty(t testing.TB) *data.Store {
 func waitUntil(a *App, bound time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(bound)
 	for time.Now().Before(deadline) {
-		if a.pending.Load() == 0 {
-			uiMu.Lock()
-			ok := cond()
-			uiMu.Unlock()
-			if ok {
-				return true
-			}
+		uiMu.Lock()
+		ok := cond()
+		uiMu.Unlock()
+		if ok {
+			return true
 		}
 		time.Sleep(3 * time.Millisecond)
 	}
