@@ -108,9 +108,14 @@ func (t *emailTab) show(ms []data.StoredEmail) {
 			reply.Hide()
 		}
 		t.replies[m.ID] = reply
-		t.list.Add(container.NewVBox(
-			container.NewBorder(nil, nil, widget.NewIcon(icon), reply, container.NewVBox(head, meta)),
-			text, widget.NewSeparator()))
+		row := container.NewVBox(container.NewBorder(nil, nil, widget.NewIcon(icon), reply, container.NewVBox(head, meta)), text)
+		for _, extra := range emailRowExtras { // other files' actions (mailmove.go)
+			if o := extra(t.f, m); o != nil {
+				row.Add(o)
+			}
+		}
+		row.Add(widget.NewSeparator())
+		t.list.Add(row)
 	}
 	t.list.Refresh()
 }
