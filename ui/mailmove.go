@@ -29,8 +29,8 @@ var moveButtons = map[int64][2]*widget.Button{}
 func emailMoveRow(f *DealForm, m data.StoredEmail) fyne.CanvasObject {
 	a := f.App
 	box := container.NewVBox()
-	if m.Because != "" {
-		why := widget.NewLabel(lang.L("Linked because: {{.Why}}", map[string]any{"Why": m.Because}))
+	if w := linkedBecause(m); w != "" {
+		why := widget.NewLabel(lang.L("Linked because: {{.Why}}", map[string]any{"Why": w}))
 		why.Importance = widget.LowImportance
 		why.Wrapping = fyne.TextWrapWord
 		box.Add(why)
@@ -86,4 +86,26 @@ func moveEmailToNew(a *App, emailID int64) {
 		})
 		return nil
 	})
+}
+
+// linkedBecause says in the person's language why the sync linked an email
+// to its deal; a person's own move keeps data/'s words (they name who).
+func linkedBecause(m data.StoredEmail) string {
+	switch m.Reason {
+	case data.ReasonReply, data.ReasonOurMessageID:
+		return lang.L("a reply to an email of this deal")
+	case data.ReasonSubjectTag:
+		return lang.L("the subject names this deal")
+	case data.ReasonOnlyOpenDeal:
+		return lang.L("the only open deal of this contact")
+	case data.ReasonRepeatDeal:
+		return lang.L("a known contact with no open deal: new deal")
+	case data.ReasonNewClient:
+		return lang.L("new client")
+	case data.ReasonOwnReply:
+		return lang.L("our own email in this conversation")
+	case data.ReasonAutoReply:
+		return lang.L("an automatic reply in this conversation")
+	}
+	return m.Because
 }
