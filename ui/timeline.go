@@ -372,6 +372,8 @@ type entryRow struct {
 	edit  *tapBox        // own comments only
 	del   *tapBox        // own comments, calls, payments and deliveries
 	full  *widget.Button // emails: the whole text
+	open  *widget.Button // documents: open the PDF
+	save  *widget.Button // documents: save the PDF
 }
 
 func newEntryRow(t *timelineTab, e data.Entry) *entryRow {
@@ -405,6 +407,17 @@ func newEntryRow(t *timelineTab, e data.Entry) *entryRow {
 		r.full.Importance = widget.LowImportance
 		parts = append(parts, container.NewHBox(r.full))
 	}
+	if e.Kind == data.EntryDocument {
+		if id := entryDocumentID(e); id != 0 {
+			number, _ := e.Data["number"].(string)
+			r.open = widget.NewButtonWithIcon(lang.L("Open PDF"), theme.FileIcon(), func() { openDocumentPDF(t.a, id, nil) })
+			r.save = widget.NewButtonWithIcon(lang.L("Save PDF…"), theme.DocumentSaveIcon(), func() {
+				saveDocumentPDF(t.a, t.f.Window(), id, data.Document{Number: number}.FileName())
+			})
+			r.open.Importance, r.save.Importance = widget.LowImportance, widget.LowImportance
+			parts = append(parts, container.NewHBox(r.open, r.save))
+		}
+	}
 	parts = append(parts, metaL)
 	var buttons []fyne.CanvasObject
 	if data.MayChangeEntry(t.a.Me, e) {
@@ -417,6 +430,17 @@ func newEntryRow(t *timelineTab, e data.Entry) *entryRow {
 	}
 	r.box = container.NewBorder(nil, nil, container.NewVBox(t.icon(v.icon)), container.NewHBox(buttons...), container.NewVBox(parts...))
 	return r
+}
+
+// entryDocumentID is the document a document entry names, or 0.
+func entryDocumentID(e data.Entry) int64 {
+	switch v := e.Data["document_id"].(type) {
+	case float64:
+		return int64(v)
+	case int64:
+		return v
+	}
+	return 0
 }
 
 // entryView is how an entry reads: a title line, a body, and for emails

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -572,4 +573,51 @@ func TestTimelineLoadsOlderOnScroll(t *testing.T) {
 	}
 	onUI(func() { tl.scroll.ScrollToBottom() })
 	waitFor(t, a, "the next page after scrolling", func() bool { return len(tl.rows) == 2*timelinePage })
+}
+
+// TestDocumentEntryOpensPDF: a quote in the timeline has "Open PDF", which
+// writes the document's PDF and hands it to the system viewer.
+func TestDocumentEntryOpensPDF(t *testing.T) {
+	db := datatest.Open(t)
+	ctx := context.Background()
+	seller := data.DefaultSeller()
+	seller.Name = "Comptoir Test SAS"
+	if err := db.SetSeller(ctx, db.Admin.ID, seller); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.CreateContact(ctx, db.Admin.ID, data.ContactInput{Name: "Inès Roux"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.CreateDeal(ctx, db.Sales.ID, data.DealInput{Title: "Pumps", ContactID: c.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SetLines(ctx, db.Sales.ID, d.ID, []data.LineInput{{Name: "Pump", Price: 10000, Quantity: 1000, TaxRate: 2000}}); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := db.CreateDocument(ctx, db.Sales.ID, d.ID, data.DocQuote)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(os.TempDir(), "comptoir-documents", doc.FileName())
+	os.Remove(path)
+	t.Cleanup(func() { os.Remove(path) })
+
+	a := startTest(t, db, db.Sales)
+	tl := openTimeline(t, a, d.ID)
+	var row *entryRow
+	for _, r := range tl.rows {
+		if r.e.Kind == data.EntryDocument {
+			row = r
+		}
+	}
+	if row == nil || row.open == nil || row.save == nil {
+		t.Fatalf("the quote's timeline entry has no Open PDF / Save PDF buttons")
+	}
+	onUI(func() { test.Tap(row.open) })
+	waitFor(t, a, "the PDF written for the viewer", func() bool {
+		b, err := os.ReadFile(path)
+		return err == nil && strings.HasPrefix(string(b), "%PDF")
+	})
 }
