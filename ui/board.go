@@ -253,6 +253,13 @@ func (c *boardColumn) set(col data.Column, more bool) {
 		return
 	}
 	c.filled = true
+	if c.stage.Color != col.Stage.Color {
+		base := parseColor(col.Stage.Color)
+		c.bar.FillColor = base
+		c.bar.Refresh()
+		c.bg.FillColor = tint(base, 0x24)
+		c.bg.Refresh()
+	}
 	c.stage = col.Stage
 	c.cards = col.Cards
 	c.count = col.Count
@@ -327,9 +334,10 @@ func (l *widthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 // picks a stage (the way to move a deal on a phone).
 type dealCard struct {
 	widget.BaseWidget
-	b    *boardView
-	col  *boardColumn
-	card data.Card
+	b     *boardView
+	col   *boardColumn
+	card  data.Card
+	color string // the stage colour the stripe shows
 
 	bg       *canvas.Rectangle
 	stripe   *canvas.Rectangle
@@ -391,10 +399,10 @@ func (c *dealCard) CreateRenderer() fyne.WidgetRenderer {
 
 // set shows a card (nothing to redraw when it did not change).
 func (c *dealCard) set(col *boardColumn, card data.Card) {
-	if c.col == col && c.card == card && c.card.ID != 0 {
+	if c.col == col && c.card == card && c.card.ID != 0 && c.color == col.stage.Color {
 		return
 	}
-	c.col, c.card = col, card
+	c.col, c.card, c.color = col, card, col.stage.Color
 	a := c.b.s.a
 	c.stripe.FillColor = parseColor(col.stage.Color)
 	c.stripe.Refresh()
