@@ -455,3 +455,19 @@ func TestColumnPlusStartsADealInThatStage(t *testing.T) {
 		}
 	})
 }
+
+func TestBoardFollowsStageChanges(t *testing.T) {
+	db := datatest.Open(t)
+	d := db.Deal(t, db.Admin.ID, "Chimney sweep")
+	p := db.Pipeline(t)
+	a := startTest(t, db, db.Admin)
+	first, _ := p.FirstOpen()
+	waitFor(t, a, "the card", func() bool { return cardIn(lastDealsScreen.board, first.ID, d.ID) })
+	if _, err := db.UpdateStage(context.Background(), db.Admin.ID, first.ID, data.StageInput{Name: "Fresh leads", Color: "#ff0000", Probability: 10, Semantics: data.StatusOpen}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, a, "the renamed, recoloured column", func() bool {
+		c := lastDealsScreen.board.column(first.ID)
+		return c != nil && c.name.Text == "Fresh leads" && c.bar.FillColor == parseColor("#ff0000")
+	})
+}
