@@ -10,6 +10,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -572,7 +573,11 @@ func (s *Store) QueueEmail(ctx context.Context, d Draft, raw []byte) (OutboxItem
 		}
 		attJSON, _ := json.Marshal(atts)
 		rcpts, _ := json.Marshal(d.Recipients())
-		compose, _ := json.Marshal(d.Input)
+		// The text is stored once, in the message row; the outbox row stays
+		// small, as the sender rewrites it at every state.
+		input := d.Input
+		input.Text = ""
+		compose, _ := json.Marshal(input)
 		now := tx.s.now()
 		entry := outEntryData{From: formatAddress(d.From), To: formatAddresses(d.To), Cc: formatAddresses(d.Cc),
 			Subject: d.Subject, MessageID: d.MessageID, Text: d.Text, Attachments: eatts, State: OutQueued, InReplyTo: d.InReplyTo}
@@ -658,21 +663,22 @@ func (s *Store) QueueEmail(ctx context.Context, d Draft, raw []byte) (OutboxItem
 
 const outboxCols = `o.id, o.email_id, o.message_id, coalesce(o.deal_id, 0), coalesce(d.title, ''), coalesce(o.account_id, 0),
 	coalesce(o.author_id, 0), o.state, m.to_addrs, m.subject, o.attempts, o.next_attempt_at, o.last_error, o.sent_at, o.sent_copy,
-	o.created_at, o.updated_at, o.compose`
+	o.created_at, o.updated_at, o.compose, m.text`
 
 const outboxFrom = ` FROM outbox o JOIN messages m ON m.id = o.email_id LEFT JOIN deals d ON d.id = o.deal_id `
 
 func scanOutbox(sc interface{ Scan(...any) error }) (OutboxItem, error) {
 	var o OutboxItem
-	var to, next, created, updated, compose string
+	var to, next, created, updated, compose, text string
 	var sent sql.NullString
 	err := sc.Scan(&o.ID, &o.EmailID, &o.MessageID, &o.DealID, &o.DealTitle, &o.AccountID, &o.AuthorID, &o.State, &to, &o.Subject,
-		&o.Attempts, &next, &o.LastError, &sent, &o.SentCopy, &created, &updated, &compose)
+		&o.Attempts, &next, &o.LastError, &sent, &o.SentCopy, &created, &updated, &compose, &text)
 	if err != nil {
 		return o, err
 	}
 	_ = json.Unmarshal([]byte(to), &o.To)
 	_ = json.Unmarshal([]byte(compose), &o.Input)
+	o.Input.Text = text
 	o.NextAttempt, o.SentAt, o.CreatedAt, o.UpdatedAt = parseTime(next), nullTime(sent), parseTime(created), parseTime(updated)
 	return o, nil
 }
@@ -811,10 +817,24 @@ func (s *Store) ClaimOutgoing(ctx context.Context, worker string, ids []int64) (
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	return s.claim(ctx, worker, ids, 0)
+}
+
+// ClaimDue claims up to limit queued emails whose time has come, oldest
+// first, in one conditional update (see ClaimOutgoing).
+func (s *Store) ClaimDue(ctx context.Context, worker string, limit int) ([]Outgoing, error) {
+	return s.claim(ctx, worker, nil, limit)
+}
+
+func (s *Store) claim(ctx context.Context, worker string, ids []int64, limit int) ([]Outgoing, error) {
 	var out []Outgoing
 	err := s.writeTx(ctx, func(tx *wtx) error {
 		now := tx.s.now()
 		in, args := inList(ids)
+		if ids == nil {
+			in, args = `SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+				[]any{now, limit}
+		}
 		rows, err := tx.QueryContext(tx.ctx, `UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1,
 			updated_at = ? WHERE state = 'queued' AND id IN (`+in+`)
 			RETURNING id, message_id, coalesce(account_id, 0), coalesce(deal_id, 0), envelope_from, recipients, attempts`,
@@ -845,6 +865,12 @@ func (s *Store) ClaimOutgoing(ctx context.Context, worker string, ids []int64) (
 			if got[id] != nil {
 				claimed = append(claimed, id)
 			}
+		}
+		if ids == nil {
+			for id := range got {
+				claimed = append(claimed, id)
+			}
+			slices.Sort(claimed)
 		}
 		in, args = inList(claimed)
 		rows, err = tx.QueryContext(tx.ctx, `SELECT o.id, m.raw FROM outbox o JOIN messages m ON m.id = o.email_id WHERE o.id IN (`+in+`)`, args...)

@@ -158,6 +158,19 @@ func (s *Sender) DrainOnce(ctx context.Context) (Stats, error) {
 	go func() {
 		var first error
 		for rs := range recorded {
+			// Results that piled up meanwhile go in the same transaction.
+		more:
+			for {
+				select {
+				case r, ok := <-recorded:
+					if !ok {
+						break more
+					}
+					rs = append(rs, r...)
+				default:
+					break more
+				}
+			}
 			// Recorded even when ctx was cancelled meanwhile: what was sent is sent.
 			if err := s.st.RecordSent(context.WithoutCancel(ctx), rs); err != nil && first == nil {
 				first = err
@@ -172,23 +185,12 @@ func (s *Sender) DrainOnce(ctx context.Context) (Stats, error) {
 	claimNext := func() chan claim {
 		ch := make(chan claim, 1)
 		go func() {
-			for {
-				if ctx.Err() != nil {
-					ch <- claim{}
-					return
-				}
-				ids, err := s.st.DueOutgoing(ctx, s.opt.BatchSize)
-				if err != nil || len(ids) == 0 {
-					ch <- claim{err: err}
-					return
-				}
-				out, err := s.st.ClaimOutgoing(ctx, s.opt.Worker, ids)
-				if err != nil || len(out) > 0 {
-					ch <- claim{out: out, err: err}
-					return
-				}
-				// another worker took them: look again
+			if ctx.Err() != nil {
+				ch <- claim{}
+				return
 			}
+			out, err := s.st.ClaimDue(ctx, s.opt.Worker, s.opt.BatchSize)
+			ch <- claim{out: out, err: err}
 		}()
 		return ch
 	}
@@ -282,7 +284,7 @@ func (s *Sender) sendOne(ctx context.Context, conns map[int64]*smtpConn, acc dat
 	outcome, err := c.send(o.From, o.Recipients, o.Raw, s.opt.Timeout)
 	switch outcome {
 	case outSent:
-		s.opt.Logger.Info("outbox: sent", "id", o.ID, "message_id", o.MessageID)
+		s.opt.Logger.Debug("outbox: sent", "id", o.ID, "message_id", o.MessageID)
 		return data.SendResult{ID: o.ID, State: data.OutSent, NeedCopy: !acc.ServerSavesSent}
 	case outPermanent:
 		s.opt.Logger.Warn("outbox: refused", "id", o.ID, "err", err)
