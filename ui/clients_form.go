@@ -718,17 +718,19 @@ func (l *valueList) updateOpen(r *valueRow) {
 	}
 }
 
-// openRow opens the row's address in the mail client, or dials its number.
+// openRow opens the row's address in the mail client, or dials its number
+// and offers to log the call.
 func (l *valueList) openRow(r *valueRow) {
 	v := strings.TrimSpace(r.entry.Text)
 	if v == "" {
 		return
 	}
-	u := mailtoURL(v)
 	if l.phone {
-		u = telURL(v)
+		// Dial, then offer to log the call: the number finds the deal.
+		dialThenLog(l.f.a, l.f.a.Win, 0, v)
+		return
 	}
-	if err := clientOpenURL(l.f.a, u); err != nil {
+	if err := clientOpenURL(l.f.a, mailtoURL(v)); err != nil {
 		l.f.a.showError(err)
 	}
 }

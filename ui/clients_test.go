@@ -101,6 +101,7 @@ func TestContactFormCreatesWithTwoEmailsAndSearchNarrows(t *testing.T) {
 	}
 
 	var opened []string
+	lastCallForm = nil
 	old := clientOpenURL
 	clientOpenURL = func(_ *App, u *url.URL) error { opened = append(opened, u.String()); return nil }
 	t.Cleanup(func() { clientOpenURL = old })
@@ -108,6 +109,10 @@ func TestContactFormCreatesWithTwoEmailsAndSearchNarrows(t *testing.T) {
 	onUI(func() { test.Tap(f.phones.rows[0].open) })
 	if len(opened) != 2 || opened[0] != "mailto:anne.perso@example.net" || opened[1] != "tel:+33612345678" {
 		t.Errorf("opened %q", opened)
+	}
+	// After dialling, "Log a call" is offered for that number.
+	if lastCallForm == nil || lastCallForm.dealID != 0 || lastCallForm.phone.Text != c.Phones[0] {
+		t.Errorf("no call dialog for %q after the tel: link", c.Phones[0])
 	}
 
 	onUI(func() { test.Type(s.search, "anne") })
