@@ -77,7 +77,7 @@ func Command(args []string) (string, bool) {
 }
 
 // commandIndex finds the command word in args: the first argument that is
-// neither a flag nor the value of a leading --db or --as; -h and --help
+// neither a flag nor the value of a leading --db, --as or --lang; -h and --help
 // count as the word "help". It is -1 when there is none.
 func commandIndex(args []string) int {
 	for i := 0; i < len(args); i++ {
@@ -85,7 +85,7 @@ func commandIndex(args []string) int {
 		switch {
 		case a == "-h" || a == "--help" || a == "-help":
 			return i
-		case a == "--db" || a == "-db" || a == "--as" || a == "-as":
+		case a == "--db" || a == "-db" || a == "--as" || a == "-as" || a == "--lang" || a == "-lang":
 			i++ // skip the value
 		case strings.HasPrefix(a, "-"):
 		default:

@@ -187,3 +187,16 @@ func TestNewerDatabaseIsRefusedUntouched(t *testing.T) {
 		}
 	}
 }
+
+// TestWindowFlagsAreNotCommands: `comptoir --lang fr` and `comptoir --db F`
+// open the window; the flag's value is not taken for a command.
+func TestWindowFlagsAreNotCommands(t *testing.T) {
+	for _, args := range [][]string{{"--lang", "fr"}, {"--db", "crm.db"}, {"--as", "a@example.test", "--lang", "en"}, {}} {
+		if name, ok := Command(args); ok {
+			t.Errorf("Command(%q) = %q: these flags open the window", args, name)
+		}
+	}
+	if name, ok := Command([]string{"--lang", "fr", "export", "deals"}); !ok || name != "export" {
+		t.Errorf("Command(--lang fr export deals) = %q, %v; want export", name, ok)
+	}
+}
