@@ -249,7 +249,10 @@ func TestInboxCreateDealFromSyncedMail(t *testing.T) {
 	}
 
 	// The deal's Emails tab moves it to a new deal.
-	onUI(func() { a.openDeal(m.DealID) })
+	onUI(func() {
+		moveButtons = map[int64][2]*widget.Button{} // earlier tests' windows used the same ids
+		a.openDeal(m.DealID)
+	})
 	var moveNew *widget.Button
 	waitFor(t, a, "the move buttons", func() bool { moveNew = moveButtons[m.ID][1]; return moveNew != nil })
 	onUI(func() { test.Tap(moveNew) })
