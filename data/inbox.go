@@ -44,15 +44,15 @@ type StoredEmail struct {
 
 const emailCols = `id, message_id, direction, coalesce(account_id, 0), folder, uid, from_name, from_email, to_addrs, cc_addrs,
 	subject, sent_at, in_reply_to, refs, text, visible_text, attachments, size, parse_error, truncated, state, reason,
-	reason_text, coalesce(deal_id, 0), bounced_at, bounced_recipient, created_at`
+	reason_text, coalesce(deal_id, 0), bounced_at, bounced_recipient, created_at, ` + entryTextCol
 
 func scanEmail(sc interface{ Scan(...any) error }) (StoredEmail, error) {
 	var m StoredEmail
 	var to, cc, refs, atts, created string
-	var sent, bounced sql.NullString
+	var sent, bounced, entryText sql.NullString
 	err := sc.Scan(&m.ID, &m.MessageID, &m.Direction, &m.AccountID, &m.Folder, &m.UID, &m.From.Name, &m.From.Email, &to, &cc,
 		&m.Subject, &sent, &m.InReplyTo, &refs, &m.Text, &m.VisibleText, &atts, &m.Size, &m.ParseError, &m.Truncated, &m.State,
-		&m.Reason, &m.Because, &m.DealID, &bounced, &m.BouncedRecipient, &created)
+		&m.Reason, &m.Because, &m.DealID, &bounced, &m.BouncedRecipient, &created, &entryText)
 	if err != nil {
 		return m, err
 	}
@@ -60,9 +60,8 @@ func scanEmail(sc interface{ Scan(...any) error }) (StoredEmail, error) {
 	_ = json.Unmarshal([]byte(cc), &m.Cc)
 	_ = json.Unmarshal([]byte(refs), &m.References)
 	_ = json.Unmarshal([]byte(atts), &m.Attachments)
-	if m.VisibleText == "" {
-		m.VisibleText = m.Text // stored once when they are the same
-	}
+	// Stored once when they are the same; the timeline entry may hold them.
+	m.Text, m.VisibleText = storedText(m.Text, m.VisibleText, entryText)
 	m.Date, m.BouncedAt, m.CreatedAt = nullTime(sent), nullTime(bounced), parseTime(created)
 	return m, nil
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ingestFastPath makes Ingest write new records through the bulk loader's
@@ -49,13 +50,16 @@ func MessageKey(e *Email) string {
 func (s *Store) Ingest(ctx context.Context, accountID int64, folder string, uidValidity, lastUID uint32, msgs []Incoming) (IngestResult, error) {
 	var res IngestResult
 	err := s.writeTx(ctx, func(wtx *wtx) error {
+		// A batch writes megabytes: with the writer's default 2 MB page
+		// cache SQLite spills pages to the log in the middle of the
+		// transaction and writes them again at the commit. The writer gets
+		// its default back after.
+		if _, err := wtx.exec(`PRAGMA cache_size = -65536`); err != nil {
+			return err
+		}
+		defer wtx.exec(`PRAGMA cache_size = -2000`)
 		tx := newItx(wtx)
 		tx.fast = ingestFastPath
-		defer func() {
-			if tx.bulk != nil {
-				tx.bulk.close()
-			}
-		}()
 		res = IngestResult{}
 		acc, err := scanAccount(tx.queryRow(`SELECT `+accountCols+` FROM mail_accounts WHERE id = ?`, accountID))
 		if err != nil {
@@ -124,10 +128,10 @@ type itx struct {
 	stmts   map[string]*sql.Stmt
 	nextID  int64          // the next message id, assigned here so the timeline entry can name it
 	touched map[int64]bool // deals that received mail in this transaction
-	// fast writes new contacts, companies and deals through bulk (see
-	// ingest_fast.go); finish must then run before the commit.
+	// fast writes new contacts, companies and deals through the lean path
+	// of ingest_fast.go; finish must then run before the commit.
 	fast bool
-	bulk *BulkTx
+	fs   *fastState
 }
 
 func newItx(tx *wtx) *itx {
@@ -255,10 +259,18 @@ func (tx *itx) storeMessage(acc *Account, folder string, uid uint32, e *Email, d
 	if len(e.UnknownCharsets) > 0 {
 		flag = strings.TrimPrefix(flag+"; unknown charsets kept as they were: "+strings.Join(e.UnknownCharsets, ", "), "; ")
 	}
-	// The visible text is most often the whole text: stored once.
-	visible := e.VisibleText
+	// The visible text is most often the whole text: stored once. When the
+	// email gets a timeline entry, the entry holds the visible text and the
+	// row only a mark (see migration 0005).
+	text, visible := e.Text, e.VisibleText
 	if visible == e.Text {
 		visible = ""
+	}
+	if d.DealID != 0 && entryCanHoldText(e.VisibleText) {
+		if e.Text == e.VisibleText {
+			text = ""
+		}
+		visible = textInEntry
 	}
 	id, err := tx.newMessageID()
 	if err != nil {
@@ -280,7 +292,7 @@ func (tx *itx) storeMessage(acc *Account, folder string, uid uint32, e *Email, d
 		state, reason, reason_text, deal_id, entry_id, created_deal, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, d.MessageID, d.Direction, accID, folder, uid, e.From.Name, strings.ToLower(e.From.Email), string(to), string(cc),
-		e.Subject, timeOrNull(e.Date), e.InReplyTo, string(refs), e.Text, visible, string(attJSON), len(e.Raw), raw,
+		e.Subject, timeOrNull(e.Date), e.InReplyTo, string(refs), text, visible, string(attJSON), len(e.Raw), raw,
 		flag, truncated, d.State, d.Reason, d.Because, nullID(d.DealID), entryID, d.NewDeal, tx.s.now()); err != nil {
 		return fmt.Errorf("store message: %w", err)
 	}
@@ -290,19 +302,47 @@ func (tx *itx) storeMessage(acc *Account, folder string, uid uint32, e *Email, d
 	return nil
 }
 
+// textInEntry is the visible_text of a message whose visible text is held
+// by its timeline entry (data.text); its text is ” when the same.
+const textInEntry = "\x00"
+
+// entryTextCol reads the visible text a message's timeline entry holds for
+// it, or NULL; it follows the message's own columns.
+const entryTextCol = `CASE WHEN visible_text = char(0) THEN
+	(SELECT json_extract(t.data, '$.text') FROM timeline t WHERE t.id = messages.entry_id) END`
+
+// entryCanHoldText reports whether the entry's JSON gives the text back as
+// it was (valid UTF-8, no NUL).
+func entryCanHoldText(s string) bool {
+	return s != "" && utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// storedText decodes the text and visible text of a message row.
+func storedText(text, visible string, entryText sql.NullString) (string, string) {
+	if visible == textInEntry {
+		visible = entryText.String
+		if text == "" {
+			text = visible
+		}
+	}
+	if visible == "" {
+		visible = text
+	}
+	return text, visible
+}
+
 // loadLinkFields reads a stored email's fields for its timeline entry.
 func (tx *itx) loadLinkFields(emailID int64) (linkFields, error) {
 	var f linkFields
 	var to, atts, text string
-	var sent sql.NullString
-	err := tx.queryRow(`SELECT from_name, from_email, to_addrs, subject, message_id, text, visible_text, attachments, sent_at
-		FROM messages WHERE id = ?`, emailID).Scan(&f.from.Name, &f.from.Email, &to, &f.subject, &f.messageID, &text, &f.visible, &atts, &sent)
+	var sent, entryText sql.NullString
+	err := tx.queryRow(`SELECT from_name, from_email, to_addrs, subject, message_id, text, visible_text, attachments, sent_at,
+		`+entryTextCol+` FROM messages WHERE id = ?`, emailID).Scan(&f.from.Name, &f.from.Email, &to, &f.subject, &f.messageID,
+		&text, &f.visible, &atts, &sent, &entryText)
 	if err != nil {
 		return f, notFound(err)
 	}
-	if f.visible == "" {
-		f.visible = text
-	}
+	_, f.visible = storedText(text, f.visible, entryText)
 	_ = json.Unmarshal([]byte(to), &f.to)
 	_ = json.Unmarshal([]byte(atts), &f.attachments)
 	f.sent = nullTime(sent)
