@@ -303,7 +303,7 @@ func (tx *itx) storeMessage(acc *Account, folder string, uid uint32, e *Email, d
 }
 
 // textInEntry is the visible_text of a message whose visible text is held
-// by its timeline entry (data.text); its text is ” when the same.
+// by its timeline entry (data.text); its text is empty when the same.
 const textInEntry = "\x00"
 
 // entryTextCol reads the visible text a message's timeline entry holds for
