@@ -89,7 +89,8 @@ func newOutboxStatus(a *App) fyne.CanvasObject {
 	return o.btn
 }
 
-// load reads the counts; at start-up, emails waiting start the sender.
+// load reads the counts; at start-up, emails waiting (or unknown ones to
+// look for in Sent) start the sender.
 func (o *outboxStatus) load(first bool) {
 	a := o.a
 	load(a, func(ctx context.Context) (data.OutboxCounts, error) { return a.Store.OutboxCount(ctx) }, func(c data.OutboxCounts) {
@@ -107,7 +108,7 @@ func (o *outboxStatus) load(first bool) {
 			o.btn.Show()
 		}
 		o.btn.Refresh()
-		if first && c.Waiting > 0 {
+		if first && c.Waiting+c.Problems > 0 {
 			kickOutbox(a)
 		}
 	})
