@@ -17,13 +17,13 @@ import (
 )
 
 func init() {
-	registerScreen(screen{ID: "contacts", Label: "Contacts", Icon: theme.AccountIcon(), Order: 20,
+	registerScreen(screen{ID: "contacts", Label: "Contacts", IconName: theme.IconNameAccount, Order: 20,
 		Make: func(a *App) fyne.CanvasObject { return newClientsScreen(a, data.KindContact).root }})
-	registerScreen(screen{ID: "companies", Label: "Companies", Icon: theme.HomeIcon(), Order: 30,
+	registerScreen(screen{ID: "companies", Label: "Companies", IconName: theme.IconNameHome, Order: 30,
 		Make: func(a *App) fyne.CanvasObject { return newClientsScreen(a, data.KindCompany).root }})
-	registerNewAction(newAction{ID: "contact", Label: "New contact", Icon: theme.AccountIcon(), Order: 20,
+	registerNewAction(newAction{ID: "contact", Label: "New contact", IconName: theme.IconNameAccount, Order: 20,
 		Run: func(a *App) { openClient(a, data.KindContact, 0) }})
-	registerNewAction(newAction{ID: "company", Label: "New company", Icon: theme.HomeIcon(), Order: 30,
+	registerNewAction(newAction{ID: "company", Label: "New company", IconName: theme.IconNameHome, Order: 30,
 		Run: func(a *App) { openClient(a, data.KindCompany, 0) }})
 	registerOpener(data.KindContact, func(a *App, id int64) { openClient(a, data.KindContact, id) })
 	registerOpener(data.KindCompany, func(a *App, id int64) { openClient(a, data.KindCompany, id) })

@@ -15,11 +15,6 @@ import (
 	"comptoir/data"
 )
 
-// phoneIcon is a telephone handset (Material Icons "call", Apache 2.0),
-// coloured by the theme like Fyne's own icons.
-var phoneIcon = theme.NewThemedResource(fyne.NewStaticResource("phone.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24">`+
-	`<path fill="#000000" d="M6.62 10.79c1.44 2.83 3.76 5.14 6.59 6.59l2.2-2.2c.27-.27.67-.36 1.02-.24 1.12.37 2.33.57 3.57.57.55 0 1 .45 1 1V20c0 .55-.45 1-1 1-9.39 0-17-7.61-17-17 0-.55.45-1 1-1h3.5c.55 0 1 .45 1 1 0 1.25.2 2.45.57 3.57.11.35.03.74-.25 1.02l-2.2 2.2z"/></svg>`)))
-
 // clientOpenURL hands a mailto: or tel: link to the system (the mail client,
 // the dialler). Tests replace it to see the link.
 var clientOpenURL = func(a *App, u *url.URL) error { return a.FyneApp.OpenURL(u) }
@@ -682,7 +677,7 @@ func (l *valueList) addRow(v string) *valueRow {
 	r.entry.SetText(v)
 	if l.phone {
 		r.entry.SetPlaceHolder("+33 6 12 34 56 78")
-		r.open = widget.NewButtonWithIcon("", phoneIcon, func() { l.openRow(r) })
+		r.open = widget.NewButtonWithIcon("", callIcon(), func() { l.openRow(r) })
 	} else {
 		r.entry.SetPlaceHolder("name@example.com")
 		r.open = widget.NewButtonWithIcon("", theme.MailComposeIcon(), func() { l.openRow(r) })
