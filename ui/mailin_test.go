@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -323,4 +324,105 @@ func TestMailTranslationsComplete(t *testing.T) {
 	if n < 80 {
 		t.Fatalf("found only %d strings: the pattern is broken", n)
 	}
+}
+
+func TestInboxAttachAndIgnoreSender(t *testing.T) {
+	db := mailDB(t)
+	ctx := context.Background()
+	srv := mailtest.NewIMAPMemServer(t, "sales@ourshop.test", "pw")
+	target := db.Deal(t, db.Sales.ID, "Boiler replacement")
+	mail := func(n int, from, subject string) []byte {
+		return []byte(fmt.Sprintf("From: %s\r\nTo: sales@ourshop.test\r\nSubject: %s\r\nMessage-ID: <m%d@x.test>\r\nDate: %s\r\n\r\nText %d\r\n",
+			from, subject, n, time.Now().Format(time.RFC1123Z), n))
+	}
+	srv.Append(t, "INBOX", mail(1, "Promo <promo@spam.test>", "Big sale"))
+	srv.Append(t, "INBOX", mail(2, "Promo <promo@spam.test>", "Bigger sale"))
+	srv.Append(t, "INBOX", mail(3, "Bob Buyer <bob@buyer.test>", "About the boiler"))
+	key := data.Account{Username: "sales@ourshop.test", IMAPHost: srv.Host()}.IMAPSecretKey()
+	if err := secret.NewFile(filepath.Dir(db.Path)).Set(key, "pw"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateAccount(ctx, db.Admin.ID, data.AccountInput{Email: "sales@ourshop.test", IMAPHost: srv.Host(),
+		IMAPPort: srv.Port(), IMAPSecurity: data.SecurityNone, Policy: data.PolicyInbox}); err != nil {
+		t.Fatal(err)
+	}
+	a := startTest(t, db, db.Sales)
+	onUI(func() { a.main.show("inbox") })
+	s := lastInbox
+	waitFor(t, a, "three emails waiting", func() bool { return len(s.emails) == 3 })
+	pick := func(subject string) data.StoredEmail {
+		t.Helper()
+		for i, m := range s.emails {
+			if m.Subject == subject {
+				onUI(func() { s.list.Select(i) })
+				return m
+			}
+		}
+		t.Fatalf("no %q in the Inbox", subject)
+		return data.StoredEmail{}
+	}
+
+	// Attach to deal…: search the deal, pick it.
+	bob := pick("About the boiler")
+	onUI(func() { test.Tap(s.attach) })
+	p := lastAttachPicker
+	onUI(func() { test.Type(p.search, "boiler") })
+	waitFor(t, a, "the deal found", func() bool { return len(p.hits) == 1 && p.hits[0].ID == target.ID })
+	onUI(func() { p.list.Select(0) })
+	waitFor(t, a, "two left", func() bool { return len(s.emails) == 2 })
+	if m, _ := db.Email(ctx, bob.ID); m.DealID != target.ID || m.State != "linked" {
+		t.Fatalf("attached email = %+v", m)
+	}
+
+	// Ignore this sender: asks first, then files both of its emails.
+	pick("Big sale")
+	lastInboxConfirm = nil
+	onUI(func() { test.Tap(s.ignore) })
+	if lastInboxConfirm == nil {
+		t.Fatal("no confirmation asked")
+	}
+	if got := len(s.emails); got != 2 {
+		t.Fatalf("ignored before confirming: %d left", got)
+	}
+	onUI(func() { lastInboxConfirm.Confirm() })
+	waitFor(t, a, "the Inbox empty", func() bool { return len(s.emails) == 0 && inboxBadgeCount == 0 })
+	if st, _ := db.SenderStatus(ctx, "promo@spam.test"); st != "ignored" {
+		t.Fatalf("sender status = %q", st)
+	}
+}
+
+func TestMailAccountsReadOnlyForSales(t *testing.T) {
+	db := mailDB(t)
+	if _, err := db.CreateAccount(context.Background(), db.Admin.ID, data.AccountInput{Email: "sales@ourshop.test",
+		IMAPHost: "127.0.0.1", IMAPPort: 1, IMAPSecurity: data.SecurityNone}); err != nil {
+		t.Fatal(err)
+	}
+	a := startTest(t, db, db.Sales)
+	s := openMailTab(t, a)
+	waitFor(t, a, "the account listed", func() bool { return len(s.rows) == 1 })
+	for _, r := range s.rows {
+		if r.edit != nil || r.remove != nil {
+			t.Fatal("a sales employee gets edit buttons")
+		}
+	}
+	var shown bool
+	onUI(func() { shown = s.add.Visible() && test.WidgetRenderer(s.add) != nil && isInTree(s.root, s.add) })
+	if shown {
+		t.Fatal("a sales employee gets the add button")
+	}
+}
+
+// isInTree reports whether o is somewhere in the containers under root.
+func isInTree(root, o fyne.CanvasObject) bool {
+	if root == o {
+		return true
+	}
+	if c, ok := root.(*fyne.Container); ok {
+		for _, x := range c.Objects {
+			if isInTree(x, o) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -26,7 +26,7 @@ import (
 // accounts; the button beside it syncs now.
 //
 // The outbox sender is started by ui/outbox.go (kickOutbox) with the same
-// secret store folder.
+// secret store folder; "Sync now" kicks it too.
 
 func init() {
 	registerStart(startMailSync)
@@ -121,8 +121,10 @@ func startMailSync(a *App) {
 	}()
 }
 
-// syncNow makes every account sync at once.
+// syncNow makes every account sync at once, and the outbox send what
+// waits (ui/outbox.go starts its sender).
 func syncNow(a *App) {
+	kickOutbox(a)
 	a.run(func(context.Context) error {
 		m := mailOf(a)
 		mailMu.Lock()
