@@ -34,7 +34,7 @@ func (s *Store) Bulk(ctx context.Context, actor int64, fn func(b *BulkTx) error)
 			return err
 		}
 		defer tx.exec(`PRAGMA cache_size = -2000`)
-		b := &BulkTx{tx: tx, actor: actor, stages: map[int64]Stage{}, firstOpen: map[int64]int64{}}
+		b := &BulkTx{tx: tx, actor: actor, stages: map[int64]Stage{}, firstOpen: map[int64]int64{}, batched: true}
 		defer b.close()
 		if err := b.prepare(); err != nil {
 			return err
@@ -79,7 +79,10 @@ type BulkTx struct {
 
 	// records to index at the end, in one statement per kind
 	toIndex [4][]int64
-	// rows written many per statement: timeline entries, lines, activities
+	// rows written many per statement when batched: timeline entries, lines,
+	// activities. Unbatched (the zero value), each row is written at once,
+	// so that rows written beside the loader keep their order (the ingest).
+	batched                    bool
 	entries, lines, activities *batch
 }
 
@@ -87,11 +90,12 @@ type BulkTx struct {
 // fewer, larger statements cost less per row. Row order, and so ids, are
 // those of the calls.
 type batch struct {
-	tx     *wtx
-	head   string // INSERT INTO t (columns) VALUES
-	cols   int
-	full   *sql.Stmt // the statement for batchRows rows
-	values []any
+	tx       *wtx
+	head     string // INSERT INTO t (columns) VALUES
+	cols     int
+	buffered bool
+	full     *sql.Stmt // the statement for batchRows rows, or for one when not buffered
+	values   []any
 }
 
 const batchRows = 64
@@ -101,9 +105,13 @@ func (bt *batch) insert(rows int) string {
 	return bt.head + strings.TrimSuffix(strings.Repeat(row+", ", rows), ", ")
 }
 
-func newBatch(tx *wtx, head string, cols int) (*batch, error) {
-	bt := &batch{tx: tx, head: head, cols: cols}
-	st, err := tx.PrepareContext(tx.ctx, bt.insert(batchRows))
+func newBatch(tx *wtx, head string, cols int, buffered bool) (*batch, error) {
+	bt := &batch{tx: tx, head: head, cols: cols, buffered: buffered}
+	rows := 1
+	if buffered {
+		rows = batchRows
+	}
+	st, err := tx.PrepareContext(tx.ctx, bt.insert(rows))
 	if err != nil {
 		return nil, fmt.Errorf("prepare: %w", err)
 	}
@@ -113,6 +121,10 @@ func newBatch(tx *wtx, head string, cols int) (*batch, error) {
 
 // add queues one row, writing a batch when one is full.
 func (bt *batch) add(values ...any) error {
+	if !bt.buffered {
+		_, err := bt.full.ExecContext(bt.tx.ctx, values...)
+		return err
+	}
 	bt.values = append(bt.values, values...)
 	if len(bt.values) < batchRows*bt.cols {
 		return nil
@@ -198,14 +210,14 @@ func (b *BulkTx) prepare() error {
 		*s.st = st
 	}
 	if b.lines, err = newBatch(tx, `INSERT INTO deal_products (deal_id, position, product_id, name, unit, price, quantity,
-		discount_kind, discount, tax_rate, tax_included) VALUES `, 11); err != nil {
+		discount_kind, discount, tax_rate, tax_included) VALUES `, 11, b.batched); err != nil {
 		return err
 	}
-	if b.entries, err = newBatch(tx, `INSERT INTO timeline (deal_id, kind, author_id, at, text, data) VALUES `, 6); err != nil {
+	if b.entries, err = newBatch(tx, `INSERT INTO timeline (deal_id, kind, author_id, at, text, data) VALUES `, 6, b.batched); err != nil {
 		return err
 	}
 	b.activities, err = newBatch(tx, `INSERT INTO activities (deal_id, kind, subject, due_at, responsible_id, remind_at, done_at,
-		result, author_id, created_at) VALUES `, 10)
+		result, author_id, created_at) VALUES `, 10, b.batched)
 	return err
 }
 
