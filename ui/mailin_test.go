@@ -26,7 +26,7 @@ import (
 // mailDB opens a test database for the mail screens: the password store is
 // the file one beside the database, and the store runs on the real clock
 // (the sync's import window is measured from now).
-func mailDB(t *testing.T) *datatest.DB {
+func mailDB(t testing.TB) *datatest.DB {
 	t.Helper()
 	t.Setenv("COMPTOIR_SECRETS", "file")
 	db := datatest.Open(t)
