@@ -426,3 +426,51 @@ func isInTree(root, o fyne.CanvasObject) bool {
 	}
 	return false
 }
+
+func TestAccountFormTestsSMTP(t *testing.T) {
+	db := mailDB(t)
+	imapSrv := mailtest.NewIMAPMemServer(t, "sales@ourshop.test", "pw")
+	smtpSrv := mailtest.NewSMTPServer(t)
+	smtpSrv.SetAuth("sales@ourshop.test", "smtp-pw")
+	a := startTest(t, db, db.Admin)
+	s := openMailTab(t, a)
+	onUI(func() { test.Tap(s.add) })
+	f := lastAccountForm
+	none := indexOf(securities, data.SecurityNone)
+	onUI(func() {
+		test.Type(f.email, "sales@ourshop.test")
+		test.Type(f.imapHost, imapSrv.Host())
+		test.Type(f.imapPort, fmt.Sprint(imapSrv.Port()))
+		f.imapSec.SetSelectedIndex(none)
+		test.Type(f.password, "pw")
+		test.Type(f.smtpHost, smtpSrv.Host())
+		test.Type(f.smtpPort, fmt.Sprint(smtpSrv.Port()))
+		f.smtpSec.SetSelectedIndex(none)
+		test.Type(f.smtpPass, "wrong")
+		test.Tap(f.test)
+	})
+	waitFor(t, a, "the test result", func() bool { return !f.testing && strings.Contains(f.testResult.Text, "SMTP") })
+	if got := f.testResult.Text; !strings.Contains(got, "IMAP: the server accepted") || !strings.Contains(got, "SMTP: The server said") {
+		t.Fatalf("test result = %q", got)
+	}
+	onUI(func() {
+		f.smtpPass.SetText("smtp-pw")
+		test.Tap(f.test)
+	})
+	waitFor(t, a, "the test result", func() bool { return !f.testing && strings.Contains(f.testResult.Text, "SMTP: the server accepted") })
+	if n := len(smtpSrv.Messages()); n != 0 {
+		t.Fatalf("the test sent %d messages", n)
+	}
+	onUI(func() { test.Tap(f.save) })
+	waitFor(t, a, "the saved account", func() bool { return f.saved })
+	accs, _ := db.Accounts(context.Background())
+	if len(accs) != 1 || accs[0].SMTPPort != smtpSrv.Port() {
+		t.Fatalf("accounts = %+v", accs)
+	}
+	if p, err := secret.NewFile(filepath.Dir(db.Path)).Get(accs[0].SMTPSecretKey()); err != nil || p != "smtp-pw" {
+		t.Fatalf("SMTP password saved: %q, %v", p, err)
+	}
+	if dbFilesContain(t, db.Path, []byte("smtp-pw")) {
+		t.Fatal("the SMTP password is in the database file")
+	}
+}
