@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -142,11 +143,54 @@ func accountStatusText(acc data.Account) string {
 	return lang.L("Up to date")
 }
 
-// accountMessage translates the sync's plain-words messages that carry no
-// server name; the others stay as mail/ wrote them.
+// accountMessages match the plain-words messages mail/ writes (in English,
+// stored on the account) to translate them with their server names kept.
+// A message that matches none is shown as written.
+var accountMessages = []struct {
+	re  *regexp.Regexp
+	key string // translation key; {{.A}}, {{.B}} are the captured parts
+}{
+	{regexp.MustCompile(`^The certificate of (.+) was refused \((.+)\): the connection may not be safe\. Check the server name, or ask the mail provider\.$`),
+		"The certificate of {{.A}} was refused ({{.B}}): the connection may not be safe. Check the server name, or ask the mail provider."},
+	{regexp.MustCompile(`^(.+) does not speak TLS on port (\d+): check the port and the security setting\.$`),
+		"{{.A}} does not speak TLS on port {{.B}}: check the port and the security setting."},
+	{regexp.MustCompile(`^The folder (.+) cannot be opened on the server: check the watched folders\.$`),
+		"The folder {{.A}} cannot be opened on the server: check the watched folders."},
+	{regexp.MustCompile(`^The server name (.+) was not found: check it, and the network\.$`),
+		"The server name {{.A}} was not found: check it, and the network."},
+	{regexp.MustCompile(`^Cannot reach (.+): the server is unreachable or refuses connections \(check the network, the server name and the port\)\.$`),
+		"Cannot reach {{.A}}: the server is unreachable or refuses connections (check the network, the server name and the port)."},
+	{regexp.MustCompile(`^The connection to (.+) was lost; it will be retried\.$`),
+		"The connection to {{.A}} was lost; it will be retried."},
+	{regexp.MustCompile(`^(.+) stopped answering: the network may be down\.$`),
+		"{{.A}} stopped answering: the network may be down."},
+	{regexp.MustCompile(`^The server answered: (.+)$`), "The server answered: {{.A}}"},
+	{regexp.MustCompile(`^The server said: (.+)$`), "The server said: {{.A}}"},
+	{regexp.MustCompile(`^The connection to (.+?) failed: (.+)$`), "The connection to {{.A}} failed: {{.B}}"},
+}
+
+// certReasons are the reasons mail/imapsync gives for a refused certificate.
+var certReasons = []string{"it is not signed by a known authority", "it is for another server name",
+	"it has expired or is not yet valid", "it is not valid", "it could not be verified"}
+
+// accountMessage translates a sync or send problem written by mail/.
 func accountMessage(msg string) string {
 	if msg == "" {
 		return lang.L("The last sync failed.")
+	}
+	for _, m := range accountMessages {
+		if g := m.re.FindStringSubmatch(msg); g != nil {
+			args := map[string]any{"A": g[1], "B": ""}
+			if len(g) > 2 {
+				args["B"] = g[2]
+				for _, r := range certReasons {
+					if g[2] == r {
+						args["B"] = lang.L(r)
+					}
+				}
+			}
+			return lang.L(m.key, args)
+		}
 	}
 	return lang.L(msg)
 }

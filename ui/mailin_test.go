@@ -19,6 +19,7 @@ import (
 
 	"comptoir/data"
 	"comptoir/data/datatest"
+	"comptoir/mail/imapsync"
 	"comptoir/mail/mailtest"
 	"comptoir/mail/secret"
 )
@@ -473,4 +474,68 @@ func TestAccountFormTestsSMTP(t *testing.T) {
 	if dbFilesContain(t, db.Path, []byte("smtp-pw")) {
 		t.Fatal("the SMTP password is in the database file")
 	}
+}
+
+// The plain-words messages mail/ writes for real failures are recognised,
+// so they are shown translated with their server names kept; each pattern
+// has its English and French entries.
+func TestAccountMessagesTranslated(t *testing.T) {
+	ctx := context.Background()
+	srv := mailtest.NewIMAPMemServer(t, "u@x.test", "pw")
+	base := data.Account{Email: "u@x.test", Username: "u@x.test", IMAPHost: srv.Host(), IMAPPort: srv.Port(), IMAPSecurity: data.SecurityNone}
+	closed := base
+	closed.IMAPPort = 1
+	tlsOnPlain := base
+	tlsOnPlain.IMAPSecurity = data.SecurityTLS
+	folder := base
+	folder.Folders = []string{"Nowhere"}
+	cases := map[string]struct {
+		acc  data.Account
+		pass string
+	}{"closed port": {closed, "pw"}, "tls on a plain port": {tlsOnPlain, "pw"}, "missing folder": {folder, "pw"}, "wrong password": {base, "no"}}
+	for name, c := range cases {
+		err := imapsync.Check(ctx, c.acc, c.pass, imapsync.Options{})
+		if err == nil {
+			t.Fatalf("%s: no error", name)
+		}
+		msg := imapsync.Explain(c.acc, err)
+		_, matched := loadMailTranslations(t, "en")[msg] // fixed sentences are keys themselves
+		if _, ok := loadMailTranslations(t, "en")[msg]; ok {
+			matched = true
+		}
+		for _, m := range accountMessages {
+			if m.re.MatchString(msg) {
+				matched = true
+			}
+		}
+		if !matched {
+			t.Errorf("%s: %q is not recognised", name, msg)
+		}
+	}
+	en, fr := loadMailTranslations(t, "en"), loadMailTranslations(t, "fr")
+	keys := append([]string(nil), certReasons...)
+	for _, m := range accountMessages {
+		keys = append(keys, m.key)
+	}
+	for _, k := range keys {
+		if _, ok := en[k]; !ok {
+			t.Errorf("%q has no English entry", k)
+		}
+		if fr[k] == "" {
+			t.Errorf("%q has no French entry", k)
+		}
+	}
+}
+
+func loadMailTranslations(t *testing.T, language string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("translation", "mailin."+language+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
