@@ -371,46 +371,54 @@ func (s *Sender) dial(ctx context.Context, acc data.Account) (*smtpConn, error) 
 	if user == "" {
 		user = acc.Username
 	}
-	pass, err := s.password(acc)
+	pass, explicit, err := s.password(acc)
 	if err != nil {
 		return nil, err
 	}
-	if pass != "" {
-		auth := mail.SMTPAuthAutoDiscover
-		if !encrypted {
-			auth = mail.SMTPAuthPlain // loopback only; go-mail allows PLAIN in clear to localhost alone
+	connect := func(withAuth bool) (*smtp.Client, error) {
+		o := opts
+		if withAuth {
+			auth := mail.SMTPAuthAutoDiscover
+			if !encrypted {
+				auth = mail.SMTPAuthPlain // loopback only; go-mail allows PLAIN in clear to localhost alone
+			}
+			o = append(o[:len(o):len(o)], mail.WithSMTPAuth(auth), mail.WithUsername(user), mail.WithPassword(pass))
 		}
-		opts = append(opts, mail.WithSMTPAuth(auth), mail.WithUsername(user), mail.WithPassword(pass))
+		client, err := mail.NewClient(acc.SMTPHost, o...)
+		if err != nil {
+			return nil, err
+		}
+		return client.DialToSMTPClientWithContext(ctx)
 	}
-	client, err := mail.NewClient(acc.SMTPHost, opts...)
-	if err != nil {
-		return nil, err
+	sc, err := connect(pass != "")
+	if err != nil && pass != "" && !explicit && strings.Contains(err.Error(), "does not support SMTP AUTH") {
+		// the IMAP password was only a guess; this server takes mail without AUTH
+		sc, err = connect(false)
 	}
-	sc, err := client.DialToSMTPClientWithContext(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return &smtpConn{c: sc}, nil
 }
 
-// password reads the SMTP password, or else the IMAP one (most providers
-// use the same); "" when neither is saved.
-func (s *Sender) password(acc data.Account) (string, error) {
+// password reads the SMTP password (explicit), or else the IMAP one (most
+// providers use the same); "" when neither is saved.
+func (s *Sender) password(acc data.Account) (pass string, explicit bool, err error) {
 	if s.opt.Secrets == nil {
-		return "", nil
+		return "", false, nil
 	}
 	p, err := s.opt.Secrets.Get(acc.SMTPSecretKey())
 	if err == nil {
-		return p, nil
+		return p, true, nil
 	}
 	if !errors.Is(err, secret.ErrNotFound) {
-		return "", err
+		return "", false, err
 	}
 	p, err = s.opt.Secrets.Get(acc.IMAPSecretKey())
 	if errors.Is(err, secret.ErrNotFound) {
-		return "", nil
+		return "", false, nil
 	}
-	return p, err
+	return p, false, err
 }
 
 // send runs one SMTP transaction with the stored bytes, unchanged.
@@ -467,6 +475,10 @@ func Explain(acc data.Account, err error) string {
 	var te *textproto.Error
 	if errors.As(err, &te) {
 		return "The server said: " + serverWords(err)
+	}
+	var cve *tls.CertificateVerificationError
+	if errors.As(err, &cve) {
+		return fmt.Sprintf("The certificate of %s was refused (%v): the connection may not be safe; nothing was sent.", acc.SMTPHost, cve.Err)
 	}
 	msg := err.Error()
 	if strings.Contains(msg, "connection refused") || strings.Contains(msg, "no such host") || strings.Contains(msg, "i/o timeout") {
