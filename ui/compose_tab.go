@@ -128,3 +128,34 @@ func excerpt(s string, n int) string {
 	}
 	return string(r[:n]) + "…"
 }
+
+// Hooks for the Timeline tab, which does not call them yet: its owner adds
+// the buttons of timelineActions to its action row, and the object of
+// timelineEntryActions to each entry.
+var (
+	timelineActions      []func(f *DealForm) *widget.Button
+	timelineEntryActions []func(f *DealForm, e data.Entry) fyne.CanvasObject
+)
+
+func init() {
+	timelineActions = append(timelineActions, func(f *DealForm) *widget.Button {
+		b := widget.NewButtonWithIcon(lang.L("Write an email"), theme.MailComposeIcon(), func() {
+			composeDialog(f.App, f.Window(), f.Deal.ID, 0)
+		})
+		if f.ReadOnly() {
+			b.Hide()
+		}
+		return b
+	})
+	timelineEntryActions = append(timelineEntryActions, func(f *DealForm, e data.Entry) fyne.CanvasObject {
+		id, _ := e.Data["email_id"].(float64)
+		if (e.Kind != data.EntryEmailIn && e.Kind != data.EntryEmailOut) || id == 0 || f.ReadOnly() {
+			return nil
+		}
+		b := widget.NewButtonWithIcon(lang.L("Reply"), theme.MailReplyIcon(), func() {
+			composeDialog(f.App, f.Window(), f.Deal.ID, int64(id))
+		})
+		b.Importance = widget.LowImportance
+		return b
+	})
+}

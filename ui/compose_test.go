@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"comptoir/data"
 	"comptoir/data/datatest"
@@ -260,5 +261,24 @@ func TestTemplatesSignatureAndContactButton(t *testing.T) {
 	onUI(func() { c.template.SetSelected("Follow-up") })
 	if c.subject.Text != "About Forty chairs" || !strings.HasPrefix(c.body.Text, "Dear Claire Client,") || !strings.Contains(c.body.Text, "Field sales") {
 		t.Fatalf("template applied: %q %q", c.subject.Text, c.body.Text)
+	}
+}
+
+func TestTimelineHooksOpenCompose(t *testing.T) {
+	useFakeSender(t)
+	db := datatest.Open(t)
+	deal := mailDeal(t, db)
+	a := startTest(t, db, db.Sales)
+	tab := openEmailTab(t, a, deal.ID)
+	var b *widget.Button
+	onUI(func() { b = timelineActions[0](tab.f) })
+	lastCompose = nil
+	onUI(func() { test.Tap(b) })
+	waitFor(t, a, "the compose dialog", func() bool { return lastCompose != nil && lastCompose.dealID == deal.ID })
+	if o := timelineEntryActions[0](tab.f, data.Entry{Kind: data.EntryComment}); o != nil {
+		t.Fatal("a reply button on a comment")
+	}
+	if o := timelineEntryActions[0](tab.f, data.Entry{Kind: data.EntryEmailIn, Data: map[string]any{"email_id": float64(3)}}); o == nil {
+		t.Fatal("no reply button on an email")
 	}
 }
