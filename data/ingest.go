@@ -8,13 +8,15 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 )
 
-// ingestFastPath makes Ingest write new records through the bulk loader's
-// prepared statements (ingest_fast.go); tests turn it off to compare.
+// ingestFastPath makes Ingest write new records through the lean path of
+// ingest_fast.go and its change log in one statement (ingestTx); tests turn
+// it off to compare with createDeal, createContact and writeTx.
 var ingestFastPath = true
 
 // Incoming is one message fetched from a folder.
@@ -49,7 +51,11 @@ func MessageKey(e *Email) string {
 // are skipped (ReasonDuplicate).
 func (s *Store) Ingest(ctx context.Context, accountID int64, folder string, uidValidity, lastUID uint32, msgs []Incoming) (IngestResult, error) {
 	var res IngestResult
-	err := s.writeTx(ctx, func(wtx *wtx) error {
+	run := s.ingestTx
+	if !ingestFastPath {
+		run = s.writeTx
+	}
+	err := run(ctx, func(wtx *wtx) error {
 		// A batch writes megabytes: with the writer's default 2 MB page
 		// cache SQLite spills pages to the log in the middle of the
 		// transaction and writes them again at the commit. The writer gets
@@ -152,15 +158,56 @@ func (tx *itx) newMessageID() (int64, error) {
 }
 
 // touchDeals marks the deals that received mail as just updated (they rise
-// on the board), once each.
+// on the board), once each, in one statement.
 func (tx *itx) touchDeals() error {
-	now := tx.s.now()
+	if len(tx.touched) == 0 {
+		return nil
+	}
+	ids := make([]int64, 0, len(tx.touched))
 	for id := range tx.touched {
-		if _, err := tx.exec(`UPDATE deals SET updated_at = ? WHERE id = ?`, now, id); err != nil {
-			return err
-		}
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	js, _ := json.Marshal(ids)
+	if _, err := tx.exec(`UPDATE deals SET updated_at = ? WHERE id IN (SELECT value FROM json_each(?))`, tx.s.now(), string(js)); err != nil {
+		return err
 	}
 	clear(tx.touched)
+	return nil
+}
+
+// ingestTx is writeTx for a batch of mail, which records hundreds of
+// changes: they are written in one statement rather than one each.
+func (s *Store) ingestTx(ctx context.Context, fn func(tx *wtx) error) error {
+	sqlTx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer sqlTx.Rollback()
+	tx := &wtx{Tx: sqlTx, s: s, ctx: ctx}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	seqs := make([]int64, 0, len(tx.changes))
+	if len(tx.changes) > 0 {
+		rows := make([][2]any, len(tx.changes))
+		for i, c := range tx.changes {
+			rows[i] = [2]any{string(c.Kind), c.ID}
+		}
+		js, _ := json.Marshal(rows)
+		r, err := tx.QueryContext(ctx, `INSERT INTO changes (kind, ref)
+			SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?) ORDER BY key RETURNING seq`, string(js))
+		if err != nil {
+			return fmt.Errorf("record changes: %w", err)
+		}
+		if seqs, err = scanIDs(r); err != nil {
+			return fmt.Errorf("record changes: %w", err)
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return err
+	}
+	s.events.publish(tx.changes, seqs)
 	return nil
 }
 
