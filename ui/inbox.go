@@ -57,6 +57,7 @@ type inboxScreen struct {
 	create *widget.Button
 	attach *widget.Button
 	ignore *widget.Button
+	full   *widget.Button // the whole text, quoted history included
 
 	refresh *time.Timer
 	seq     int
@@ -111,7 +112,13 @@ func newInboxScreen(a *App) *inboxScreen {
 	s.create.Importance = widget.HighImportance
 	s.attach = widget.NewButtonWithIcon(lang.L("Attach to deal…"), theme.MailAttachmentIcon(), s.attachDialog)
 	s.ignore = widget.NewButtonWithIcon(lang.L("Ignore this sender"), theme.CancelIcon(), s.confirmIgnore)
-	actions := container.NewHBox(s.create, s.attach, s.ignore)
+	s.full = widget.NewButtonWithIcon(lang.L("Full text"), theme.DocumentIcon(), func() {
+		if m, ok := s.current(); ok {
+			showFullText(a.Win, subjectText(m.Subject), m.Text)
+		}
+	})
+	s.full.Importance = widget.LowImportance
+	actions := container.NewHBox(s.create, s.attach, s.ignore, s.full)
 	head := container.NewVBox(s.subject, s.from, s.date, s.reason, actions, widget.NewSeparator())
 	s.detail = container.NewBorder(head, nil, nil, nil, container.NewVScroll(container.NewVBox(s.text, s.atts)))
 	s.detail.Hide()
@@ -231,6 +238,11 @@ func (s *inboxScreen) showEmail(m data.StoredEmail) {
 		text += "\n\n" + lang.L("Too large: only the headers and the text were kept ({{.What}}).", map[string]any{"What": m.Truncated})
 	}
 	s.text.SetText(text)
+	if strings.TrimSpace(m.Text) != strings.TrimSpace(m.VisibleText) {
+		s.full.Show()
+	} else {
+		s.full.Hide()
+	}
 	s.atts.RemoveAll()
 	if len(m.Attachments) > 0 {
 		s.atts.Add(widget.NewLabelWithStyle(lang.L("Attachments"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
