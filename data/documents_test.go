@@ -532,13 +532,21 @@ func docOpenRaw(t *testing.T, path string) *sql.DB {
 func TestHugeLineIsRefused(t *testing.T) {
 	huge := data.LineInput{Name: "Huge", Price: 100_000_000, Quantity: 1_000_000_000_000_000, TaxRate: 2000, DiscountKind: data.DiscountPercent}
 	f := newDocFixture(t)
-	if _, err := f.SetLines(f.ctx, f.Sales.ID, f.deal.ID, []data.LineInput{huge}); err == nil {
-		got := data.ComputeLine(huge)
-		t.Errorf("products.go: a line of 10^12 units at 1 000 000 € was accepted; its totals wrapped around to %+v", got)
+	before, err := f.Lines(f.ctx, f.Sales.ID, f.deal.ID)
+	if err != nil {
+		t.Fatal(err)
 	}
-	_, err := f.CreateDocument(f.ctx, f.Sales.ID, f.deal.ID, data.DocInvoice)
+	_, err = f.SetLines(f.ctx, f.Sales.ID, f.deal.ID, []data.LineInput{huge})
 	if v := data.FieldErrors(err); v == nil || v.Field("lines[0].total") == nil {
-		t.Errorf("an invoice with an overflowing line: %v", err)
+		t.Fatalf("a line of 10^12 units at 1 000 000 €: %v; want a lines[0].total error (its totals would wrap around to %+v)", err, data.ComputeLine(huge))
+	}
+	after, err := f.Lines(f.ctx, f.Sales.ID, f.deal.ID)
+	if err != nil || len(after) != len(before) {
+		t.Fatalf("lines after the refused write: %d, want the %d there were (%v)", len(after), len(before), err)
+	}
+	// What is stored can always be invoiced: the refused line never got in.
+	if _, err := f.CreateDocument(f.ctx, f.Sales.ID, f.deal.ID, data.DocInvoice); err != nil {
+		t.Errorf("invoice from the stored lines: %v", err)
 	}
 }
 
