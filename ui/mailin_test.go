@@ -266,8 +266,28 @@ func TestInboxCreateDealFromSyncedMail(t *testing.T) {
 	if moved.DealID == 0 || moved.Reason != data.ReasonByPerson {
 		t.Fatalf("moved email = %+v", moved)
 	}
-	if n := countDeals(t, db); n != dealsBefore+2 {
-		t.Fatalf("deals: %d, want %d", n, dealsBefore+2)
+
+	// The Timeline's entry hook offers the same move on email entries.
+	var tl *DealForm
+	onUI(func() { a.openDeal(moved.DealID) })
+	waitFor(t, a, "the new deal's form", func() bool { tl = a.forms[moved.DealID]; return tl != nil && tl.Deal.ID == moved.DealID && !tl.ReadOnly() })
+	onUI(func() {
+		if o := timelineMoveAction(tl, data.Entry{Kind: data.EntryComment}); o != nil {
+			t.Error("a move button on a comment")
+		}
+		b, ok := timelineMoveAction(tl, data.Entry{Kind: data.EntryEmailIn, Data: map[string]any{"email_id": float64(moved.ID)}}).(*widget.Button)
+		if !ok {
+			t.Fatal("no move button on an email entry")
+		}
+		test.Tap(b)
+	})
+	tapMenuItem(t, tl.Window().Canvas(), 1) // Move to a new deal
+	waitFor(t, a, "the email moved again", func() bool {
+		again, err := db.Email(ctx, m.ID)
+		return err == nil && again.DealID != moved.DealID
+	})
+	if n := countDeals(t, db); n != dealsBefore+3 {
+		t.Fatalf("deals: %d, want %d", n, dealsBefore+3)
 	}
 }
 

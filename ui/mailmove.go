@@ -109,3 +109,27 @@ func linkedBecause(m data.StoredEmail) string {
 	}
 	return m.Because
 }
+
+// In the Timeline tab (through compose_tab.go's timelineEntryActions, once
+// the Timeline calls it): a "Move…" button on each email entry, with the
+// same two choices.
+func init() {
+	timelineEntryActions = append(timelineEntryActions, timelineMoveAction)
+}
+
+func timelineMoveAction(f *DealForm, e data.Entry) fyne.CanvasObject {
+	id, _ := e.Data["email_id"].(float64)
+	if (e.Kind != data.EntryEmailIn && e.Kind != data.EntryEmailOut) || id == 0 || f.ReadOnly() {
+		return nil
+	}
+	emailID, from := int64(id), f.Deal.ID
+	var b *widget.Button
+	b = widget.NewButtonWithIcon(lang.L("Move…"), theme.MailForwardIcon(), func() {
+		menu := fyne.NewMenu("",
+			fyne.NewMenuItem(lang.L("Move to another deal…"), func() { moveEmailToDeal(f, emailID, from) }),
+			fyne.NewMenuItem(lang.L("Move to a new deal"), func() { moveEmailToNew(f.App, emailID) }))
+		widget.ShowPopUpMenuAtRelativePosition(menu, f.Window().Canvas(), fyne.NewPos(0, b.Size().Height), b)
+	})
+	b.Importance = widget.LowImportance
+	return b
+}
