@@ -9,9 +9,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // ingestFastPath makes Ingest write new records through the lean path of
@@ -23,6 +23,54 @@ var ingestFastPath = true
 type Incoming struct {
 	UID   uint32
 	Email *Email
+	prep  *prepared // see Prepare
+}
+
+// prepared is what storing a message needs that depends on the message
+// alone, encoded ahead of the write transaction.
+type prepared struct {
+	key                string // the dedupe key
+	to, cc, refs, atts string // JSON columns of the row
+	// JSON values of its timeline entry
+	entryFrom, entryTo, entrySubject, entryMessageID, entryText, entryAtts string
+	// textInEntry: the entry's JSON gives the visible text back as it was
+	// (valid UTF-8, no NUL), so the row need not keep it.
+	textInEntry bool
+}
+
+// Prepare encodes, ahead of the write transaction, what storing the
+// message needs from the message alone: its dedupe key and the JSON of its
+// row and timeline entry (the bulk of it is the visible text). The sync
+// calls it on the goroutine that fetches and parses, so that the writer,
+// which holds the database's only write lock, does less; Ingest prepares
+// the messages given unprepared.
+func (m *Incoming) Prepare() {
+	if m.prep == nil && m.Email != nil {
+		m.prep = prepare(m.Email)
+	}
+}
+
+func prepare(e *Email) *prepared {
+	p := &prepared{key: MessageKey(e)}
+	p.to = jsonText(nonNilAddrs(e.To))
+	p.cc = jsonText(nonNilAddrs(e.Cc))
+	p.refs = jsonText(nonNilStrings(e.References))
+	atts := e.Attachments
+	if atts == nil {
+		atts = []Attachment{}
+	}
+	p.atts = jsonText(atts)
+	f := linkFields{from: Address{Name: e.From.Name, Email: strings.ToLower(e.From.Email)}, to: e.To, subject: e.Subject,
+		messageID: p.key, visible: e.VisibleText, attachments: e.Attachments}
+	p.entryFrom, p.entryTo, p.entrySubject, p.entryMessageID, p.entryText, p.entryAtts = f.entryJSON()
+	p.textInEntry = entryCanHoldText(e.VisibleText, p.entryText)
+	return p
+}
+
+// jsonText is the JSON of v as a string (v always encodes).
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 // IngestResult sums up one Ingest call.
@@ -76,7 +124,11 @@ func (s *Store) Ingest(ctx context.Context, accountID int64, folder string, uidV
 			return err
 		}
 		for _, m := range msgs {
-			d, err := tx.ingestOne(&acc, own, folder, m.UID, m.Email)
+			p := m.prep
+			if p == nil {
+				p = prepare(m.Email)
+			}
+			d, err := tx.ingestOne(&acc, own, folder, m.UID, m.Email, p)
 			if err != nil {
 				return fmt.Errorf("message uid %d: %w", m.UID, err)
 			}
@@ -105,8 +157,8 @@ func (s *Store) Ingest(ctx context.Context, accountID int64, folder string, uidV
 	return res, nil
 }
 
-func (tx *itx) ingestOne(acc *Account, own ownAddresses, folder string, uid uint32, e *Email) (Decision, error) {
-	key := MessageKey(e)
+func (tx *itx) ingestOne(acc *Account, own ownAddresses, folder string, uid uint32, e *Email, p *prepared) (Decision, error) {
+	key := p.key
 	// 1. Same Message-ID already stored: nothing.
 	var x int64
 	err := tx.queryRow(`SELECT id FROM messages WHERE message_id = ?`, key).Scan(&x)
@@ -121,7 +173,7 @@ func (tx *itx) ingestOne(acc *Account, own ownAddresses, folder string, uid uint
 		return d, err
 	}
 	d.MessageID = key
-	if err := tx.storeMessage(acc, folder, uid, e, &d); err != nil {
+	if err := tx.storeMessage(acc, folder, uid, e, p, &d); err != nil {
 		return d, err
 	}
 	return d, nil
@@ -280,7 +332,7 @@ type linkFields struct {
 
 // storeMessage writes the message row and, when it is linked to a deal, its
 // timeline entry.
-func (tx *itx) storeMessage(acc *Account, folder string, uid uint32, e *Email, d *Decision) error {
+func (tx *itx) storeMessage(acc *Account, folder string, uid uint32, e *Email, p *prepared, d *Decision) error {
 	raw := e.Raw
 	truncated := e.Truncated
 	if acc != nil && acc.MaxSize > 0 && int64(len(raw)) > acc.MaxSize {
@@ -290,14 +342,6 @@ func (tx *itx) storeMessage(acc *Account, folder string, uid uint32, e *Email, d
 		}
 		truncated += "; only its headers and text are kept"
 	}
-	to, _ := json.Marshal(nonNilAddrs(e.To))
-	cc, _ := json.Marshal(nonNilAddrs(e.Cc))
-	refs, _ := json.Marshal(nonNilStrings(e.References))
-	atts := e.Attachments
-	if atts == nil {
-		atts = []Attachment{}
-	}
-	attJSON, _ := json.Marshal(atts)
 	var accID any
 	if acc != nil && acc.ID != 0 {
 		accID = acc.ID
@@ -313,7 +357,7 @@ func (tx *itx) storeMessage(acc *Account, folder string, uid uint32, e *Email, d
 	if visible == e.Text {
 		visible = ""
 	}
-	if d.DealID != 0 && entryCanHoldText(e.VisibleText) {
+	if d.DealID != 0 && p.textInEntry {
 		if e.Text == e.VisibleText {
 			text = ""
 		}
@@ -326,9 +370,8 @@ func (tx *itx) storeMessage(acc *Account, folder string, uid uint32, e *Email, d
 	d.EmailID = id
 	var entryID any
 	if d.DealID != 0 {
-		f := linkFields{from: Address{Name: e.From.Name, Email: strings.ToLower(e.From.Email)}, to: e.To, subject: e.Subject,
-			messageID: d.MessageID, visible: e.VisibleText, attachments: e.Attachments, sent: e.Date}
-		eid, err := tx.addEmailEntry(id, d.DealID, d.Direction, d.Quiet, d.Reason, d.Because, f)
+		data := entryData(id, p.entryFrom, p.entryTo, p.entrySubject, p.entryMessageID, p.entryText, p.entryAtts, d.Because, d.Reason)
+		eid, err := tx.addEmailEntry(d.DealID, d.Direction, d.Quiet, d.Reason, e.Subject, e.Date, data)
 		if err != nil {
 			return err
 		}
@@ -338,8 +381,8 @@ func (tx *itx) storeMessage(acc *Account, folder string, uid uint32, e *Email, d
 		cc_addrs, subject, sent_at, in_reply_to, refs, text, visible_text, attachments, size, raw, parse_error, truncated,
 		state, reason, reason_text, deal_id, entry_id, created_deal, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, d.MessageID, d.Direction, accID, folder, uid, e.From.Name, strings.ToLower(e.From.Email), string(to), string(cc),
-		e.Subject, timeOrNull(e.Date), e.InReplyTo, string(refs), text, visible, string(attJSON), len(e.Raw), raw,
+		id, d.MessageID, d.Direction, accID, folder, uid, e.From.Name, strings.ToLower(e.From.Email), p.to, p.cc,
+		e.Subject, timeOrNull(e.Date), e.InReplyTo, p.refs, text, visible, p.atts, len(e.Raw), raw,
 		flag, truncated, d.State, d.Reason, d.Because, nullID(d.DealID), entryID, d.NewDeal, tx.s.now()); err != nil {
 		return fmt.Errorf("store message: %w", err)
 	}
@@ -358,10 +401,12 @@ const textInEntry = "\x00"
 const entryTextCol = `CASE WHEN visible_text = char(0) THEN
 	(SELECT json_extract(t.data, '$.text') FROM timeline t WHERE t.id = messages.entry_id) END`
 
-// entryCanHoldText reports whether the entry's JSON gives the text back as
-// it was (valid UTF-8, no NUL).
-func entryCanHoldText(s string) bool {
-	return s != "" && utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+// entryCanHoldText reports whether textJSON, the JSON string of text, gives
+// the text back as it was: encoding/json writes invalid UTF-8 as \ufffd and
+// NUL as \u0000 (a text holding those six characters itself is only kept
+// in its row too).
+func entryCanHoldText(text, textJSON string) bool {
+	return text != "" && !strings.Contains(textJSON, `\ufffd`) && !strings.Contains(textJSON, `\u0000`)
 }
 
 // storedText decodes the text and visible text of a message row.
@@ -399,7 +444,9 @@ func (tx *itx) loadLinkFields(emailID int64) (linkFields, error) {
 // linkEntry adds a stored email's timeline entry on a deal and remembers it
 // on the message.
 func (tx *itx) linkEntry(emailID, dealID int64, direction string, quiet bool, reason Reason, because string, f linkFields) error {
-	entryID, err := tx.addEmailEntry(emailID, dealID, direction, quiet, reason, because, f)
+	from, to, subject, messageID, text, atts := f.entryJSON()
+	data := entryData(emailID, from, to, subject, messageID, text, atts, because, reason)
+	entryID, err := tx.addEmailEntry(dealID, direction, quiet, reason, f.subject, f.sent, data)
 	if err != nil {
 		return err
 	}
@@ -409,41 +456,58 @@ func (tx *itx) linkEntry(emailID, dealID int64, direction string, quiet bool, re
 	return tx.touchDeals()
 }
 
-// addEmailEntry writes an email's timeline entry on a deal.
-func (tx *itx) addEmailEntry(emailID, dealID int64, direction string, quiet bool, reason Reason, because string, f linkFields) (int64, error) {
-	data := emailEntryData{EmailID: emailID, From: formatAddress(f.from), To: make([]string, 0, len(f.to)), Subject: f.subject,
-		MessageID: f.messageID, Text: f.visible, Attachments: make([]entryAttachment, 0, len(f.attachments)),
-		LinkedBecause: because, LinkedReason: string(reason)}
-	for _, a := range f.attachments {
-		data.Attachments = append(data.Attachments, entryAttachment{Name: a.Name, Size: a.Size})
-	}
+// entryJSON encodes the JSON values of an email's timeline entry.
+func (f linkFields) entryJSON() (from, to, subject, messageID, text, atts string) {
+	tos := make([]string, 0, len(f.to))
 	for _, a := range f.to {
-		data.To = append(data.To, formatAddress(a))
+		tos = append(tos, formatAddress(a))
 	}
+	as := make([]entryAttachment, 0, len(f.attachments))
+	for _, a := range f.attachments {
+		as = append(as, entryAttachment{Name: a.Name, Size: a.Size})
+	}
+	return jsonText(formatAddress(f.from)), jsonText(tos), jsonText(f.subject), jsonText(f.messageID), jsonText(f.visible), jsonText(as)
+}
+
+// entryData assembles the Data of an email's timeline entry from its
+// encoded values: the bytes json.Marshal writes for emailEntryData
+// (TestEmailEntryDataIsJSONMarshal holds it to that).
+func entryData(emailID int64, from, to, subject, messageID, text, atts, because string, reason Reason) string {
+	var b strings.Builder
+	b.Grow(len(from) + len(to) + len(subject) + len(messageID) + len(text) + len(atts) + len(because) + 192)
+	b.WriteString(`{"email_id":`)
+	b.WriteString(strconv.FormatInt(emailID, 10))
+	for _, kv := range [...][2]string{{`,"from":`, from}, {`,"to":`, to}, {`,"subject":`, subject}, {`,"message_id":`, messageID},
+		{`,"text":`, text}, {`,"attachments":`, atts}, {`,"linked_because":`, jsonText(because)}, {`,"linked_reason":`, jsonText(string(reason))}} {
+		b.WriteString(kv[0])
+		b.WriteString(kv[1])
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// addEmailEntry writes an email's timeline entry on a deal.
+func (tx *itx) addEmailEntry(dealID int64, direction string, quiet bool, reason Reason, subject string, sent time.Time, data string) (int64, error) {
 	kind := EntryEmailIn
 	if direction == "out" {
 		kind = EntryEmailOut
 	}
-	text := f.subject
+	text := subject
 	if quiet {
 		kind = EntryNote
-		text = "Automatic message: " + f.subject
+		text = "Automatic message: " + subject
 		if reason == ReasonBounce {
-			text = "Delivery failure: " + f.subject
+			text = "Delivery failure: " + subject
 		}
 	}
 	at := tx.s.Now()
-	if t := f.sent; !t.IsZero() && t.Before(at.Add(time.Hour)) {
+	if t := sent; !t.IsZero() && t.Before(at.Add(time.Hour)) {
 		at = t
-	}
-	b, err := json.Marshal(data)
-	if err != nil {
-		return 0, fmt.Errorf("timeline entry: %w", err)
 	}
 	// The same row addEntry writes, through a prepared statement.
 	var entryID int64
 	if err := tx.queryRow(`INSERT INTO timeline (deal_id, kind, author_id, at, text, data) VALUES (?, ?, NULL, ?, ?, ?) RETURNING id`,
-		dealID, kind, fmtTime(at), text, string(b)).Scan(&entryID); err != nil {
+		dealID, kind, fmtTime(at), text, data).Scan(&entryID); err != nil {
 		return 0, fmt.Errorf("timeline entry: %w", err)
 	}
 	tx.changed(KindDeal, dealID)

@@ -519,7 +519,9 @@ func (s *Syncer) fetchBatch(ss *session, uids []uint32) (*batch, error) {
 			continue // unsolicited
 		}
 		b.bytes += int64(len(raw))
-		b.msgs = append(b.msgs, data.Incoming{UID: uid, Email: parse.Parse(raw, popt)})
+		in := data.Incoming{UID: uid, Email: parse.Parse(raw, popt)}
+		in.Prepare() // here, while the previous batch is being written
+		b.msgs = append(b.msgs, in)
 	}
 	if err := cmd.Close(); err != nil {
 		return nil, fmt.Errorf("fetch: %w", err)
