@@ -215,6 +215,9 @@ func TestClaimIsExclusive(t *testing.T) {
 	if err := f.db.CancelEmail(ctx, f.db.Sales.ID, it.ID); !errors.Is(err, data.ErrConflict) {
 		t.Fatalf("cancel while sending: %v", err)
 	}
+	if _, err := f.db.PrepareEdit(ctx, f.db.Sales.ID, it.ID, data.ComposeInput{To: "claire@client.test", Subject: "x"}); !errors.Is(err, data.ErrConflict) {
+		t.Fatalf("edit while sending: %v", err)
+	}
 }
 
 func TestEditKeepsMessageIDAndCancel(t *testing.T) {
