@@ -1070,6 +1070,51 @@ func (s *Store) StaleSending(ctx context.Context, olderThan time.Duration) (int,
 	return n, nil
 }
 
+// SendingClaims lists the emails in sending with the worker that claimed
+// each, so a sender can tell the claims of a process that is gone.
+func (s *Store) SendingClaims(ctx context.Context) (map[int64]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, claimed_by FROM outbox WHERE state = 'sending'`)
+	if err != nil {
+		return nil, fmt.Errorf("sending emails: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var w string
+		if err := rows.Scan(&id, &w); err != nil {
+			return nil, err
+		}
+		out[id] = w
+	}
+	return out, rows.Err()
+}
+
+// AbandonClaims turns emails a stopped worker left in sending into unknown
+// (only if that worker still holds them).
+func (s *Store) AbandonClaims(ctx context.Context, claims map[int64]string) error {
+	err := s.writeTx(ctx, func(tx *wtx) error {
+		const why = "the program stopped while this email was being sent"
+		for id, worker := range claims {
+			res, err := tx.exec(`UPDATE outbox SET state = 'unknown', sent_checked_at = NULL, last_error = ?, updated_at = ?
+				WHERE id = ? AND state = 'sending' AND claimed_by = ?`, why, tx.s.now(), id, worker)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				if err := tx.setEntryState(id, OutUnknown, why); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("abandoned emails: %w", err)
+	}
+	return nil
+}
+
 func scanIDsTx(tx *wtx, query string, args ...any) ([]int64, error) {
 	rows, err := tx.QueryContext(tx.ctx, query, args...)
 	if err != nil {

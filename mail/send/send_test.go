@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -395,5 +397,43 @@ func TestDovecotSentCopyAndCrashRecovery(t *testing.T) {
 	}
 	if f.smtp.Transactions() != 2 {
 		t.Fatalf("%d transactions: resent", f.smtp.Transactions())
+	}
+}
+
+// A claim left by a process that is gone is taken up at once, without
+// waiting for the claim to go stale: unknown, looked for in Sent, found.
+func TestClaimOfAStoppedProcessIsCheckedAtOnce(t *testing.T) {
+	f := newFixture(t, memIMAP(t), true)
+	ctx := context.Background()
+	it := f.queue(t, data.ComposeInput{Subject: "Crashed", Text: "t"})
+	gone := exec.Command(os.Args[0], "-test.run=^$")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	dead := fmt.Sprintf("pid-%d-abc", gone.Process.Pid)
+	if out, err := f.db.ClaimOutgoing(ctx, dead, []int64{it.ID}); err != nil || len(out) != 1 {
+		t.Fatal(out, err)
+	}
+	// The stopped process had sent it; the server filed it in Sent.
+	raw, _ := f.db.OutgoingRaw(ctx, it.ID)
+	f.imap.Append(t, "Sent", raw)
+	// A live worker's claim is left alone.
+	it2 := f.queue(t, data.ComposeInput{Subject: "Live", Text: "t"})
+	live := fmt.Sprintf("pid-%d-def", os.Getppid())
+	if out, err := f.db.ClaimOutgoing(ctx, live, []int64{it2.ID}); err != nil || len(out) != 1 {
+		t.Fatal(out, err)
+	}
+	st := f.drain(t, f.sender(Options{}))
+	if st.FoundInSent != 1 || st.Sent != 0 {
+		t.Fatalf("stats %+v", st)
+	}
+	if got := f.item(t, it.ID); got.State != data.OutSent {
+		t.Fatalf("state %s", got.State)
+	}
+	if got := f.item(t, it2.ID); got.State != data.OutSending {
+		t.Fatalf("a live claim became %s", got.State)
+	}
+	if f.smtp.Transactions() != 0 {
+		t.Fatal("sent again")
 	}
 }

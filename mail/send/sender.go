@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/textproto"
+	"os"
+	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/wneessen/go-mail"
@@ -27,7 +30,9 @@ type Options struct {
 	// TLSConfig is a base TLS configuration (tests add their own authority).
 	// Certificates are always verified.
 	TLSConfig *tls.Config
-	// Worker names this sender in the claims (random by default).
+	// Worker names this sender in the claims: by default "pid-PID-RANDOM",
+	// so that a claim left by a process that is gone (a crash) is seen at
+	// once rather than after StaleAfter.
 	Worker string
 	// BatchSize is how many messages one claim takes (32). A crash leaves at
 	// most twice that many in "sending", to be looked for in Sent.
@@ -60,7 +65,7 @@ func New(st *data.Store, opt Options) *Sender {
 	if opt.Worker == "" {
 		b := make([]byte, 6)
 		_, _ = rand.Read(b)
-		opt.Worker = "w" + hex.EncodeToString(b)
+		opt.Worker = fmt.Sprintf("pid-%d-%s", os.Getpid(), hex.EncodeToString(b))
 	}
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = 32
@@ -134,6 +139,9 @@ func (s *Sender) Run(ctx context.Context) error {
 // error returned is only about the database.
 func (s *Sender) DrainOnce(ctx context.Context) (Stats, error) {
 	var st Stats
+	if err := s.abandonDeadClaims(ctx); err != nil {
+		return st, err
+	}
 	if n, err := s.st.StaleSending(ctx, s.opt.StaleAfter); err != nil {
 		return st, err
 	} else if n > 0 {
@@ -247,6 +255,50 @@ func (s *Sender) DrainOnce(ctx context.Context) (Stats, error) {
 		return st, err
 	}
 	return st, nil
+}
+
+// abandonDeadClaims turns the claims of processes that no longer run (the
+// database is a local file: every sender runs on this machine) into
+// unknown, to be looked for in Sent before anything is sent again.
+func (s *Sender) abandonDeadClaims(ctx context.Context) error {
+	claims, err := s.st.SendingClaims(ctx)
+	if err != nil || len(claims) == 0 {
+		return err
+	}
+	dead := map[int64]string{}
+	for id, w := range claims {
+		var pid int
+		if w == s.opt.Worker || !strings.HasPrefix(w, "pid-") {
+			continue
+		}
+		if _, err := fmt.Sscanf(w, "pid-%d-", &pid); err != nil || pid <= 0 {
+			continue
+		}
+		if !processAlive(pid) {
+			dead[id] = w
+		}
+	}
+	if len(dead) == 0 {
+		return nil
+	}
+	s.opt.Logger.Warn("outbox: emails left in sending by a stopped program are now unknown", "count", len(dead))
+	return s.st.AbandonClaims(ctx, dead)
+}
+
+// processAlive reports whether a process with this id runs.
+func processAlive(pid int) bool {
+	if pid == os.Getpid() {
+		return true
+	}
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	if runtime.GOOS == "windows" {
+		return true // FindProcess fails there for a process that is gone
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EPERM)
 }
 
 // backoff is the wait before attempt n+1.
