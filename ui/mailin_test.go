@@ -270,7 +270,10 @@ func TestInboxCreateDealFromSyncedMail(t *testing.T) {
 	// The Timeline's entry hook offers the same move on email entries.
 	var tl *DealForm
 	onUI(func() { a.openDeal(moved.DealID) })
-	waitFor(t, a, "the new deal's form", func() bool { tl = a.forms[moved.DealID]; return tl != nil && tl.Deal.ID == moved.DealID && !tl.ReadOnly() })
+	waitFor(t, a, "the new deal's form", func() bool {
+		tl = a.forms[moved.DealID]
+		return tl != nil && tl.Deal.ID == moved.DealID && !tl.ReadOnly()
+	})
 	onUI(func() {
 		if o := timelineMoveAction(tl, data.Entry{Kind: data.EntryComment}); o != nil {
 			t.Error("a move button on a comment")

@@ -56,6 +56,7 @@ type timelineTab struct {
 	payBtn     *widget.Button
 	deliverBtn *widget.Button
 	phones     *fyne.Container // the client's numbers: dial, then log the call
+	actions    *fyne.Container // log a call, plan, payment, delivery, and the registered actions
 
 	pinned *fyne.Container
 	feed   *fyne.Container
@@ -106,6 +107,10 @@ func newTimelineTab(f *DealForm) *timelineTab {
 
 	composer := container.NewBorder(nil, nil, nil, container.NewVBox(t.addComment), t.comment)
 	actions := container.NewHBox(t.callBtn, t.planBtn, t.payBtn, t.deliverBtn)
+	for _, mk := range timelineActions { // e.g. "Write an email" (ui/compose_tab.go)
+		actions.Add(mk(f))
+	}
+	t.actions = actions
 	top := container.NewVBox(composer, t.commentErr, container.NewHScroll(actions), t.phones)
 	t.body = container.NewVBox(t.pinned, t.feed, t.more)
 	t.scroll = container.NewVScroll(t.body)
@@ -369,11 +374,12 @@ type entryRow struct {
 	box   fyne.CanvasObject
 	title *widget.Label
 	body  *widget.Label
-	edit  *tapBox        // own comments only
-	del   *tapBox        // own comments, calls, payments and deliveries
-	full  *widget.Button // emails: the whole text
-	open  *widget.Button // documents: open the PDF
-	save  *widget.Button // documents: save the PDF
+	edit  *tapBox             // own comments only
+	del   *tapBox             // own comments, calls, payments and deliveries
+	full  *widget.Button      // emails: the whole text
+	extra []fyne.CanvasObject // from timelineEntryActions: reply, move…
+	open  *widget.Button      // documents: open the PDF
+	save  *widget.Button      // documents: save the PDF
 }
 
 func newEntryRow(t *timelineTab, e data.Entry) *entryRow {
@@ -417,6 +423,16 @@ func newEntryRow(t *timelineTab, e data.Entry) *entryRow {
 			r.open.Importance, r.save.Importance = widget.LowImportance, widget.LowImportance
 			parts = append(parts, container.NewHBox(r.open, r.save))
 		}
+	}
+	var extra []fyne.CanvasObject
+	for _, mk := range timelineEntryActions { // e.g. reply to or move an email
+		if o := mk(t.f, e); o != nil {
+			extra = append(extra, o)
+		}
+	}
+	if len(extra) > 0 {
+		r.extra = extra
+		parts = append(parts, container.NewHBox(extra...))
 	}
 	parts = append(parts, metaL)
 	var buttons []fyne.CanvasObject

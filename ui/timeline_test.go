@@ -8,10 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -620,4 +622,39 @@ func TestDocumentEntryOpensPDF(t *testing.T) {
 		b, err := os.ReadFile(path)
 		return err == nil && strings.HasPrefix(string(b), "%PDF")
 	})
+}
+
+// TestTimelineShowsRegisteredActions: buttons and entry actions registered
+// by other screens (write an email, reply, move an email) appear in the tab.
+func TestTimelineShowsRegisteredActions(t *testing.T) {
+	db := datatest.Open(t)
+	d := db.Deal(t, db.Sales.ID, "Boiler")
+	if _, err := db.AddComment(context.Background(), db.Sales.ID, d.ID, "A comment"); err != nil {
+		t.Fatal(err)
+	}
+	old := timelineEntryActions
+	t.Cleanup(func() { timelineEntryActions = old })
+	timelineEntryActions = append(slices.Clone(old), func(f *DealForm, e data.Entry) fyne.CanvasObject {
+		if e.Kind != data.EntryComment {
+			return nil
+		}
+		return widget.NewLabel("entry action")
+	})
+	a := startTest(t, db, db.Sales)
+	tl := openTimeline(t, a, d.ID)
+	var write bool
+	for _, o := range tl.actions.Objects {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Write an email" {
+			write = true
+		}
+	}
+	if !write {
+		t.Error(`no "Write an email" button among the timeline's actions`)
+	}
+	for _, r := range tl.rows {
+		got := len(r.extra) == 1
+		if want := r.e.Kind == data.EntryComment; got != want {
+			t.Errorf("%s entry: registered entry actions shown = %v, want %v", r.e.Kind, got, want)
+		}
+	}
 }
