@@ -14,6 +14,10 @@ import (
 	"time"
 )
 
+// ingestCheckpointPages is how many pages (of 4 KB) the write-ahead log
+// grows to before a batch's commit copies it into the database.
+const ingestCheckpointPages = 8192
+
 // ingestFastPath makes Ingest write new records through the lean path of
 // ingest_fast.go and its change log in one statement (ingestTx); tests turn
 // it off to compare with createDeal, createContact and writeTx.
@@ -112,6 +116,13 @@ func (s *Store) Ingest(ctx context.Context, accountID int64, folder string, uidV
 			return err
 		}
 		defer wtx.exec(`PRAGMA cache_size = -2000`)
+		// Copying the log into the database every 4 MB (the default) copies
+		// the pages every batch touches (index and interior pages) once per
+		// batch; every ingestCheckpointPages pages instead, fewer times.
+		// ingestTx gives the writer its default back after the commit.
+		if _, err := wtx.exec(fmt.Sprintf(`PRAGMA wal_autocheckpoint = %d`, ingestCheckpointPages)); err != nil {
+			return err
+		}
 		tx := newItx(wtx)
 		tx.fast = ingestFastPath
 		res = IngestResult{}
@@ -259,6 +270,10 @@ func (s *Store) ingestTx(ctx context.Context, fn func(tx *wtx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return err
 	}
+	// The writer's default back (Ingest raised it); one connection writes,
+	// so this is the connection that just committed. Should it fail, the
+	// log is only copied less often until the next batch.
+	_, _ = s.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA wal_autocheckpoint = 1000`)
 	s.events.publish(tx.changes, seqs)
 	return nil
 }
