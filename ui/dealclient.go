@@ -33,6 +33,10 @@ type clientPicker struct {
 	timer     *time.Timer
 	seq       int
 	hits      []data.Hit
+
+	// The create dialog's name entry and button, while it is open (tests).
+	createName *widget.Entry
+	createBtn  *widget.Button
 }
 
 func newClientPicker(f *DealForm) *clientPicker {
@@ -174,7 +178,11 @@ func (c *clientPicker) createDialog(company bool) {
 		title = lang.L("New company")
 	}
 	var dlg dialog.Dialog
-	create := widget.NewButtonWithIcon(lang.L("Create"), theme.ConfirmIcon(), func() {
+	var create *widget.Button
+	create = widget.NewButtonWithIcon(lang.L("Create"), theme.ConfirmIcon(), func() {
+		if create.Disabled() {
+			return // a second tap while the first is being saved
+		}
 		for _, l := range errs {
 			setError(l, "")
 		}
@@ -185,21 +193,25 @@ func (c *clientPicker) createDialog(company bool) {
 		if phone.Text != "" {
 			phones = []string{phone.Text}
 		}
-		me := a.Me.ID
+		// Everything the save needs is read here, on the UI goroutine; the
+		// button stays disabled until the outcome is shown.
+		me, nameText, companyID := a.Me.ID, name.Text, c.companyID
+		create.Disable()
 		a.run(func(ctx context.Context) error {
 			var id int64
 			var nm string
 			var err error
 			if company {
 				var co data.Company
-				co, err = a.Store.CreateCompany(ctx, me, data.CompanyInput{Name: name.Text, Emails: emails, Phones: phones})
+				co, err = a.Store.CreateCompany(ctx, me, data.CompanyInput{Name: nameText, Emails: emails, Phones: phones})
 				id, nm = co.ID, co.Name
 			} else {
 				var ct data.Contact
-				ct, err = a.Store.CreateContact(ctx, me, data.ContactInput{Name: name.Text, Emails: emails, Phones: phones, CompanyID: c.companyID})
+				ct, err = a.Store.CreateContact(ctx, me, data.ContactInput{Name: nameText, Emails: emails, Phones: phones, CompanyID: companyID})
 				id, nm = ct.ID, ct.Name
 			}
 			uiDo(func() {
+				create.Enable()
 				if v := data.FieldErrors(err); v != nil {
 					for _, fe := range v.Fields {
 						if l, ok := errs[fe.Field]; ok {
@@ -231,6 +243,7 @@ func (c *clientPicker) createDialog(company bool) {
 		fieldRow(lang.L("Phone"), phone, errs["phones[0]"]),
 		container.NewGridWithColumns(2, widget.NewButton(lang.L("Cancel"), func() { dlg.Hide() }), create))
 	dlg = dialog.NewCustomWithoutButtons(title, body, win)
+	c.createName, c.createBtn = name, create
 	dlg.Resize(dialogSize(win, 400))
 	dlg.Show()
 }
