@@ -128,7 +128,7 @@ func (tx *wtx) lastID() (int64, error) {
 type PaymentInput struct {
 	Amount    int64  // minor units, > 0
 	Currency  string // "": the deal's currency
-	Date      string // YYYY-MM-DD; "": today (UTC)
+	Date      string // YYYY-MM-DD; "": today in the business's zone (Seller.TimeZone)
 	Method    string // bank transfer, card, cash, cheque…: free text
 	Reference string // the bank's or the invoice's reference
 	Note      string
@@ -150,13 +150,17 @@ func (s *Store) LogPayment(ctx context.Context, actor, dealID int64, in PaymentI
 			v.add("currency", "unknown_currency", "%q is not an ISO 4217 currency", in.Currency)
 		}
 	}
-	in.Date = checkDate(&v, "date", in.Date, s.Now())
+	loc, err := s.location(ctx)
+	if err != nil {
+		return Entry{}, fmt.Errorf("log payment on deal %d: %w", dealID, err)
+	}
+	in.Date = checkDate(&v, "date", in.Date, s.Now().In(loc))
 	in.Method, in.Reference, in.Note = strings.TrimSpace(in.Method), strings.TrimSpace(in.Reference), strings.TrimSpace(in.Note)
 	if err := v.err(); err != nil {
 		return Entry{}, err
 	}
 	var id int64
-	err := s.writeTx(ctx, func(tx *wtx) error {
+	err = s.writeTx(ctx, func(tx *wtx) error {
 		a, d, err := tx.editableDeal(actor, dealID)
 		if err != nil {
 			return err
@@ -179,7 +183,7 @@ func (s *Store) LogPayment(ctx context.Context, actor, dealID int64, in PaymentI
 
 // DeliveryInput is a delivery made for a deal.
 type DeliveryInput struct {
-	Date     string // YYYY-MM-DD; "": today (UTC)
+	Date     string // YYYY-MM-DD; "": today in the business's zone (Seller.TimeZone)
 	Carrier  string
 	Tracking string // the carrier's tracking number
 	Address  string
@@ -190,14 +194,18 @@ type DeliveryInput struct {
 // carrier, tracking, address} and the note as its text.
 func (s *Store) LogDelivery(ctx context.Context, actor, dealID int64, in DeliveryInput) (Entry, error) {
 	var v validator
-	in.Date = checkDate(&v, "date", in.Date, s.Now())
+	loc, err := s.location(ctx)
+	if err != nil {
+		return Entry{}, fmt.Errorf("log delivery on deal %d: %w", dealID, err)
+	}
+	in.Date = checkDate(&v, "date", in.Date, s.Now().In(loc))
 	in.Carrier, in.Tracking = strings.TrimSpace(in.Carrier), strings.TrimSpace(in.Tracking)
 	in.Address, in.Note = strings.TrimSpace(in.Address), strings.TrimSpace(in.Note)
 	if err := v.err(); err != nil {
 		return Entry{}, err
 	}
 	var id int64
-	err := s.writeTx(ctx, func(tx *wtx) error {
+	err = s.writeTx(ctx, func(tx *wtx) error {
 		a, _, err := tx.editableDeal(actor, dealID)
 		if err != nil {
 			return err
@@ -215,11 +223,12 @@ func (s *Store) LogDelivery(ctx context.Context, actor, dealID int64, in Deliver
 	return s.entry(ctx, id)
 }
 
-// checkDate validates a YYYY-MM-DD date, defaulting to now's date.
+// checkDate validates a YYYY-MM-DD date, defaulting to now's date in now's
+// location (the business's zone).
 func checkDate(v *validator, field, date string, now time.Time) string {
 	date = strings.TrimSpace(date)
 	if date == "" {
-		return now.UTC().Format("2006-01-02")
+		return now.Format("2006-01-02")
 	}
 	if _, err := time.Parse("2006-01-02", date); err != nil {
 		v.add(field, "invalid_date", "%q is not a date (YYYY-MM-DD)", date)

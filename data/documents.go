@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	_ "time/tzdata" // the business's zone resolves on systems without a zone database (Windows, phones)
 
 	"comptoir/data/document"
 )
@@ -119,6 +120,27 @@ type Seller struct {
 	QuoteValidityDays int    `json:"quote_validity_days"`
 	// Language of documents, "fr" or "en"; "" follows the database's.
 	Language string `json:"language,omitempty"`
+	// TimeZone is the IANA name of the business's zone (default
+	// DefaultTimeZone): documents' dates and numbering year, and the "today"
+	// of payments and deliveries, are days there. Timestamps stay in UTC.
+	TimeZone string `json:"time_zone,omitempty"`
+}
+
+// DefaultTimeZone is the business's zone until Settings say otherwise.
+const DefaultTimeZone = "Europe/Paris"
+
+// Location is the seller's time zone; DefaultTimeZone when unset, UTC when
+// the name is unknown (validate refuses such names).
+func (s Seller) Location() *time.Location {
+	name := s.TimeZone
+	if name == "" {
+		name = DefaultTimeZone
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }
 
 // SellerSetting is the settings key that holds the Seller as JSON.
@@ -126,7 +148,7 @@ const SellerSetting = "seller"
 
 // DefaultSeller is the seller before anyone fills in Settings.
 func DefaultSeller() Seller {
-	return Seller{PaymentDays: 30, QuotePrefix: "DEV", InvoicePrefix: "FAC", QuoteValidityDays: 30}
+	return Seller{PaymentDays: 30, QuotePrefix: "DEV", InvoicePrefix: "FAC", QuoteValidityDays: 30, TimeZone: DefaultTimeZone}
 }
 
 func parseSeller(v string) Seller {
@@ -140,7 +162,24 @@ func parseSeller(v string) Seller {
 	if s.InvoicePrefix == "" {
 		s.InvoicePrefix = "FAC"
 	}
+	if s.TimeZone == "" {
+		s.TimeZone = DefaultTimeZone
+	}
 	return s
+}
+
+// location is the business's time zone, from the seller's settings.
+func (tx *wtx) location() *time.Location {
+	return parseSeller(tx.setting(SellerSetting)).Location()
+}
+
+// location is the business's time zone, from the seller's settings.
+func (s *Store) location(ctx context.Context) (*time.Location, error) {
+	seller, err := s.Seller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return seller.Location(), nil
 }
 
 // Seller returns the seller's details from Settings.
@@ -181,6 +220,10 @@ func (in *Seller) validate() error {
 	if in.Language != "" && in.Language != "fr" && in.Language != "en" {
 		v.add("language", "invalid", "documents are written in French or English")
 	}
+	in.TimeZone = strings.TrimSpace(in.TimeZone)
+	if _, err := time.LoadLocation(in.TimeZone); in.TimeZone != "" && (err != nil || in.TimeZone == "Local") {
+		v.add("time_zone", "invalid", "%q is not a time zone name (such as Europe/Paris)", in.TimeZone)
+	}
 	if len(in.Logo) > 0 {
 		switch http.DetectContentType(in.Logo) {
 		case "image/png", "image/jpeg":
@@ -194,17 +237,21 @@ func (in *Seller) validate() error {
 	return v.err()
 }
 
-// SetSeller stores the seller's details. Admins only.
+// SetSeller stores the seller's details. Admins only. An empty TimeZone
+// keeps the zone already stored (forms that do not show it do not reset it).
 func (s *Store) SetSeller(ctx context.Context, actor int64, in Seller) error {
 	if err := in.validate(); err != nil {
 		return err
 	}
-	b, err := json.Marshal(in)
-	if err != nil {
-		return fmt.Errorf("set seller: %w", err)
-	}
-	err = s.writeTx(ctx, func(tx *wtx) error {
+	err := s.writeTx(ctx, func(tx *wtx) error {
 		if err := tx.requireAdmin(actor); err != nil {
+			return err
+		}
+		if in.TimeZone == "" {
+			in.TimeZone = parseSeller(tx.setting(SellerSetting)).TimeZone
+		}
+		b, err := json.Marshal(in)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.exec(`INSERT INTO settings (key, value) VALUES (?, ?)
@@ -351,7 +398,8 @@ func (s *Store) InvoiceFromQuote(ctx context.Context, actor, quoteID int64) (Doc
 // is the next of its kind and year, allocated inside the write transaction:
 // writes are serialised by the single writer, so numbers never gap or repeat.
 func (tx *wtx) issue(actor, dealID int64, kind DocumentKind, seller Seller, snap document.Snapshot, sourceID int64) (int64, error) {
-	now := tx.s.Now().UTC()
+	// Dates and the numbering year are days in the business's zone.
+	now := tx.s.Now().In(seller.Location())
 	issue := now.Format(time.DateOnly)
 	year := now.Year()
 	var seq int
@@ -499,7 +547,7 @@ func (s *Store) setStatus(ctx context.Context, actor, id int64, to DocumentStatu
 		}
 		date := p.Date
 		if date == "" {
-			date = tx.s.Now().UTC().Format(time.DateOnly)
+			date = tx.s.Now().In(tx.location()).Format(time.DateOnly)
 		}
 		// The shape of LogPayment's entries: amount in minor units.
 		data := map[string]any{"amount": doc.Gross, "currency": doc.Currency, "date": date,
