@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -246,9 +247,8 @@ func (s *inboxScreen) showEmail(m data.StoredEmail) {
 	s.atts.RemoveAll()
 	if len(m.Attachments) > 0 {
 		s.atts.Add(widget.NewLabelWithStyle(lang.L("Attachments"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		for _, at := range m.Attachments {
-			at := at
-			save := widget.NewButtonWithIcon(lang.L("Save…"), theme.DocumentSaveIcon(), func() { s.saveAttachment(m.ID, at.Name) })
+		for i, at := range m.Attachments {
+			save := widget.NewButtonWithIcon(lang.L("Save…"), theme.DocumentSaveIcon(), func() { s.saveAttachment(m.ID, i, at.Name) })
 			save.Importance = widget.LowImportance
 			s.atts.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), save,
 				widget.NewLabel(fmt.Sprintf("%s (%s)", at.Name, sizeText(at.Size)))))
@@ -419,42 +419,58 @@ func showDealPicker(a *App, win fyne.Window, title string, pick func(data.Hit)) 
 }
 
 // saveAttachment asks where to save one attachment and writes it there.
-func (s *inboxScreen) saveAttachment(emailID int64, name string) {
-	saveAttachment(s.a, s.a.Win, emailID, name)
+func (s *inboxScreen) saveAttachment(emailID int64, index int, name string) {
+	saveAttachment(s.a, s.a.Win, emailID, index, name)
 }
 
-// saveAttachment reads an email's source, takes the named attachment out of
-// it and asks where to write it. The file is never opened.
-func saveAttachment(a *App, win fyne.Window, emailID int64, name string) {
+// saveAttachment reads an email's source, takes its index-th attachment (name
+// is what the list showed) out of it and asks where to write it. The file is
+// never opened.
+func saveAttachment(a *App, win fyne.Window, emailID int64, index int, name string) {
 	load(a, func(ctx context.Context) ([]byte, error) {
 		raw, err := a.Store.EmailRaw(ctx, emailID)
 		if err != nil {
 			return nil, err
 		}
-		atts, err := parse.Attachments(raw)
-		if err != nil {
-			return nil, err
-		}
-		for _, at := range atts {
-			if at.Name == name {
-				return at.Data, nil
-			}
-		}
-		return nil, fmt.Errorf("attachment %s: %w", name, data.ErrNotFound)
+		return attachmentAt(raw, index, name)
 	}, func(b []byte) {
 		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 			if err != nil || w == nil {
 				return
 			}
-			a.run(func(context.Context) error {
-				defer w.Close()
-				_, err := w.Write(b)
-				return err
-			})
+			a.run(func(context.Context) error { return writeAttachment(w, b) })
 		}, win)
 		d.SetFileName(parse.SafeFileName(name))
 		d.Show()
 	})
+}
+
+// attachmentAt returns the bytes of raw's index-th attachment, in the order
+// the email's attachment list has them. Two attachments may share a name;
+// the name only checks that the list and the source still agree.
+func attachmentAt(raw []byte, index int, name string) ([]byte, error) {
+	atts, err := parse.Attachments(raw)
+	if err != nil {
+		return nil, err
+	}
+	if index < 0 || index >= len(atts) || atts[index].Name != name {
+		return nil, fmt.Errorf("attachment %d (%s): %w", index, name, data.ErrNotFound)
+	}
+	return atts[index].Data, nil
+}
+
+// writeAttachment writes b to w and closes it, reporting either failure. A
+// failed write removes the partial file where the storage allows it.
+func writeAttachment(w fyne.URIWriteCloser, b []byte) error {
+	if _, err := w.Write(b); err != nil {
+		_ = w.Close()
+		_ = storage.Delete(w.URI())
+		return fmt.Errorf("write %s: %w", w.URI().Name(), err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", w.URI().Name(), err)
+	}
+	return nil
 }
 
 // startInboxBadge keeps the Inbox entry of the navigation showing how many

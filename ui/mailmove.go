@@ -35,9 +35,9 @@ func emailMoveRow(f *DealForm, m data.StoredEmail) fyne.CanvasObject {
 		why.Wrapping = fyne.TextWrapWord
 		box.Add(why)
 	}
-	for _, at := range m.Attachments {
+	for i, at := range m.Attachments {
 		at, id := at, m.ID
-		save := widget.NewButtonWithIcon(lang.L("Save…"), theme.DocumentSaveIcon(), func() { saveAttachment(a, f.Window(), id, at.Name) })
+		save := widget.NewButtonWithIcon(lang.L("Save…"), theme.DocumentSaveIcon(), func() { saveAttachment(a, f.Window(), id, i, at.Name) })
 		save.Importance = widget.LowImportance
 		box.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), save,
 			widget.NewLabel(at.Name+" ("+sizeText(at.Size)+")")))
