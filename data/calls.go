@@ -439,9 +439,15 @@ func (s *Store) LogCallFromNumber(ctx context.Context, actor int64, phone string
 // and never a history entry, an email, a document or a note. It is the rule
 // DeleteEntry and EditComment enforce, for screens to offer the buttons.
 func MayChangeEntry(me Employee, e Entry) bool {
-	switch e.Kind {
+	return changeableKind(e.Kind) && me.Active && e.AuthorID != 0 && e.AuthorID == me.ID
+}
+
+// changeableKind tells whether entries of a kind are written by hand, so
+// that their author may change them: the one list of such kinds.
+func changeableKind(k EntryKind) bool {
+	switch k {
 	case EntryComment, EntryCall, EntryPayment, EntryDelivery:
-		return me.Active && e.AuthorID != 0 && e.AuthorID == me.ID
+		return true
 	}
 	return false
 }

@@ -229,3 +229,45 @@ func TestCallFromKnownContactWithoutDeal(t *testing.T) {
 		t.Fatalf("deal = %+v", d)
 	}
 }
+
+func TestEditCommentEditsOnlyComments(t *testing.T) {
+	db := datatest.Open(t)
+	ctx := context.Background()
+	d := db.Deal(t, db.Sales.ID, "Fence")
+	p, err := db.LogPayment(ctx, db.Sales.ID, d.ID, data.PaymentInput{Amount: 1200, Note: "deposit"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dl, err := db.LogDelivery(ctx, db.Sales.ID, d.ID, data.DeliveryInput{Carrier: "Colissimo", Note: "left at the door"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, err := db.LogCall(ctx, db.Sales.ID, d.ID, data.CallInput{Direction: data.CallIn, Notes: "asked for a quote"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []data.Entry{p, dl, call} {
+		if !data.MayChangeEntry(db.Sales, e) {
+			t.Errorf("the author may not change (delete) their own %s", e.Kind)
+		}
+		if _, err := db.EditComment(ctx, db.Sales.ID, e.ID, "rewritten"); !errors.Is(err, data.ErrForbidden) {
+			t.Errorf("EditComment on a %s: %v, want ErrForbidden", e.Kind, err)
+		}
+		got, err := db.Store.Timeline(ctx, db.Sales.ID, d.ID, data.TimelineCursor{}, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range got {
+			if g.ID == e.ID && (g.Text != e.Text || !g.EditedAt.Equal(e.EditedAt)) {
+				t.Errorf("%s rewritten: %q", e.Kind, g.Text)
+			}
+		}
+	}
+	c, err := db.AddComment(ctx, db.Sales.ID, d.ID, "first")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err = db.EditComment(ctx, db.Sales.ID, c.ID, "second"); err != nil || c.Text != "second" {
+		t.Fatalf("edit own comment: %+v, %v", c, err)
+	}
+}

@@ -149,7 +149,7 @@ func (s *Store) AddComment(ctx context.Context, actor, dealID int64, text string
 	return s.entry(ctx, id)
 }
 
-// EditComment changes the text of one's own comment.
+// EditComment changes the text of one's own comment, and of nothing else.
 func (s *Store) EditComment(ctx context.Context, actor, entryID int64, text string) (Entry, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
@@ -159,6 +159,11 @@ func (s *Store) EditComment(ctx context.Context, actor, entryID int64, text stri
 		e, err := tx.ownEntry(actor, entryID)
 		if err != nil {
 			return err
+		}
+		if e.Kind != EntryComment {
+			// A call, payment or delivery is deleted and logged again, not
+			// rewritten as if it were a comment.
+			return fmt.Errorf("a %s entry is not a comment: %w", e.Kind, ErrForbidden)
 		}
 		if _, err := tx.exec(`UPDATE timeline SET text = ?, edited_at = ? WHERE id = ?`, text, tx.s.now(), entryID); err != nil {
 			return err
@@ -203,12 +208,10 @@ func (tx *wtx) ownEntry(actor, entryID int64) (Entry, error) {
 		Scan(&e.ID, &e.DealID, &e.Kind, &e.AuthorID); err != nil {
 		return e, notFound(err)
 	}
-	switch e.Kind {
-	case EntryComment, EntryCall, EntryPayment, EntryDelivery:
-	default:
+	if !changeableKind(e.Kind) {
 		return e, fmt.Errorf("a %s entry is part of the deal's record: %w", e.Kind, ErrForbidden)
 	}
-	if e.AuthorID != a.ID {
+	if !MayChangeEntry(a, e) {
 		return e, fmt.Errorf("only its author may change this entry: %w", ErrForbidden)
 	}
 	return e, nil
