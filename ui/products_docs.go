@@ -2,11 +2,15 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -271,12 +275,8 @@ func openDocumentPDF(a *App, docID int64, opened func(path string)) {
 		if err != nil {
 			return err
 		}
-		dir := filepath.Join(os.TempDir(), "comptoir-documents")
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return err
-		}
-		path := filepath.Join(dir, d.FileName())
-		if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		path, err := writeViewerFile(d.FileName(), pdf)
+		if err != nil {
 			return err
 		}
 		u, err := url.Parse(storage.NewFileURI(path).String())
@@ -287,10 +287,60 @@ func openDocumentPDF(a *App, docID int64, opened func(path string)) {
 			if opened != nil {
 				opened(path)
 			}
+			if pdfOpened != nil {
+				pdfOpened(path)
+			}
 			_ = a.FyneApp.OpenURL(u)
 		})
 		return nil
 	})
+}
+
+// pdfOpened, when set (tests), is told every path openDocumentPDF hands to
+// the viewer, on the UI goroutine.
+var pdfOpened func(path string)
+
+// viewerDir is the private folder (0700, made by os.MkdirTemp once per run)
+// where PDFs are written for the system viewer. A shared, predictable path
+// would let another user of the machine plant a file or a symbolic link.
+var viewerDir struct {
+	sync.Mutex
+	path string
+}
+
+// writeViewerFile writes b to a new file named name (else name with a
+// random part, when a file of that name was already written this run) in
+// the private folder and returns its path. The file is created, never
+// reused.
+func writeViewerFile(name string, b []byte) (string, error) {
+	viewerDir.Lock()
+	defer viewerDir.Unlock()
+	if viewerDir.path == "" {
+		dir, err := os.MkdirTemp("", "comptoir-documents-")
+		if err != nil {
+			return "", fmt.Errorf("documents folder: %w", err)
+		}
+		viewerDir.path = dir
+	}
+	name = filepath.Base(name)
+	f, err := os.OpenFile(filepath.Join(viewerDir.path, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		ext := filepath.Ext(name)
+		f, err = os.CreateTemp(viewerDir.path, strings.TrimSuffix(name, ext)+"-*"+ext)
+	}
+	if err != nil {
+		return "", fmt.Errorf("write %s: %w", name, err)
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return "", fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("write %s: %w", name, err)
+	}
+	return f.Name(), nil
 }
 
 // saveDocumentPDF asks where to save a document's PDF (named fileName,

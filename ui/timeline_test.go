@@ -602,9 +602,9 @@ func TestDocumentEntryOpensPDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(os.TempDir(), "comptoir-documents", doc.FileName())
-	os.Remove(path)
-	t.Cleanup(func() { os.Remove(path) })
+	var path string // the file handed to the viewer
+	pdfOpened = func(p string) { path = p }
+	t.Cleanup(func() { pdfOpened = nil })
 
 	a := startTest(t, db, db.Sales)
 	tl := openTimeline(t, a, d.ID)
@@ -618,10 +618,14 @@ func TestDocumentEntryOpensPDF(t *testing.T) {
 		t.Fatalf("the quote's timeline entry has no Open PDF / Save PDF buttons")
 	}
 	onUI(func() { test.Tap(row.open) })
-	waitFor(t, a, "the PDF written for the viewer", func() bool {
-		b, err := os.ReadFile(path)
-		return err == nil && strings.HasPrefix(string(b), "%PDF")
-	})
+	waitFor(t, a, "the PDF handed to the viewer", func() bool { return path != "" })
+	t.Cleanup(func() { os.Remove(path) })
+	if filepath.Base(path) != doc.FileName() {
+		t.Errorf("the viewer got %s, want a file named %s", path, doc.FileName())
+	}
+	if b, err := os.ReadFile(path); err != nil || !strings.HasPrefix(string(b), "%PDF") {
+		t.Fatalf("the file handed to the viewer is no PDF (%v)", err)
+	}
 }
 
 // TestTimelineShowsRegisteredActions: buttons and entry actions registered
