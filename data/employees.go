@@ -103,7 +103,37 @@ type EmployeeInput struct {
 	Email     string
 	Role      Role
 	Active    bool
+	// Signature is the new employee's signature, read by CreateEmployee
+	// only: UpdateEmployee leaves the stored one alone (a form holding an old
+	// copy must not revert it); SetSignature changes it.
 	Signature string
+}
+
+// maxSignature bounds a signature, in bytes.
+const maxSignature = 4000
+
+// SetSignature changes the acting employee's own email signature, and only
+// that column, so it never reverts a concurrent edit of their other details.
+func (s *Store) SetSignature(ctx context.Context, actor int64, text string) error {
+	if len(text) > maxSignature {
+		return &ValidationError{Fields: []FieldError{{Field: "signature", Code: "too_long",
+			Message: fmt.Sprintf("a signature is at most %d characters", maxSignature)}}}
+	}
+	err := s.writeTx(ctx, func(tx *wtx) error {
+		me, err := tx.actor(actor)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(`UPDATE employees SET signature = ? WHERE id = ?`, text, me.ID); err != nil {
+			return err
+		}
+		tx.changed(KindEmployee, me.ID)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("set signature of employee %d: %w", actor, err)
+	}
+	return nil
 }
 
 func (in *EmployeeInput) validate() error {
@@ -185,7 +215,8 @@ func (tx *wtx) insertEmployee(in EmployeeInput) (int64, error) {
 }
 
 // UpdateEmployee edits an employee. Admins edit anyone; an employee may edit
-// their own name and signature but not their role.
+// their own name but not their role. The signature is left alone
+// (in.Signature is ignored): see SetSignature.
 func (s *Store) UpdateEmployee(ctx context.Context, actor, id int64, in EmployeeInput) (Employee, error) {
 	if err := in.validate(); err != nil {
 		return Employee{}, err
@@ -211,8 +242,8 @@ func (s *Store) UpdateEmployee(ctx context.Context, actor, id int64, in Employee
 				return &ValidationError{Fields: []FieldError{{Field: "role", Code: "last_admin", Message: "the last admin must stay an active admin"}}}
 			}
 		}
-		_, err = tx.exec(`UPDATE employees SET name = ?, email = ?, role = ?, active = ?, signature = ? WHERE id = ?`,
-			in.Name, in.Email, in.Role, in.Active, in.Signature, id)
+		_, err = tx.exec(`UPDATE employees SET name = ?, email = ?, role = ?, active = ? WHERE id = ?`,
+			in.Name, in.Email, in.Role, in.Active, id)
 		if isUnique(err) {
 			return &ValidationError{Fields: []FieldError{{Field: "email", Code: "taken", Message: "another employee has this email"}}}
 		}

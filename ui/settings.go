@@ -594,7 +594,7 @@ func (s *settingsScreen) employeeDialog(e data.Employee) {
 		for _, l := range errs {
 			setError(l, "")
 		}
-		in := data.EmployeeInput{Name: name.Text, Email: email.Text, Active: active.Checked, Signature: e.Signature}
+		in := data.EmployeeInput{Name: name.Text, Email: email.Text, Active: active.Checked}
 		if i := role.SelectedIndex(); i >= 0 {
 			in.Role = roles[i]
 		}
