@@ -99,10 +99,10 @@ func (s *Store) Employees(ctx context.Context) ([]Employee, error) {
 
 // EmployeeInput is what a form or command gives to create or edit an employee.
 type EmployeeInput struct {
-	Name      string
-	Email     string
-	Role      Role
-	Active    bool
+	Name   string
+	Email  string
+	Role   Role
+	Active bool
 	// Signature is the new employee's signature, read by CreateEmployee
 	// only: UpdateEmployee leaves the stored one alone (a form holding an old
 	// copy must not revert it); SetSignature changes it.
