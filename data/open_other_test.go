@@ -6,5 +6,5 @@ import "testing"
 
 // runAsNobody needs Linux credentials for the child process.
 func runAsNobody(t *testing.T, test string, env ...string) {
-	t.Skip("running as root: a read-only file cannot be simulated here")
+	t.Skip("not Linux: the child process cannot be started as another user here")
 }
