@@ -829,6 +829,38 @@ func (s *Store) ClaimDue(ctx context.Context, worker string, limit int) ([]Outgo
 func (s *Store) claim(ctx context.Context, worker string, ids []int64, limit int) ([]Outgoing, error) {
 	var out []Outgoing
 	err := s.writeTx(ctx, func(tx *wtx) error {
+		var err error
+		out, err = tx.claim(worker, ids, limit)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim emails: %w", err)
+	}
+	return out, nil
+}
+
+// RecordAndClaim records the results of one batch and claims the next due
+// emails (up to limit) in the same transaction: what a sender does between
+// two batches.
+func (s *Store) RecordAndClaim(ctx context.Context, results []SendResult, worker string, limit int) ([]Outgoing, error) {
+	var out []Outgoing
+	err := s.writeTx(ctx, func(tx *wtx) error {
+		if err := tx.recordSent(results); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.claim(worker, nil, limit)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("record and claim emails: %w", err)
+	}
+	return out, nil
+}
+
+func (tx *wtx) claim(worker string, ids []int64, limit int) ([]Outgoing, error) {
+	var out []Outgoing
+	err := func() error {
 		now := tx.s.now()
 		in, args := inList(ids)
 		if ids == nil {
@@ -894,11 +926,8 @@ func (s *Store) claim(ctx context.Context, worker string, ids []int64, limit int
 		}
 		tx.changed(KindOutbox, 0)
 		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("claim emails: %w", err)
-	}
-	return out, nil
+	}()
+	return out, err
 }
 
 // inList makes "?, ?, ?" and its arguments.
@@ -929,7 +958,14 @@ type SendResult struct {
 // no longer claimed is ignored). A permanent failure adds a note with the
 // server's words to the deal's timeline.
 func (s *Store) RecordSent(ctx context.Context, results []SendResult) error {
-	err := s.writeTx(ctx, func(tx *wtx) error {
+	if err := s.writeTx(ctx, func(tx *wtx) error { return tx.recordSent(results) }); err != nil {
+		return fmt.Errorf("record sending: %w", err)
+	}
+	return nil
+}
+
+func (tx *wtx) recordSent(results []SendResult) error {
+	return func() error {
 		now := tx.s.now()
 		// The common case, sent, in a few statements for the whole batch.
 		for _, needCopy := range []bool{false, true} {
@@ -1022,11 +1058,7 @@ func (s *Store) RecordSent(ctx context.Context, results []SendResult) error {
 			}
 		}
 		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("record sending: %w", err)
-	}
-	return nil
+	}()
 }
 
 func (tx *wtx) failureNote(id int64, words string) error {

@@ -23,7 +23,9 @@ type outFixture struct {
 	contact data.Contact
 }
 
-func newOutFixture(t *testing.T) outFixture {
+func newOutFixture(t *testing.T) outFixture { return newOutFixtureB(t) }
+
+func newOutFixtureB(t testing.TB) outFixture {
 	t.Helper()
 	ctx := context.Background()
 	db := datatest.Open(t)

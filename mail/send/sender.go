@@ -159,64 +159,42 @@ func (s *Sender) DrainOnce(ctx context.Context) (Stats, error) {
 			c.close()
 		}
 	}()
-	// The database work overlaps the network: the next batch is claimed and
-	// the last one's results are recorded while the current one is sent.
-	recorded := make(chan []data.SendResult, 2)
-	recordErr := make(chan error, 1)
-	go func() {
-		var first error
-		for rs := range recorded {
-			// Results that piled up meanwhile go in the same transaction.
-		more:
-			for {
-				select {
-				case r, ok := <-recorded:
-					if !ok {
-						break more
-					}
-					rs = append(rs, r...)
-				default:
-					break more
-				}
-			}
-			// Recorded even when ctx was cancelled meanwhile: what was sent is sent.
-			if err := s.st.RecordSent(context.WithoutCancel(ctx), rs); err != nil && first == nil {
-				first = err
-			}
-		}
-		recordErr <- first
-	}()
+	// The database work overlaps the network: while a batch is sent, the
+	// next one is already claimed; between two batches one transaction
+	// records the results of the batch just sent and claims the one after
+	// the next.
 	type claim struct {
 		out []data.Outgoing
 		err error
 	}
-	claimNext := func() chan claim {
+	// step records results (nil: none) and claims the next batch, in the
+	// background. Results are recorded even when ctx was cancelled: what was
+	// sent is sent.
+	step := func(results []data.SendResult) chan claim {
 		ch := make(chan claim, 1)
 		go func() {
+			dbCtx := context.WithoutCancel(ctx)
+			limit := s.opt.BatchSize
 			if ctx.Err() != nil {
-				ch <- claim{}
-				return
+				limit = 0
 			}
-			out, err := s.st.ClaimDue(ctx, s.opt.Worker, s.opt.BatchSize)
+			var out []data.Outgoing
+			var err error
+			if limit == 0 {
+				if len(results) > 0 {
+					err = s.st.RecordSent(dbCtx, results)
+				}
+			} else {
+				out, err = s.st.RecordAndClaim(dbCtx, results, s.opt.Worker, limit)
+			}
 			ch <- claim{out: out, err: err}
 		}()
 		return ch
 	}
 	accounts := map[int64]data.Account{}
-	var loopErr error
-	next := claimNext()
-	for {
-		c := <-next
-		if c.err != nil {
-			loopErr = c.err
-			break
-		}
-		if len(c.out) == 0 {
-			break
-		}
-		next = claimNext()
-		results := make([]data.SendResult, 0, len(c.out))
-		for _, o := range c.out {
+	sendBatch := func(batch []data.Outgoing) []data.SendResult {
+		results := make([]data.SendResult, 0, len(batch))
+		for _, o := range batch {
 			acc, ok := accounts[o.AccountID]
 			if !ok {
 				a, err := s.st.Account(ctx, o.AccountID)
@@ -239,14 +217,41 @@ func (s *Sender) DrainOnce(ctx context.Context) (Stats, error) {
 			}
 			results = append(results, r)
 		}
-		recorded <- results
+		return results
 	}
-	close(recorded)
-	if err := <-recordErr; err != nil {
-		return st, err
+	first := <-step(nil)
+	if first.err != nil {
+		return st, first.err
 	}
-	if loopErr != nil {
-		return st, loopErr
+	cur := first.out
+	pending := step(nil)
+	var inflight []data.SendResult // what pending records
+	for {
+		if len(cur) == 0 {
+			// the last step recorded the last results; it may have found
+			// emails that became due meanwhile
+			c := <-pending
+			if c.err != nil {
+				return st, c.err
+			}
+			if len(c.out) == 0 {
+				break
+			}
+			cur, pending, inflight = c.out, step(nil), nil
+			continue
+		}
+		results := sendBatch(cur)
+		c := <-pending
+		if c.err != nil {
+			// that transaction was rolled back: record its results and these
+			// on their own
+			if err := s.st.RecordSent(context.WithoutCancel(ctx), append(inflight, results...)); err != nil {
+				return st, errors.Join(c.err, err)
+			}
+			return st, c.err
+		}
+		pending, inflight = step(results), results
+		cur = c.out
 	}
 	if ctx.Err() != nil {
 		return st, ctx.Err()

@@ -1,0 +1,52 @@
+package data_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"comptoir/data"
+)
+
+// BenchmarkOutboxDatabaseSide is the database side of draining the outbox:
+// 1,000 queued emails claimed by 32 and recorded sent, one transaction
+// between two batches.
+//
+//	go test ./data/ -run '^$' -bench OutboxDatabaseSide -benchtime 5x
+func BenchmarkOutboxDatabaseSide(b *testing.B) {
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		f := newOutFixtureB(b)
+		body := strings.Repeat("Thank you for your visit; here is what we discussed, with the prices. ", 25)
+		for range 1000 {
+			d, err := f.db.PrepareEmail(ctx, f.db.Sales.ID, data.ComposeInput{DealID: f.deal.ID, To: "claire@client.test", Subject: "Offer", Text: body})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := f.db.QueueEmail(ctx, d, fakeBytes(d)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		var rs []data.SendResult
+		sent := 0
+		for {
+			out, err := f.db.RecordAndClaim(ctx, rs, "w", 32)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(out) == 0 {
+				break
+			}
+			rs = make([]data.SendResult, len(out))
+			for j, o := range out {
+				rs[j] = data.SendResult{ID: o.ID, State: data.OutSent}
+			}
+			sent += len(out)
+		}
+		if c, _ := f.db.OutboxCount(ctx); sent != 1000 || c.Waiting != 0 {
+			b.Fatalf("claimed %d, %d still waiting", sent, c.Waiting)
+		}
+	}
+}
