@@ -141,3 +141,84 @@ func divRound(num, den *big.Int) *big.Int {
 	}
 	return q
 }
+
+// ParseAmount reads an amount as a person types it in language ("fr" or
+// "en"; anything else reads as "en") into minor units of the currency.
+//
+// French groups thousands with spaces (also non-breaking and narrow
+// non-breaking) or dots and marks decimals with a comma: "1 234,50",
+// "1.234,50". English groups with commas (or spaces) and marks decimals with
+// a dot: "1,234.50", "1,234". The other language's decimal mark is accepted
+// when it cannot be a grouping, so the plain "1234.5" reads in French and
+// "21,10" in English. Groups after the first have three digits. More
+// decimals than the currency has is an error, never a rounding.
+func ParseAmount(s, currency, language string) (int64, error) {
+	digits, ok := CurrencyDigits(currency)
+	if !ok {
+		return 0, fmt.Errorf("unknown currency %q", currency)
+	}
+	dec, other := ".", ","
+	if language == "fr" {
+		dec, other = ",", "."
+	}
+	t := strings.TrimSpace(s)
+	sign := ""
+	if t != "" && (t[0] == '-' || t[0] == '+') {
+		sign, t = t[:1], strings.TrimSpace(t[1:])
+	}
+	if t == "" {
+		return 0, fmt.Errorf("%q is not an amount", s)
+	}
+	// Spaces group in both languages; so does the other language's decimal
+	// mark, unless it appears once where it cannot be a grouping: then it is
+	// the decimal mark ("1234.5" in French, "21,10" in English).
+	t = strings.NewReplacer(" ", "_", "\u00a0", "_", "\u202f", "_").Replace(t)
+	var whole, frac string
+	switch n := strings.Count(t, dec); {
+	case n > 1:
+		return 0, fmt.Errorf("%q has more than one decimal mark %q", s, dec)
+	case n == 1:
+		whole, frac, _ = strings.Cut(strings.ReplaceAll(t, other, "_"), dec)
+	case strings.Count(t, other) == 1 && !grouped(strings.ReplaceAll(t, other, "_")):
+		whole, frac, _ = strings.Cut(t, other)
+	default:
+		whole = strings.ReplaceAll(t, other, "_")
+	}
+	if strings.Contains(whole, "_") && !grouped(whole) {
+		return 0, fmt.Errorf("%q is not an amount: thousands are grouped by three digits", s)
+	}
+	whole = strings.ReplaceAll(whole, "_", "")
+	if whole == "" && frac == "" || !allDigits(whole) || !allDigits(frac) {
+		return 0, fmt.Errorf("%q is not an amount", s)
+	}
+	if len(frac) > digits {
+		if digits == 0 {
+			return 0, fmt.Errorf("%q has decimals but %s has no minor unit", s, currency)
+		}
+		return 0, fmt.Errorf("%q has more than %d decimals for %s", s, digits, currency)
+	}
+	return parseScaled(sign+whole+"."+frac, digits)
+}
+
+// grouped reports whether s is digits grouped by three with "_": "1_234_567".
+func grouped(s string) bool {
+	parts := strings.Split(s, "_")
+	if len(parts[0]) < 1 || len(parts[0]) > 3 || !allDigits(parts[0]) {
+		return false
+	}
+	for _, p := range parts[1:] {
+		if len(p) != 3 || !allDigits(p) {
+			return false
+		}
+	}
+	return true
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

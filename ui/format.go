@@ -136,19 +136,18 @@ func moneyInput(minor int64, code, language string) string {
 	return s
 }
 
-// parseMoneyInput reads what a person typed, accepting either decimal mark
-// and spaces as grouping.
+// parseMoneyInput reads what a person typed, in the interface's language
+// (data.ParseAmount has the rules); empty is zero.
 func parseMoneyInput(s, code string) (int64, error) {
-	s = strings.NewReplacer(" ", "", nbsp, "", "\u202f", "").Replace(strings.TrimSpace(s))
-	if s == "" {
+	return parseAmountInput(s, code, langChosen)
+}
+
+// parseAmountInput reads what a person typed in language; empty is zero.
+func parseAmountInput(s, code, language string) (int64, error) {
+	if strings.TrimSpace(s) == "" {
 		return 0, nil
 	}
-	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
-		s = strings.Replace(s, ",", ".", 1)
-	} else {
-		s = strings.ReplaceAll(s, ",", "")
-	}
-	return data.ParseMinor(s, code)
+	return data.ParseAmount(s, code, language)
 }
 
 var monthsFR = [...]string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."}

@@ -28,9 +28,36 @@ func TestFormatMoney(t *testing.T) {
 		t.Errorf("short fr = %q", got)
 	}
 	for in, want := range map[string]int64{"1 234,50": 123450, "1234.5": 123450, "1,234.50": 123450, "": 0, "12": 1200} {
-		got, err := parseMoneyInput(in, "EUR")
+		got, err := parseAmountInput(in, "EUR", "en")
 		if err != nil || got != want {
-			t.Errorf("parseMoneyInput(%q) = %d, %v; want %d", in, got, err, want)
+			t.Errorf("parseAmountInput(%q, en) = %d, %v; want %d", in, got, err, want)
 		}
+	}
+}
+
+func TestParseAmountInputWithSeparators(t *testing.T) {
+	for _, c := range []struct {
+		in, code, lang string
+		want           int64
+	}{
+		{"1.234,50", "EUR", "fr", 123450},
+		{"1\u202f234,50", "EUR", "fr", 123450},
+		{"1234.5", "EUR", "fr", 123450},
+		{"1,234.50", "EUR", "en", 123450},
+		{"1,234", "EUR", "en", 123400},
+		{"1,234", "JPY", "en", 1234},
+		{"1 234", "JPY", "fr", 1234},
+		{"", "EUR", "fr", 0},
+	} {
+		got, err := parseAmountInput(c.in, c.code, c.lang)
+		if err != nil || got != c.want {
+			t.Errorf("parseAmountInput(%q, %s, %s) = %d, %v; want %d", c.in, c.code, c.lang, got, err, c.want)
+		}
+	}
+	if _, err := parseAmountInput("1,234.50", "EUR", "fr"); err == nil {
+		t.Error("English grouping accepted in French")
+	}
+	if _, err := parseAmountInput("12.345", "EUR", "en"); err == nil {
+		t.Error("three decimals accepted for EUR")
 	}
 }

@@ -444,7 +444,7 @@ func paymentDialog(a *App, w fyne.Window, deal data.Deal) *paymentForm {
 		cur := strings.ToUpper(strings.TrimSpace(p.currency.Text))
 		var amount int64
 		if s := strings.TrimSpace(p.amount.Text); s != "" {
-			v, err := parseMoneyInput(s, cur)
+			v, err := parseAmountInput(s, cur, a.Lang)
 			if err != nil {
 				setError(errs["amount"], lang.L("This is not an amount."))
 				return
