@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -63,6 +64,8 @@ func (in *CallInput) validate(now time.Time) error {
 	}
 	if in.Duration < 0 {
 		v.add("duration", "negative", "the duration cannot be negative")
+	} else if in.Duration > MaxCallDuration {
+		v.add("duration", "too_long", "a call lasts at most %v", MaxCallDuration)
 	}
 	if !in.Outcome.valid() {
 		v.add("outcome", "invalid_outcome", "%q is not a call outcome", in.Outcome)
@@ -75,6 +78,55 @@ func (in *CallInput) validate(now time.Time) error {
 	in.At = in.At.UTC()
 	in.Duration = in.Duration.Round(time.Second)
 	return v.err()
+}
+
+// MaxCallDuration is the longest call that can be logged.
+const MaxCallDuration = 24 * time.Hour
+
+// ParseCallDuration reads a call's duration as a person types it: minutes
+// ("5", "2.5" or "2,5"), "m:ss", "h:mm:ss" or seconds ("90s"). Seconds and
+// minutes after a colon are below 60; the result is whole seconds, from 0 to
+// MaxCallDuration. Empty is zero.
+func ParseCallDuration(s string) (time.Duration, error) {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return 0, nil
+	}
+	bad := fmt.Errorf("%q is not a duration (minutes, m:ss or h:mm:ss)", s)
+	var d time.Duration
+	switch parts := strings.Split(t, ":"); {
+	case len(parts) > 3:
+		return 0, bad
+	case len(parts) > 1:
+		// [h:]m:ss — every part digits; the parts after the first below 60.
+		for i, p := range parts {
+			if p == "" || len(p) > 4 || !allDigits(p) || i > 0 && (len(p) != 2 || p[0] > '5') {
+				return 0, bad
+			}
+			n, _ := strconv.Atoi(p)
+			d = d*60 + time.Duration(n)
+		}
+		d *= time.Second
+	case strings.HasSuffix(t, "s"):
+		n := strings.TrimSpace(strings.TrimSuffix(t, "s"))
+		if n == "" || len(n) > 6 || !allDigits(n) {
+			return 0, bad
+		}
+		sec, _ := strconv.Atoi(n)
+		d = time.Duration(sec) * time.Second
+	default:
+		whole, frac, _ := strings.Cut(strings.Replace(t, ",", ".", 1), ".")
+		if whole == "" && frac == "" || len(whole) > 5 || len(frac) > 3 || !allDigits(whole) || !allDigits(frac) {
+			return 0, bad
+		}
+		m, _ := strconv.Atoi("0" + whole)
+		milli, _ := strconv.Atoi((frac + "000")[:3])
+		d = (time.Duration(m)*time.Minute + time.Duration(milli)*time.Minute/1000).Round(time.Second)
+	}
+	if d > MaxCallDuration {
+		return 0, fmt.Errorf("%q is longer than %v", s, MaxCallDuration)
+	}
+	return d, nil
 }
 
 func (in CallInput) data() map[string]any {

@@ -271,3 +271,37 @@ func TestEditCommentEditsOnlyComments(t *testing.T) {
 		t.Fatalf("edit own comment: %+v, %v", c, err)
 	}
 }
+
+func TestParseCallDuration(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"":         0,
+		"0":        0,
+		"5":        5 * time.Minute,
+		" 12 ":     12 * time.Minute,
+		"2.5":      150 * time.Second,
+		"2,5":      150 * time.Second,
+		"4:30":     4*time.Minute + 30*time.Second,
+		"0:59":     59 * time.Second,
+		"90:00":    90 * time.Minute,
+		"1:05:09":  time.Hour + 5*time.Minute + 9*time.Second,
+		"24:00:00": 24 * time.Hour,
+		"1440":     24 * time.Hour,
+		"90s":      90 * time.Second,
+	} {
+		got, err := data.ParseCallDuration(in)
+		if err != nil || got != want {
+			t.Errorf("ParseCallDuration(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"1:90", "1:60", "1:5", "1:60:00", "1:2:3:4", ":30", "4:", "-5", "-1:30", "NaN", "Inf", "+Inf",
+		"1e300", "1e3", "0x10", "abc", "5 min", "24:00:01", "1441", "99999999999", "25:00:00", ".", "1.2.3", "s"} {
+		if got, err := data.ParseCallDuration(in); err == nil {
+			t.Errorf("ParseCallDuration(%q) = %v, want an error", in, got)
+		}
+	}
+	// A duration built in code is bounded too.
+	db := datatest.Open(t)
+	d := db.Deal(t, db.Sales.ID, "Gate")
+	_, err := db.LogCall(context.Background(), db.Sales.ID, d.ID, data.CallInput{Direction: data.CallOut, Duration: 25 * time.Hour})
+	wantField(t, err, "duration")
+}

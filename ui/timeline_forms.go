@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -147,32 +146,6 @@ func (f *dateTimeFields) value() (time.Time, error) {
 
 func (f *dateTimeFields) box() fyne.CanvasObject {
 	return container.NewGridWithColumns(2, f.date, f.tm)
-}
-
-// parseCallDuration reads "5" (minutes), "4:30" or "90s".
-func parseCallDuration(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, nil
-	}
-	if strings.HasSuffix(s, "s") {
-		n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(s, "s")))
-		return time.Duration(n) * time.Second, err
-	}
-	if m, sec, ok := strings.Cut(s, ":"); ok {
-		mi, err1 := strconv.Atoi(m)
-		se, err2 := strconv.Atoi(sec)
-		if err1 != nil || err2 != nil {
-			return 0, errors.New("bad duration")
-		}
-		d := time.Duration(mi)*time.Minute + time.Duration(se)*time.Second
-		if strings.HasPrefix(m, "-") {
-			d = time.Duration(mi)*time.Minute - time.Duration(se)*time.Second
-		}
-		return d, nil
-	}
-	f, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
-	return time.Duration(f * float64(time.Minute)), err
 }
 
 // callForm is the "Log a call" dialog.
@@ -335,7 +308,7 @@ func (c *callForm) input() (data.CallInput, bool) {
 		ok = false
 	}
 	in.At = at
-	d, err := parseCallDuration(c.duration.Text)
+	d, err := data.ParseCallDuration(c.duration.Text)
 	if err != nil {
 		setError(c.fd.errs["duration"], lang.L("Write the duration in minutes, or as m:ss."))
 		ok = false

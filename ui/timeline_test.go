@@ -215,12 +215,12 @@ func TestLogCallPaymentDeliveryForms(t *testing.T) {
 	onUI(func() { test.Tap(tl.callBtn) })
 	c := lastCallForm
 	onUI(func() {
-		test.Type(c.duration, "-3")
+		test.Type(c.duration, "1:90") // 90 seconds is not ss
 		test.Tap(c.fd.save)
 	})
 	waitFor(t, a, "the duration error", func() bool { return c.fd.errs["duration"].Visible() })
 	if c.fd.closed {
-		t.Fatal("a negative duration closed the dialog")
+		t.Fatal("a duration of 1:90 closed the dialog")
 	}
 	onUI(func() {
 		c.duration.SetText("4:30")
