@@ -297,40 +297,7 @@ func (s *Store) UpdateCompany(ctx context.Context, actor, id int64, in CompanyIn
 		if _, err := tx.actor(actor); err != nil {
 			return err
 		}
-		if err := tx.validateCompany(&in); err != nil {
-			return err
-		}
-		emails, _ := json.Marshal(in.Emails)
-		phones, _ := json.Marshal(in.Phones)
-		res, err := tx.exec(`UPDATE companies SET name = ?, address = ?, vat_number = ?, registration = ?, emails = ?, phones = ?, notes = ?, updated_at = ?
-			WHERE id = ?`, in.Name, in.Address, in.VATNumber, in.Registration, string(emails), string(phones), in.Notes, tx.s.now(), id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		if err := tx.writeCustom(EntityCompany, id, in.Custom); err != nil {
-			return err
-		}
-		tx.changed(KindCompany, id)
-		if err := tx.indexCompany(id); err != nil {
-			return err
-		}
-		rows, err := tx.QueryContext(tx.ctx, `SELECT id FROM contacts WHERE company_id = ?`, id)
-		if err != nil {
-			return err
-		}
-		ids, err := scanIDs(rows)
-		if err != nil {
-			return err
-		}
-		for _, cid := range ids {
-			if err := tx.indexContact(cid); err != nil {
-				return err
-			}
-		}
-		return tx.reindexDealsOf("company_id", id)
+		return tx.updateCompany(id, in)
 	})
 	if err != nil {
 		return Company{}, fmt.Errorf("update company %d: %w", id, err)

@@ -726,17 +726,22 @@ func (tx *wtx) companyMatching(in CompanyInput) (int64, error) {
 	return id, err
 }
 
-// updateCompany replaces a company's fields inside the transaction, as
-// UpdateCompany does, and refreshes the search rows that show its name.
+// updateCompany replaces a company's fields inside the transaction (for
+// UpdateCompany and the import) and refreshes the search rows that show its
+// name. An unknown id is ErrNotFound.
 func (tx *wtx) updateCompany(id int64, in CompanyInput) error {
 	if err := tx.validateCompany(&in); err != nil {
 		return err
 	}
 	emails, _ := json.Marshal(in.Emails)
 	phones, _ := json.Marshal(in.Phones)
-	if _, err := tx.exec(`UPDATE companies SET name = ?, address = ?, vat_number = ?, registration = ?, emails = ?, phones = ?, notes = ?, updated_at = ?
-		WHERE id = ?`, in.Name, in.Address, in.VATNumber, in.Registration, string(emails), string(phones), in.Notes, tx.s.now(), id); err != nil {
+	res, err := tx.exec(`UPDATE companies SET name = ?, address = ?, vat_number = ?, registration = ?, emails = ?, phones = ?, notes = ?, updated_at = ?
+		WHERE id = ?`, in.Name, in.Address, in.VATNumber, in.Registration, string(emails), string(phones), in.Notes, tx.s.now(), id)
+	if err != nil {
 		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
 	}
 	if err := tx.writeCustom(EntityCompany, id, in.Custom); err != nil {
 		return err
