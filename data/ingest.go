@@ -107,19 +107,25 @@ func (s *Store) Ingest(ctx context.Context, accountID int64, folder string, uidV
 	if !ingestFastPath {
 		run = s.writeTx
 	}
+	// The transaction raises the writer's page cache and log size; their
+	// defaults come back once it has committed or rolled back. One
+	// connection writes, so this is the connection the batch used. Should
+	// it fail, the writer only keeps a larger cache and copies its log less
+	// often until the next batch.
+	defer func() {
+		_, _ = s.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`)
+		_, _ = s.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA wal_autocheckpoint = 1000`)
+	}()
 	err := run(ctx, func(wtx *wtx) error {
 		// A batch writes megabytes: with the writer's default 2 MB page
 		// cache SQLite spills pages to the log in the middle of the
-		// transaction and writes them again at the commit. The writer gets
-		// its default back after.
+		// transaction and writes them again at the commit.
 		if _, err := wtx.exec(`PRAGMA cache_size = -65536`); err != nil {
 			return err
 		}
-		defer wtx.exec(`PRAGMA cache_size = -2000`)
 		// Copying the log into the database every 4 MB (the default) copies
 		// the pages every batch touches (index and interior pages) once per
 		// batch; every ingestCheckpointPages pages instead, fewer times.
-		// ingestTx gives the writer its default back after the commit.
 		if _, err := wtx.exec(fmt.Sprintf(`PRAGMA wal_autocheckpoint = %d`, ingestCheckpointPages)); err != nil {
 			return err
 		}
@@ -270,10 +276,6 @@ func (s *Store) ingestTx(ctx context.Context, fn func(tx *wtx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return err
 	}
-	// The writer's default back (Ingest raised it); one connection writes,
-	// so this is the connection that just committed. Should it fail, the
-	// log is only copied less often until the next batch.
-	_, _ = s.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA wal_autocheckpoint = 1000`)
 	s.events.publish(tx.changes, seqs)
 	return nil
 }
