@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"regexp"
@@ -150,13 +151,30 @@ func (s *Store) DeleteFieldDef(ctx context.Context, actor, id int64) error {
 	return nil
 }
 
+// Codes of the errors NormalizeFieldValue returns (FieldError.Code), for
+// screens to say in the person's language what the field expects.
+const (
+	FieldCodeRequired    = "required"      // a required field is empty
+	FieldCodeNotNumber   = "not_a_number"  // a number field
+	FieldCodeNotDate     = "not_a_date"    // a date field: YYYY-MM-DD
+	FieldCodeNotYesNo    = "not_yes_no"    // a yes/no field
+	FieldCodeNotAnOption = "not_an_option" // a list field: one of its options
+	FieldCodeBadMoney    = "bad_money"     // a money field: "12.50 EUR"
+	FieldCodeInvalid     = "invalid"       // a field of an unknown type
+)
+
 // NormalizeFieldValue checks one value against its definition and returns the
 // stored form. An empty value is "" (and an error when the field is required).
+// Errors are *FieldError, with Field "custom.<key>", one of the FieldCode
+// codes and an English message naming the field.
 func NormalizeFieldValue(d FieldDef, raw string) (string, error) {
+	fail := func(code, format string, args ...any) (string, error) {
+		return "", &FieldError{Field: "custom." + d.Key, Code: code, Message: d.Label + ": " + fmt.Sprintf(format, args...)}
+	}
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		if d.Required {
-			return "", fmt.Errorf("%s is required", d.Label)
+			return "", &FieldError{Field: "custom." + d.Key, Code: FieldCodeRequired, Message: d.Label + " is required"}
 		}
 		return "", nil
 	}
@@ -166,7 +184,7 @@ func NormalizeFieldValue(d FieldDef, raw string) (string, error) {
 	case FieldNumber:
 		v, err := parseScaled(raw, 6)
 		if err != nil {
-			return "", fmt.Errorf("%s: %v", d.Label, err)
+			return fail(FieldCodeNotNumber, "%v", err)
 		}
 		return trimZeros(formatScaled(v, 6)), nil
 	case FieldMoney:
@@ -177,13 +195,13 @@ func NormalizeFieldValue(d FieldDef, raw string) (string, error) {
 		code = strings.ToUpper(strings.TrimSpace(code))
 		minor, err := ParseMinor(amount, code)
 		if err != nil {
-			return "", fmt.Errorf("%s: %v", d.Label, err)
+			return fail(FieldCodeBadMoney, "%v", err)
 		}
 		return FormatMinor(minor, code) + " " + code, nil
 	case FieldDate:
 		t, err := time.Parse("2006-01-02", raw)
 		if err != nil {
-			return "", fmt.Errorf("%s: %q is not a date (YYYY-MM-DD)", d.Label, raw)
+			return fail(FieldCodeNotDate, "%q is not a date (YYYY-MM-DD)", raw)
 		}
 		return t.Format("2006-01-02"), nil
 	case FieldBool:
@@ -193,14 +211,14 @@ func NormalizeFieldValue(d FieldDef, raw string) (string, error) {
 		case "false", "no", "0", "non", "faux":
 			return "false", nil
 		}
-		return "", fmt.Errorf("%s: %q is not yes or no", d.Label, raw)
+		return fail(FieldCodeNotYesNo, "%q is not yes or no", raw)
 	case FieldList:
 		if i := slices.IndexFunc(d.Options, func(o string) bool { return strings.EqualFold(o, raw) }); i >= 0 {
 			return d.Options[i], nil
 		}
-		return "", fmt.Errorf("%s: %q is not one of %s", d.Label, raw, strings.Join(d.Options, ", "))
+		return fail(FieldCodeNotAnOption, "%q is not one of %s", raw, strings.Join(d.Options, ", "))
 	}
-	return "", fmt.Errorf("%s: unknown type %s", d.Label, d.Type)
+	return fail(FieldCodeInvalid, "unknown type %s", d.Type)
 }
 
 // validateCustom checks and normalises custom values in place. Unknown keys
@@ -221,7 +239,12 @@ func checkCustom(v *validator, defs []FieldDef, values map[string]string) {
 		known[d.Key] = true
 		norm, err := NormalizeFieldValue(d, values[d.Key])
 		if err != nil {
-			v.add("custom."+d.Key, "invalid_custom", "%v", err)
+			var fe *FieldError
+			if errors.As(err, &fe) {
+				v.add(fe.Field, fe.Code, "%s", fe.Message)
+			} else {
+				v.add("custom."+d.Key, FieldCodeInvalid, "%v", err)
+			}
 			continue
 		}
 		if values != nil {

@@ -838,7 +838,7 @@ func (ci *customInput) set(v string) {
 func (ci *customInput) validate() bool {
 	_, err := data.NormalizeFieldValue(ci.def, ci.value())
 	if err != nil {
-		setError(ci.err, err.Error())
+		setError(ci.err, customFieldMessage(ci.def, err))
 		return false
 	}
 	setError(ci.err, "")

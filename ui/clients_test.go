@@ -26,6 +26,7 @@ func newClientsTestApp(t *testing.T) (*App, *datatest.DB) {
 	w := fa.NewWindow("Comptoir")
 	w.Resize(fyne.NewSize(1100, 760))
 	a := newApp(fa, w, db.Store, "en")
+	testApp(t, a)
 	a.Me = db.Sales
 	t.Cleanup(func() {
 		a.close()
@@ -190,6 +191,9 @@ func TestContactFormCustomFieldAndCompany(t *testing.T) {
 	onUI(func() { test.Type(f.custom[0].entry, "12/03/1980") })
 	if !f.custom[0].err.Visible() {
 		t.Error("a bad date shows no error as it is typed")
+	}
+	if got := f.custom[0].err.Text; got != "Not a date." {
+		t.Errorf("a bad date shows %q, want the translated message", got)
 	}
 	onUI(func() { f.custom[0].entry.SetText("1980-03-12") })
 	if f.custom[0].err.Visible() {

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"errors"
+	"strings"
+
 	"fyne.io/fyne/v2/lang"
 
 	"comptoir/data"
@@ -31,6 +34,29 @@ func fieldMessage(f data.FieldError) string {
 		return lang.L("Too long.")
 	case "invalid_color":
 		return lang.L("A colour looks like #rrggbb.")
+	case data.FieldCodeNotNumber:
+		return lang.L("Not a number.")
+	case data.FieldCodeNotDate:
+		return lang.L("Not a date.")
+	case data.FieldCodeNotYesNo:
+		return lang.L("Yes or no.")
+	case data.FieldCodeNotAnOption:
+		return lang.L("Not one of the choices.")
+	case data.FieldCodeBadMoney:
+		return lang.L("Not an amount (for example 12.50 EUR).")
 	}
 	return f.Message
+}
+
+// customFieldMessage says in the person's language why a custom field's
+// value was refused (by data.NormalizeFieldValue), naming a list's options.
+func customFieldMessage(d data.FieldDef, err error) string {
+	var fe *data.FieldError
+	if !errors.As(err, &fe) {
+		return lang.L("Not a valid value.")
+	}
+	if fe.Code == data.FieldCodeNotAnOption && len(d.Options) > 0 {
+		return lang.L("Choose one of: {{.Options}}.", map[string]any{"Options": strings.Join(d.Options, ", ")})
+	}
+	return fieldMessage(*fe)
 }
