@@ -504,7 +504,7 @@ func (s *Syncer) fetchBatch(ss *session, uids []uint32) (*batch, error) {
 				uid = uint32(it.UID)
 			case imapclient.FetchItemDataBodySection:
 				if it.Literal != nil {
-					raw, readErr = io.ReadAll(it.Literal)
+					raw, readErr = readLiteral(it.Literal)
 				}
 			}
 		}
@@ -527,6 +527,29 @@ func (s *Syncer) fetchBatch(ss *session, uids []uint32) (*batch, error) {
 		return nil, fmt.Errorf("fetch: %w", err)
 	}
 	return b, nil
+}
+
+// readLiteral reads a message into a buffer of the size the server
+// announced (io.ReadAll would grow one by doubling, copying as it goes).
+func readLiteral(l imap.LiteralReader) ([]byte, error) {
+	n := l.Size()
+	if n <= 0 || n > 1<<30 {
+		return io.ReadAll(l)
+	}
+	buf := make([]byte, n)
+	got, err := io.ReadFull(l, buf)
+	if err == io.ErrUnexpectedEOF {
+		return buf[:got], nil // shorter than announced: what came
+	}
+	if err != nil {
+		return nil, err
+	}
+	// Longer than announced (a server's mistake): keep the rest too.
+	rest, err := io.ReadAll(l)
+	if err != nil {
+		return nil, err
+	}
+	return append(buf, rest...), nil
 }
 
 // Run keeps every active account in sync until ctx ends: one loop per
