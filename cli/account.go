@@ -213,9 +213,8 @@ func removeAccount(env *Env, st *data.Store, sec secret.Store, actor int64, emai
 		if err := st.DeleteAccount(env.Ctx, actor, a.ID); err != nil {
 			return err
 		}
-		_ = sec.Delete(a.IMAPSecretKey())
-		if a.SMTPHost != "" {
-			_ = sec.Delete(a.SMTPSecretKey())
+		if err := errors.Join(sec.Delete(a.IMAPSecretKey()), sec.Delete(a.SMTPSecretKey())); err != nil {
+			return fmt.Errorf("removed mail account %s, but not its password: %w", a.Email, err)
 		}
 		_, err = fmt.Fprintf(env.Stdout, "removed mail account %s\n", a.Email)
 		return err

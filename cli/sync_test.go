@@ -75,7 +75,8 @@ func TestAccountAddAndSyncOnce(t *testing.T) {
 	}
 
 	// A wrong password: exit 1, in plain words, recorded on the account.
-	if err := os.WriteFile(secrets, []byte(`{"imap:seller@127.0.0.1": "wrong"}`), 0o600); err != nil {
+	key := accountKeys(t, db)[0]
+	if err := os.WriteFile(secrets, []byte(`{"`+key+`": "wrong"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	code, _, errOut = run(t, "sync", "--once", "--db", db)
@@ -95,7 +96,7 @@ func TestAccountAddAndSyncOnce(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "removed") {
 		t.Fatalf("remove: %d %s", code, out)
 	}
-	if b, _ := os.ReadFile(secrets); bytes.Contains(b, []byte("seller@127.0.0.1")) {
+	if b, _ := os.ReadFile(secrets); bytes.Contains(b, []byte(key)) {
 		t.Fatalf("password left after remove: %s", b)
 	}
 }
@@ -113,7 +114,27 @@ func TestAccountAddPasswordFromStdin(t *testing.T) {
 		t.Fatalf("exit %d %q", code, errOut.String())
 	}
 	b, _ := os.ReadFile(filepath.Join(filepath.Dir(db), "secrets.json"))
-	if !bytes.Contains(b, []byte(`"imap:a@ourshop.test@imap.ourshop.test": "from-stdin"`)) {
+	if !bytes.Contains(b, []byte(`"`+accountKeys(t, db)[0]+`": "from-stdin"`)) {
 		t.Fatalf("secrets: %s", b)
 	}
+}
+
+// accountKeys returns the IMAP secret keys of the accounts of the database
+// file db.
+func accountKeys(t *testing.T, db string) []string {
+	t.Helper()
+	st, err := data.Open(context.Background(), db, data.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	accs, err := st.Accounts(context.Background())
+	if err != nil || len(accs) == 0 {
+		t.Fatalf("accounts: %v %v", accs, err)
+	}
+	var keys []string
+	for _, a := range accs {
+		keys = append(keys, a.IMAPSecretKey())
+	}
+	return keys
 }

@@ -90,18 +90,22 @@ type Account struct {
 	LastSyncAt    time.Time
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+
+	dbID string // the database's identifier (Store.DatabaseID), for the secret keys
 }
 
-// IMAPSecretKey names the IMAP password in the secret store.
-func (a Account) IMAPSecretKey() string { return "imap:" + a.Username + "@" + a.IMAPHost }
+// IMAPSecretKey names the IMAP password in the secret store. The key is the
+// account's own, "comptoir/<database id>/account/<id>/imap": two accounts
+// with the same login, or two databases sharing a keyring or a storage
+// folder, never share a password, and removing one keeps the others'.
+func (a Account) IMAPSecretKey() string { return a.secretKey("imap") }
 
-// SMTPSecretKey names the SMTP password in the secret store.
-func (a Account) SMTPSecretKey() string {
-	u := a.SMTPUsername
-	if u == "" {
-		u = a.Username
-	}
-	return "smtp:" + u + "@" + a.SMTPHost
+// SMTPSecretKey names the SMTP password in the secret store (see
+// IMAPSecretKey).
+func (a Account) SMTPSecretKey() string { return a.secretKey("smtp") }
+
+func (a Account) secretKey(kind string) string {
+	return fmt.Sprintf("comptoir/%s/account/%d/%s", a.dbID, a.ID, kind)
 }
 
 // Owns reports whether addr is one of the account's addresses.
@@ -297,6 +301,9 @@ func (s *Store) CreateAccount(ctx context.Context, actor int64, in AccountInput)
 		if err := in.validate(tx); err != nil {
 			return err
 		}
+		if _, err := tx.databaseID(); err != nil { // the secret keys need it
+			return err
+		}
 		now := tx.s.now()
 		res, err := tx.exec(`INSERT INTO mail_accounts (email, addresses, imap_host, imap_port, imap_security, username, folders,
 			smtp_host, smtp_port, smtp_security, smtp_username, server_saves_sent, policy, pipeline_id, responsible_id,
@@ -407,7 +414,9 @@ func (s *Store) Account(ctx context.Context, id int64) (Account, error) {
 	if err != nil {
 		return a, fmt.Errorf("account %d: %w", id, notFound(err))
 	}
-	return a, nil
+	one := []Account{a}
+	s.withDatabaseID(ctx, one)
+	return one[0], nil
 }
 
 // Accounts lists the mail accounts by address.
@@ -425,7 +434,12 @@ func (s *Store) Accounts(ctx context.Context) ([]Account, error) {
 		}
 		out = append(out, a)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("accounts: %w", err)
+	}
+	rows.Close()
+	s.withDatabaseID(ctx, out)
+	return out, nil
 }
 
 // SetAccountStatus records the outcome of a sync attempt: AccountOK with an

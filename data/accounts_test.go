@@ -3,6 +3,7 @@ package data_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"comptoir/data"
@@ -59,7 +60,12 @@ func TestAccountDefaultsAndRoundTrip(t *testing.T) {
 	if len(a.Exclusions) != 2 || a.Exclusions[0] != "supplier.test" {
 		t.Fatalf("exclusions: %v", a.Exclusions)
 	}
-	if a.IMAPSecretKey() != "imap:Ventes@OurShop.test@imap.ourshop.test" || a.SMTPSecretKey() != "smtp:Ventes@OurShop.test@smtp.ourshop.test" {
+	dbid, err := db.DatabaseID(ctx)
+	if err != nil || len(dbid) != 32 {
+		t.Fatalf("database id %q, %v", dbid, err)
+	}
+	prefix := fmt.Sprintf("comptoir/%s/account/%d/", dbid, a.ID)
+	if a.IMAPSecretKey() != prefix+"imap" || a.SMTPSecretKey() != prefix+"smtp" {
 		t.Fatalf("secret keys: %s %s", a.IMAPSecretKey(), a.SMTPSecretKey())
 	}
 

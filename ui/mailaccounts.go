@@ -208,12 +208,7 @@ func (s *accountsSection) confirmRemove(acc data.Account) {
 				if err := a.Store.DeleteAccount(ctx, me, acc.ID); err != nil {
 					return err
 				}
-				sec := mailOf(a).secrets
-				_ = sec.Delete(acc.IMAPSecretKey())
-				if acc.SMTPHost != "" {
-					_ = sec.Delete(acc.SMTPSecretKey())
-				}
-				return nil
+				return deletePasswords(mailOf(a).secrets, acc)
 			})
 		}, a.Win)
 }
@@ -738,6 +733,16 @@ func (f *accountForm) submit() {
 	})
 }
 
+// deletePasswords forgets a removed account's passwords. They are filed
+// under the account's own keys, so no other account loses its password.
+func deletePasswords(sec secret.Store, acc data.Account) error {
+	err := errors.Join(sec.Delete(acc.IMAPSecretKey()), sec.Delete(acc.SMTPSecretKey()))
+	if err != nil {
+		return fmt.Errorf("%s: %w", lang.L("The account is removed but its password could not be deleted"), err)
+	}
+	return nil
+}
+
 // savePasswords stores the typed passwords under the account's keys; when a
 // key changed (a new user name or server) and no password was typed, the
 // saved one follows.
@@ -747,7 +752,11 @@ func savePasswords(sec secret.Store, old, acc data.Account, pass, smtpPass strin
 			if err := sec.Set(newKey, typed); err != nil {
 				return err
 			}
-		} else if old.ID != 0 && oldKey != newKey {
+		} else if old.ID == 0 {
+			// A new account: no password may linger under its key from
+			// an account removed before (ids can be reused).
+			return sec.Delete(newKey)
+		} else if oldKey != newKey {
 			p, err := sec.Get(oldKey)
 			if errors.Is(err, secret.ErrNotFound) {
 				return nil

@@ -159,15 +159,8 @@ func TestSyncStatusShowsFailingAccount(t *testing.T) {
 	}
 	// The password is saved first, as the form does, so the first attempt
 	// already logs in.
-	key := data.Account{Username: "sales@ourshop.test", IMAPHost: srv.Host()}.IMAPSecretKey()
-	if err := secret.NewFile(filepath.Dir(db.Path)).Set(key, "wrong"); err != nil {
-		t.Fatal(err)
-	}
-	acc, err := db.CreateAccount(context.Background(), db.Admin.ID, data.AccountInput{Email: "sales@ourshop.test",
-		IMAPHost: srv.Host(), IMAPPort: srv.Port(), IMAPSecurity: data.SecurityNone})
-	if err != nil {
-		t.Fatal(err)
-	}
+	acc := accountWithPassword(t, db, data.AccountInput{Email: "sales@ourshop.test",
+		IMAPHost: srv.Host(), IMAPPort: srv.Port(), IMAPSecurity: data.SecurityNone}, "wrong")
 	waitFor(t, a, "the error state", func() bool { return lastSyncStatus.state == "error" })
 	var text string
 	onUI(func() { text = lastSyncStatus.btn.Text })
@@ -209,14 +202,8 @@ func TestInboxCreateDealFromSyncedMail(t *testing.T) {
 	a := startTest(t, db, db.Sales)
 	onUI(func() { a.main.show("inbox") })
 	s := lastInbox
-	key := data.Account{Username: "sales@ourshop.test", IMAPHost: srv.Host()}.IMAPSecretKey()
-	if err := secret.NewFile(filepath.Dir(db.Path)).Set(key, "pw"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.CreateAccount(ctx, db.Admin.ID, data.AccountInput{Email: "sales@ourshop.test",
-		IMAPHost: srv.Host(), IMAPPort: srv.Port(), IMAPSecurity: data.SecurityNone}); err != nil {
-		t.Fatal(err)
-	}
+	accountWithPassword(t, db, data.AccountInput{Email: "sales@ourshop.test",
+		IMAPHost: srv.Host(), IMAPPort: srv.Port(), IMAPSecurity: data.SecurityNone}, "pw")
 	// The window's sync fetches it; the contact has two open deals: Inbox.
 	waitFor(t, a, "the email in the Inbox", func() bool { return len(s.emails) == 1 && s.sel != 0 })
 	var subj, reason, text, nav string
@@ -362,14 +349,8 @@ func TestInboxAttachAndIgnoreSender(t *testing.T) {
 	srv.Append(t, "INBOX", mail(1, "Promo <promo@spam.test>", "Big sale"))
 	srv.Append(t, "INBOX", mail(2, "Promo <promo@spam.test>", "Bigger sale"))
 	srv.Append(t, "INBOX", mail(3, "Bob Buyer <bob@buyer.test>", "About the boiler"))
-	key := data.Account{Username: "sales@ourshop.test", IMAPHost: srv.Host()}.IMAPSecretKey()
-	if err := secret.NewFile(filepath.Dir(db.Path)).Set(key, "pw"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.CreateAccount(ctx, db.Admin.ID, data.AccountInput{Email: "sales@ourshop.test", IMAPHost: srv.Host(),
-		IMAPPort: srv.Port(), IMAPSecurity: data.SecurityNone, Policy: data.PolicyInbox}); err != nil {
-		t.Fatal(err)
-	}
+	accountWithPassword(t, db, data.AccountInput{Email: "sales@ourshop.test", IMAPHost: srv.Host(),
+		IMAPPort: srv.Port(), IMAPSecurity: data.SecurityNone, Policy: data.PolicyInbox}, "pw")
 	a := startTest(t, db, db.Sales)
 	onUI(func() { a.main.show("inbox") })
 	s := lastInbox
