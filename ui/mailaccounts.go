@@ -774,11 +774,13 @@ func savePasswords(sec secret.Store, old, acc data.Account, pass, smtpPass strin
 		return nil
 	}
 	if err := move(old.IMAPSecretKey(), acc.IMAPSecretKey(), pass); err != nil {
-		return fmt.Errorf("save the password: %w", err)
+		return fmt.Errorf("%s: %w", lang.L("The password could not be saved"), err)
 	}
 	if acc.SMTPHost == "" {
 		if old.SMTPHost != "" {
-			_ = sec.Delete(old.SMTPSecretKey())
+			if err := sec.Delete(old.SMTPSecretKey()); err != nil {
+				return fmt.Errorf("%s: %w", lang.L("The SMTP password could not be deleted"), err)
+			}
 		}
 		return nil
 	}
@@ -787,7 +789,7 @@ func savePasswords(sec secret.Store, old, acc data.Account, pass, smtpPass strin
 		oldKey = old.SMTPSecretKey()
 	}
 	if err := move(oldKey, acc.SMTPSecretKey(), smtpPass); err != nil {
-		return fmt.Errorf("save the SMTP password: %w", err)
+		return fmt.Errorf("%s: %w", lang.L("The SMTP password could not be saved"), err)
 	}
 	return nil
 }

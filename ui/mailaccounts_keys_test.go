@@ -92,10 +92,15 @@ func TestPasswordStoreFailuresAreReported(t *testing.T) {
 	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	broken := secret.NewFile(filepath.Join(blocker, "sub")) // its folder cannot be created
 	acc, err := db.CreateAccount(context.Background(), db.Admin.ID, data.AccountInput{Email: "one@ourshop.test",
 		IMAPHost: "127.0.0.1", IMAPPort: 1143, IMAPSecurity: data.SecurityNone})
 	if err != nil {
 		t.Fatal(err)
+	}
+	err = savePasswords(broken, data.Account{}, acc, "pw", "")
+	if err == nil || !strings.HasPrefix(err.Error(), lang.L("The password could not be saved")+": ") {
+		t.Fatalf("a failed save reported %v", err)
 	}
 	// A store that cannot be read (its file is a folder): Delete must say so.
 	dir := t.TempDir()
