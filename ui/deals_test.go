@@ -420,6 +420,7 @@ func TestWhoAmIOnAKnownDatabase(t *testing.T) {
 	w := fa.NewWindow("Comptoir")
 	var a *App
 	onUI(func() { a = start(fa, w, db.Store, "en", "") })
+	testApp(t, a)
 	t.Cleanup(func() { a.close(); waitIdle(a) })
 	waitFor(t, a, "the who-am-I dialog", func() bool { return a.main.who != nil })
 	who := a.main.who

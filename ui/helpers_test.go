@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,6 +27,7 @@ func startTest(t testing.TB, db *datatest.DB, who data.Employee) *App {
 	w.Resize(fyne.NewSize(1280, 800))
 	var a *App
 	onUI(func() { a = start(fa, w, db.Store, "en", "") })
+	testApp(t, a)
 	t.Cleanup(func() {
 		onUI(a.closeAll)
 		a.close()
@@ -41,9 +44,30 @@ func onUI(fn func()) {
 	fn()
 }
 
-// waitIdle waits (bounded) until no work started by the UI is pending.
+// testOf maps an App to the test that opened it (startTest, testApp), so that
+// waitIdle can fail that test.
+var testOf sync.Map // *App → testing.TB
+
+// testApp records that a belongs to t; it is forgotten when t ends.
+func testApp(t testing.TB, a *App) {
+	testOf.Store(a, t)
+	t.Cleanup(func() { testOf.Delete(a) })
+}
+
+// waitIdle waits until no work started by the UI is pending and fails the
+// test a belongs to (see testApp) when work is still pending after a
+// generous bound: a stuck action is a bug, not something to carry on past.
 func waitIdle(a *App) {
-	for end := time.Now().Add(10 * time.Second); a.pending.Load() != 0 && time.Now().Before(end); {
+	end := time.Now().Add(10 * time.Second)
+	for a.pending.Load() != 0 {
+		if time.Now().After(end) {
+			msg := fmt.Sprintf("UI work still pending after 10s (%d actions)", a.pending.Load())
+			if t, ok := testOf.Load(a); ok {
+				t.(testing.TB).Helper()
+				t.(testing.TB).Fatal(msg)
+			}
+			panic(msg + " in an App no test registered with testApp")
+		}
 		time.Sleep(2 * time.Millisecond)
 	}
 }

@@ -30,6 +30,7 @@ func newProductsTestApp(t testing.TB) (*App, *datatest.DB, data.Company) {
 	w := fa.NewWindow("Comptoir")
 	w.Resize(fyne.NewSize(1100, 800))
 	a := newApp(fa, w, db.Store, "fr")
+	testApp(t, a)
 	a.Me = db.Sales
 	t.Cleanup(func() {
 		a.close()
