@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -155,22 +156,12 @@ func init() {
 					}
 					in.ResponsibleID = e.ID
 				}
-				acc, err := st.CreateAccount(env.Ctx, me.ID, in)
+				acc, err := addAccount(env, st, sec, me.ID, in, password)
 				if errors.Is(err, data.ErrForbidden) {
 					return fmt.Errorf("%s is not an admin: only an admin adds mail accounts", me.Email)
 				}
 				if err != nil {
 					return err
-				}
-				if err := sec.Set(acc.IMAPSecretKey(), password); err != nil {
-					_ = st.DeleteAccount(env.Ctx, me.ID, acc.ID)
-					return fmt.Errorf("save the password: %w", err)
-				}
-				if acc.SMTPHost != "" {
-					if err := sec.Set(acc.SMTPSecretKey(), password); err != nil {
-						_ = st.DeleteAccount(env.Ctx, me.ID, acc.ID)
-						return fmt.Errorf("save the password: %w", err)
-					}
 				}
 				_, err = fmt.Fprintf(env.Stdout, "added mail account %d: %s (IMAP %s:%d %s, folders %s; password in the %s)\n",
 					acc.ID, acc.Email, acc.IMAPHost, acc.IMAPPort, acc.IMAPSecurity, strings.Join(acc.Folders, ", "), sec.Kind())
@@ -178,6 +169,47 @@ func init() {
 			}
 		},
 	})
+}
+
+// addAccount creates a mail account with its password, or nothing. The
+// password's key names the account, so the account is created inactive
+// (no sync picks it up), its passwords are stored, and only then is it made
+// active as asked; on any failure the account and whatever was stored are
+// removed again.
+func addAccount(env *Env, st *data.Store, sec secret.Store, actor int64, in data.AccountInput, password string) (data.Account, error) {
+	active := !in.Inactive
+	in.Inactive = true
+	acc, err := st.CreateAccount(env.Ctx, actor, in)
+	if err != nil {
+		return data.Account{}, err
+	}
+	undo := func(cause error) (data.Account, error) {
+		// The context may be the reason for the failure: clean up anyway.
+		ctx := context.WithoutCancel(env.Ctx)
+		cleanup := errors.Join(sec.Delete(acc.IMAPSecretKey()), sec.Delete(acc.SMTPSecretKey()),
+			st.DeleteAccount(ctx, actor, acc.ID))
+		if cleanup != nil {
+			return data.Account{}, fmt.Errorf("%w (and undoing it: %v)", cause, cleanup)
+		}
+		return data.Account{}, cause
+	}
+	if err := sec.Set(acc.IMAPSecretKey(), password); err != nil {
+		return undo(fmt.Errorf("save the password: %w", err))
+	}
+	if acc.SMTPHost != "" {
+		if err := sec.Set(acc.SMTPSecretKey(), password); err != nil {
+			return undo(fmt.Errorf("save the SMTP password: %w", err))
+		}
+	}
+	if active {
+		in.Inactive = false
+		on, err := st.UpdateAccount(env.Ctx, actor, acc.ID, in)
+		if err != nil {
+			return undo(err)
+		}
+		acc = on
+	}
+	return acc, nil
 }
 
 func listAccounts(env *Env, st *data.Store) error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,7 +12,9 @@ import (
 	"testing"
 
 	"comptoir/data"
+	"comptoir/data/datatest"
 	"comptoir/mail/mailtest"
+	"comptoir/mail/secret"
 )
 
 func TestAccountAddAndSyncOnce(t *testing.T) {
@@ -137,4 +140,112 @@ func accountKeys(t *testing.T, db string) []string {
 		keys = append(keys, a.IMAPSecretKey())
 	}
 	return keys
+}
+
+// A password that cannot be stored leaves no account behind: `account add`
+// does all or nothing.
+func TestAccountAddWithoutPasswordStoreAddsNothing(t *testing.T) {
+	t.Setenv("COMPTOIR_SECRETS", "file")
+	t.Setenv("COMPTOIR_PASSWORD", "imap-pass-123")
+	db := filepath.Join(t.TempDir(), "c.db")
+	if code, _, errOut := run(t, "init", "--name", "Ada Admin", "--email", "ada@example.test", "--db", db); code != 0 {
+		t.Fatal(errOut)
+	}
+	// The password file cannot be read or written: it is a folder.
+	if err := os.Mkdir(filepath.Join(filepath.Dir(db), "secrets.json"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, "account", "add", "--email", "sales@ourshop.test", "--imap-host", "127.0.0.1",
+		"--imap-security", "none", "--smtp-host", "localhost", "--smtp-security", "none", "--db", db)
+	if code == 0 || !strings.Contains(errOut, "save the password") {
+		t.Fatalf("add with a broken password store: exit %d %q %q", code, out, errOut)
+	}
+	st, err := data.Open(context.Background(), db, data.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if accs, err := st.Accounts(context.Background()); err != nil || len(accs) != 0 {
+		t.Fatalf("accounts left behind: %+v %v", accs, err)
+	}
+}
+
+// An added account is active and has its password (the inactive step is not
+// visible in the result).
+func TestAccountAddIsActiveWithPasswords(t *testing.T) {
+	t.Setenv("COMPTOIR_SECRETS", "file")
+	t.Setenv("COMPTOIR_PASSWORD", "imap-pass-123")
+	db := filepath.Join(t.TempDir(), "c.db")
+	if code, _, errOut := run(t, "init", "--name", "Ada Admin", "--email", "ada@example.test", "--db", db); code != 0 {
+		t.Fatal(errOut)
+	}
+	if code, out, errOut := run(t, "account", "add", "--email", "sales@ourshop.test", "--imap-host", "127.0.0.1",
+		"--imap-security", "none", "--smtp-host", "localhost", "--smtp-security", "none", "--db", db); code != 0 {
+		t.Fatalf("add: exit %d %q %q", code, out, errOut)
+	}
+	st, err := data.Open(context.Background(), db, data.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	accs, err := st.Accounts(context.Background())
+	if err != nil || len(accs) != 1 || !accs[0].Active {
+		t.Fatalf("accounts: %+v %v", accs, err)
+	}
+	sec := secret.NewFile(filepath.Dir(db))
+	for _, k := range []string{accs[0].IMAPSecretKey(), accs[0].SMTPSecretKey()} {
+		if p, err := sec.Get(k); err != nil || p != "imap-pass-123" {
+			t.Fatalf("password under %s: %q %v", k, p, err)
+		}
+	}
+}
+
+// watchingStore is a secret store that records, at each Set, whether the
+// account already syncs (is active), and fails the SMTP password when told.
+type watchingStore struct {
+	*secret.File
+	st          *data.Store
+	activeAtSet []bool
+	failSMTP    bool
+}
+
+func (w *watchingStore) Set(key, password string) error {
+	accs, _ := w.st.Accounts(context.Background())
+	w.activeAtSet = append(w.activeAtSet, len(accs) == 1 && accs[0].Active)
+	if w.failSMTP && strings.HasSuffix(key, "/smtp") {
+		return errors.New("keyring locked")
+	}
+	return w.File.Set(key, password)
+}
+
+// No sync ever sees the account without its password; a failure on the
+// second password removes the account and the first password.
+func TestAddAccountIsNeverActiveWithoutPassword(t *testing.T) {
+	ctx := context.Background()
+	db := datatest.Open(t)
+	in := data.AccountInput{Email: "sales@ourshop.test", IMAPHost: "127.0.0.1", IMAPPort: 1143, IMAPSecurity: data.SecurityNone,
+		SMTPHost: "localhost", SMTPPort: 2525, SMTPSecurity: data.SecurityNone}
+	env := &Env{Ctx: ctx}
+	sec := &watchingStore{File: secret.NewFile(t.TempDir()), st: db.Store}
+	acc, err := addAccount(env, db.Store, sec, db.Admin.ID, in, "pw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !acc.Active || len(sec.activeAtSet) != 2 || sec.activeAtSet[0] || sec.activeAtSet[1] {
+		t.Fatalf("active %v; active while the passwords were stored: %v", acc.Active, sec.activeAtSet)
+	}
+
+	sec = &watchingStore{File: secret.NewFile(t.TempDir()), st: db.Store, failSMTP: true}
+	in.Email = "other@ourshop.test"
+	if _, err := addAccount(env, db.Store, sec, db.Admin.ID, in, "pw"); err == nil || !strings.Contains(err.Error(), "keyring locked") {
+		t.Fatalf("a failed SMTP password reported %v", err)
+	}
+	accs, err := db.Accounts(ctx)
+	if err != nil || len(accs) != 1 || accs[0].ID != acc.ID {
+		t.Fatalf("accounts after the failure: %+v %v", accs, err)
+	}
+	b, _ := os.ReadFile(sec.Path())
+	if bytes.Contains(b, []byte("pw")) {
+		t.Fatalf("a password is left after the failure: %s", b)
+	}
 }
