@@ -63,14 +63,13 @@ func newTemplatesSettings(a *App) *templatesSettings {
 func (s *templatesSettings) doSaveSignature() {
 	a, me, sig := s.a, s.a.Me, s.signature.Text
 	a.run(func(ctx context.Context) error {
-		e, err := a.Store.UpdateEmployee(ctx, me.ID, me.ID, data.EmployeeInput{Name: me.Name, Email: me.Email, Role: me.Role,
-			Active: me.Active, Signature: sig})
+		err := a.Store.SetSignature(ctx, me.ID, sig)
 		uiDo(func() {
 			if err != nil {
 				setError(s.sigStatus, errorText(err))
 				return
 			}
-			a.Me.Signature = e.Signature
+			a.Me.Signature = sig
 			s.sigStatus.Importance = widget.SuccessImportance
 			setError(s.sigStatus, lang.L("Saved."))
 		})

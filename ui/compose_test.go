@@ -42,8 +42,7 @@ func mailDeal(t *testing.T, db *datatest.DB) data.Deal {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.UpdateEmployee(ctx, db.Admin.ID, db.Sales.ID, data.EmployeeInput{Name: db.Sales.Name, Email: db.Sales.Email,
-		Role: db.Sales.Role, Active: true, Signature: "Sophie Vente\nOur Shop"}); err != nil {
+	if err := db.SetSignature(ctx, db.Sales.ID, "Sophie Vente\nOur Shop"); err != nil {
 		t.Fatal(err)
 	}
 	d, err := db.CreateDeal(ctx, db.Sales.ID, data.DealInput{Title: "Forty chairs", ContactID: c.ID})
@@ -75,7 +74,8 @@ func TestComposeFromDealRefusesBadInputThenQueues(t *testing.T) {
 		t.Fatalf("To prefilled with %q", c.to.Text)
 	}
 	if !strings.Contains(c.body.Text, "-- \nSophie Vente\nOur Shop") {
-		t.Fatalf("no signature in %q", c.body.Text)
+		e, _ := db.Employee(context.Background(), db.Sales.ID)
+		t.Fatalf("no signature in %q (me %+v, stored %q)", c.body.Text, a.Me, e.Signature)
 	}
 	// An address that does not parse: refused next to To, nothing queued.
 	onUI(func() {
@@ -234,7 +234,7 @@ func TestTemplatesSignatureAndContactButton(t *testing.T) {
 	})
 	waitFor(t, a, "the signature saved", func() bool { return s.sigStatus.Visible() })
 	if e, _ := db.Employee(ctx, db.Sales.ID); e.Signature != "Sophie\nField sales" {
-		t.Fatalf("signature %q", e.Signature)
+		t.Fatalf("signature %q (%s)", e.Signature, s.sigStatus.Text)
 	}
 	// a template
 	onUI(func() { test.Tap(s.add) })
