@@ -66,6 +66,7 @@ func (s *templatesSettings) doSaveSignature() {
 		err := a.Store.SetSignature(ctx, me.ID, sig)
 		uiDo(func() {
 			if err != nil {
+				s.sigStatus.Importance = widget.DangerImportance
 				setError(s.sigStatus, errorText(err))
 				return
 			}
