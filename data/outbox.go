@@ -769,7 +769,23 @@ func (s *Store) OutgoingRaw(ctx context.Context, id int64) ([]byte, error) {
 	return raw, nil
 }
 
-// setEntryState records an outgoing email's state on its timeline entry.
+// outEntryState shows on an email_out entry the state of its outbox row
+// (state, "" when it has none). Recording an email sent rewrites only the
+// outbox row, so a sent state is read from there: the entry shows state
+// "sent" and error "", as if its JSON had been set. Every other state is
+// written on the entry by setEntryState and is shown from its JSON.
+func outEntryState(e *Entry, state OutState) {
+	if state != OutSent || e.Kind != EntryEmailOut {
+		return
+	}
+	if e.Data == nil {
+		e.Data = map[string]any{}
+	}
+	e.Data["state"], e.Data["error"] = string(OutSent), ""
+}
+
+// setEntryState records an outgoing email's state on its timeline entry
+// (sent is read from the outbox row, see outEntryState).
 func (tx *wtx) setEntryState(id int64, state OutState, errText string) error {
 	var entryID, dealID sql.NullInt64
 	if err := tx.queryRow(`SELECT entry_id, deal_id FROM outbox WHERE id = ?`, id).Scan(&entryID, &dealID); err != nil {
@@ -984,23 +1000,20 @@ func (tx *wtx) recordSent(results []SendResult) error {
 			}
 			in, args := inList(ids)
 			rows, err := tx.QueryContext(tx.ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, last_error = '', sent_copy = ?, updated_at = ?
-				WHERE state = 'sending' AND id IN (`+in+`) RETURNING id, coalesce(entry_id, 0), coalesce(deal_id, 0)`,
+				WHERE state = 'sending' AND id IN (`+in+`) RETURNING id, coalesce(deal_id, 0)`,
 				append([]any{now, copyState, now}, args...)...)
 			if err != nil {
 				return err
 			}
-			var done, entries []int64
+			var done []int64
 			deals := map[int64]bool{}
 			for rows.Next() {
-				var id, entry, deal int64
-				if err := rows.Scan(&id, &entry, &deal); err != nil {
+				var id, deal int64
+				if err := rows.Scan(&id, &deal); err != nil {
 					rows.Close()
 					return err
 				}
 				done = append(done, id)
-				if entry != 0 {
-					entries = append(entries, entry)
-				}
 				if deal != 0 {
 					deals[deal] = true
 				}
@@ -1016,12 +1029,9 @@ func (tx *wtx) recordSent(results []SendResult) error {
 			if _, err := tx.exec(`DELETE FROM outbox_files WHERE outbox_id IN (`+in+`)`, args...); err != nil {
 				return err
 			}
-			if len(entries) > 0 {
-				in, args = inList(entries)
-				if _, err := tx.exec(`UPDATE timeline SET data = json_set(data, '$.state', 'sent', '$.error', '') WHERE id IN (`+in+`)`, args...); err != nil {
-					return err
-				}
-			}
+			// The timeline entries are not rewritten: their JSON carries the
+			// whole body, and the timeline reads a sent state from the outbox
+			// row (outEntryState).
 			for d := range deals {
 				tx.changed(KindDeal, d)
 			}

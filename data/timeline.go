@@ -97,8 +97,10 @@ func loadTimeline(ctx context.Context, q querier, dealID int64, before TimelineC
 	if !before.At.IsZero() {
 		at, id = fmtTime(before.At), before.ID
 	}
-	rows, err := q.QueryContext(ctx, `SELECT t.id, t.deal_id, t.kind, coalesce(t.author_id, 0), coalesce(e.name, ''), t.at, t.text, t.data, t.edited_at
+	rows, err := q.QueryContext(ctx, `SELECT t.id, t.deal_id, t.kind, coalesce(t.author_id, 0), coalesce(e.name, ''), t.at, t.text, t.data, t.edited_at,
+		coalesce(o.state, '')
 		FROM timeline t LEFT JOIN employees e ON e.id = t.author_id
+		LEFT JOIN outbox o ON o.entry_id = t.id AND t.kind = 'email_out'
 		WHERE t.deal_id = ? AND (t.at, t.id) < (?, ?) ORDER BY t.at DESC, t.id DESC LIMIT ?`, dealID, at, id, limit)
 	if err != nil {
 		return nil, fmt.Errorf("timeline of deal %d: %w", dealID, err)
@@ -109,11 +111,13 @@ func loadTimeline(ctx context.Context, q querier, dealID int64, before TimelineC
 		var e Entry
 		var at, data string
 		var edited sql.NullString
-		if err := rows.Scan(&e.ID, &e.DealID, &e.Kind, &e.AuthorID, &e.Author, &at, &e.Text, &data, &edited); err != nil {
+		var outState string
+		if err := rows.Scan(&e.ID, &e.DealID, &e.Kind, &e.AuthorID, &e.Author, &at, &e.Text, &data, &edited, &outState); err != nil {
 			return nil, fmt.Errorf("timeline of deal %d: %w", dealID, err)
 		}
 		e.At, e.EditedAt = parseTime(at), nullTime(edited)
 		_ = json.Unmarshal([]byte(data), &e.Data)
+		outEntryState(&e, OutState(outState)) // outbox.go
 		out = append(out, e)
 	}
 	return out, rows.Err()
