@@ -169,6 +169,9 @@ func (t *productsTab) relayout() {
 		t.empty.Hide()
 	}
 	t.applyAccess()
+	// The list's height changed: lay the whole tab out again, or the totals
+	// below would be drawn over the new lines.
+	t.root.Refresh()
 }
 
 func (t *productsTab) readOnly() bool { return t.f.ReadOnly() }
@@ -353,6 +356,7 @@ func (t *productsTab) showHits(ps []data.Product) {
 	}
 	t.results.Objects = objs
 	t.results.Refresh()
+	t.root.Refresh() // the hits push the lines down
 }
 
 // save writes the lines; data sets the deal's amount to their total.

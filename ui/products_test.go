@@ -481,3 +481,34 @@ func shot(t *testing.T, w fyne.Window, name string) {
 		t.Fatal(err)
 	}
 }
+
+// TestProductsTabLinesPushTotalsDown: adding lines lays the tab out again,
+// so the totals are drawn below the last line, never over it.
+func TestProductsTabLinesPushTotalsDown(t *testing.T) {
+	a, db, co := newProductsTestApp(t)
+	deal, err := db.CreateDeal(context.Background(), db.Sales.ID, data.DealInput{Title: "Terrasse", CompanyID: co.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt := openProductsTab(t, a, deal.ID)
+	onUI(func() {
+		for i, it := range pt.f.tabs.Items {
+			if it.Content == pt.root {
+				pt.f.tabs.SelectIndex(i)
+			}
+		}
+	})
+	for i := 0; i < 3; i++ {
+		onUI(func() { test.Tap(pt.addFree) })
+	}
+	var lastBottom, totalsTop float32
+	onUI(func() {
+		d := fyne.CurrentApp().Driver()
+		last := pt.rows[len(pt.rows)-1].root
+		lastBottom = d.AbsolutePositionForObject(last).Y + last.Size().Height
+		totalsTop = d.AbsolutePositionForObject(pt.net).Y
+	})
+	if totalsTop < lastBottom {
+		t.Errorf("the totals (y=%v) are drawn over the last line (bottom y=%v)", totalsTop, lastBottom)
+	}
+}
