@@ -236,24 +236,13 @@ func (s *settingsScreen) stageDialog(p data.Pipeline, st data.Stage, pos int) *s
 			in.Semantics = sems[i]
 		}
 		me := a.Me.ID
-		a.run(func(ctx context.Context) error {
-			var err error
+		saveInDialog(a, dlg, errs, func(ctx context.Context) (err error) {
 			if pos < 0 {
 				_, err = a.Store.UpdateStage(ctx, me, st.ID, in)
 			} else {
 				_, err = a.Store.AddStage(ctx, me, p.ID, pos, in)
 			}
-			uiDo(func() {
-				if showFieldErrors(err, errs) {
-					return
-				}
-				if err != nil {
-					a.showError(err)
-					return
-				}
-				dlg.Hide()
-			})
-			return nil
+			return err
 		})
 	})
 	save.Importance = widget.HighImportance
@@ -271,6 +260,30 @@ func (s *settingsScreen) stageDialog(p data.Pipeline, st data.Stage, pos int) *s
 	dlg.Resize(dialogSize(a.Win, 420))
 	dlg.Show()
 	return &stageForm{name: name, save: save, errs: errs}
+}
+
+// saveInDialog runs a dialog's write off the UI goroutine. Validation errors
+// go under their fields, another error under errs[""] (or in an error
+// dialog when the form has no general label), and success closes the dialog.
+func saveInDialog(a *App, dlg dialog.Dialog, errs map[string]*widget.Label, write func(ctx context.Context) error) {
+	a.run(func(ctx context.Context) error {
+		err := write(ctx)
+		uiDo(func() {
+			if showFieldErrors(err, errs) {
+				return
+			}
+			if err != nil {
+				if l, ok := errs[""]; ok {
+					setError(l, errorText(err))
+				} else {
+					a.showError(err)
+				}
+				return
+			}
+			dlg.Hide()
+		})
+		return nil
+	})
 }
 
 // showFieldErrors puts validation errors under their fields; it reports
@@ -492,19 +505,9 @@ func (s *settingsScreen) fieldDialog(d data.FieldDef) {
 			}
 		}
 		me := a.Me.ID
-		a.run(func(ctx context.Context) error {
+		saveInDialog(a, dlg, errs, func(ctx context.Context) error {
 			_, err := a.Store.SaveFieldDef(ctx, me, def)
-			uiDo(func() {
-				if showFieldErrors(err, errs) {
-					return
-				}
-				if err != nil {
-					setError(errs[""], errorText(err))
-					return
-				}
-				dlg.Hide()
-			})
-			return nil
+			return err
 		})
 	})
 	save.Importance = widget.HighImportance
@@ -599,24 +602,13 @@ func (s *settingsScreen) employeeDialog(e data.Employee) {
 			in.Role = roles[i]
 		}
 		me := a.Me.ID
-		a.run(func(ctx context.Context) error {
-			var err error
+		saveInDialog(a, dlg, errs, func(ctx context.Context) (err error) {
 			if e.ID == 0 {
 				_, err = a.Store.CreateEmployee(ctx, me, in)
 			} else {
 				_, err = a.Store.UpdateEmployee(ctx, me, e.ID, in)
 			}
-			uiDo(func() {
-				if showFieldErrors(err, errs) {
-					return
-				}
-				if err != nil {
-					setError(errs[""], errorText(err))
-					return
-				}
-				dlg.Hide()
-			})
-			return nil
+			return err
 		})
 	})
 	save.Importance = widget.HighImportance
