@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -447,33 +446,10 @@ func TestClientURLs(t *testing.T) {
 // Every string the clients and import screens show has an English and a
 // French entry.
 func TestClientsTranslationsComplete(t *testing.T) {
-	re := regexp.MustCompile(`lang\.L\("([^"]+)"`)
-	keys := map[string]bool{"Contacts": true, "Companies": true, "New contact": true, "New company": true}
-	for _, f := range []string{"clients.go", "clients_form.go", "import.go"} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
-			keys[m[1]] = true
-		}
-	}
-	for _, lang := range []string{"en", "fr"} {
-		b, err := translationFS.ReadFile("translation/clients." + lang + ".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var msgs map[string]string
-		if err := json.Unmarshal(b, &msgs); err != nil {
-			t.Fatalf("%s: %v", lang, err)
-		}
-		for k := range keys {
-			if strings.TrimSpace(msgs[k]) == "" {
-				t.Errorf("%s: no translation for %q", lang, k)
-			}
-		}
-		if lang == "fr" && msgs["Import {{.Count}} contacts"] == "Import {{.Count}} contacts" {
-			t.Error("fr: English text left in the French file")
-		}
+	en, fr := translations(t, "clients.en.json"), translations(t, "clients.fr.json")
+	checkTranslated(t, regexp.MustCompile(`lang\.L\("([^"]+)"`), []string{"clients.go", "clients_form.go", "import.go"},
+		[]string{"Contacts", "Companies", "New contact", "New company"}, en, fr)
+	if fr["Import {{.Count}} contacts"] == "Import {{.Count}} contacts" {
+		t.Error("fr: English text left in the French file")
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -298,41 +297,9 @@ func countDeals(t *testing.T, db *datatest.DB) int {
 // Every string the mail screens pass to lang.L has an English and a French
 // entry in mailin.en.json / mailin.fr.json (or the core's files).
 func TestMailTranslationsComplete(t *testing.T) {
-	load := func(names ...string) map[string]string {
-		m := map[string]string{}
-		for _, name := range names {
-			b, err := os.ReadFile(filepath.Join("translation", name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := json.Unmarshal(b, &m); err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-		}
-		return m
-	}
-	en, fr := load("en.json", "mailin.en.json"), load("fr.json", "mailin.fr.json")
-	re := regexp.MustCompile(`lang\.L\("((?:[^"\\]|\\.)*)"`)
-	n := 0
-	for _, f := range []string{"mailsync.go", "mailaccounts.go", "inbox.go", "mailmove.go"} {
-		b, err := os.ReadFile(f)
-		if os.IsNotExist(err) {
-			continue
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
-			n++
-			if _, ok := en[m[1]]; !ok {
-				t.Errorf("%s: %q has no English entry", f, m[1])
-			}
-			if v, ok := fr[m[1]]; !ok || v == "" {
-				t.Errorf("%s: %q has no French translation", f, m[1])
-			}
-		}
-	}
-	if n < 80 {
+	en, fr := translations(t, "en.json", "mailin.en.json"), translations(t, "fr.json", "mailin.fr.json")
+	files := []string{"mailsync.go", "mailaccounts.go", "inbox.go", "mailmove.go"}
+	if n := checkTranslated(t, langL, files, nil, en, fr); n < 80 {
 		t.Fatalf("found only %d strings: the pattern is broken", n)
 	}
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -382,34 +381,12 @@ func BenchmarkTimelineTabOpen(b *testing.B) {
 // Every string the Timeline tab and the Activities screen show has an
 // English and a French entry.
 func TestTimelineTranslationsComplete(t *testing.T) {
-	re := regexp.MustCompile(`lang\.L\("([^"]+)"`)
-	keys := map[string]bool{"Timeline": true, "Activities": true}
-	for _, f := range []string{"timeline.go", "timeline_forms.go", "activities.go", "activities_reminders.go"} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
-			keys[m[1]] = true
-		}
-	}
-	for _, lang := range []string{"en", "fr"} {
-		b, err := translationFS.ReadFile("translation/timeline." + lang + ".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var msgs map[string]string
-		if err := json.Unmarshal(b, &msgs); err != nil {
-			t.Fatalf("%s: %v", lang, err)
-		}
-		for k := range keys {
-			if strings.TrimSpace(msgs[k]) == "" {
-				t.Errorf("%s: no translation for %q", lang, k)
-			}
-		}
-		if lang == "fr" && msgs["Log a call"] == "Log a call" {
-			t.Error("fr: English text left in the French file")
-		}
+	en, fr := translations(t, "timeline.en.json"), translations(t, "timeline.fr.json")
+	checkTranslated(t, regexp.MustCompile(`lang\.L\("([^"]+)"`),
+		[]string{"timeline.go", "timeline_forms.go", "activities.go", "activities_reminders.go"},
+		[]string{"Timeline", "Activities"}, en, fr)
+	if fr["Log a call"] == "Log a call" {
+		t.Error("fr: English text left in the French file")
 	}
 }
 

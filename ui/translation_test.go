@@ -5,30 +5,41 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 )
 
-// Every string the main window, board, list, deal form and settings pass to
-// lang.L has an English and a French translation in en.json / fr.json.
-// (The other screens keep their own translation files and tests.)
-func TestTranslationsComplete(t *testing.T) {
-	mine := []string{"app.go", "board.go", "customfield.go", "dealclient.go", "dealform.go", "dealist.go", "deals.go",
-		"fielderr.go", "firststart.go", "format.go", "lang.go", "mainwin.go", "run.go", "sample.go", "screens.go",
-		"settings.go", "stagebar.go", "widgets.go"}
-	load := func(name string) map[string]string {
+// translations merges translation files (from ui/translation) as the app
+// loads them: later files add to earlier ones.
+func translations(t *testing.T, names ...string) map[string]string {
+	t.Helper()
+	m := map[string]string{}
+	for _, name := range names {
 		b, err := os.ReadFile(filepath.Join("translation", name))
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := map[string]string{}
 		if err := json.Unmarshal(b, &m); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		return m
 	}
-	en, fr := load("en.json"), load("fr.json")
-	files := mine
-	re := regexp.MustCompile(`lang\.L\("((?:[^"\\]|\\.)*)"`)
+	return m
+}
+
+// checkTranslated reports every key that the source files hand to lang
+// (the text matched by re's groups) or that extra names, when it lacks an
+// English or a French entry; it returns how many keys the files held, so a
+// test can tell a broken pattern from a complete file.
+func checkTranslated(t *testing.T, re *regexp.Regexp, files []string, extra []string, en, fr map[string]string) int {
+	t.Helper()
+	check := func(where, key string) {
+		if strings.TrimSpace(en[key]) == "" {
+			t.Errorf("%s: %q has no English entry", where, key)
+		}
+		if strings.TrimSpace(fr[key]) == "" {
+			t.Errorf("%s: %q has no French translation", where, key)
+		}
+	}
 	n := 0
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -37,15 +48,26 @@ func TestTranslationsComplete(t *testing.T) {
 		}
 		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
 			n++
-			if _, ok := en[m[1]]; !ok {
-				t.Errorf("%s: %q has no English entry", f, m[1])
-			}
-			if v, ok := fr[m[1]]; !ok || v == "" {
-				t.Errorf("%s: %q has no French translation", f, m[1])
-			}
+			check(f, strings.Join(m[1:], ""))
 		}
 	}
-	if n < 50 {
+	for _, k := range extra {
+		check("registry label", k)
+	}
+	return n
+}
+
+// langL matches the key of lang.L("…").
+var langL = regexp.MustCompile(`lang\.L\("((?:[^"\\]|\\.)*)"`)
+
+// Every string the main window, board, list, deal form and settings pass to
+// lang.L has an English and a French translation in en.json / fr.json.
+// (The other screens keep their own translation files and tests.)
+func TestTranslationsComplete(t *testing.T) {
+	files := []string{"app.go", "board.go", "customfield.go", "dealclient.go", "dealform.go", "dealist.go", "deals.go",
+		"fielderr.go", "firststart.go", "format.go", "lang.go", "mainwin.go", "run.go", "sample.go", "screens.go",
+		"settings.go", "stagebar.go", "widgets.go"}
+	if n := checkTranslated(t, langL, files, nil, translations(t, "en.json"), translations(t, "fr.json")); n < 50 {
 		t.Fatalf("found only %d strings: the pattern is broken", n)
 	}
 }
