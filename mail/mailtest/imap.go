@@ -37,13 +37,11 @@ func NewIMAPMemServer(t testing.TB, user, pass string) *IMAPServer {
 	if err := mem.Create("INBOX", nil); err != nil {
 		t.Fatalf("mailtest: create INBOX: %v", err)
 	}
-	memServer := imapmemserver.New()
-	memServer.AddUser(mem)
 
 	logger := &tbLogger{t: t}
 	server := imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return memServer.NewSession(), nil, nil
+			return &memSession{user: mem}, nil, nil
 		},
 		// IMAP4rev1 plus the extensions the memory backend implements, which
 		// are also the ones Dovecot advertises. IDLE, UNSELECT and ENABLE
@@ -161,4 +159,55 @@ func (l *tbLogger) stop() {
 	l.mu.Lock()
 	l.stopped = true
 	l.mu.Unlock()
+}
+
+// idleFlush bounds how long an appended message can wait before an idling
+// client hears of it (see memSession.Idle).
+const idleFlush = 100 * time.Millisecond
+
+// memSession is the memory backend's session for the server's one user,
+// with an IDLE that never misses mail.
+type memSession struct {
+	*imapmemserver.UserSession // nil until login
+	user                       *imapmemserver.User
+}
+
+func (s *memSession) Login(username, password string) error {
+	if err := s.user.Login(username, password); err != nil {
+		return err
+	}
+	s.UserSession = imapmemserver.NewUserSession(s.user)
+	return nil
+}
+
+// Idle is the backend's IDLE, restarted every idleFlush after a poll. The
+// backend only wakes an IDLE for mail announced after the command has
+// registered, and the server answers "+ idling" before it registers: a
+// message appended in between would otherwise wait for the next one.
+func (s *memSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+	for {
+		if err := s.Poll(w, true); err != nil {
+			return err
+		}
+		pause := make(chan struct{})
+		time.AfterFunc(idleFlush, func() { close(pause) })
+		inner := make(chan struct{})
+		go func() {
+			select {
+			case <-stop:
+			case <-pause:
+			}
+			close(inner)
+		}()
+		err := s.UserSession.Idle(w, inner)
+		<-inner // at most idleFlush, also when Idle returned early
+		if err != nil {
+			return err
+		}
+		select {
+		case <-stop:
+			return nil
+		default:
+		}
+	}
 }
