@@ -37,6 +37,7 @@ type Store struct {
 	Now func() time.Time
 
 	events *bus
+	ckpt   *checkpointer
 }
 
 // OpenOptions tune Open.
@@ -69,6 +70,14 @@ func dsn(path string, readOnly bool) string {
 		q.Add("_pragma", "cache_size(-16384)")
 	} else {
 		q.Add("_txlock", "immediate")
+		// A batch of mail writes megabytes: with SQLite's default 2 MB page
+		// cache, the writer would spill pages to the log in the middle of
+		// the transaction and write them again at the commit. Pages are
+		// only allocated as they are used.
+		q.Add("_pragma", "cache_size(-32768)")
+		// Checkpoints are the checkpointer's (checkpoint.go).
+		q.Add("_pragma", "wal_autocheckpoint(0)")
+		q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", walSizeLimit))
 	}
 	return fileURI(path) + "?" + q.Encode()
 }
@@ -96,6 +105,9 @@ func Open(ctx context.Context, path string, opt OpenOptions) (*Store, error) {
 	if err := checkFile(ctx, path, len(ms)); err != nil {
 		return nil, err
 	}
+	if err := createFile(ctx, path); err != nil {
+		return nil, err
+	}
 	w, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -118,6 +130,10 @@ func Open(ctx context.Context, path string, opt OpenOptions) (*Store, error) {
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
 	s.r = r
+	if s.ckpt, err = startCheckpointer(path); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if err := s.ensureDefaults(ctx, opt.Language); err != nil {
 		s.Close()
 		return nil, explainOpenError(path, err)
@@ -129,6 +145,9 @@ func Open(ctx context.Context, path string, opt OpenOptions) (*Store, error) {
 func (s *Store) Close() error {
 	s.events.close()
 	var errs []error
+	if s.ckpt != nil {
+		errs = append(errs, s.ckpt.close())
+	}
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}
@@ -344,6 +363,7 @@ func (s *Store) writeTx(ctx context.Context, fn func(tx *wtx) error) error {
 		return err
 	}
 	s.events.publish(tx.changes, seqs)
+	s.ckpt.committed(0)
 	return nil
 }
 
@@ -401,5 +421,27 @@ func notFound(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrNotFound
 	}
+	return err
+}
+
+// pageSize is the page size of a new database. Mail makes most of a
+// database's bytes: larger pages than SQLite's 4 KB default make a stored
+// message a few pages rather than a chain of many, and let the log be
+// written and copied in fewer, larger writes.
+const pageSize = 16384
+
+// createFile creates a new, empty database file with its page size (which
+// only an empty database can still choose) in WAL mode. An existing file is
+// left alone.
+func createFile(ctx context.Context, path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+		return nil
+	}
+	db, err := sql.Open("sqlite", fileURI(path))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, fmt.Sprintf("PRAGMA page_size = %d; PRAGMA journal_mode = WAL", pageSize))
 	return err
 }

@@ -1,0 +1,148 @@
+package data_test
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"testing"
+	"time"
+
+	"comptoir/data"
+	"comptoir/data/datatest"
+)
+
+// rawConn opens the store's file on a connection of the test's own.
+func rawConn(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	conn, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
+// TestDeletingTimelineEntryDoesNotScanMessages proves that deleting a
+// timeline entry finds the messages naming it through an index: the
+// program SQLite compiles for the DELETE (foreign key action and triggers
+// included) never walks the messages table from its first row.
+func TestDeletingTimelineEntryDoesNotScanMessages(t *testing.T) {
+	db := datatest.Open(t)
+	conn := rawConn(t, db.Path)
+	var root int64
+	if err := conn.QueryRow(`SELECT rootpage FROM sqlite_schema WHERE type = 'table' AND name = 'messages'`).Scan(&root); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := conn.Query(`EXPLAIN DELETE FROM timeline WHERE id = 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	onMessages := map[int64]bool{} // cursors opened on the messages table
+	opened := false
+	for rows.Next() {
+		var addr, p1, p2, p3, p5 int64
+		var op string
+		var p4, comment sql.NullString
+		if err := rows.Scan(&addr, &op, &p1, &p2, &p3, &p4, &p5, &comment); err != nil {
+			t.Fatal(err)
+		}
+		switch op {
+		case "OpenRead", "OpenWrite":
+			onMessages[p1] = p2 == root
+			opened = opened || p2 == root
+		case "Rewind", "Last":
+			if onMessages[p1] {
+				t.Fatalf("deleting a timeline entry scans every message (%s on cursor %d at %d)", op, p1, addr)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !opened {
+		t.Fatal("the DELETE never looks at messages: the foreign key or the triggers are gone, and this test proves nothing")
+	}
+}
+
+// TestNewDatabasePageSize proves a new database gets the larger page size,
+// in WAL mode.
+func TestNewDatabasePageSize(t *testing.T) {
+	db := datatest.Open(t)
+	conn := rawConn(t, db.Path)
+	var size int
+	var mode string
+	if err := conn.QueryRow(`PRAGMA page_size`).Scan(&size); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if size != 16384 || mode != "wal" {
+		t.Fatalf("page size %d, journal mode %q; want 16384 and wal", size, mode)
+	}
+}
+
+// TestExistingDatabaseKeepsItsPageSize proves that a database created with
+// SQLite's default page size opens, migrates and keeps working.
+func TestExistingDatabaseKeepsItsPageSize(t *testing.T) {
+	path := t.TempDir() + "/old.db"
+	conn, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(`PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE x (y); DROP TABLE x`); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	st, err := data.Open(context.Background(), path, data.OpenOptions{Language: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Pipelines(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var size int
+	if err := rawConn(t, path).QueryRow(`PRAGMA page_size`).Scan(&size); err != nil {
+		t.Fatal(err)
+	}
+	if size != 4096 {
+		t.Fatalf("page size %d, want the file's own 4096", size)
+	}
+}
+
+// TestCheckpointerCopiesTheLog proves that committed writes reach the
+// database file without the writer checkpointing: once the writer is
+// quiet, the log is copied, so that a reader of the bare file (no -wal)
+// sees them.
+func TestCheckpointerCopiesTheLog(t *testing.T) {
+	db := datatest.Open(t)
+	ctx := context.Background()
+	c, err := db.CreateCompany(ctx, db.Admin.ID, data.CompanyInput{Name: "Checkpointed SARL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Copy the database file alone, as a backup tool that ignores the log
+	// would, until the company is in it.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, err := os.ReadFile(db.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		copyPath := t.TempDir() + "/copy.db"
+		if err := os.WriteFile(copyPath, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		err = rawConn(t, copyPath).QueryRow(`SELECT count(*) FROM companies WHERE id = ?`, c.ID).Scan(&n)
+		if err == nil && n == 1 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the database file alone still lacks the committed company after 10 s (err %v)", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
