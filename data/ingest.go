@@ -14,10 +14,6 @@ import (
 	"time"
 )
 
-// ingestCheckpointPages is how many pages (of 4 KB) the write-ahead log
-// grows to before a batch's commit copies it into the database.
-const ingestCheckpointPages = 8192
-
 // ingestFastPath makes Ingest write new records through the lean path of
 // ingest_fast.go and its change log in one statement (ingestTx); tests turn
 // it off to compare with createDeal, createContact and writeTx.
@@ -34,6 +30,7 @@ type Incoming struct {
 // alone, encoded ahead of the write transaction.
 type prepared struct {
 	key                string // the dedupe key
+	zraw               []byte
 	to, cc, refs, atts string // JSON columns of the row
 	// JSON values of its timeline entry
 	entryFrom, entryTo, entrySubject, entryMessageID, entryText, entryAtts string
@@ -107,28 +104,13 @@ func (s *Store) Ingest(ctx context.Context, accountID int64, folder string, uidV
 	if !ingestFastPath {
 		run = s.writeTx
 	}
-	// The transaction raises the writer's page cache and log size; their
-	// defaults come back once it has committed or rolled back. One
-	// connection writes, so this is the connection the batch used. Should
-	// it fail, the writer only keeps a larger cache and copies its log less
-	// often until the next batch.
-	defer func() {
-		_, _ = s.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`)
-		_, _ = s.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA wal_autocheckpoint = 1000`)
-	}()
+	var size int64
+	for _, m := range msgs {
+		if m.Email != nil {
+			size += int64(len(m.Email.Raw) + len(m.Email.Text))
+		}
+	}
 	err := run(ctx, func(wtx *wtx) error {
-		// A batch writes megabytes: with the writer's default 2 MB page
-		// cache SQLite spills pages to the log in the middle of the
-		// transaction and writes them again at the commit.
-		if _, err := wtx.exec(`PRAGMA cache_size = -65536`); err != nil {
-			return err
-		}
-		// Copying the log into the database every 4 MB (the default) copies
-		// the pages every batch touches (index and interior pages) once per
-		// batch; every ingestCheckpointPages pages instead, fewer times.
-		if _, err := wtx.exec(fmt.Sprintf(`PRAGMA wal_autocheckpoint = %d`, ingestCheckpointPages)); err != nil {
-			return err
-		}
 		tx := newItx(wtx)
 		tx.fast = ingestFastPath
 		res = IngestResult{}
@@ -140,11 +122,17 @@ func (s *Store) Ingest(ctx context.Context, accountID int64, folder string, uidV
 		if err != nil {
 			return err
 		}
-		for _, m := range msgs {
-			p := m.prep
-			if p == nil {
-				p = prepare(m.Email)
+		preps := make([]*prepared, len(msgs))
+		for i, m := range msgs {
+			if preps[i] = m.prep; preps[i] == nil {
+				preps[i] = prepare(m.Email)
 			}
+		}
+		if err := tx.loadKnown(msgs, preps); err != nil {
+			return err
+		}
+		for i, m := range msgs {
+			p := preps[i]
 			d, err := tx.ingestOne(&acc, own, folder, m.UID, m.Email, p)
 			if err != nil {
 				return fmt.Errorf("message uid %d: %w", m.UID, err)
@@ -171,19 +159,15 @@ func (s *Store) Ingest(ctx context.Context, accountID int64, folder string, uidV
 	if err != nil {
 		return IngestResult{}, fmt.Errorf("ingest %s of account %d: %w", folder, accountID, err)
 	}
+	s.ckpt.committed(size)
 	return res, nil
 }
 
 func (tx *itx) ingestOne(acc *Account, own ownAddresses, folder string, uid uint32, e *Email, p *prepared) (Decision, error) {
 	key := p.key
 	// 1. Same Message-ID already stored: nothing.
-	var x int64
-	err := tx.queryRow(`SELECT id FROM messages WHERE message_id = ?`, key).Scan(&x)
-	if err == nil {
+	if _, ok := tx.known[key]; ok {
 		return Decision{MessageID: key, Reason: ReasonDuplicate, Because: "already stored"}, nil
-	}
-	if err != sql.ErrNoRows {
-		return Decision{}, err
 	}
 	d, err := tx.route(acc, own, e)
 	if err != nil {
@@ -193,14 +177,60 @@ func (tx *itx) ingestOne(acc *Account, own ownAddresses, folder string, uid uint
 	if err := tx.storeMessage(acc, folder, uid, e, p, &d); err != nil {
 		return d, err
 	}
+	tx.known[key] = knownMessage{dealID: d.DealID, direction: d.Direction, sent: e.Date.UTC()}
 	return d, nil
+}
+
+// knownMessage is a stored message as threading sees it.
+type knownMessage struct {
+	dealID    int64 // 0: on no deal (or its deal was erased)
+	direction string
+	sent      time.Time
+	gone      bool // its deal is deleted
+}
+
+// loadKnown reads, in one query, the stored messages that a batch names:
+// each message's own key (the duplicates) and the Message-IDs it replies
+// to. Ingest then keeps the map up to date with the messages it stores, so
+// that deduplication and threading need no query per message.
+func (tx *itx) loadKnown(msgs []Incoming, preps []*prepared) error {
+	var ids []string
+	for i, m := range msgs {
+		ids = append(ids, preps[i].key)
+		if m.Email != nil {
+			ids = append(ids, threadIDs(m.Email)...)
+		}
+	}
+	js, _ := json.Marshal(ids)
+	rows, err := tx.query(`SELECT m.message_id, coalesce(d.id, 0), m.direction, m.sent_at, coalesce(d.deleted_at IS NOT NULL, 0)
+		FROM messages m LEFT JOIN deals d ON d.id = m.deal_id
+		WHERE m.message_id IN (SELECT value FROM json_each(?))`, string(js))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	tx.known = make(map[string]knownMessage, len(msgs))
+	for rows.Next() {
+		var id string
+		var k knownMessage
+		var sent sql.NullString
+		if err := rows.Scan(&id, &k.dealID, &k.direction, &sent, &k.gone); err != nil {
+			return err
+		}
+		k.sent = nullTime(sent)
+		tx.known[id] = k
+	}
+	return rows.Err()
 }
 
 // itx is a write transaction with a cache of prepared statements, for the
 // many small queries that routing and storing a batch of messages repeat.
 type itx struct {
 	*wtx
-	stmts   map[string]*sql.Stmt
+	stmts map[string]*sql.Stmt
+	// known holds the stored messages a batch names (see loadKnown); nil
+	// outside Ingest, where thread queries each Message-ID.
+	known   map[string]knownMessage
 	nextID  int64          // the next message id, assigned here so the timeline entry can name it
 	touched map[int64]bool // deals that received mail in this transaction
 	// fast writes new contacts, companies and deals through the lean path
@@ -522,9 +552,13 @@ func (tx *itx) addEmailEntry(dealID int64, direction string, quiet bool, reason 
 		at = t
 	}
 	// The same row addEntry writes, through a prepared statement.
-	var entryID int64
-	if err := tx.queryRow(`INSERT INTO timeline (deal_id, kind, author_id, at, text, data) VALUES (?, ?, NULL, ?, ?, ?) RETURNING id`,
-		dealID, kind, fmtTime(at), text, data).Scan(&entryID); err != nil {
+	res, err := tx.exec(`INSERT INTO timeline (deal_id, kind, author_id, at, text, data) VALUES (?, ?, NULL, ?, ?, ?)`,
+		dealID, kind, fmtTime(at), text, data)
+	if err != nil {
+		return 0, fmt.Errorf("timeline entry: %w", err)
+	}
+	entryID, err := res.LastInsertId()
+	if err != nil {
 		return 0, fmt.Errorf("timeline entry: %w", err)
 	}
 	tx.changed(KindDeal, dealID)

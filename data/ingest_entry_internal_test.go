@@ -1,9 +1,7 @@
 package data
 
 import (
-	"context"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 )
 
@@ -41,29 +39,5 @@ func TestEmailEntryDataIsJSONMarshal(t *testing.T) {
 	}
 	if !entryCanHoldText("Bonjour <é>", jsonText("Bonjour <é>")) || entryCanHoldText("", `""`) {
 		t.Error("entryCanHoldText")
-	}
-}
-
-// TestIngestGivesTheWriterItsDefaultsBack: a batch raises the writer's page
-// cache and log size; they come back after it, even when it fails.
-func TestIngestGivesTheWriterItsDefaultsBack(t *testing.T) {
-	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "comptoir.db"), OpenOptions{Language: "en"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := s.Ingest(ctx, 999, "INBOX", 1, 1, nil); err == nil {
-		t.Fatal("ingest into an account that does not exist succeeded")
-	}
-	var cache, pages int
-	if err := s.w.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.w.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&pages); err != nil {
-		t.Fatal(err)
-	}
-	if cache != -2000 || pages != 1000 {
-		t.Fatalf("writer left with cache_size %d, wal_autocheckpoint %d", cache, pages)
 	}
 }

@@ -250,41 +250,28 @@ func (tx *itx) liveDeal(id int64) (live, deleted bool, err error) {
 // format; then a [D-123] subject tag. A reply to a deleted deal threads
 // nowhere (it may start a new deal).
 func (tx *itx) thread(e *Email) (threadMatch, error) {
-	ids := make([]string, 0, 1+len(e.References))
-	if e.InReplyTo != "" {
-		ids = append(ids, e.InReplyTo)
-	}
-	for i := len(e.References) - 1; i >= 0; i-- {
-		if e.References[i] != e.InReplyTo {
-			ids = append(ids, e.References[i])
-		}
-	}
+	ids := threadIDs(e)
 	var deleted bool
 	for _, id := range ids {
-		var dealID sql.NullInt64
-		var dir string
-		var sent sql.NullString
-		var gone bool
-		err := tx.queryRow(`SELECT m.deal_id, m.direction, m.sent_at, d.deleted_at IS NOT NULL FROM messages m
-			JOIN deals d ON d.id = m.deal_id WHERE m.message_id = ?`, id).Scan(&dealID, &dir, &sent, &gone)
-		if err == sql.ErrNoRows {
-			continue
-		}
+		k, ok, err := tx.storedMessage(id)
 		if err != nil {
 			return threadMatch{}, err
 		}
-		if gone {
+		if !ok || k.dealID == 0 {
+			continue
+		}
+		if k.gone {
 			deleted = true
 			continue
 		}
 		because := "reply to the email"
-		if dir == "out" {
+		if k.direction == "out" {
 			because = "reply to your email"
 		}
-		if t := nullTime(sent); !t.IsZero() {
-			because += " of " + t.Format("2 Jan 2006")
+		if !k.sent.IsZero() {
+			because += " of " + k.sent.Format("2 Jan 2006")
 		}
-		return threadMatch{dealID: dealID.Int64, reason: ReasonReply, because: because}, nil
+		return threadMatch{dealID: k.dealID, reason: ReasonReply, because: because}, nil
 	}
 	for _, id := range ids {
 		if d := ownMessageDeal(id); d != 0 {
@@ -310,6 +297,42 @@ func (tx *itx) thread(e *Email) (threadMatch, error) {
 		}
 	}
 	return threadMatch{deleted: deleted}, nil
+}
+
+// threadIDs are the Message-IDs an email replies to, in the order they are
+// tried: In-Reply-To, then References newest first.
+func threadIDs(e *Email) []string {
+	ids := make([]string, 0, 1+len(e.References))
+	if e.InReplyTo != "" {
+		ids = append(ids, e.InReplyTo)
+	}
+	for i := len(e.References) - 1; i >= 0; i-- {
+		if e.References[i] != e.InReplyTo {
+			ids = append(ids, e.References[i])
+		}
+	}
+	return ids
+}
+
+// storedMessage finds a stored message by Message-ID: in the batch's map
+// within Ingest, in the database otherwise.
+func (tx *itx) storedMessage(id string) (knownMessage, bool, error) {
+	if tx.known != nil {
+		k, ok := tx.known[id]
+		return k, ok, nil
+	}
+	var k knownMessage
+	var sent sql.NullString
+	err := tx.queryRow(`SELECT coalesce(d.id, 0), m.direction, m.sent_at, coalesce(d.deleted_at IS NOT NULL, 0)
+		FROM messages m LEFT JOIN deals d ON d.id = m.deal_id WHERE m.message_id = ?`, id).Scan(&k.dealID, &k.direction, &sent, &k.gone)
+	if err == sql.ErrNoRows {
+		return k, false, nil
+	}
+	if err != nil {
+		return k, false, err
+	}
+	k.sent = nullTime(sent)
+	return k, true, nil
 }
 
 // excluded reports whether the account's exclusion list names the address
