@@ -60,7 +60,7 @@ func benchDeals() int {
 // benchPath names the cached file after everything that shapes its content.
 func benchPath() (string, error) {
 	h := sha256.New()
-	for _, pattern := range []string{"migrations/*.sql", "seed/*.go", "bulk.go"} {
+	for _, pattern := range []string{"migrations/*.sql", "seed/*.go", "bulk.go", "store.go"} {
 		files, err := filepath.Glob(pattern)
 		if err != nil {
 			return "", err
@@ -482,6 +482,46 @@ func BenchmarkOpenDeal(b *testing.B) {
 		ls, err := db.st.Lines(ctx, db.admin.ID, db.rich)
 		if err != nil || len(ls) != 20 {
 			b.Fatalf("lines: %d, %v", len(ls), err)
+		}
+	}
+}
+
+// BenchmarkMoveDeal measures a person's everyday write on the 100,000-deal
+// database: moving a deal to the next stage and back (each move is one
+// transaction with its audit entry, board totals and change event).
+func BenchmarkMoveDeal(b *testing.B) {
+	db := openBench(b)
+	ctx := context.Background()
+	d, err := db.st.Deal(ctx, db.admin.ID, db.rich)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ps, err := db.st.Pipelines(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var other int64
+	for _, p := range ps {
+		for _, st := range p.Stages {
+			if p.ID == d.PipelineID && st.ID != d.StageID && !st.Final() && other == 0 {
+				other = st.ID
+			}
+		}
+	}
+	if other == 0 {
+		b.Fatal("no other open stage")
+	}
+	stages := [2]int64{other, d.StageID}
+	i := 0
+	for b.Loop() {
+		if _, err := db.st.MoveDeal(ctx, db.admin.ID, db.rich, stages[i%2], ""); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	if i%2 == 1 { // leave the deal where it was
+		if _, err := db.st.MoveDeal(ctx, db.admin.ID, db.rich, d.StageID, ""); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
