@@ -32,8 +32,8 @@ type prepared struct {
 	key                string // the dedupe key
 	zraw               []byte
 	to, cc, refs, atts string // JSON columns of the row
-	// JSON values of its timeline entry
-	entryFrom, entryTo, entrySubject, entryMessageID, entryText, entryAtts string
+	// entryBody is the middle of its timeline entry's JSON (entryJSON)
+	entryBody string
 	// textInEntry: the entry's JSON gives the visible text back as it was
 	// (valid UTF-8, no NUL), so the row need not keep it.
 	textInEntry bool
@@ -63,8 +63,9 @@ func prepare(e *Email) *prepared {
 	p.atts = jsonText(atts)
 	f := linkFields{from: Address{Name: e.From.Name, Email: strings.ToLower(e.From.Email)}, to: e.To, subject: e.Subject,
 		messageID: p.key, visible: e.VisibleText, attachments: e.Attachments}
-	p.entryFrom, p.entryTo, p.entrySubject, p.entryMessageID, p.entryText, p.entryAtts = f.entryJSON()
-	p.textInEntry = entryCanHoldText(e.VisibleText, p.entryText)
+	var text string
+	p.entryBody, text = f.entryJSON()
+	p.textInEntry = entryCanHoldText(e.VisibleText, text)
 	return p
 }
 
@@ -417,7 +418,7 @@ func (tx *itx) storeMessage(acc *Account, folder string, uid uint32, e *Email, p
 	d.EmailID = id
 	var entryID any
 	if d.DealID != 0 {
-		data := entryData(id, p.entryFrom, p.entryTo, p.entrySubject, p.entryMessageID, p.entryText, p.entryAtts, d.Because, d.Reason)
+		data := entryData(id, p.entryBody, d.Because, d.Reason)
 		eid, err := tx.addEmailEntry(d.DealID, d.Direction, d.Quiet, d.Reason, e.Subject, e.Date, data)
 		if err != nil {
 			return err
@@ -491,8 +492,8 @@ func (tx *itx) loadLinkFields(emailID int64) (linkFields, error) {
 // linkEntry adds a stored email's timeline entry on a deal and remembers it
 // on the message.
 func (tx *itx) linkEntry(emailID, dealID int64, direction string, quiet bool, reason Reason, because string, f linkFields) error {
-	from, to, subject, messageID, text, atts := f.entryJSON()
-	data := entryData(emailID, from, to, subject, messageID, text, atts, because, reason)
+	body, _ := f.entryJSON()
+	data := entryData(emailID, body, because, reason)
 	entryID, err := tx.addEmailEntry(dealID, direction, quiet, reason, f.subject, f.sent, data)
 	if err != nil {
 		return err
@@ -503,34 +504,57 @@ func (tx *itx) linkEntry(emailID, dealID int64, direction string, quiet bool, re
 	return tx.touchDeals()
 }
 
-// entryJSON encodes the JSON values of an email's timeline entry.
-func (f linkFields) entryJSON() (from, to, subject, messageID, text, atts string) {
-	tos := make([]string, 0, len(f.to))
-	for _, a := range f.to {
-		tos = append(tos, formatAddress(a))
+// entryJSON encodes the middle of an email's timeline entry, from "from"
+// to "attachments" (see entryData), and returns the JSON of the text too.
+func (f linkFields) entryJSON() (body, text string) {
+	b := make([]byte, 0, len(f.visible)+len(f.subject)+256)
+	b = append(b, `,"from":`...)
+	b = appendJSONString(b, formatAddress(f.from))
+	b = append(b, `,"to":[`...)
+	for i, a := range f.to {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, formatAddress(a))
 	}
-	as := make([]entryAttachment, 0, len(f.attachments))
-	for _, a := range f.attachments {
-		as = append(as, entryAttachment{Name: a.Name, Size: a.Size})
+	b = append(b, `],"subject":`...)
+	b = appendJSONString(b, f.subject)
+	b = append(b, `,"message_id":`...)
+	b = appendJSONString(b, f.messageID)
+	b = append(b, `,"text":`...)
+	start := len(b)
+	b = appendJSONString(b, f.visible)
+	end := len(b)
+	b = append(b, `,"attachments":[`...)
+	for i, a := range f.attachments {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"name":`...)
+		b = appendJSONString(b, a.Name)
+		b = append(b, `,"size":`...)
+		b = strconv.AppendInt(b, a.Size, 10)
+		b = append(b, '}')
 	}
-	return jsonText(formatAddress(f.from)), jsonText(tos), jsonText(f.subject), jsonText(f.messageID), jsonText(f.visible), jsonText(as)
+	b = append(b, ']')
+	body = string(b)
+	return body, body[start:end]
 }
 
-// entryData assembles the Data of an email's timeline entry from its
-// encoded values: the bytes json.Marshal writes for emailEntryData
+// entryData assembles the Data of an email's timeline entry around its body
+// (entryJSON): the bytes json.Marshal writes for emailEntryData
 // (TestEmailEntryDataIsJSONMarshal holds it to that).
-func entryData(emailID int64, from, to, subject, messageID, text, atts, because string, reason Reason) string {
-	var b strings.Builder
-	b.Grow(len(from) + len(to) + len(subject) + len(messageID) + len(text) + len(atts) + len(because) + 192)
-	b.WriteString(`{"email_id":`)
-	b.WriteString(strconv.FormatInt(emailID, 10))
-	for _, kv := range [...][2]string{{`,"from":`, from}, {`,"to":`, to}, {`,"subject":`, subject}, {`,"message_id":`, messageID},
-		{`,"text":`, text}, {`,"attachments":`, atts}, {`,"linked_because":`, jsonText(because)}, {`,"linked_reason":`, jsonText(string(reason))}} {
-		b.WriteString(kv[0])
-		b.WriteString(kv[1])
-	}
-	b.WriteByte('}')
-	return b.String()
+func entryData(emailID int64, body, because string, reason Reason) string {
+	b := make([]byte, 0, len(body)+len(because)+96)
+	b = append(b, `{"email_id":`...)
+	b = strconv.AppendInt(b, emailID, 10)
+	b = append(b, body...)
+	b = append(b, `,"linked_because":`...)
+	b = appendJSONString(b, because)
+	b = append(b, `,"linked_reason":`...)
+	b = appendJSONString(b, string(reason))
+	b = append(b, '}')
+	return string(b)
 }
 
 // addEmailEntry writes an email's timeline entry on a deal.

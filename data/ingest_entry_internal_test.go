@@ -2,6 +2,7 @@ package data
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -16,8 +17,8 @@ func TestEmailEntryDataIsJSONMarshal(t *testing.T) {
 			attachments: []Attachment{{Name: "plan <1>.pdf", Size: 1234}}},
 		{from: Address{Email: "x@y.test"}, messageID: "sha256:00"},
 	} {
-		from, to, subject, messageID, text, atts := f.entryJSON()
-		got := entryData(int64(i+7), from, to, subject, messageID, text, atts, "reply to <your> email", ReasonReply)
+		body, text := f.entryJSON()
+		got := entryData(int64(i+7), body, "reply to <your> email", ReasonReply)
 		want := emailEntryData{EmailID: int64(i + 7), From: formatAddress(f.from), To: []string{}, Subject: f.subject, MessageID: f.messageID,
 			Text: f.visible, Attachments: []entryAttachment{}, LinkedBecause: "reply to <your> email", LinkedReason: string(ReasonReply)}
 		for _, a := range f.to {
@@ -39,5 +40,33 @@ func TestEmailEntryDataIsJSONMarshal(t *testing.T) {
 	}
 	if !entryCanHoldText("Bonjour <é>", jsonText("Bonjour <é>")) || entryCanHoldText("", `""`) {
 		t.Error("entryCanHoldText")
+	}
+}
+
+// TestAppendJSONStringIsJSONMarshal holds appendJSONString to the bytes
+// encoding/json writes, on every byte value, on text json escapes, and on
+// random bytes (invalid UTF-8 included).
+func TestAppendJSONStringIsJSONMarshal(t *testing.T) {
+	cases := []string{"", "Bonjour", "caf\xe9 \u2028\u2029 € ’ <b>&amp;</b> \"q\" \\ \x00\x01\x1f\x7f\b\f\n\r\t",
+		"\xff\xfe", "\xe2\x82", "tail \xf0\x9f\x98", "😀 \ufffd"}
+	for b := 0; b < 256; b++ {
+		cases = append(cases, string([]byte{'a', byte(b), 'z'}))
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 500 {
+		buf := make([]byte, r.IntN(64))
+		for i := range buf {
+			buf[i] = byte(r.IntN(256))
+		}
+		cases = append(cases, string(buf))
+	}
+	for _, c := range cases {
+		want, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendJSONString(nil, c); string(got) != string(want) {
+			t.Fatalf("%q:\n got %s\nwant %s", c, got, want)
+		}
 	}
 }

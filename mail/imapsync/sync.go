@@ -355,13 +355,17 @@ func (s *Syncer) fetchAndStore(ctx context.Context, ss *session, folder string, 
 	if err != nil {
 		return stats, err
 	}
-	// Plan batches by count and bytes.
+	// Plan batches by count and bytes. The first ones are small and grow
+	// (32, 64, 128… messages), so that the writer starts at once instead of
+	// waiting for a whole batch to be fetched and parsed.
 	var plan [][]uint32
 	var cur []uint32
 	var curBytes int64
+	limit := min(32, s.opt.BatchSize)
 	for _, u := range uids {
 		sz := sizes[u]
-		if len(cur) > 0 && (len(cur) >= s.opt.BatchSize || curBytes+sz > s.opt.BatchBytes) {
+		if len(cur) > 0 && (len(cur) >= limit || curBytes+sz > s.opt.BatchBytes) {
+			limit = min(2*limit, s.opt.BatchSize)
 			plan = append(plan, cur)
 			cur, curBytes = nil, 0
 		}
