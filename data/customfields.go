@@ -224,7 +224,7 @@ func NormalizeFieldValue(d FieldDef, raw string) (string, error) {
 // validateCustom checks and normalises custom values in place. Unknown keys
 // are refused, so a typo never silently drops data.
 func (tx *wtx) validateCustom(v *validator, entity Entity, values map[string]string) error {
-	defs, err := loadFieldDefs(tx.ctx, tx, entity)
+	defs, err := tx.fieldDefs(entity)
 	if err != nil {
 		return err
 	}

@@ -14,10 +14,10 @@ import (
 	"time"
 )
 
-// ingestFastPath makes Ingest write new records through the lean path of
-// ingest_fast.go and its change log in one statement (ingestTx); tests turn
-// it off to compare with createDeal, createContact and writeTx.
-var ingestFastPath = true
+// ingestBatchMode makes Ingest's transactions read custom field definitions
+// once and write new records' search rows at the end (wtx.batchMode); tests
+// turn it off to prove it writes the same records.
+var ingestBatchMode = true
 
 // Incoming is one message fetched from a folder.
 type Incoming struct {
@@ -101,19 +101,17 @@ func MessageKey(e *Email) string {
 // are skipped (ReasonDuplicate).
 func (s *Store) Ingest(ctx context.Context, accountID int64, folder string, uidValidity, lastUID uint32, msgs []Incoming) (IngestResult, error) {
 	var res IngestResult
-	run := s.ingestTx
-	if !ingestFastPath {
-		run = s.writeTx
-	}
 	var size int64
 	for _, m := range msgs {
 		if m.Email != nil {
 			size += int64(len(m.Email.Raw) + len(m.Email.Text))
 		}
 	}
-	err := run(ctx, func(wtx *wtx) error {
+	err := s.writeTxSized(ctx, size, func(wtx *wtx) error {
+		if ingestBatchMode {
+			wtx.batchMode()
+		}
 		tx := newItx(wtx)
-		tx.fast = ingestFastPath
 		res = IngestResult{}
 		acc, err := scanAccount(tx.queryRow(`SELECT `+accountCols+` FROM mail_accounts WHERE id = ?`, accountID))
 		if err != nil {
@@ -152,15 +150,11 @@ func (s *Store) Ingest(ctx context.Context, accountID int64, folder string, uidV
 		if err := tx.touchDeals(); err != nil {
 			return err
 		}
-		if err := tx.finish(); err != nil {
-			return err
-		}
 		return tx.setCheckpoint(accountID, folder, uidValidity, lastUID)
 	})
 	if err != nil {
 		return IngestResult{}, fmt.Errorf("ingest %s of account %d: %w", folder, accountID, err)
 	}
-	s.ckpt.committed(size)
 	return res, nil
 }
 
@@ -224,24 +218,19 @@ func (tx *itx) loadKnown(msgs []Incoming, preps []*prepared) error {
 	return rows.Err()
 }
 
-// itx is a write transaction with a cache of prepared statements, for the
-// many small queries that routing and storing a batch of messages repeat.
+// itx is the write transaction of a batch of mail, with what routing and
+// storing the batch's messages keep between them.
 type itx struct {
 	*wtx
-	stmts map[string]*sql.Stmt
 	// known holds the stored messages a batch names (see loadKnown); nil
 	// outside Ingest, where thread queries each Message-ID.
 	known   map[string]knownMessage
 	nextID  int64          // the next message id, assigned here so the timeline entry can name it
 	touched map[int64]bool // deals that received mail in this transaction
-	// fast writes new contacts, companies and deals through the lean path
-	// of ingest_fast.go; finish must then run before the commit.
-	fast bool
-	fs   *fastState
 }
 
 func newItx(tx *wtx) *itx {
-	return &itx{wtx: tx, stmts: map[string]*sql.Stmt{}, touched: map[int64]bool{}}
+	return &itx{wtx: tx, touched: map[int64]bool{}}
 }
 
 // newMessageID assigns the id of the next stored message. The transaction
@@ -274,78 +263,6 @@ func (tx *itx) touchDeals() error {
 	}
 	clear(tx.touched)
 	return nil
-}
-
-// ingestTx is writeTx for a batch of mail, which records hundreds of
-// changes: they are written in one statement rather than one each.
-func (s *Store) ingestTx(ctx context.Context, fn func(tx *wtx) error) error {
-	sqlTx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer sqlTx.Rollback()
-	tx := &wtx{Tx: sqlTx, s: s, ctx: ctx}
-	if err := fn(tx); err != nil {
-		return err
-	}
-	seqs := make([]int64, 0, len(tx.changes))
-	if len(tx.changes) > 0 {
-		rows := make([][2]any, len(tx.changes))
-		for i, c := range tx.changes {
-			rows[i] = [2]any{string(c.Kind), c.ID}
-		}
-		js, _ := json.Marshal(rows)
-		r, err := tx.QueryContext(ctx, `INSERT INTO changes (kind, ref)
-			SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?) ORDER BY key RETURNING seq`, string(js))
-		if err != nil {
-			return fmt.Errorf("record changes: %w", err)
-		}
-		if seqs, err = scanIDs(r); err != nil {
-			return fmt.Errorf("record changes: %w", err)
-		}
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return err
-	}
-	s.events.publish(tx.changes, seqs)
-	return nil
-}
-
-// stmt prepares a query once per transaction; the statements end with it.
-func (tx *itx) stmt(query string) (*sql.Stmt, error) {
-	if st, ok := tx.stmts[query]; ok {
-		return st, nil
-	}
-	st, err := tx.PrepareContext(tx.ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	tx.stmts[query] = st
-	return st, nil
-}
-
-func (tx *itx) exec(query string, args ...any) (sql.Result, error) {
-	st, err := tx.stmt(query)
-	if err != nil {
-		return nil, err
-	}
-	return st.ExecContext(tx.ctx, args...)
-}
-
-func (tx *itx) queryRow(query string, args ...any) *sql.Row {
-	st, err := tx.stmt(query)
-	if err != nil {
-		return tx.wtx.queryRow(query, args...) // reports the same error at Scan
-	}
-	return st.QueryRowContext(tx.ctx, args...)
-}
-
-func (tx *itx) query(query string, args ...any) (*sql.Rows, error) {
-	st, err := tx.stmt(query)
-	if err != nil {
-		return nil, err
-	}
-	return st.QueryContext(tx.ctx, args...)
 }
 
 // emailEntryData is the Data of an email's timeline entry, as the timeline

@@ -1,10 +1,11 @@
 package data
 
-// SetIngestFastPath chooses, for tests, whether Ingest writes new contacts,
-// companies and deals through the bulk loader (true, the default) or through
-// createContact, createCompany and createDeal. It returns the way back.
-func SetIngestFastPath(on bool) (restore func()) {
-	old := ingestFastPath
-	ingestFastPath = on
-	return func() { ingestFastPath = old }
+// SetIngestBatchMode chooses, for tests, whether Ingest's transactions run in
+// batch mode (true, the default: definitions read once, search rows written
+// at the end) or write everything as each record is created. It returns the
+// way back.
+func SetIngestBatchMode(on bool) (restore func()) {
+	old := ingestBatchMode
+	ingestBatchMode = on
+	return func() { ingestBatchMode = old }
 }

@@ -550,12 +550,7 @@ func (tx *itx) newDealFromEmail(acc *Account, e *Email, d Decision, contactID, c
 		Title: DealTitleFromSubject(e.Subject, senderName(e.From)), PipelineID: acc.PipelineID,
 		ContactID: contactID, CompanyID: companyID, ResponsibleID: actor, Source: SourceEmail,
 	}
-	var id int64
-	if tx.fast {
-		id, err = tx.fastDeal(actor, in)
-	} else {
-		id, err = tx.createDeal(actor, in)
-	}
+	id, err := tx.createDeal(actor, in)
 	if err != nil {
 		return d, fmt.Errorf("create deal from email: %w", err)
 	}
@@ -601,11 +596,7 @@ func (tx *itx) contactFromAddress(a Address) (contactID, companyID int64, err er
 		if name != "" {
 			err := tx.queryRow(`SELECT id FROM companies WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1`, name).Scan(&companyID)
 			if err == sql.ErrNoRows {
-				if tx.fast {
-					companyID, err = tx.fastCompany(CompanyInput{Name: name})
-				} else {
-					companyID, err = tx.createCompany(CompanyInput{Name: name})
-				}
+				companyID, err = tx.createCompany(CompanyInput{Name: name})
 			}
 			if err != nil {
 				return 0, 0, fmt.Errorf("company from %s: %w", dom, err)
@@ -620,11 +611,7 @@ func (tx *itx) contactFromAddress(a Address) (contactID, companyID int64, err er
 		}
 	}
 	in := ContactInput{Name: name, CompanyID: companyID, Emails: []string{addr}}
-	if tx.fast {
-		contactID, err = tx.fastContact(in)
-	} else {
-		contactID, err = tx.createContact(in)
-	}
+	contactID, err = tx.createContact(in)
 	if FieldErrors(err) != nil {
 		// An address the strict validator refuses: keep the person, without it.
 		in.Emails = nil

@@ -44,15 +44,6 @@ const (
 	manyIDs = ` IN (SELECT value FROM json_each(?))`
 )
 
-// index replaces one search row.
-func (tx *wtx) index(insertSQL string, id, kind int64) error {
-	if _, err := tx.exec(`DELETE FROM search WHERE rowid = ?`, id*4+kind); err != nil {
-		return err
-	}
-	_, err := tx.exec(insertSQL+oneID, id)
-	return err
-}
-
 // indexDeal writes a deal's search row: its title, and its client's names,
 // emails and phones.
 func (tx *wtx) indexDeal(id int64) error { return tx.index(indexDealSQL, id, searchDeal) }

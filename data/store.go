@@ -343,69 +343,6 @@ func timeOrNull(t time.Time) any {
 	return fmtTime(t)
 }
 
-// writeTx runs fn in one write transaction and publishes the changes it
-// recorded once the transaction has committed.
-func (s *Store) writeTx(ctx context.Context, fn func(tx *wtx) error) error {
-	sqlTx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer sqlTx.Rollback()
-	tx := &wtx{Tx: sqlTx, s: s, ctx: ctx}
-	if err := fn(tx); err != nil {
-		return err
-	}
-	seqs, err := tx.flushChanges()
-	if err != nil {
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return err
-	}
-	s.events.publish(tx.changes, seqs)
-	s.ckpt.committed(0)
-	return nil
-}
-
-// wtx is a write transaction that remembers which records it changed.
-type wtx struct {
-	*sql.Tx
-	s       *Store
-	ctx     context.Context
-	changes []Change
-}
-
-// changed records that a record was written in this transaction.
-func (tx *wtx) changed(kind Kind, id int64) {
-	for _, c := range tx.changes {
-		if c.Kind == kind && c.ID == id {
-			return
-		}
-	}
-	tx.changes = append(tx.changes, Change{Kind: kind, ID: id})
-}
-
-func (tx *wtx) flushChanges() ([]int64, error) {
-	seqs := make([]int64, 0, len(tx.changes))
-	for _, c := range tx.changes {
-		var seq int64
-		if err := tx.QueryRowContext(tx.ctx, `INSERT INTO changes (kind, ref) VALUES (?, ?) RETURNING seq`,
-			string(c.Kind), c.ID).Scan(&seq); err != nil {
-			return nil, fmt.Errorf("record change: %w", err)
-		}
-		seqs = append(seqs, seq)
-	}
-	return seqs, nil
-}
-
-func (tx *wtx) exec(query string, args ...any) (sql.Result, error) {
-	return tx.ExecContext(tx.ctx, query, args...)
-}
-
-func (tx *wtx) queryRow(query string, args ...any) *sql.Row {
-	return tx.QueryRowContext(tx.ctx, query, args...)
-}
-
 // isUnique reports whether err is a uniqueness violation.
 func isUnique(err error) bool {
 	var se *sqlite.Error

@@ -103,12 +103,13 @@ func dumpTables(t *testing.T, db *datatest.DB) map[string][]string {
 	return out
 }
 
-// TestIngestFastPathSameRecords proves that the ingest's lean path for new
-// contacts, companies and deals writes exactly what createContact,
-// createCompany and createDeal write: the same rows, custom values, timeline
-// entries, change events and search results.
-func TestIngestFastPathSameRecords(t *testing.T) {
-	restore := data.SetIngestFastPath(false)
+// TestIngestBatchModeSameRecords proves that the ingest's batch mode
+// (custom field definitions read once per transaction, the search rows of
+// new records written at its end) writes exactly what writing each record
+// at once writes: the same rows, custom values, timeline entries, change
+// events and search results.
+func TestIngestBatchModeSameRecords(t *testing.T) {
+	restore := data.SetIngestBatchMode(false)
 	slow := ingestScenario(t)
 	restore()
 	fast := ingestScenario(t)
@@ -119,7 +120,7 @@ func TestIngestFastPathSameRecords(t *testing.T) {
 	}
 	for q, rows := range want {
 		if !reflect.DeepEqual(rows, got[q]) {
-			t.Errorf("%s\nslow path: %v\nfast path: %v", q, rows, got[q])
+			t.Errorf("%s\nrecord by record: %v\nbatch mode: %v", q, rows, got[q])
 		}
 	}
 	ctx := context.Background()
@@ -133,7 +134,7 @@ func TestIngestFastPathSameRecords(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(a, b) {
-			t.Errorf("search %q:\nslow path: %+v\nfast path: %+v", q, a, b)
+			t.Errorf("search %q:\nrecord by record: %+v\nbatch mode: %+v", q, a, b)
 		}
 		if q == "jeanne" && len(a) < 2 {
 			t.Errorf("search %q finds too little: %+v", q, a)
