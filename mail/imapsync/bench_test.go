@@ -399,18 +399,10 @@ func BenchmarkLargeMessageMemory(b *testing.B) {
 	raw := largeMessage(30 << 20)
 	dc.DeliverMaildir(b, "INBOX", raw)
 	for b.Loop() {
-		b.StopTimer()
-		f := newFixture(b, dc, data.AccountInput{})
-		f.sync = New(f.db.Store, Options{Secrets: f.sec, Logger: quietLogger()})
-		before := liveHeap()
-		stop := heapPeak()
-		b.StartTimer()
-		st := f.syncOnce(b)
-		peak := stop()
+		st, grew := syncHeapGrowth(b, dc, data.AccountInput{})
 		if st.Stored != 1 {
 			b.Fatalf("stored %d", st.Stored)
 		}
-		grew := float64(peak-min(peak, before)) / (1 << 20)
 		b.ReportMetric(float64(len(raw))/(1<<20), "message-MB")
 		b.ReportMetric(grew, "heap-growth-MB")
 		b.ReportMetric(grew/(float64(len(raw))/(1<<20)), "x-message")
@@ -428,18 +420,25 @@ func BenchmarkIngestMemory(b *testing.B) {
 		total += int64(len(m))
 	}
 	for b.Loop() {
-		b.StopTimer()
-		f := newFixture(b, dc, data.AccountInput{ImportDays: 30})
-		f.sync = New(f.db.Store, Options{Secrets: f.sec, Logger: quietLogger()})
-		before := liveHeap()
-		stop := heapPeak()
-		b.StartTimer()
-		st := f.syncOnce(b)
-		peak := stop()
+		st, grew := syncHeapGrowth(b, dc, data.AccountInput{ImportDays: 30})
 		if st.Fetched != n {
 			b.Fatalf("fetched %d", st.Fetched)
 		}
 		b.ReportMetric(float64(total)/(1<<20), "messages-MB")
-		b.ReportMetric(float64(peak-min(peak, before))/(1<<20), "heap-growth-MB")
+		b.ReportMetric(grew, "heap-growth-MB")
 	}
+}
+
+// syncHeapGrowth syncs a new account of srv into a new database and returns
+// how many megabytes the live heap's peak grew over the heap before it.
+func syncHeapGrowth(b *testing.B, srv mailtest.IMAP, in data.AccountInput) (Stats, float64) {
+	b.StopTimer()
+	f := newFixture(b, srv, in)
+	f.sync = New(f.db.Store, Options{Secrets: f.sec, Logger: quietLogger()})
+	before := liveHeap()
+	stop := heapPeak()
+	b.StartTimer()
+	st := f.syncOnce(b)
+	peak := stop()
+	return st, float64(peak-min(peak, before)) / (1 << 20)
 }
