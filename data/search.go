@@ -144,9 +144,9 @@ func (s *Store) Search(ctx context.Context, actor int64, text string, limit int)
 	filter := ""
 	args := []any{nil, me.ID, nil}
 	if !me.SeesAll() {
-		filter = ` AND (rowid % 4 <> 1
-			OR EXISTS (SELECT 1 FROM deals d WHERE d.id = rowid / 4 AND d.responsible_id = ?2 AND d.deleted_at IS NULL)
-			OR EXISTS (SELECT 1 FROM deal_observers o WHERE o.deal_id = rowid / 4 AND o.employee_id = ?2))`
+		filter = ` AND (search.rowid % 4 <> 1
+			OR EXISTS (SELECT 1 FROM deals d WHERE d.id = search.rowid / 4 AND d.responsible_id = ?2 AND d.deleted_at IS NULL)
+			OR EXISTS (SELECT 1 FROM deal_observers o WHERE o.deal_id = search.rowid / 4 AND o.employee_id = ?2))`
 	}
 	var hits []Hit
 	for _, q := range []string{title, "(" + all + ") NOT " + title} {
