@@ -128,6 +128,19 @@ func newLineRow(t *productsTab, in data.LineInput) *lineRow {
 	r.discKind.OnChanged = func(string) { r.edited() }
 	r.included.OnChanged = func(bool) { r.edited() }
 
+	r.build(t.narrow)
+	r.parse()
+	r.showTotal()
+	return r
+}
+
+// build lays the line's widgets out: one row of fields on a wide window, a
+// card on a phone (buildCard).
+func (r *lineRow) build(narrow bool) {
+	if narrow {
+		r.root = r.buildCard()
+		return
+	}
 	small := func(label string, o fyne.CanvasObject, w float32) fyne.CanvasObject {
 		cap := widget.NewLabel(label)
 		cap.Importance = widget.LowImportance
@@ -144,9 +157,6 @@ func newLineRow(t *productsTab, in data.LineInput) *lineRow {
 		layout.NewSpacer(),
 	)
 	r.root = container.NewVBox(first, second, r.err, widget.NewSeparator())
-	r.parse()
-	r.showTotal()
-	return r
 }
 
 func currencySymbol(code string) string {

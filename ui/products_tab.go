@@ -51,6 +51,7 @@ type productsTab struct {
 	saveBtn   *widget.Button
 	revertBtn *widget.Button
 	docs      *documentsPanel
+	narrow    bool // lines shown as cards, totals pinned below (phones)
 }
 
 // lastProductsTab is the last built tab (tests).
@@ -87,6 +88,39 @@ func newProductsTab(f *DealForm) *productsTab {
 	t.revertBtn = widget.NewButton(lang.L("Discard changes"), func() { t.show(t.saved) })
 	t.docs = newDocumentsPanel(t)
 
+	// A phone, or a window narrower than the main frame's threshold, shows
+	// the lines as cards (products_phone.go); the tab switches as the
+	// window is resized across it.
+	win := f.Window()
+	narrow, _ := phoneLayout(f.App, win, fyne.Size{})
+	t.narrow = narrow
+	t.root = newNarrowSwitch(narrow, func(size fyne.Size) (bool, bool) { return phoneLayout(f.App, win, size) }, t.build).box
+	t.reload()
+	f.OnDealChanged = append(f.OnDealChanged, func(d data.Deal) {
+		if d.Currency != t.currency {
+			t.currency = d.Currency
+			t.recompute()
+		}
+		if !t.dirty() {
+			t.reload()
+		}
+		t.docs.reload()
+	})
+	return t
+}
+
+// build lays the tab out for a wide window or, narrow, for a phone
+// (buildPhone); the rows are laid out again the same way.
+func (t *productsTab) build(narrow bool) fyne.CanvasObject {
+	t.narrow = narrow
+	for _, r := range t.rows {
+		r.build(narrow)
+	}
+	t.fillList()
+	if narrow {
+		return t.buildPhone()
+	}
+	t.status.Wrapping = fyne.TextWrapOff
 	adder := container.NewBorder(nil, t.results, nil, t.addFree, t.search)
 	totals := container.New(layout.NewFormLayout(),
 		widget.NewLabel(lang.L("Total excl. tax")), t.net,
@@ -102,19 +136,7 @@ func newProductsTab(f *DealForm) *productsTab {
 		widget.NewSeparator(),
 		t.docs.root,
 	)
-	t.root = container.NewVScroll(container.NewPadded(body))
-	t.reload()
-	f.OnDealChanged = append(f.OnDealChanged, func(d data.Deal) {
-		if d.Currency != t.currency {
-			t.currency = d.Currency
-			t.recompute()
-		}
-		if !t.dirty() {
-			t.reload()
-		}
-		t.docs.reload()
-	})
-	return t
+	return container.NewVScroll(container.NewPadded(body))
 }
 
 // reload reads the deal's lines (unless the person is editing them).
@@ -148,6 +170,15 @@ func (t *productsTab) show(lines []data.LineInput) {
 
 // relayout puts the rows in the list in their order.
 func (t *productsTab) relayout() {
+	t.fillList()
+	t.list.Refresh()
+	// The list's height changed: lay the whole tab out again, or the totals
+	// below would be drawn over the new lines.
+	t.root.Refresh()
+}
+
+// fillList puts the rows' objects in the list in their order.
+func (t *productsTab) fillList() {
 	objs := make([]fyne.CanvasObject, len(t.rows))
 	for i, r := range t.rows {
 		r.index = i
@@ -162,16 +193,12 @@ func (t *productsTab) relayout() {
 		objs[i] = r.root
 	}
 	t.list.Objects = objs
-	t.list.Refresh()
 	if len(t.rows) == 0 {
 		t.empty.Show()
 	} else {
 		t.empty.Hide()
 	}
 	t.applyAccess()
-	// The list's height changed: lay the whole tab out again, or the totals
-	// below would be drawn over the new lines.
-	t.root.Refresh()
 }
 
 func (t *productsTab) readOnly() bool { return t.f.ReadOnly() }

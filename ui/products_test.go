@@ -512,3 +512,127 @@ func TestProductsTabLinesPushTotalsDown(t *testing.T) {
 		t.Errorf("the totals (y=%v) are drawn over the last line (bottom y=%v)", totalsTop, lastBottom)
 	}
 }
+
+// selectProductsTab shows the Products tab of its form.
+func selectProductsTab(pt *productsTab) {
+	for i, it := range pt.f.tabs.Items {
+		if it.Content == pt.root {
+			pt.f.tabs.SelectIndex(i)
+		}
+	}
+}
+
+// inside reports whether o is shown and lies within the canvas width (no
+// horizontal scrolling needed to reach it).
+func inside(o fyne.CanvasObject, width float32) bool {
+	if !o.Visible() || o.Size().Width <= 0 {
+		return false
+	}
+	x := fyne.CurrentApp().Driver().AbsolutePositionForObject(o).X
+	return x >= 0 && x+o.Size().Width <= width+0.5
+}
+
+// TestProductsTabPhoneCards: in a window as narrow as a phone, each line is
+// a card whose fields and buttons all lie within the window; the totals stay
+// in view below many lines; an edit on a card saves and sets the deal's
+// amount; the tab goes back to its desktop rows when the window widens.
+func TestProductsTabPhoneCards(t *testing.T) {
+	a, db, co := newProductsTestApp(t)
+	ctx := context.Background()
+	deal, err := db.CreateDeal(ctx, db.Sales.ID, data.DealInput{Title: "Terrasse", CompanyID: co.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []data.LineInput
+	for i := range 6 {
+		lines = append(lines, data.LineInput{Name: fmt.Sprintf("Chaise bistrot %d", i), Unit: "pièce", Price: 4990, Quantity: 2000,
+			TaxRate: 2000, DiscountKind: data.DiscountPercent, Discount: 1000})
+	}
+	if _, err := db.SetLines(ctx, db.Sales.ID, deal.ID, lines); err != nil {
+		t.Fatal(err)
+	}
+	before := data.ComputeTotals(lines).Gross
+	pt := openProductsTab(t, a, deal.ID)
+	w := pt.f.Window()
+	onUI(func() {
+		selectProductsTab(pt)
+		w.Resize(fyne.NewSize(400, 800))
+	})
+	waitIdle(a)
+	if len(pt.rows) != 6 {
+		t.Fatalf("%d rows", len(pt.rows))
+	}
+	check := func(when string) {
+		t.Helper()
+		onUI(func() {
+			if !pt.narrow {
+				t.Errorf("%s: the tab keeps its desktop layout at 400 px", when)
+			}
+			width := w.Canvas().Size().Width
+			for i, r := range pt.rows {
+				for name, o := range map[string]fyne.CanvasObject{"name": r.name, "quantity": r.qty, "price": r.price,
+					"discount": r.discount, "discount kind": r.discKind, "tax": r.rate, "tax included": r.included,
+					"total": r.total, "remove": r.del, "up": r.up, "down": r.down} {
+					if !inside(o, width) {
+						t.Errorf("%s: line %d: the %s is not within the %v px window (x=%v, width %v)", when, i, name, width,
+							fyne.CurrentApp().Driver().AbsolutePositionForObject(o).X, o.Size().Width)
+					}
+				}
+				if y := fyne.CurrentApp().Driver().AbsolutePositionForObject(r.qty).Y; y <= fyne.CurrentApp().Driver().AbsolutePositionForObject(r.name).Y {
+					t.Errorf("%s: line %d: the quantity is not under the name", when, i)
+				}
+			}
+			// The totals stay in view under six cards.
+			for name, o := range map[string]fyne.CanvasObject{"total": pt.gross, "save": pt.saveBtn} {
+				y := fyne.CurrentApp().Driver().AbsolutePositionForObject(o).Y
+				if !inside(o, width) || y+o.Size().Height > w.Canvas().Size().Height {
+					t.Errorf("%s: the %s is out of view (y=%v)", when, name, y)
+				}
+			}
+		})
+	}
+	check("six lines")
+	shot(t, w, "products-phone.png")
+
+	// Edit the first card: 3 chairs instead of 2, then save.
+	r := pt.rows[0]
+	onUI(func() {
+		r.qty.SetText("")
+		test.Type(r.qty, "3")
+	})
+	if got := r.total.Text; got != "134,73\u00a0€" { // 3 × 49,90 less 10 %
+		t.Errorf("card total %q", got)
+	}
+	// Remove the last card, add a free line (a card too) and fill it in.
+	onUI(func() {
+		test.Tap(pt.rows[5].del)
+		test.Tap(pt.addFree)
+	})
+	f := pt.rows[len(pt.rows)-1]
+	onUI(func() {
+		test.Type(f.name, "Livraison")
+		f.price.SetText("")
+		test.Type(f.price, "30")
+	})
+	waitIdle(a)
+	check("a free line added")
+	onUI(func() { test.Tap(pt.saveBtn) })
+	waitIdle(a)
+	waitIdle(a)
+	d, err := db.Store.Deal(ctx, db.Sales.ID, deal.ID)
+	lines[0].Quantity = 3000
+	lines = append(lines[:5], data.LineInput{Name: "Livraison", Price: 3000, Quantity: 1000, TaxRate: 2000, DiscountKind: data.DiscountPercent})
+	if want := data.ComputeTotals(lines).Gross; err != nil || d.Amount != want || want == before {
+		t.Errorf("deal amount %d, want %d (was %d) (%v)", d.Amount, want, before, err)
+	}
+
+	// A wide window again: the desktop rows come back.
+	onUI(func() { w.Resize(fyne.NewSize(900, 800)) })
+	waitIdle(a)
+	onUI(func() {
+		d := fyne.CurrentApp().Driver()
+		if r := pt.rows[0]; pt.narrow || d.AbsolutePositionForObject(r.unit).Y != d.AbsolutePositionForObject(r.name).Y {
+			t.Error("the desktop layout did not come back at 900 px")
+		}
+	})
+}
