@@ -60,6 +60,13 @@ type inboxScreen struct {
 	ignore *widget.Button
 	full   *widget.Button // the whole text, quoted history included
 
+	// The phone layout (inbox_phone.go): the list fills the screen and a
+	// tapped email opens over it as a page.
+	narrow   bool
+	page     bool            // the email's page is open (phone)
+	listPage *fyne.Container // the list and the empty text (phone)
+	back     *widget.Button  // closes the email's page (phone)
+
 	refresh *time.Timer
 	seq     int
 }
@@ -86,12 +93,18 @@ func newInboxScreen(a *App) *inboxScreen {
 			top := box.Objects[0].(*fyne.Container)
 			top.Objects[0].(*widget.Label).SetText(senderText(m.From))
 			top.Objects[1].(*widget.Label).SetText(formatDate(m.Date, a.Lang))
+			top.Layout.Layout(top.Objects, top.Size()) // the date's width changed with its text
 			box.Objects[1].(*widget.Label).SetText(subjectText(m.Subject))
 		})
 	s.list.OnSelected = func(id widget.ListItemID) {
-		if id < len(s.emails) {
-			s.showEmail(s.emails[id])
+		if id >= len(s.emails) {
+			return
 		}
+		if s.narrow {
+			s.openPage(id)
+			return
+		}
+		s.showEmail(s.emails[id])
 	}
 	s.empty = widget.NewLabel(lang.L("No email is waiting. Emails the sync cannot place on a deal by itself come here."))
 	s.empty.Wrapping = fyne.TextWrapWord
@@ -119,14 +132,13 @@ func newInboxScreen(a *App) *inboxScreen {
 		}
 	})
 	s.full.Importance = widget.LowImportance
-	actions := container.NewHBox(s.create, s.attach, s.ignore, s.full)
-	head := container.NewVBox(s.subject, s.from, s.date, s.reason, actions, widget.NewSeparator())
-	s.detail = container.NewBorder(head, nil, nil, nil, container.NewVScroll(container.NewVBox(s.text, s.atts)))
-	s.detail.Hide()
+	s.back = widget.NewButtonWithIcon(lang.L("Inbox"), theme.NavigateBackIcon(), s.closePage)
+	s.back.Importance = widget.LowImportance
 
-	split := container.NewHSplit(s.list, container.NewStack(container.NewPadded(s.empty), container.NewPadded(s.detail)))
-	split.Offset = 0.35
-	s.root = split
+	// A phone, or a window narrower than the main frame's threshold, shows
+	// the phone layout; the screen switches as the window is resized.
+	narrow, _ := phoneLayout(a, a.Win, fyne.Size{})
+	s.root = newNarrowSwitch(narrow, func(size fyne.Size) (bool, bool) { return phoneLayout(a, a.Win, size) }, s.build).box
 	s.load()
 	unsub := a.subscribe(func(cs data.Changes) {
 		if cs.Has(data.KindEmail, 0) || cs.Has(data.KindDeal, 0) {
@@ -136,6 +148,60 @@ func newInboxScreen(a *App) *inboxScreen {
 	})
 	context.AfterFunc(a.Ctx, unsub)
 	return s
+}
+
+// build lays the screen out for a wide window (the list beside the shown
+// email) or, narrow, for a phone (buildPhone).
+func (s *inboxScreen) build(narrow bool) fyne.CanvasObject {
+	s.narrow = narrow
+	if narrow {
+		return s.buildPhone()
+	}
+	s.date.Wrapping = fyne.TextWrapOff
+	actions := container.NewHBox(s.create, s.attach, s.ignore, s.full)
+	head := container.NewVBox(s.subject, s.from, s.date, s.reason, actions, widget.NewSeparator())
+	s.detail = container.NewBorder(head, nil, nil, nil, container.NewVScroll(container.NewVBox(s.text, s.atts)))
+	s.listPage = nil
+	split := container.NewHSplit(s.list, container.NewStack(container.NewPadded(s.empty), container.NewPadded(s.detail)))
+	split.Offset = 0.35
+	// The email shown on the phone's page (or the first) is the one shown
+	// beside the list.
+	if m, ok := s.current(); ok {
+		for i := range s.emails {
+			if s.emails[i].ID == m.ID {
+				s.list.Select(i)
+			}
+		}
+	} else if len(s.emails) > 0 {
+		s.list.Select(0)
+	}
+	s.showState()
+	return split
+}
+
+// showState shows the parts of the screen that fit what is selected: the
+// email or the empty text beside the list; on a phone the list or the
+// email's page.
+func (s *inboxScreen) showState() {
+	shown := s.sel != 0
+	if !s.narrow {
+		setVisible(s.detail, shown)
+		setVisible(s.empty, !shown)
+		return
+	}
+	page := s.page && shown
+	setVisible(s.detail, page)
+	setVisible(s.listPage, !page)
+	setVisible(s.empty, len(s.emails) == 0)
+}
+
+// setVisible shows or hides o.
+func setVisible(o fyne.CanvasObject, v bool) {
+	if v {
+		o.Show()
+	} else {
+		o.Hide()
+	}
 }
 
 // senderText is "Name <address>" or the address.
@@ -177,6 +243,10 @@ func (s *inboxScreen) load() {
 					idx = i
 				}
 			}
+			if s.narrow {
+				s.loadedPhone(idx)
+				return
+			}
 			switch {
 			case idx >= 0:
 				s.list.Select(idx)
@@ -186,8 +256,7 @@ func (s *inboxScreen) load() {
 			default:
 				s.list.UnselectAll()
 				s.sel = 0
-				s.detail.Hide()
-				s.empty.Show()
+				s.showState()
 			}
 		})
 }
@@ -215,7 +284,6 @@ func reasonText(m data.StoredEmail) string {
 func (s *inboxScreen) showEmail(m data.StoredEmail) {
 	a := s.a
 	s.sel = m.ID
-	s.empty.Hide()
 	s.subject.SetText(subjectText(m.Subject))
 	s.from.SetText(lang.L("From: {{.From}}", map[string]any{"From": senderText(m.From)}))
 	when := formatDateTime(m.Date, a.Lang)
@@ -250,11 +318,14 @@ func (s *inboxScreen) showEmail(m data.StoredEmail) {
 		for i, at := range m.Attachments {
 			save := widget.NewButtonWithIcon(lang.L("Save…"), theme.DocumentSaveIcon(), func() { s.saveAttachment(m.ID, i, at.Name) })
 			save.Importance = widget.LowImportance
-			s.atts.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), save,
-				widget.NewLabel(fmt.Sprintf("%s (%s)", at.Name, sizeText(at.Size)))))
+			name := widget.NewLabel(fmt.Sprintf("%s (%s)", at.Name, sizeText(at.Size)))
+			if s.narrow {
+				name.Truncation = fyne.TextTruncateEllipsis
+			}
+			s.atts.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), save, name))
 		}
 	}
-	s.detail.Show()
+	s.showState()
 	s.detail.Refresh()
 }
 

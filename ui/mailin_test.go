@@ -298,7 +298,7 @@ func countDeals(t *testing.T, db *datatest.DB) int {
 // entry in mailin.en.json / mailin.fr.json (or the core's files).
 func TestMailTranslationsComplete(t *testing.T) {
 	en, fr := translations(t, "en.json", "mailin.en.json"), translations(t, "fr.json", "mailin.fr.json")
-	files := []string{"mailsync.go", "mailaccounts.go", "inbox.go", "mailmove.go"}
+	files := []string{"mailsync.go", "mailaccounts.go", "inbox.go", "inbox_phone.go", "mailmove.go"}
 	if n := checkTranslated(t, langL, files, nil, en, fr); n < 80 {
 		t.Fatalf("found only %d strings: the pattern is broken", n)
 	}
@@ -509,4 +509,108 @@ func loadMailTranslations(t *testing.T, language string) map[string]string {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// TestInboxPhonePages: in a window as narrow as a phone, the waiting emails
+// fill the screen; a tap opens one as a page whose back button and actions
+// lie within the window; "create deal" from that page makes the deal, the
+// email leaves the Inbox and the list comes back. A wide window shows the
+// list beside an email again.
+func TestInboxPhonePages(t *testing.T) {
+	db := mailDB(t)
+	ctx := context.Background()
+	acc, err := db.CreateAccount(ctx, db.Admin.ID, data.AccountInput{Email: "sales@ourshop.test", IMAPHost: "127.0.0.1",
+		IMAPPort: 1, IMAPSecurity: data.SecurityNone, Policy: data.PolicyInbox, Inactive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []data.Incoming
+	for i, subject := range []string{"Quote for forty gaskets and two pumps, delivered to the Lyon site before the end of the month", "Boiler", "Valves"} {
+		msgs = append(msgs, data.Incoming{UID: uint32(i + 1), Email: &data.Email{
+			MessageID: fmt.Sprintf("p%d@buyer%d.test", i, i), From: data.Address{Name: fmt.Sprintf("Buyer %d", i), Email: fmt.Sprintf("b%d@buyer%d.test", i, i)},
+			To: []data.Address{{Email: "sales@ourshop.test"}}, Subject: subject, Date: time.Now().Add(-time.Duration(i) * time.Hour),
+			Text: "Hello,\n\nplease send us a quote.\n", VisibleText: "Hello,\n\nplease send us a quote.\n", Size: 2048}})
+	}
+	if _, err := db.Ingest(ctx, acc.ID, "INBOX", 1, uint32(len(msgs)), msgs); err != nil {
+		t.Fatal(err)
+	}
+	dealsBefore := countDeals(t, db)
+	openCreatedDeal = false
+	t.Cleanup(func() { openCreatedDeal = true })
+	a := startTest(t, db, db.Sales)
+	onUI(func() {
+		a.Win.Resize(fyne.NewSize(400, 800))
+		a.main.show("inbox")
+	})
+	s := lastInbox
+	waitFor(t, a, "three emails waiting", func() bool { return len(s.emails) == 3 })
+	width, height := float32(400), float32(800)
+	within := func(o fyne.CanvasObject) bool {
+		y := fyne.CurrentApp().Driver().AbsolutePositionForObject(o).Y
+		return inside(o, width) && y >= 0 && y+o.Size().Height <= height
+	}
+	onUI(func() {
+		if !s.narrow || !s.list.Visible() || s.detail.Visible() || s.sel != 0 {
+			t.Errorf("at 400 px: narrow %v, list shown %v, email shown %v (id %d)", s.narrow, s.list.Visible(), s.detail.Visible(), s.sel)
+		}
+		if w := s.list.Size().Width; w < width-10 {
+			t.Errorf("the list is %v px wide in a %v px window", w, width)
+		}
+	})
+	if t.Failed() {
+		t.FailNow()
+	}
+	shot(t, a.Win, "inbox-phone-list.png")
+
+	// A tap opens the first email as a page; back returns to the list, and
+	// the same email opens again.
+	first := s.emails[0]
+	onUI(func() { s.list.Select(0) })
+	onUI(func() {
+		if !s.detail.Visible() || s.listPage.Visible() || s.sel != first.ID || s.subject.Text != first.Subject ||
+			!strings.Contains(s.from.Text, first.From.Email) || s.date.Text == "" || !strings.Contains(s.text.Text, "quote") {
+			t.Errorf("the email's page: shown %v, list shown %v, subject %q, from %q, date %q", s.detail.Visible(), s.listPage.Visible(),
+				s.subject.Text, s.from.Text, s.date.Text)
+		}
+		for name, o := range map[string]fyne.CanvasObject{"back": s.back, "create deal": s.create, "attach": s.attach,
+			"ignore": s.ignore, "subject": s.subject, "text": s.text} {
+			if !within(o) {
+				t.Errorf("the %s is not within the window (%v at %v)", name, o.Size(), fyne.CurrentApp().Driver().AbsolutePositionForObject(o))
+			}
+		}
+	})
+	shot(t, a.Win, "inbox-phone-email.png")
+	onUI(func() { test.Tap(s.back) })
+	onUI(func() {
+		if s.detail.Visible() || !s.listPage.Visible() {
+			t.Error("back did not return to the list")
+		}
+		s.list.Select(0)
+	})
+	onUI(func() {
+		if !s.detail.Visible() || s.sel != first.ID {
+			t.Error("the same email did not open again")
+		}
+	})
+
+	// Create deal from the page: the deal exists, the email left, the list is back.
+	onUI(func() { test.Tap(s.create) })
+	waitFor(t, a, "the email out of the Inbox", func() bool { return len(s.emails) == 2 && !s.detail.Visible() && s.listPage.Visible() })
+	m, err := db.EmailByMessageID(ctx, first.MessageID)
+	if err != nil || m.DealID == 0 || m.State != "linked" {
+		t.Fatalf("email = %+v, %v", m, err)
+	}
+	if n := countDeals(t, db); n != dealsBefore+1 {
+		t.Fatalf("deals: %d, want %d", n, dealsBefore+1)
+	}
+
+	// A wide window: the list beside the first email, as on the desktop.
+	onUI(func() { a.Win.Resize(fyne.NewSize(1280, 800)) })
+	waitIdle(a)
+	onUI(func() {
+		if s.narrow || !s.detail.Visible() || s.sel != s.emails[0].ID || s.list.Size().Width > 640 {
+			t.Errorf("at 1280 px: narrow %v, email shown %v, list %v px wide", s.narrow, s.detail.Visible(), s.list.Size().Width)
+		}
+	})
+	shot(t, a.Win, "inbox-wide.png")
 }
