@@ -116,28 +116,43 @@ func (tx *wtx) stmt(query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-func (tx *wtx) exec(query string, args ...any) (sql.Result, error) {
+// ExecContext, QueryContext and QueryRowContext run a query through its
+// prepared statement, so that the helpers given the transaction as a
+// querier (loadStage, loadFieldDefs…) prepare theirs once too.
+func (tx *wtx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	st, err := tx.stmt(query)
 	if err != nil {
 		return nil, err
 	}
-	return st.ExecContext(tx.ctx, args...)
+	return st.ExecContext(ctx, args...)
+}
+
+func (tx *wtx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := tx.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (tx *wtx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := tx.stmt(query)
+	if err != nil {
+		return tx.Tx.QueryRowContext(ctx, query, args...) // reports the same error at Scan
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (tx *wtx) exec(query string, args ...any) (sql.Result, error) {
+	return tx.ExecContext(tx.ctx, query, args...)
 }
 
 func (tx *wtx) queryRow(query string, args ...any) *sql.Row {
-	st, err := tx.stmt(query)
-	if err != nil {
-		return tx.QueryRowContext(tx.ctx, query, args...) // reports the same error at Scan
-	}
-	return st.QueryRowContext(tx.ctx, args...)
+	return tx.QueryRowContext(tx.ctx, query, args...)
 }
 
 func (tx *wtx) query(query string, args ...any) (*sql.Rows, error) {
-	st, err := tx.stmt(query)
-	if err != nil {
-		return nil, err
-	}
-	return st.QueryContext(tx.ctx, args...)
+	return tx.QueryContext(tx.ctx, query, args...)
 }
 
 // fieldDefs reads an entity's custom field definitions (once per
