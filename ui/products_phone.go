@@ -81,12 +81,17 @@ func (s *narrowSwitch) MinSize(objs []fyne.CanvasObject) fyne.Size {
 // cards, the tax breakdown and the documents scroll; the totals and the
 // buttons stay below them.
 func (t *productsTab) buildPhone() fyne.CanvasObject {
+	// The status (a catalog price in another currency, "Saved.", a
+	// document made) follows the lines, so that the pinned part stays short.
 	t.status.Wrapping = fyne.TextWrapWord
+	setVisible(t.status, t.status.Text != "")
+	t.invalidShown = t.invalid.Visible()
 	adder := container.NewBorder(nil, t.results, nil, t.addFree, t.search)
 	taxes := container.New(layout.NewFormLayout(), widget.NewLabel(lang.L("Tax")), t.byRate)
 	body := container.NewVBox(
 		adder,
 		container.NewStack(t.empty, t.list),
+		t.status,
 		taxes,
 		widget.NewSeparator(),
 		t.docs.root,
@@ -94,8 +99,11 @@ func (t *productsTab) buildPhone() fyne.CanvasObject {
 	totals := container.New(layout.NewFormLayout(),
 		widget.NewLabel(lang.L("Total excl. tax")), t.net,
 		widget.NewLabelWithStyle(lang.L("Total incl. tax"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), t.gross)
-	buttons := container.NewGridWithColumns(2, t.revertBtn, t.saveBtn)
-	footer := container.NewVBox(widget.NewSeparator(), container.NewPadded(container.NewVBox(t.invalid, totals, buttons, t.status)))
+	// "Discard changes" is an undo icon beside a wide save button.
+	t.revertBtn.SetText("")
+	t.revertBtn.SetIcon(theme.ContentUndoIcon())
+	buttons := container.NewBorder(nil, nil, t.revertBtn, nil, t.saveBtn)
+	footer := container.NewVBox(widget.NewSeparator(), container.NewPadded(container.NewVBox(t.invalid, totals, buttons)))
 	return container.NewBorder(nil, footer, nil, nil, container.NewVScroll(container.NewPadded(body)))
 }
 
@@ -123,4 +131,41 @@ func (r *lineRow) buildCard() fyne.CanvasObject {
 	bg.StrokeColor = theme.Color(theme.ColorNameSeparator)
 	bg.StrokeWidth = 1
 	return container.NewStack(bg, container.NewPadded(container.NewVBox(head, grid, foot, r.err)))
+}
+
+// tabStatus is the Products tab's status line; it tells the tab when its
+// text changes, so that on a phone it takes no room while empty.
+type tabStatus struct {
+	widget.Label
+	changed func()
+}
+
+func newTabStatus(changed func()) *tabStatus {
+	l := &tabStatus{changed: changed}
+	l.Importance = widget.LowImportance
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// SetText shows text and tells the tab.
+func (l *tabStatus) SetText(text string) {
+	l.Label.SetText(text)
+	l.changed()
+}
+
+// fitPhone lays the phone layout out again after the status line or the
+// error under the lines appeared or went: they change the height of the
+// scrolling part or of the pinned totals, which their containers do not
+// follow by themselves. The desktop layout keeps its status line.
+func (t *productsTab) fitPhone() {
+	if !t.narrow || t.root == nil {
+		return
+	}
+	if want := t.status.Text != ""; want != t.status.Visible() {
+		setVisible(t.status, want)
+	} else if t.invalid.Visible() == t.invalidShown {
+		return
+	}
+	t.invalidShown = t.invalid.Visible()
+	t.root.Refresh()
 }

@@ -47,11 +47,14 @@ type productsTab struct {
 	byRate    *fyne.Container
 	gross     *widget.Label
 	invalid   *widget.Label
-	status    *widget.Label
+	status    *tabStatus
 	saveBtn   *widget.Button
 	revertBtn *widget.Button
 	docs      *documentsPanel
 	narrow    bool // lines shown as cards, totals pinned below (phones)
+	// invalidShown is whether the phone layout was laid out with the
+	// error under the lines shown (fitPhone).
+	invalidShown bool
 }
 
 // lastProductsTab is the last built tab (tests).
@@ -81,8 +84,7 @@ func newProductsTab(f *DealForm) *productsTab {
 	t.net.Alignment = fyne.TextAlignTrailing
 	t.byRate = container.NewVBox()
 	t.invalid = newErrorLabel()
-	t.status = widget.NewLabel("")
-	t.status.Importance = widget.LowImportance
+	t.status = newTabStatus(t.fitPhone)
 	t.saveBtn = widget.NewButtonWithIcon(lang.L("Save lines"), theme.DocumentSaveIcon(), t.save)
 	t.saveBtn.Importance = widget.HighImportance
 	t.revertBtn = widget.NewButton(lang.L("Discard changes"), func() { t.show(t.saved) })
@@ -121,6 +123,9 @@ func (t *productsTab) build(narrow bool) fyne.CanvasObject {
 		return t.buildPhone()
 	}
 	t.status.Wrapping = fyne.TextWrapOff
+	t.status.Show()
+	t.revertBtn.SetText(lang.L("Discard changes"))
+	t.revertBtn.SetIcon(nil)
 	adder := container.NewBorder(nil, t.results, nil, t.addFree, t.search)
 	totals := container.New(layout.NewFormLayout(),
 		widget.NewLabel(lang.L("Total excl. tax")), t.net,
@@ -275,6 +280,7 @@ func (t *productsTab) recompute() {
 	} else {
 		setError(t.invalid, "")
 	}
+	t.fitPhone()
 	t.updateButtons()
 }
 

@@ -609,7 +609,18 @@ func TestProductsTabPhoneCards(t *testing.T) {
 		test.Tap(pt.addFree)
 	})
 	f := pt.rows[len(pt.rows)-1]
+	waitIdle(a)
+	check("a new line without a name") // its error shows above the totals, which stay in view
 	onUI(func() {
+		if pt.invalid.Hidden || pt.status.Visible() {
+			t.Errorf("a line without a name: error shown %v, empty status line shown %v", pt.invalid.Visible(), pt.status.Visible())
+		}
+		d := fyne.CurrentApp().Driver()
+		if bottom := d.AbsolutePositionForObject(pt.invalid).Y + pt.invalid.Size().Height; pt.invalid.Size().Height == 0 ||
+			bottom > d.AbsolutePositionForObject(pt.net).Y {
+			t.Errorf("the error (%v high, bottom y=%v) is not laid out above the totals (y=%v)", pt.invalid.Size().Height, bottom,
+				d.AbsolutePositionForObject(pt.net).Y)
+		}
 		test.Type(f.name, "Livraison")
 		f.price.SetText("")
 		test.Type(f.price, "30")
@@ -619,6 +630,11 @@ func TestProductsTabPhoneCards(t *testing.T) {
 	onUI(func() { test.Tap(pt.saveBtn) })
 	waitIdle(a)
 	waitIdle(a)
+	onUI(func() {
+		if !pt.status.Visible() || pt.status.Text == "" {
+			t.Error("no status line after saving")
+		}
+	})
 	d, err := db.Store.Deal(ctx, db.Sales.ID, deal.ID)
 	lines[0].Quantity = 3000
 	lines = append(lines[:5], data.LineInput{Name: "Livraison", Price: 3000, Quantity: 1000, TaxRate: 2000, DiscountKind: data.DiscountPercent})
