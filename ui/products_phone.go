@@ -104,7 +104,19 @@ func (t *productsTab) buildPhone() fyne.CanvasObject {
 	t.revertBtn.SetIcon(theme.ContentUndoIcon())
 	buttons := container.NewBorder(nil, nil, t.revertBtn, nil, t.saveBtn)
 	footer := container.NewVBox(widget.NewSeparator(), container.NewPadded(container.NewVBox(t.invalid, totals, buttons)))
-	return container.NewBorder(nil, footer, nil, nil, container.NewVScroll(container.NewPadded(body)))
+	t.phoneScroll = container.NewVScroll(container.NewPadded(body))
+	return container.NewBorder(nil, footer, nil, nil, t.phoneScroll)
+}
+
+// reveal scrolls the phone layout to a line's card (a line just added
+// lands under the others, out of view on a small screen).
+func (t *productsTab) reveal(r *lineRow) {
+	if !t.narrow || t.phoneScroll == nil {
+		return
+	}
+	d := fyne.CurrentApp().Driver()
+	y := d.AbsolutePositionForObject(r.root).Y - d.AbsolutePositionForObject(t.phoneScroll.Content).Y
+	t.phoneScroll.ScrollToOffset(fyne.NewPos(0, y))
 }
 
 // buildCard lays one line out as a card: the name with the remove button,

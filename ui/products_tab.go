@@ -52,6 +52,8 @@ type productsTab struct {
 	revertBtn *widget.Button
 	docs      *documentsPanel
 	narrow    bool // lines shown as cards, totals pinned below (phones)
+	// phoneScroll scrolls the cards in the phone layout; nil otherwise.
+	phoneScroll *container.Scroll
 	// invalidShown is whether the phone layout was laid out with the
 	// error under the lines shown (fitPhone).
 	invalidShown bool
@@ -124,6 +126,7 @@ func (t *productsTab) build(narrow bool) fyne.CanvasObject {
 	}
 	t.status.Wrapping = fyne.TextWrapOff
 	t.status.Show()
+	t.phoneScroll = nil
 	t.revertBtn.SetText(lang.L("Discard changes"))
 	t.revertBtn.SetIcon(nil)
 	adder := container.NewBorder(nil, t.results, nil, t.addFree, t.search)
@@ -327,6 +330,7 @@ func (t *productsTab) addLine(in data.LineInput) {
 	t.rows = append(t.rows, r)
 	t.relayout()
 	t.recompute()
+	t.reveal(r)
 	if in.Name == "" {
 		if c := fyne.CurrentApp().Driver().CanvasForObject(r.name); c != nil {
 			c.Focus(r.name)

@@ -612,10 +612,14 @@ func TestProductsTabPhoneCards(t *testing.T) {
 	waitIdle(a)
 	check("a new line without a name") // its error shows above the totals, which stay in view
 	onUI(func() {
+		d := fyne.CurrentApp().Driver()
+		top := d.AbsolutePositionForObject(pt.phoneScroll).Y
+		if y := d.AbsolutePositionForObject(f.name).Y; y < top || y+f.name.Size().Height > top+pt.phoneScroll.Size().Height {
+			t.Errorf("the new line's card is out of view (name at y=%v, cards shown from %v to %v)", y, top, top+pt.phoneScroll.Size().Height)
+		}
 		if pt.invalid.Hidden || pt.status.Visible() {
 			t.Errorf("a line without a name: error shown %v, empty status line shown %v", pt.invalid.Visible(), pt.status.Visible())
 		}
-		d := fyne.CurrentApp().Driver()
 		if bottom := d.AbsolutePositionForObject(pt.invalid).Y + pt.invalid.Size().Height; pt.invalid.Size().Height == 0 ||
 			bottom > d.AbsolutePositionForObject(pt.net).Y {
 			t.Errorf("the error (%v high, bottom y=%v) is not laid out above the totals (y=%v)", pt.invalid.Size().Height, bottom,
