@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -259,13 +260,17 @@ const (
 	SortResponsible DealSort = "responsible"
 )
 
+// sortExpr is each sort's key. client_name (the contact's name, else the
+// company's, else empty) and responsible_name are copies the deal keeps
+// (migration 0009), declared COLLATE NOCASE: a keyset condition on them seeks
+// in their index, which it could not with a COLLATE written here.
 var sortExpr = map[DealSort]string{
 	SortUpdated:     "d.updated_at",
 	SortTitle:       "d.title COLLATE NOCASE",
 	SortAmount:      "d.amount",
-	SortClient:      "coalesce(c.name, co.name, '') COLLATE NOCASE",
-	SortStage:       "(SELECT position FROM stages WHERE id = d.stage_id)",
-	SortResponsible: "e.name COLLATE NOCASE",
+	SortClient:      "d.client_name",
+	SortStage:       "s.position",
+	SortResponsible: "d.responsible_name",
 }
 
 // DealFilter narrows the deal list.
@@ -307,6 +312,12 @@ func (s *Store) DealList(ctx context.Context, actor int64, f DealFilter, after *
 	expr, ok := sortExpr[f.Sort]
 	if !ok {
 		return nil, fmt.Errorf("deal list: unknown sort %q", f.Sort)
+	}
+	if stageWalk[f.Sort] && strings.TrimSpace(f.Search) == "" {
+		rows, done, err := s.dealListByStage(ctx, me, f, after, limit)
+		if done || err != nil {
+			return rows, err
+		}
 	}
 	var conds []string
 	var args []any
@@ -367,13 +378,22 @@ func (s *Store) DealList(ctx context.Context, actor int64, f DealFilter, after *
 		conds = append(conds, "("+expr+", d.id) "+cmp+" (?, ?)")
 		args = append(args, after.Key, after.ID)
 	}
-	q := `SELECT d.id, d.title, d.stage_id, coalesce(c.name, co.name, ''), d.amount, d.currency, e.name, d.updated_at,
-		(SELECT min(a.due_at) FROM activities a WHERE a.deal_id = d.id AND a.done_at IS NULL), s.name, ` + expr + `
-		FROM deals d JOIN employees e ON e.id = d.responsible_id JOIN stages s ON s.id = d.stage_id
-		LEFT JOIN contacts c ON c.id = d.contact_id LEFT JOIN companies co ON co.id = d.company_id
-		WHERE ` + strings.Join(conds, " AND ") + vis + `
+	q := listSelect(expr, "deals d") + ` WHERE ` + strings.Join(conds, " AND ") + vis + `
 		ORDER BY ` + expr + ` ` + dir + `, d.id ` + dir + ` LIMIT ` + limitArg
-	rows, err := s.r.QueryContext(ctx, q, append(append(args, vargs...), limit)...)
+	return queryList(ctx, s.r, q, append(append(args, vargs...), limit)...)
+}
+
+// listSelect reads a deal list row from deals (its deals are d), with key
+// as its sort key (the last column, the 11th).
+func listSelect(key, deals string) string {
+	return `SELECT d.id, d.title, d.stage_id, coalesce(c.name, co.name, ''), d.amount, d.currency, e.name, d.updated_at,
+		(SELECT min(a.due_at) FROM activities a WHERE a.deal_id = d.id AND a.done_at IS NULL), s.name, ` + key + `
+		FROM ` + deals + ` JOIN employees e ON e.id = d.responsible_id JOIN stages s ON s.id = d.stage_id
+		LEFT JOIN contacts c ON c.id = d.contact_id LEFT JOIN companies co ON co.id = d.company_id`
+}
+
+func queryList(ctx context.Context, db querier, q string, args ...any) ([]ListRow, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("deal list: %w", err)
 	}
@@ -389,5 +409,184 @@ func (s *Store) DealList(ctx context.Context, actor int64, f DealFilter, after *
 		r.UpdatedAt, r.NextActivity = parseTime(updated), nullTime(next)
 		out = append(out, r)
 	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("deal list: %w", err)
+	}
+	return out, nil
+}
+
+// stageWalk are the sorts whose pages dealListByStage reads (a search's
+// few thousand deals at most are sorted as the other sorts sort them).
+var stageWalk = map[DealSort]bool{SortClient: true, SortResponsible: true, SortStage: true}
+
+// stageIndex is the per-stage index each of those sorts walks (migration
+// 0009), and the key it is in order of after the stage.
+var stageIndex = map[DealSort]struct{ name, key string }{
+	SortClient:      {"deals_stage_client", "d.client_name"},
+	SortResponsible: {"deals_stage_responsible", "d.responsible_name"},
+	// The stage's position, the same for all its deals. Read from the arm's
+	// one stage row, SQLite knows it is constant; written as a number, it
+	// would sort the stage.
+	SortStage: {"deals_stage_id", "st.position"},
+}
+
+// dealListByStage reads a page of the list sorted by client, responsible or
+// stage without sorting the matching deals. Each stage the filter allows (a
+// deal's stage belongs to its pipeline, so a pipeline, a status or a stage
+// is a set of stages) is one arm of a UNION ALL that reads that stage's range
+// of a per-stage index, already in the sort order and holding every column
+// the conditions need; SQLite merges the arms as it goes and stops at the
+// limit, so a page reads about limit index entries per arm at most, and
+// then the page's deals, in the merged order. The order is the one a full
+// sort gives: key, then deal id. INDEXED BY holds each arm to its index:
+// were SQLite to read a responsible's deals from deals_responsible instead,
+// it would have to sort them, and if the index went missing the statement
+// would fail rather than quietly sort. The stages and the page are read in
+// one transaction, so they agree on the stages' positions.
+// It reads nothing (done false) when the filter allows more stages than a
+// statement can hold arms: the caller then sorts.
+func (s *Store) dealListByStage(ctx context.Context, me Employee, f DealFilter, after *ListCursorValue, limit int) (rows []ListRow, done bool, err error) {
+	tx, err := s.r.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, false, fmt.Errorf("deal list: %w", err)
+	}
+	defer tx.Rollback()
+	q, args, err := dealListByStageQuery(ctx, tx, me, f, after, limit)
+	switch {
+	case errors.Is(err, errTooManyStages):
+		return nil, false, nil
+	case err != nil || q == "":
+		return nil, true, err
+	}
+	rows, err = queryList(ctx, tx, q, args...)
+	return rows, true, err
+}
+
+// maxStageArms bounds the arms of one statement (SQLite refuses a compound
+// SELECT of more than 500). A variable for tests.
+var maxStageArms = 200
+
+var errTooManyStages = errors.New("too many stages for one statement")
+
+// dealListByStageQuery builds dealListByStage's statement; "" when no stage
+// can match.
+func dealListByStageQuery(ctx context.Context, db querier, me Employee, f DealFilter, after *ListCursorValue, limit int) (string, []any, error) {
+	stages, err := listStages(ctx, db, f)
+	if err != nil {
+		return "", nil, fmt.Errorf("deal list: %w", err)
+	}
+	if len(stages) > maxStageArms {
+		return "", nil, errTooManyStages
+	}
+	idx := stageIndex[f.Sort]
+	dir, cmp := "", ">"
+	if f.Descending {
+		dir, cmp = " DESC", "<"
+	}
+	// Conditions on the responsible, checked in the index (its last column).
+	var conds []string
+	var cargs []any
+	if f.ResponsibleID != 0 {
+		conds, cargs = append(conds, "d.responsible_id = ?"), append(cargs, f.ResponsibleID)
+	}
+	switch {
+	case f.OnlyMine:
+		conds, cargs = append(conds, "d.responsible_id = ?"), append(cargs, me.ID)
+	case !me.SeesAll():
+		conds = append(conds, "(d.responsible_id = ? OR d.id IN (SELECT deal_id FROM deal_observers WHERE employee_id = ?))")
+		cargs = append(cargs, me.ID, me.ID)
+	}
+	if one := f.ResponsibleID; f.Sort == SortResponsible && (one != 0 || f.OnlyMine) {
+		// One responsible: every row has their name, so the range of that
+		// name is where to read (the condition holds for every row it keeps).
+		if one == 0 {
+			one = me.ID
+		}
+		conds, cargs = append(conds, "d.responsible_name = (SELECT name FROM employees WHERE id = ?)"), append(cargs, one)
+	}
+	from := "deals d INDEXED BY " + idx.name
+	if f.Sort == SortStage {
+		from = "stages st CROSS JOIN " + from
+	}
+	var arms []string
+	var args []any
+	for _, st := range stages {
+		where := []string{"d.stage_id = ?", "d.deleted_at IS NULL"}
+		args = append(args, st.id)
+		if f.Sort == SortStage {
+			where, args = append(where, "st.id = ?"), append(args, st.id)
+			if after != nil {
+				pos, err := cursorPosition(after.Key)
+				if err != nil {
+					return "", nil, fmt.Errorf("deal list: %w", err)
+				}
+				if pos == st.position {
+					where, args = append(where, "d.id "+cmp+" ?"), append(args, after.ID)
+				} else if (st.position < pos) != f.Descending {
+					args = args[:len(args)-2]
+					continue // the whole stage comes before the cursor
+				}
+			}
+		} else if after != nil {
+			where, args = append(where, "("+idx.key+", d.id) "+cmp+" (?, ?)"), append(args, after.Key, after.ID)
+		}
+		where = append(where, conds...)
+		args = append(args, cargs...)
+		arms = append(arms, `SELECT d.id, `+idx.key+` AS k FROM `+from+` WHERE `+strings.Join(where, " AND "))
+	}
+	if len(arms) == 0 {
+		return "", nil, nil
+	}
+	page := strings.Join(arms, "\nUNION ALL\n") + "\nORDER BY 2" + dir + ", 1" + dir + " LIMIT ?"
+	q := listSelect("p.k", "("+page+") p CROSS JOIN deals d ON d.id = p.id") + " ORDER BY p.k" + dir + ", p.id" + dir
+	return q, append(args, limit), nil
+}
+
+type listStage struct {
+	id       int64
+	position int
+}
+
+// listStages are the stages a filter allows.
+func listStages(ctx context.Context, db querier, f DealFilter) ([]listStage, error) {
+	q := `SELECT id, position FROM stages WHERE 1`
+	var args []any
+	if f.PipelineID != 0 {
+		q, args = q+` AND pipeline_id = ?`, append(args, f.PipelineID)
+	}
+	if f.StageID != 0 {
+		q, args = q+` AND id = ?`, append(args, f.StageID)
+	}
+	if f.Status != "" {
+		q, args = q+` AND semantics = ?`, append(args, f.Status)
+	}
+	rows, err := db.QueryContext(ctx, q+` ORDER BY position, id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []listStage
+	for rows.Next() {
+		var st listStage
+		if err := rows.Scan(&st.id, &st.position); err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
 	return out, rows.Err()
+}
+
+// cursorPosition reads a stage sort's cursor key: a stage position.
+func cursorPosition(key any) (int, error) {
+	switch k := key.(type) {
+	case int64:
+		return int(k), nil
+	case int:
+		return k, nil
+	case float64:
+		if k == float64(int(k)) {
+			return int(k), nil
+		}
+	}
+	return 0, fmt.Errorf("cursor key %v is not a stage position", key)
 }
