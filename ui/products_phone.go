@@ -88,9 +88,10 @@ func (t *productsTab) buildPhone() fyne.CanvasObject {
 	t.invalidShown = t.invalid.Visible()
 	adder := container.NewBorder(nil, t.results, nil, t.addFree, t.search)
 	taxes := container.New(layout.NewFormLayout(), widget.NewLabel(lang.L("Tax")), t.byRate)
+	lines := container.NewStack(t.empty, t.list)
 	body := container.NewVBox(
 		adder,
-		container.NewStack(t.empty, t.list),
+		lines,
 		t.status,
 		taxes,
 		widget.NewSeparator(),
@@ -105,6 +106,7 @@ func (t *productsTab) buildPhone() fyne.CanvasObject {
 	buttons := container.NewBorder(nil, nil, t.revertBtn, nil, t.saveBtn)
 	footer := container.NewVBox(widget.NewSeparator(), container.NewPadded(container.NewVBox(t.invalid, totals, buttons)))
 	t.phoneScroll = container.NewVScroll(container.NewPadded(body))
+	t.phoneParents = []fyne.CanvasObject{t.list, lines, body}
 	return container.NewBorder(nil, footer, nil, nil, t.phoneScroll)
 }
 
@@ -114,9 +116,14 @@ func (t *productsTab) reveal(r *lineRow) {
 	if !t.narrow || t.phoneScroll == nil {
 		return
 	}
-	d := fyne.CurrentApp().Driver()
-	y := d.AbsolutePositionForObject(r.root).Y - d.AbsolutePositionForObject(t.phoneScroll.Content).Y
-	t.phoneScroll.ScrollToOffset(fyne.NewPos(0, y))
+	// A card not drawn yet has no place on the canvas: add up the
+	// positions, each in its parent, up to the scrolled content.
+	y := r.root.Position().Y
+	for _, o := range t.phoneParents {
+		y += o.Position().Y
+	}
+	y = fyne.Min(y, t.phoneScroll.Content.Size().Height-t.phoneScroll.Size().Height)
+	t.phoneScroll.ScrollToOffset(fyne.NewPos(0, fyne.Max(y, 0)))
 }
 
 // buildCard lays one line out as a card: the name with the remove button,

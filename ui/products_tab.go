@@ -54,6 +54,9 @@ type productsTab struct {
 	narrow    bool // lines shown as cards, totals pinned below (phones)
 	// phoneScroll scrolls the cards in the phone layout; nil otherwise.
 	phoneScroll *container.Scroll
+	// phoneParents are the containers from a card up to the scrolled
+	// content: the list, its stack, the body.
+	phoneParents []fyne.CanvasObject
 	// invalidShown is whether the phone layout was laid out with the
 	// error under the lines shown (fitPhone).
 	invalidShown bool
