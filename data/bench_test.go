@@ -366,6 +366,66 @@ func BenchmarkDealListKeyset(b *testing.B) {
 	}
 }
 
+// BenchmarkDealListSortClient, BenchmarkDealListSortResponsible and
+// BenchmarkDealListSortStage read the first pipeline's list sorted by that
+// column as the deal list does: first, the first page as an admin; deep, the
+// page 50 rows before the end; sales, a sales employee's first page (their own
+// and observed deals).
+func BenchmarkDealListSortClient(b *testing.B) { benchDealListSort(b, data.SortClient) }
+
+func BenchmarkDealListSortResponsible(b *testing.B) { benchDealListSort(b, data.SortResponsible) }
+
+func BenchmarkDealListSortStage(b *testing.B) { benchDealListSort(b, data.SortStage) }
+
+func benchDealListSort(b *testing.B, sort data.DealSort) {
+	db := openBench(b)
+	ctx := context.Background()
+	ps, err := db.st.Pipelines(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := data.DealFilter{PipelineID: ps[0].ID, Sort: sort}
+	deep := sortCursor(b, db, f)
+	for _, c := range []struct {
+		name  string
+		actor int64
+		after *data.ListCursorValue
+	}{{"first", db.admin.ID, nil}, {"deep", db.admin.ID, &deep}, {"sales", db.sales.ID, nil}} {
+		b.Run(c.name, func(b *testing.B) {
+			cpu := meterCPU(b)
+			defer cpu.report()
+			for b.Loop() {
+				rows, err := db.st.DealList(ctx, c.actor, f, c.after, 50)
+				if err != nil || len(rows) != 50 {
+					b.Fatalf("%s list: %d rows, %v", sort, len(rows), err)
+				}
+			}
+		})
+	}
+}
+
+// sortCursor is the keyset cursor of the row 50 before the end of the
+// admin's list filtered and sorted by f (ascending), read with OFFSET from a
+// full sort by the names themselves.
+func sortCursor(b *testing.B, db *benchDB, f data.DealFilter) data.ListCursorValue {
+	key := map[data.DealSort]string{
+		data.SortClient:      "coalesce(c.name, co.name, '') COLLATE NOCASE",
+		data.SortResponsible: "e.name COLLATE NOCASE",
+		data.SortStage:       "s.position",
+	}[f.Sort]
+	var n int
+	if err := db.raw.QueryRow(`SELECT count(*) FROM deals WHERE pipeline_id = ? AND deleted_at IS NULL`, f.PipelineID).Scan(&n); err != nil {
+		b.Fatal(err)
+	}
+	var c data.ListCursorValue
+	if err := db.raw.QueryRow(`SELECT `+key+`, d.id FROM deals d JOIN employees e ON e.id = d.responsible_id JOIN stages s ON s.id = d.stage_id
+		LEFT JOIN contacts c ON c.id = d.contact_id LEFT JOIN companies co ON co.id = d.company_id
+		WHERE d.pipeline_id = ? AND d.deleted_at IS NULL ORDER BY 1, 2 LIMIT 1 OFFSET ?`, f.PipelineID, n-51).Scan(&c.Key, &c.ID); err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
 // BenchmarkDealListSales reads a sales employee's list by last update: the
 // first page, then the page after it.
 func BenchmarkDealListSales(b *testing.B) {
