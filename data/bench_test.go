@@ -377,6 +377,10 @@ func BenchmarkDealListSortResponsible(b *testing.B) { benchDealListSort(b, data.
 
 func BenchmarkDealListSortStage(b *testing.B) { benchDealListSort(b, data.SortStage) }
 
+func BenchmarkDealListSortTitle(b *testing.B) { benchDealListSort(b, data.SortTitle) }
+
+func BenchmarkDealListSortAmount(b *testing.B) { benchDealListSort(b, data.SortAmount) }
+
 func benchDealListSort(b *testing.B, sort data.DealSort) {
 	db := openBench(b)
 	ctx := context.Background()
@@ -412,6 +416,8 @@ func sortCursor(b *testing.B, db *benchDB, f data.DealFilter) data.ListCursorVal
 		data.SortClient:      "coalesce(c.name, co.name, '') COLLATE NOCASE",
 		data.SortResponsible: "e.name COLLATE NOCASE",
 		data.SortStage:       "s.position",
+		data.SortTitle:       "d.title COLLATE NOCASE",
+		data.SortAmount:      "d.amount",
 	}[f.Sort]
 	var n int
 	if err := db.raw.QueryRow(`SELECT count(*) FROM deals WHERE pipeline_id = ? AND deleted_at IS NULL`, f.PipelineID).Scan(&n); err != nil {

@@ -375,8 +375,10 @@ func (s *Store) DealList(ctx context.Context, actor int64, f DealFilter, after *
 		conds, args, vis, vargs = []string{"d.id IN (" + own + ")"}, []any{me.ID, key, id}, "", nil
 		limitArg = "?4"
 	} else if after != nil {
-		conds = append(conds, "("+expr+", d.id) "+cmp+" (?, ?)")
-		args = append(args, after.Key, after.ID)
+		// The key alone first: SQLite seeks in the sort's index with it,
+		// which it does not with the row value when the key has a COLLATE.
+		conds = append(conds, expr+" "+cmp+"= ?", "("+expr+", d.id) "+cmp+" (?, ?)")
+		args = append(args, after.Key, after.Key, after.ID)
 	}
 	q := listSelect(expr, "deals d") + ` WHERE ` + strings.Join(conds, " AND ") + vis + `
 		ORDER BY ` + expr + ` ` + dir + `, d.id ` + dir + ` LIMIT ` + limitArg
