@@ -31,7 +31,8 @@ const (
 
 type checkpointer struct {
 	db   *sql.DB
-	kick chan int64 // bytes committed (estimated; 0 for a small commit)
+	kick chan int64    // bytes committed (estimated; 0 for a small commit)
+	stop chan struct{} // closed by close; kick never is, so a late commit never panics
 	done chan struct{}
 	once sync.Once
 }
@@ -42,7 +43,7 @@ func startCheckpointer(path string) (*checkpointer, error) {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1)
-	c := &checkpointer{db: db, kick: make(chan int64, 64), done: make(chan struct{})}
+	c := &checkpointer{db: db, kick: make(chan int64, 64), stop: make(chan struct{}), done: make(chan struct{})}
 	go c.run()
 	return c, nil
 }
@@ -55,10 +56,9 @@ func (c *checkpointer) run() {
 	quiet.Stop()
 	for {
 		select {
-		case n, ok := <-c.kick:
-			if !ok {
-				return
-			}
+		case <-c.stop:
+			return
+		case n := <-c.kick:
 			pending += n
 			dirty = true
 			if pending < checkpointBytes {
@@ -94,7 +94,7 @@ func (c *checkpointer) committed(n int64) {
 
 // close stops the goroutine and closes its connection.
 func (c *checkpointer) close() error {
-	c.once.Do(func() { close(c.kick) })
+	c.once.Do(func() { close(c.stop) })
 	<-c.done
 	return c.db.Close()
 }
