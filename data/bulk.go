@@ -29,11 +29,11 @@ func (s *Store) Bulk(ctx context.Context, actor int64, fn func(b *BulkTx) error)
 			return err
 		}
 		// A larger page cache keeps the indexes' hot pages in memory while
-		// rows arrive in random key order; the writer gets its default back.
+		// rows arrive in random key order; the writer gets its own back.
 		if _, err := tx.exec(`PRAGMA cache_size = -131072`); err != nil {
 			return err
 		}
-		defer tx.exec(`PRAGMA cache_size = -2000`)
+		defer tx.exec(fmt.Sprintf(`PRAGMA cache_size = %d`, writerCacheSize))
 		b := &BulkTx{tx: tx, actor: actor, stages: map[int64]Stage{}, firstOpen: map[int64]int64{}, batched: true}
 		defer b.close()
 		if err := b.prepare(); err != nil {

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ingestBatchMode makes Ingest's transactions read custom field definitions
@@ -30,7 +31,6 @@ type Incoming struct {
 // alone, encoded ahead of the write transaction.
 type prepared struct {
 	key                string // the dedupe key
-	zraw               []byte
 	to, cc, refs, atts string // JSON columns of the row
 	// entryBody is the middle of its timeline entry's JSON (entryJSON)
 	entryBody string
@@ -161,7 +161,9 @@ func (s *Store) Ingest(ctx context.Context, accountID int64, folder string, uidV
 func (tx *itx) ingestOne(acc *Account, own ownAddresses, folder string, uid uint32, e *Email, p *prepared) (Decision, error) {
 	key := p.key
 	// 1. Same Message-ID already stored: nothing.
-	if _, ok := tx.known[key]; ok {
+	if _, ok, err := tx.storedMessage(key); err != nil {
+		return Decision{}, err
+	} else if ok {
 		return Decision{MessageID: key, Reason: ReasonDuplicate, Because: "already stored"}, nil
 	}
 	d, err := tx.route(acc, own, e)
@@ -189,6 +191,9 @@ type knownMessage struct {
 // to. Ingest then keeps the map up to date with the messages it stores, so
 // that deduplication and threading need no query per message.
 func (tx *itx) loadKnown(msgs []Incoming, preps []*prepared) error {
+	// Message-IDs travel as a JSON array, which cannot hold invalid UTF-8
+	// (encoding/json writes U+FFFD instead): storedMessage looks such IDs up
+	// one by one.
 	var ids []string
 	for i, m := range msgs {
 		ids = append(ids, preps[i].key)
@@ -196,6 +201,7 @@ func (tx *itx) loadKnown(msgs []Incoming, preps []*prepared) error {
 			ids = append(ids, threadIDs(m.Email)...)
 		}
 	}
+	ids = slices.DeleteFunc(ids, func(id string) bool { return !utf8.ValidString(id) })
 	js, _ := json.Marshal(ids)
 	rows, err := tx.query(`SELECT m.message_id, coalesce(d.id, 0), m.direction, m.sent_at, coalesce(d.deleted_at IS NOT NULL, 0)
 		FROM messages m LEFT JOIN deals d ON d.id = m.deal_id

@@ -141,3 +141,44 @@ func TestIngestBatchModeSameRecords(t *testing.T) {
 		}
 	}
 }
+
+// TestIngestMessageIDNotUTF8 proves that a Message-ID whose bytes are not
+// UTF-8 (headers are kept as they came) is deduplicated and threaded like
+// any other, across batches and within one: the batch's lookup cannot carry
+// it, so it is looked up on its own.
+func TestIngestMessageIDNotUTF8(t *testing.T) {
+	db := datatest.Open(t)
+	ctx := context.Background()
+	acc := mailAccount(t, db, data.AccountInput{ResponsibleID: db.Sales.ID})
+	const id = "devis-caf\xe9@client.test"
+	first := ingest(t, db, acc, clientMail(id, "jeanne@client.test", "Jeanne", "Devis"))
+	if !first.NewDeal {
+		t.Fatalf("first: %+v", first)
+	}
+	if again := ingest(t, db, acc, clientMail(id, "jeanne@client.test", "Jeanne", "Devis")); again.Reason != data.ReasonDuplicate {
+		t.Fatalf("the same message again: %+v", again)
+	}
+	reply := clientMail("re1@client.test", "paul@other.test", "Paul", "Re: Devis")
+	reply.InReplyTo = id
+	if d := ingest(t, db, acc, reply); d.Reason != data.ReasonReply || d.DealID != first.DealID {
+		t.Fatalf("reply: %+v, want a reply on deal %d", d, first.DealID)
+	}
+	// Within one batch: a new message, its copy and a reply to it.
+	const id2 = "autre-\xff@client.test"
+	batch := []*data.Email{clientMail(id2, "lea@third.test", "Léa", "Chaises"), clientMail(id2, "lea@third.test", "Léa", "Chaises"),
+		clientMail("re2@third.test", "marc@fourth.test", "Marc", "Re: Chaises")}
+	batch[2].References = []string{id2}
+	var in []data.Incoming
+	for i, e := range batch {
+		e.Raw = []byte("Subject: " + e.Subject + "\r\n\r\n" + e.Text)
+		in = append(in, data.Incoming{UID: uint32(100 + i), Email: e})
+	}
+	res, err := db.Ingest(ctx, acc.ID, "INBOX", 1, 102, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := res.Decisions
+	if !ds[0].NewDeal || ds[1].Reason != data.ReasonDuplicate || ds[2].Reason != data.ReasonReply || ds[2].DealID != ds[0].DealID {
+		t.Fatalf("one batch: %+v", ds)
+	}
+}

@@ -317,8 +317,7 @@ func threadIDs(e *Email) []string {
 // storedMessage finds a stored message by Message-ID: in the batch's map
 // within Ingest, in the database otherwise.
 func (tx *itx) storedMessage(id string) (knownMessage, bool, error) {
-	if tx.known != nil {
-		k, ok := tx.known[id]
+	if k, ok := tx.known[id]; ok || (tx.known != nil && utf8.ValidString(id)) {
 		return k, ok, nil
 	}
 	var k knownMessage

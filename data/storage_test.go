@@ -3,7 +3,9 @@ package data_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -145,4 +147,87 @@ func TestCheckpointerCopiesTheLog(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// walSize is the size of the store's write-ahead log file.
+func walSize(t *testing.T, path string) int64 {
+	t.Helper()
+	fi, err := os.Stat(path + "-wal")
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+// TestLogStaysBoundedDuringLongSync proves that batches of mail stored back
+// to back, while the checkpointer copies the log behind them, do not make the
+// log grow with everything written: once it is over its limit, the log
+// starts over, and is cut back to its size limit. (With the limits scaled
+// down: 256 KB per checkpoint, a restart over 1 MB, a 1 MB file limit, for
+// about 40 MB of log.)
+func TestLogStaysBoundedDuringLongSync(t *testing.T) {
+	defer data.SetCheckpointing(256<<10, 1<<20, 1<<20, 50*time.Millisecond, time.Second)()
+	db := datatest.Open(t)
+	ctx := context.Background()
+	acc := mailAccount(t, db, data.AccountInput{ResponsibleID: db.Sales.ID})
+	body := strings.Repeat("Bonjour, voici notre commande de chaises et de tables. ", 2000) // ~110 KB
+	var biggest int64
+	uid := uint32(0)
+	for b := range 30 {
+		var in []data.Incoming
+		for i := range 4 {
+			uid++
+			e := clientMail(fmt.Sprintf("long%d.%d@client.test", b, i), fmt.Sprintf("c%d@client%d.test", uid, uid), "Client", "Commande")
+			e.Text, e.VisibleText = body, body
+			e.Raw = []byte("Subject: Commande\r\n\r\n" + body)
+			in = append(in, data.Incoming{UID: uid, Email: e})
+		}
+		if _, err := db.Ingest(ctx, acc.ID, "INBOX", 1, uid, in); err != nil {
+			t.Fatal(err)
+		}
+		biggest = max(biggest, walSize(t, db.Path))
+	}
+	// About 40 MB went through the log (raw, text and timeline entry of 120
+	// messages of 110 KB, in 16 KB pages); a log that never started over
+	// would hold it all.
+	if biggest > 8<<20 {
+		t.Fatalf("the log grew to %d bytes: it never started over", biggest)
+	}
+}
+
+// TestSteadyCommitsAreCheckpointed proves that a stream of small commits,
+// never quiet for long, still has its log copied into the database file.
+func TestSteadyCommitsAreCheckpointed(t *testing.T) {
+	defer data.SetCheckpointing(32<<20, 128<<20, 64<<20, 300*time.Millisecond, 600*time.Millisecond)()
+	db := datatest.Open(t)
+	ctx := context.Background()
+	first, err := db.CreateCompany(ctx, db.Admin.ID, data.CompanyInput{Name: "Premier SARL"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inFile := func() bool {
+		b, err := os.ReadFile(db.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		copyPath := t.TempDir() + "/copy.db"
+		if err := os.WriteFile(copyPath, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		err = rawConn(t, copyPath).QueryRow(`SELECT count(*) FROM companies WHERE id = ?`, first.ID).Scan(&n)
+		return err == nil && n == 1
+	}
+	// A commit every 100 ms (never 300 ms of quiet) for 2.5 s.
+	deadline := time.Now().Add(2500 * time.Millisecond)
+	for i := 0; time.Now().Before(deadline); i++ {
+		if _, err := db.CreateCompany(ctx, db.Admin.ID, data.CompanyInput{Name: fmt.Sprint("Suivante ", i)}); err != nil {
+			t.Fatal(err)
+		}
+		if inFile() {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("2.5 s of steady commits and the database file alone still lacks the first one")
 }

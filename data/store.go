@@ -74,7 +74,7 @@ func dsn(path string, readOnly bool) string {
 		// cache, the writer would spill pages to the log in the middle of
 		// the transaction and write them again at the commit. Pages are
 		// only allocated as they are used.
-		q.Add("_pragma", "cache_size(-32768)")
+		q.Add("_pragma", fmt.Sprintf("cache_size(%d)", writerCacheSize))
 		// Checkpoints are the checkpointer's (checkpoint.go).
 		q.Add("_pragma", "wal_autocheckpoint(0)")
 		q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", walSizeLimit))
@@ -106,7 +106,7 @@ func Open(ctx context.Context, path string, opt OpenOptions) (*Store, error) {
 		return nil, err
 	}
 	if err := createFile(ctx, path); err != nil {
-		return nil, err
+		return nil, explainOpenError(path, err)
 	}
 	w, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
@@ -138,6 +138,9 @@ func Open(ctx context.Context, path string, opt OpenOptions) (*Store, error) {
 		s.Close()
 		return nil, explainOpenError(path, err)
 	}
+	// What a migration wrote is copied into the file soon, not at the
+	// first write.
+	s.ckpt.committed(0)
 	return s, nil
 }
 
@@ -360,6 +363,9 @@ func notFound(err error) error {
 	}
 	return err
 }
+
+// writerCacheSize is the writer's page cache (cache_size: negative is KB).
+const writerCacheSize = -32768
 
 // pageSize is the page size of a new database. Mail makes most of a
 // database's bytes: larger pages than SQLite's 4 KB default make a stored

@@ -16,6 +16,7 @@ func (s *Store) writeTx(ctx context.Context, fn func(tx *wtx) error) error {
 // writeTxSized is writeTx for a transaction that writes about size bytes,
 // which the checkpointer counts (0: small).
 func (s *Store) writeTxSized(ctx context.Context, size int64, fn func(tx *wtx) error) error {
+	s.ckpt.catchUp(ctx, s.w)
 	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
