@@ -261,19 +261,29 @@ func BenchmarkBareGroupBy(b *testing.B) {
 	cpu := meterCPU(b)
 	defer cpu.report()
 	for b.Loop() {
-		rows, err := db.raw.Query(`SELECT stage_id, count(*), sum(amount) FROM deals GROUP BY stage_id`)
-		if err != nil {
-			b.Fatal(err)
-		}
-		n := 0
-		for rows.Next() {
-			n++
-		}
-		rows.Close()
+		n := countQueryRows(b, db.raw, `SELECT stage_id, count(*), sum(amount) FROM deals GROUP BY stage_id`)
 		if n == 0 {
 			b.Fatal("no stages")
 		}
 	}
+}
+
+// countQueryRows runs a query and counts the rows it returns.
+func countQueryRows(b *testing.B, db *sql.DB, query string, args ...any) int {
+	b.Helper()
+	rows, err := db.Query(query, args...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		b.Fatal(err)
+	}
+	return n
 }
 
 // searchPrefixes takes 200 prefixes of 2 to 4 letters from seeded names.
@@ -461,19 +471,11 @@ func BenchmarkDealListOffset(b *testing.B) {
 	cpu := meterCPU(b)
 	defer cpu.report()
 	for b.Loop() {
-		rows, err := db.raw.Query(`SELECT d.id, d.title, d.stage_id, coalesce(c.name, co.name, ''), d.amount, d.currency, e.name, d.updated_at,
+		n := countQueryRows(b, db.raw, `SELECT d.id, d.title, d.stage_id, coalesce(c.name, co.name, ''), d.amount, d.currency, e.name, d.updated_at,
 			(SELECT min(a.due_at) FROM activities a WHERE a.deal_id = d.id AND a.done_at IS NULL), s.name, d.updated_at
 			FROM deals d JOIN employees e ON e.id = d.responsible_id JOIN stages s ON s.id = d.stage_id
 			LEFT JOIN contacts c ON c.id = d.contact_id LEFT JOIN companies co ON co.id = d.company_id
 			WHERE d.deleted_at IS NULL ORDER BY d.updated_at DESC, d.id DESC LIMIT 50 OFFSET ?`, row)
-		if err != nil {
-			b.Fatal(err)
-		}
-		n := 0
-		for rows.Next() {
-			n++
-		}
-		rows.Close()
 		if n != 50 {
 			b.Fatalf("offset page: %d rows", n)
 		}
@@ -489,16 +491,8 @@ func BenchmarkDealListKeysetIDs(b *testing.B) {
 	cpu := meterCPU(b)
 	defer cpu.report()
 	for b.Loop() {
-		rows, err := db.raw.Query(`SELECT id FROM deals WHERE deleted_at IS NULL AND (updated_at, id) < (?, ?)
+		n := countQueryRows(b, db.raw, `SELECT id FROM deals WHERE deleted_at IS NULL AND (updated_at, id) < (?, ?)
 			ORDER BY updated_at DESC, id DESC LIMIT 50`, cur.Key, cur.ID)
-		if err != nil {
-			b.Fatal(err)
-		}
-		n := 0
-		for rows.Next() {
-			n++
-		}
-		rows.Close()
 		if n != 50 {
 			b.Fatalf("keyset page: %d rows", n)
 		}
@@ -514,15 +508,7 @@ func BenchmarkDealListOffsetIDs(b *testing.B) {
 	cpu := meterCPU(b)
 	defer cpu.report()
 	for b.Loop() {
-		rows, err := db.raw.Query(`SELECT id FROM deals WHERE deleted_at IS NULL ORDER BY updated_at DESC, id DESC LIMIT 50 OFFSET ?`, row)
-		if err != nil {
-			b.Fatal(err)
-		}
-		n := 0
-		for rows.Next() {
-			n++
-		}
-		rows.Close()
+		n := countQueryRows(b, db.raw, `SELECT id FROM deals WHERE deleted_at IS NULL ORDER BY updated_at DESC, id DESC LIMIT 50 OFFSET ?`, row)
 		if n != 50 {
 			b.Fatalf("offset page: %d rows", n)
 		}
