@@ -2,8 +2,6 @@ package imapsync
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -11,20 +9,6 @@ import (
 	"comptoir/data"
 	"comptoir/mail/secret"
 )
-
-// oneSecret is a secret store holding one password, for a connection test
-// of settings not saved yet.
-type oneSecret struct{ key, password string }
-
-func (o oneSecret) Get(key string) (string, error) {
-	if key != o.key || o.password == "" {
-		return "", fmt.Errorf("%s: %w", key, secret.ErrNotFound)
-	}
-	return o.password, nil
-}
-func (o oneSecret) Set(string, string) error { return errors.New("read-only") }
-func (o oneSecret) Delete(string) error      { return errors.New("read-only") }
-func (o oneSecret) Kind() string             { return "test" }
 
 // Check tries an account's IMAP settings with password, without storing
 // anything: connect, secure, log in, open each watched folder read-only,
@@ -46,7 +30,7 @@ func Check(ctx context.Context, acc data.Account, password string, opt Options) 
 	if len(acc.Folders) == 0 {
 		acc.Folders = []string{"INBOX"}
 	}
-	opt.Secrets = oneSecret{key: acc.IMAPSecretKey(), password: password}
+	opt.Secrets = secret.One(acc.IMAPSecretKey(), password)
 	if opt.DialTimeout <= 0 {
 		opt.DialTimeout = 15 * time.Second
 	}

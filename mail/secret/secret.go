@@ -209,3 +209,20 @@ func (f *File) Delete(key string) error {
 	delete(m, key)
 	return f.save(m)
 }
+
+// One is a read-only store holding one password under key: what a
+// connection test of settings not saved yet hands the sync or the sender.
+// An empty password is not found.
+func One(key, password string) Store { return one{key: key, password: password} }
+
+type one struct{ key, password string }
+
+func (o one) Get(key string) (string, error) {
+	if key != o.key || o.password == "" {
+		return "", fmt.Errorf("%s: %w", key, ErrNotFound)
+	}
+	return o.password, nil
+}
+func (o one) Set(string, string) error { return errors.New("read-only") }
+func (o one) Delete(string) error      { return errors.New("read-only") }
+func (o one) Kind() string             { return "one" }

@@ -2,27 +2,11 @@ package send
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"comptoir/data"
 	"comptoir/mail/secret"
 )
-
-// oneSecret is a secret store holding one password, for a connection test
-// of settings not saved yet.
-type oneSecret struct{ key, password string }
-
-func (o oneSecret) Get(key string) (string, error) {
-	if key != o.key || o.password == "" {
-		return "", fmt.Errorf("%s: %w", key, secret.ErrNotFound)
-	}
-	return o.password, nil
-}
-func (o oneSecret) Set(string, string) error { return errors.New("read-only") }
-func (o oneSecret) Delete(string) error      { return errors.New("read-only") }
-func (o oneSecret) Kind() string             { return "test" }
 
 // Check tries an account's SMTP settings with password ("" tries without
 // AUTH), without sending anything: connect, secure, greet, authenticate,
@@ -38,7 +22,7 @@ func Check(ctx context.Context, acc data.Account, password string, opt Options) 
 			acc.SMTPPort = 465
 		}
 	}
-	opt.Secrets = oneSecret{key: acc.SMTPSecretKey(), password: password}
+	opt.Secrets = secret.One(acc.SMTPSecretKey(), password)
 	if opt.Timeout <= 0 {
 		opt.Timeout = 20 * time.Second
 	}
