@@ -183,29 +183,18 @@ func (s *Sender) checkUnknown(ctx context.Context, st *Stats) error {
 	if err != nil || len(unknown) == 0 {
 		return err
 	}
-	boxes := map[int64]*sentBox{}
+	boxes := s.sentBoxes()
+	defer boxes.close()
 	failed := map[int64]bool{}
-	defer func() {
-		for _, b := range boxes {
-			b.close()
-		}
-	}()
 	for _, o := range unknown {
 		if failed[o.AccountID] {
 			continue
 		}
-		b := boxes[o.AccountID]
-		if b == nil {
-			acc, err := s.st.Account(ctx, o.AccountID)
-			if err != nil {
-				continue
-			}
-			if b, err = s.openSent(ctx, acc); err != nil {
-				s.opt.Logger.Info("outbox: cannot look in Sent yet", "account", acc.Email, "err", err)
-				failed[o.AccountID] = true
-				continue
-			}
-			boxes[o.AccountID] = b
+		b, err := boxes.get(ctx, o.AccountID)
+		if err != nil {
+			s.opt.Logger.Info("outbox: cannot look in Sent yet", "account", o.AccountID, "err", err)
+			failed[o.AccountID] = true
+			continue
 		}
 		found, err := b.has(o.MessageID)
 		if err != nil {
@@ -231,13 +220,9 @@ func (s *Sender) fileCopies(ctx context.Context, st *Stats) error {
 	if err != nil || len(pending) == 0 {
 		return err
 	}
-	boxes := map[int64]*sentBox{}
+	boxes := s.sentBoxes()
+	defer boxes.close()
 	failed := map[int64]bool{}
-	defer func() {
-		for _, b := range boxes {
-			b.close()
-		}
-	}()
 	for _, o := range pending {
 		if failed[o.AccountID] {
 			continue
@@ -253,10 +238,7 @@ func (s *Sender) fileCopies(ctx context.Context, st *Stats) error {
 		if err != nil {
 			s.opt.Logger.Info("outbox: copy to Sent failed; tried again later", "id", o.ID, "err", err)
 			failed[o.AccountID] = true
-			if b := boxes[o.AccountID]; b != nil {
-				b.close()
-				delete(boxes, o.AccountID)
-			}
+			boxes.drop(o.AccountID)
 		}
 		if done {
 			st.Copied++
@@ -268,17 +250,10 @@ func (s *Sender) fileCopies(ctx context.Context, st *Stats) error {
 	return nil
 }
 
-func (s *Sender) fileCopy(ctx context.Context, boxes map[int64]*sentBox, o data.Outgoing) (bool, error) {
-	b := boxes[o.AccountID]
-	if b == nil {
-		acc, err := s.st.Account(ctx, o.AccountID)
-		if err != nil {
-			return false, err
-		}
-		if b, err = s.openSent(ctx, acc); err != nil {
-			return false, err
-		}
-		boxes[o.AccountID] = b
+func (s *Sender) fileCopy(ctx context.Context, boxes *sentBoxes, o data.Outgoing) (bool, error) {
+	b, err := boxes.get(ctx, o.AccountID)
+	if err != nil {
+		return false, err
 	}
 	if found, err := b.has(o.MessageID); err != nil {
 		return false, err
@@ -293,4 +268,43 @@ func (s *Sender) fileCopy(ctx context.Context, boxes map[int64]*sentBox, o data.
 		return false, err
 	}
 	return true, nil
+}
+
+// sentBoxes keeps one open Sent folder per account during a pass.
+type sentBoxes struct {
+	s     *Sender
+	boxes map[int64]*sentBox
+}
+
+func (s *Sender) sentBoxes() *sentBoxes { return &sentBoxes{s: s, boxes: map[int64]*sentBox{}} }
+
+// get returns the account's Sent folder, opening it the first time.
+func (bs *sentBoxes) get(ctx context.Context, accountID int64) (*sentBox, error) {
+	if b := bs.boxes[accountID]; b != nil {
+		return b, nil
+	}
+	acc, err := bs.s.st.Account(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	b, err := bs.s.openSent(ctx, acc)
+	if err != nil {
+		return nil, err
+	}
+	bs.boxes[accountID] = b
+	return b, nil
+}
+
+// drop closes an account's folder after a failure; the next get opens it anew.
+func (bs *sentBoxes) drop(accountID int64) {
+	if b := bs.boxes[accountID]; b != nil {
+		b.close()
+		delete(bs.boxes, accountID)
+	}
+}
+
+func (bs *sentBoxes) close() {
+	for _, b := range bs.boxes {
+		b.close()
+	}
 }
