@@ -221,11 +221,11 @@ func (s *settingsScreen) stageDialog(p data.Pipeline, st data.Stage, pos int) *s
 	prob := widget.NewEntry()
 	prob.SetText(strconv.Itoa(st.Probability))
 	errs := map[string]*widget.Label{"name": newErrorLabel(), "color": newErrorLabel(), "semantics": newErrorLabel(), "probability": newErrorLabel()}
-	var dlg dialog.Dialog
-	save := widget.NewButtonWithIcon(lang.L("Save"), theme.ConfirmIcon(), func() {
-		for _, l := range errs {
-			setError(l, "")
-		}
+	title := lang.L("Edit the stage")
+	if pos >= 0 {
+		title = lang.L("New stage")
+	}
+	save := settingsForm(a, title, 420, errs, func(dlg dialog.Dialog) {
 		pr, err := strconv.Atoi(strings.TrimSpace(prob.Text))
 		if err != nil {
 			setError(errs["probability"], lang.L("Not a whole number."))
@@ -244,22 +244,31 @@ func (s *settingsScreen) stageDialog(p data.Pipeline, st data.Stage, pos int) *s
 			}
 			return err
 		})
-	})
-	save.Importance = widget.HighImportance
-	title := lang.L("Edit the stage")
-	if pos >= 0 {
-		title = lang.L("New stage")
-	}
-	body := container.NewVBox(
+	},
 		fieldRow(lang.L("Name"), name, errs["name"]),
 		fieldRow(lang.L("Colour"), colour, errs["color"]),
 		fieldRow(lang.L("Meaning"), sem, errs["semantics"]),
-		fieldRow(lang.L("Default probability (%)"), prob, errs["probability"]),
-		container.NewGridWithColumns(2, widget.NewButton(lang.L("Cancel"), func() { dlg.Hide() }), save))
-	dlg = dialog.NewCustomWithoutButtons(title, body, a.Win)
-	dlg.Resize(dialogSize(a.Win, 420))
-	dlg.Show()
+		fieldRow(lang.L("Default probability (%)"), prob, errs["probability"]))
 	return &stageForm{name: name, save: save, errs: errs}
+}
+
+// settingsForm shows a settings form: its rows, then Cancel and Save. Save
+// clears the errors and calls save with the dialog (saveInDialog hides it
+// once written). It returns the Save button.
+func settingsForm(a *App, title string, width float32, errs map[string]*widget.Label, save func(dlg dialog.Dialog), rows ...fyne.CanvasObject) *widget.Button {
+	var dlg dialog.Dialog
+	btn := widget.NewButtonWithIcon(lang.L("Save"), theme.ConfirmIcon(), func() {
+		for _, l := range errs {
+			setError(l, "")
+		}
+		save(dlg)
+	})
+	btn.Importance = widget.HighImportance
+	rows = append(rows, container.NewGridWithColumns(2, widget.NewButton(lang.L("Cancel"), func() { dlg.Hide() }), btn))
+	dlg = dialog.NewCustomWithoutButtons(title, container.NewVBox(rows...), a.Win)
+	dlg.Resize(dialogSize(a.Win, width))
+	dlg.Show()
+	return btn
 }
 
 // saveInDialog runs a dialog's write off the UI goroutine. Validation errors
@@ -488,11 +497,11 @@ func (s *settingsScreen) fieldDialog(d data.FieldDef) {
 	req := widget.NewCheck(lang.L("Required"), nil)
 	req.SetChecked(d.Required)
 	errs := map[string]*widget.Label{"label": newErrorLabel(), "key": newErrorLabel(), "type": newErrorLabel(), "options": newErrorLabel(), "": newErrorLabel()}
-	var dlg dialog.Dialog
-	save := widget.NewButtonWithIcon(lang.L("Save"), theme.ConfirmIcon(), func() {
-		for _, l := range errs {
-			setError(l, "")
-		}
+	title := lang.L("New field")
+	if d.ID != 0 {
+		title = lang.L("Edit the field")
+	}
+	settingsForm(a, title, 440, errs, func(dlg dialog.Dialog) {
 		def := d
 		def.Label, def.Key, def.Required = label.Text, key.Text, req.Checked
 		if i := typ.SelectedIndex(); i >= 0 {
@@ -509,22 +518,13 @@ func (s *settingsScreen) fieldDialog(d data.FieldDef) {
 			_, err := a.Store.SaveFieldDef(ctx, me, def)
 			return err
 		})
-	})
-	save.Importance = widget.HighImportance
-	title := lang.L("New field")
-	if d.ID != 0 {
-		title = lang.L("Edit the field")
-	}
-	body := container.NewVBox(errs[""],
+	},
+		errs[""],
 		fieldRow(lang.L("Label"), label, errs["label"]),
 		fieldRow(lang.L("Key"), key, errs["key"]),
 		fieldRow(lang.L("Type"), typ, errs["type"]),
 		fieldRow(lang.L("Options (lists)"), opts, errs["options"]),
-		req,
-		container.NewGridWithColumns(2, widget.NewButton(lang.L("Cancel"), func() { dlg.Hide() }), save))
-	dlg = dialog.NewCustomWithoutButtons(title, body, a.Win)
-	dlg.Resize(dialogSize(a.Win, 440))
-	dlg.Show()
+		req)
 }
 
 // ---- employees
@@ -592,11 +592,11 @@ func (s *settingsScreen) employeeDialog(e data.Employee) {
 	active := widget.NewCheck(lang.L("Active"), nil)
 	active.SetChecked(e.Active)
 	errs := map[string]*widget.Label{"name": newErrorLabel(), "email": newErrorLabel(), "role": newErrorLabel(), "": newErrorLabel()}
-	var dlg dialog.Dialog
-	save := widget.NewButtonWithIcon(lang.L("Save"), theme.ConfirmIcon(), func() {
-		for _, l := range errs {
-			setError(l, "")
-		}
+	title := lang.L("New employee")
+	if e.ID != 0 {
+		title = lang.L("Edit the employee")
+	}
+	settingsForm(a, title, 420, errs, func(dlg dialog.Dialog) {
 		in := data.EmployeeInput{Name: name.Text, Email: email.Text, Active: active.Checked}
 		if i := role.SelectedIndex(); i >= 0 {
 			in.Role = roles[i]
@@ -610,21 +610,12 @@ func (s *settingsScreen) employeeDialog(e data.Employee) {
 			}
 			return err
 		})
-	})
-	save.Importance = widget.HighImportance
-	title := lang.L("New employee")
-	if e.ID != 0 {
-		title = lang.L("Edit the employee")
-	}
-	body := container.NewVBox(errs[""],
+	},
+		errs[""],
 		fieldRow(lang.L("Name"), name, errs["name"]),
 		fieldRow(lang.L("Email"), email, errs["email"]),
 		fieldRow(lang.L("Role"), role, errs["role"]),
-		active,
-		container.NewGridWithColumns(2, widget.NewButton(lang.L("Cancel"), func() { dlg.Hide() }), save))
-	dlg = dialog.NewCustomWithoutButtons(title, body, a.Win)
-	dlg.Resize(dialogSize(a.Win, 420))
-	dlg.Show()
+		active)
 }
 
 // ---- this device
