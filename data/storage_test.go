@@ -125,28 +125,30 @@ func TestCheckpointerCopiesTheLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Copy the database file alone, as a backup tool that ignores the log
-	// would, until the company is in it.
 	deadline := time.Now().Add(10 * time.Second)
-	for {
-		b, err := os.ReadFile(db.Path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		copyPath := t.TempDir() + "/copy.db"
-		if err := os.WriteFile(copyPath, b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		var n int
-		err = rawConn(t, copyPath).QueryRow(`SELECT count(*) FROM companies WHERE id = ?`, c.ID).Scan(&n)
-		if err == nil && n == 1 {
-			return
-		}
+	for !companyInFileAlone(t, db.Path, c.ID) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the database file alone still lacks the committed company after 10 s (err %v)", err)
+			t.Fatal("the database file alone still lacks the committed company after 10 s")
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// companyInFileAlone copies the database file without its log, as a backup
+// tool that ignores the log would, and says whether the company is in it.
+func companyInFileAlone(t *testing.T, path string, id int64) bool {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyPath := t.TempDir() + "/copy.db"
+	if err := os.WriteFile(copyPath, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	err = rawConn(t, copyPath).QueryRow(`SELECT count(*) FROM companies WHERE id = ?`, id).Scan(&n)
+	return err == nil && n == 1
 }
 
 // walSize is the size of the store's write-ahead log file.
@@ -205,26 +207,13 @@ func TestSteadyCommitsAreCheckpointed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inFile := func() bool {
-		b, err := os.ReadFile(db.Path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		copyPath := t.TempDir() + "/copy.db"
-		if err := os.WriteFile(copyPath, b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		var n int
-		err = rawConn(t, copyPath).QueryRow(`SELECT count(*) FROM companies WHERE id = ?`, first.ID).Scan(&n)
-		return err == nil && n == 1
-	}
 	// A commit every 100 ms (never 300 ms of quiet) for 2.5 s.
 	deadline := time.Now().Add(2500 * time.Millisecond)
 	for i := 0; time.Now().Before(deadline); i++ {
 		if _, err := db.CreateCompany(ctx, db.Admin.ID, data.CompanyInput{Name: fmt.Sprint("Suivante ", i)}); err != nil {
 			t.Fatal(err)
 		}
-		if inFile() {
+		if companyInFileAlone(t, db.Path, first.ID) {
 			return
 		}
 		time.Sleep(100 * time.Millisecond)
