@@ -7,39 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"comptoir/data"
 	"comptoir/mail/secret"
 )
-
-// storageDir is the folder of the database: the app's storage folder, where
-// the password file lives when there is no keyring.
-func (f *dbFlags) storageDir() (string, error) {
-	p := f.path
-	if p == "" {
-		var err error
-		if p, err = DefaultDBPath(); err != nil {
-			return "", err
-		}
-	}
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return "", err
-	}
-	return filepath.Dir(abs), nil
-}
-
-// secrets opens the password store beside the database.
-func (f *dbFlags) secrets() (secret.Store, error) {
-	dir, err := f.storageDir()
-	if err != nil {
-		return nil, err
-	}
-	return secret.Open(dir), nil
-}
 
 // readPassword takes the password from COMPTOIR_PASSWORD or, with
 // --password-stdin, from the first line of standard input. It is never
@@ -72,15 +45,13 @@ func splitList(s string) []string {
 	return out
 }
 
-func init() {
-	register(&command{
+func accountCommand() *command {
+	return &command{
 		name: "account",
 		usage: "add --email ADDR --imap-host H --imap-port P --imap-security tls|starttls|none --username U " +
 			"[--smtp-host H --smtp-port P --smtp-security tls|starttls|none] [--password-stdin] | list | remove --email ADDR [--db PATH]",
 		summary: "add, list or remove a mail account; the password comes from COMPTOIR_PASSWORD or --password-stdin",
 		flags: func(fs *flag.FlagSet) func(env *Env) error {
-			var db dbFlags
-			db.declare(fs)
 			var in data.AccountInput
 			var imapSec, smtpSec, policy, addresses, folders, exclude, responsible string
 			var stdin bool
@@ -127,19 +98,15 @@ func init() {
 						return err
 					}
 				}
-				st, err := db.open(env.Ctx)
+				st, err := env.store()
 				if err != nil {
 					return err
 				}
-				defer st.Close()
-				me, err := db.actor(env.Ctx, st)
+				me, err := env.actor(st)
 				if err != nil {
 					return err
 				}
-				sec, err := db.secrets()
-				if err != nil {
-					return err
-				}
+				sec := env.services.Secrets
 				switch env.Args[0] {
 				case "list":
 					return listAccounts(env, st)
@@ -168,7 +135,7 @@ func init() {
 				return err
 			}
 		},
-	})
+	}
 }
 
 // addAccount creates a mail account with its password, or nothing. The

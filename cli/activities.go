@@ -14,16 +14,15 @@ import (
 // manager or an admin), as an iCalendar file (--format ics: one VEVENT per
 // activity with a stable UID, so importing a second export updates the
 // events) or as a JSON array of activities (--format json).
-func exportActivities(env *Env, db *dbFlags, format, employee string) error {
+func exportActivities(env *Env, format, employee string) error {
 	if format != "ics" && format != "json" {
 		return usagef("activities are exported with --format ics or json, not %q", format)
 	}
-	st, err := db.open(env.Ctx)
+	st, err := env.store()
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	me, err := db.actor(env.Ctx, st)
+	me, err := env.actor(st)
 	if err != nil {
 		return err
 	}

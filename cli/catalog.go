@@ -10,14 +10,12 @@ import (
 	"comptoir/data"
 )
 
-func init() {
-	register(&command{
+func catalogCommand() *command {
+	return &command{
 		name:    "catalog",
 		usage:   "import FILE.csv | export [--out FILE.csv] [--db PATH] [--as EMAIL]",
 		summary: "import the product catalog from CSV (all or nothing) or export it",
 		flags: func(fs *flag.FlagSet) func(env *Env) error {
-			var db dbFlags
-			db.declare(fs)
 			out := fs.String("out", "", "export: write to this file instead of stdout")
 			return func(env *Env) error {
 				switch {
@@ -26,11 +24,10 @@ func init() {
 				default:
 					return usagef("say import FILE.csv or export")
 				}
-				st, err := db.open(env.Ctx)
+				st, err := env.store()
 				if err != nil {
 					return err
 				}
-				defer st.Close()
 				if env.Args[0] == "export" {
 					var w io.Writer = env.Stdout
 					if *out != "" {
@@ -43,7 +40,7 @@ func init() {
 					}
 					return st.ExportCatalogCSV(env.Ctx, w)
 				}
-				me, err := db.actor(env.Ctx, st)
+				me, err := env.actor(st)
 				if err != nil {
 					return err
 				}
@@ -70,5 +67,5 @@ func init() {
 				return err
 			}
 		},
-	})
+	}
 }

@@ -10,24 +10,36 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
 
-	"comptoir/cli/internal/quiet"
+	"comptoir/cli/cmdline"
 	"comptoir/data"
+	"comptoir/mail/imapsync"
+	"comptoir/mail/secret"
+	"comptoir/mail/send"
 )
 
-// AppID is the application ID, as in FyneApp.toml; the default database lives
-// in the app's storage folder, which Fyne derives from it.
-const AppID = "app.comptoir.crm"
+// Services are what main wires once, around the database the global flags
+// name, and hands to the commands that need them.
+type Services struct {
+	Store   *data.Store
+	Secrets secret.Store
+	Syncer  *imapsync.Syncer
+	Sender  *send.Sender
+	// Level is the level of the log the syncer and the sender write to
+	// standard error; `sync` sets it from its -v and --once flags.
+	Level *slog.LevelVar
+}
 
-// DBFile is the database's file name in the app's storage folder.
-const DBFile = "comptoir.db"
+// Opener opens (creating if needed) the database the global flags name, a
+// new one with its default pipeline named in lang ("fr" or "en"), and wires
+// the services around it. Run closes the store when the command ends.
+type Opener func(ctx context.Context, lang string) (*Services, error)
 
 // Env is what a command runs with.
 type Env struct {
@@ -38,6 +50,11 @@ type Env struct {
 	Flags  *flag.FlagSet
 	// Args left after the command's flags.
 	Args []string
+	// Global are the global flags (--db, --lang, --as).
+	Global cmdline.Global
+
+	opener   Opener
+	services *Services
 }
 
 // command is one headless command.
@@ -50,60 +67,39 @@ type command struct {
 	flags func(fs *flag.FlagSet) func(env *Env) error
 }
 
-var commands = map[string]*command{}
+// commands are the headless commands, by name; `comptoir help` lists them
+// sorted.
+var commands = byName(
+	initCommand(),
+	employeeCommand(),
+	seedCommand(),
+	exportCommand(),
+	documentCommand(),
+	catalogCommand(),
+	accountCommand(),
+	syncCommand(),
+	sendCommand(),
+	outboxCommand(),
+)
 
-// register adds a command; each command file registers its own in init.
-func register(c *command) {
-	if _, dup := commands[c.name]; dup {
-		panic("cli: command registered twice: " + c.name)
-	}
-	commands[c.name] = c
-}
-
-// Command reports whether args name a headless command, and which. The
-// command word may follow --db PATH or --as EMAIL. Any other word that is not
-// a flag is taken as a command too, so that a typing mistake is reported as
-// an unknown command rather than opening the window.
-func Command(args []string) (string, bool) {
-	i := commandIndex(args)
-	if i < 0 {
-		return "", false
-	}
-	name := args[i]
-	if name == "-h" || name == "--help" || name == "-help" {
-		name = "help"
-	}
-	return name, true
-}
-
-// commandIndex finds the command word in args: the first argument that is
-// neither a flag nor the value of a leading --db, --as or --lang; -h and --help
-// count as the word "help". It is -1 when there is none.
-func commandIndex(args []string) int {
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "-h" || a == "--help" || a == "-help":
-			return i
-		case a == "--db" || a == "-db" || a == "--as" || a == "-as" || a == "--lang" || a == "-lang":
-			i++ // skip the value
-		case strings.HasPrefix(a, "-"):
-		default:
-			return i
+func byName(cs ...*command) map[string]*command {
+	m := make(map[string]*command, len(cs))
+	for _, c := range cs {
+		if _, dup := m[c.name]; dup {
+			panic("cli: two commands named " + c.name)
 		}
+		m[c.name] = c
 	}
-	return -1
+	return m
 }
 
-// Run runs the named command with args (the command line after the program
-// name, which holds the command word) and returns the process exit code: 0 on
-// success, 1 on failure, 2 on a usage error. Flags may come before or after
-// the command's arguments.
-func Run(name string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	quiet.Restore()
-	if i := commandIndex(args); i >= 0 {
-		args = append(slices.Clip(args[:i]), args[i+1:]...)
-	}
+// Run runs the named command with args (the command line without its global
+// flags and without the command word) and returns the process exit code: 0
+// on success, 1 on failure, 2 on a usage error. Flags may come before or
+// after the command's arguments. open wires the database and the mail
+// services the first time a command asks for them; Run closes the store when
+// the command ends.
+func Run(ctx context.Context, name string, args []string, g cmdline.Global, open Opener, stdin io.Reader, stdout, stderr io.Writer) int {
 	if name == "help" {
 		return help(stdout, stderr, args)
 	}
@@ -117,6 +113,7 @@ func Run(name string, args []string, stdin io.Reader, stdout, stderr io.Writer) 
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: comptoir %s %s\n\n%s\n\nflags:\n", c.name, c.usage, c.summary)
 		fs.PrintDefaults()
+		fmt.Fprintf(stderr, "\n%s\n", cmdline.Usage)
 	}
 	run := c.flags(fs)
 	pos, err := parseInterspersed(fs, args)
@@ -126,10 +123,16 @@ func Run(name string, args []string, stdin io.Reader, stdout, stderr io.Writer) 
 		}
 		return 2
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	env := &Env{Ctx: ctx, Stdin: stdin, Stdout: stdout, Stderr: stderr, Flags: fs, Args: pos}
-	if err := run(env); err != nil {
+	env := &Env{Ctx: ctx, Stdin: stdin, Stdout: stdout, Stderr: stderr, Flags: fs, Args: pos, Global: g, opener: open}
+	err = run(env)
+	if env.services != nil {
+		if cerr := env.services.Store.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {
 			fmt.Fprintf(stderr, "comptoir %s: %v\n", name, err)
@@ -189,12 +192,13 @@ func help(w, stderr io.Writer, args []string) int {
 		c.flags(fs)
 		fmt.Fprintf(w, "usage: comptoir %s %s\n\n%s\n\nflags:\n", c.name, c.usage, c.summary)
 		fs.PrintDefaults()
+		fmt.Fprintf(w, "\n%s\n", cmdline.Usage)
 		return 0
 	}
 	fmt.Fprintln(w, "Comptoir, the offline-first CRM for field sales.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "usage:")
-	fmt.Fprintln(w, "  comptoir [--db PATH]            open the window")
+	fmt.Fprintln(w, "  comptoir [--db PATH] [--lang fr|en] [--as EMAIL]   open the window")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
@@ -206,89 +210,56 @@ func help(w, stderr io.Writer, args []string) int {
 	}
 	fmt.Fprintln(w, "  comptoir help COMMAND           the flags of one command")
 	fmt.Fprintln(w)
+	fmt.Fprintln(w, cmdline.Usage)
+	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands act as the database's first admin unless --as EMAIL names another employee.")
 	fmt.Fprintln(w, "Exit status: 0 done, 1 failed, 2 wrong command line.")
 	return 0
 }
 
-// DefaultDBPath is where the app keeps its database: the folder Fyne gives
-// the app as its storage root (app.Storage().RootURI()) on a desktop, worked
-// out here without starting Fyne so that commands start fast.
-func DefaultDBPath() (string, error) {
-	home, err := os.UserHomeDir()
+// store opens the database (a new one with its pipeline named in the
+// --lang given, else the system's language) and wires the services.
+func (env *Env) store() (*data.Store, error) {
+	svc, err := env.open("")
 	if err != nil {
-		return "", fmt.Errorf("find the home folder: %w (use --db PATH)", err)
+		return nil, err
 	}
-	var root string
-	switch runtime.GOOS {
-	case "darwin":
-		root = filepath.Join(home, "Library", "Preferences", "fyne")
-	case "windows":
-		root = filepath.Join(home, "AppData", "Roaming", "fyne")
-	default:
-		root = filepath.Join(home, ".config", "fyne")
+	return svc.Store, nil
+}
+
+// open wires the services once; lang names a new database's pipeline
+// (empty: the --lang given, else the system's language).
+func (env *Env) open(lang string) (*Services, error) {
+	if env.services != nil {
+		return env.services, nil
 	}
-	return filepath.Join(root, AppID, DBFile), nil
-}
-
-// dbFlags declares --db and --as, shared by every command that opens the
-// database.
-type dbFlags struct {
-	path string
-	as   string
-	lang string
-}
-
-func (f *dbFlags) declare(fs *flag.FlagSet) {
-	fs.StringVar(&f.path, "db", "", "database file (default: the app's own)")
-	fs.StringVar(&f.as, "as", "", "act as the employee with this email (default: the first admin)")
-}
-
-// declareLang declares --lang, for the commands that may create the
-// database: it names the default pipeline's stages.
-func (f *dbFlags) declareLang(fs *flag.FlagSet) {
-	fs.StringVar(&f.lang, "lang", "", "language of a new database's default pipeline: fr or en (default: from the locale)")
-}
-
-// checkLang validates --lang.
-func (f *dbFlags) checkLang() error {
-	if f.lang != "" && f.lang != "fr" && f.lang != "en" {
-		return usagef("--lang must be fr or en, not %q", f.lang)
+	if lang == "" {
+		lang = env.Global.Lang
 	}
-	return nil
-}
-
-// open opens the database for a command.
-func (f *dbFlags) open(ctx context.Context) (*data.Store, error) {
-	path := f.path
-	if path == "" {
-		var err error
-		if path, err = DefaultDBPath(); err != nil {
-			return nil, err
-		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, fmt.Errorf("create the data folder: %w", err)
-		}
-	}
-	lang := f.lang
 	if lang == "" {
 		lang = systemLanguage()
 	}
-	return data.Open(ctx, path, data.OpenOptions{Language: lang})
+	svc, err := env.opener(env.Ctx, lang)
+	if err != nil {
+		return nil, err
+	}
+	env.services = svc
+	return svc, nil
 }
 
-// actor finds the employee the command acts as.
-func (f *dbFlags) actor(ctx context.Context, st *data.Store) (data.Employee, error) {
-	if f.as != "" {
-		e, err := st.EmployeeByEmail(ctx, f.as)
+// actor finds the employee the command acts as: --as, else the first admin.
+func (env *Env) actor(st *data.Store) (data.Employee, error) {
+	ctx := env.Ctx
+	if as := env.Global.As; as != "" {
+		e, err := st.EmployeeByEmail(ctx, as)
 		if errors.Is(err, data.ErrNotFound) {
-			return e, fmt.Errorf("--as %s: no such employee", f.as)
+			return e, fmt.Errorf("--as %s: no such employee", as)
 		}
 		if err != nil {
-			return e, fmt.Errorf("--as %s: %w", f.as, err)
+			return e, fmt.Errorf("--as %s: %w", as, err)
 		}
 		if !e.Active {
-			return e, fmt.Errorf("--as %s: this employee is inactive", f.as)
+			return e, fmt.Errorf("--as %s: this employee is inactive", as)
 		}
 		return e, nil
 	}

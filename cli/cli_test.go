@@ -2,7 +2,15 @@ package cli
 
 import (
 	"bytes"
+	"comptoir/cli/cmdline"
+	"comptoir/data"
+	"comptoir/mail/imapsync"
+	"comptoir/mail/secret"
+	"comptoir/mail/send"
+	"context"
 	"database/sql"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,13 +21,48 @@ import (
 // code and what was written to stdout and stderr.
 func run(t testing.TB, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runWith(t, "", args...)
+}
+
+// runWith is run with stdin.
+func runWith(t testing.TB, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	name, ok := Command(args)
-	if !ok {
-		t.Fatalf("Command(%q) is not a headless command", args)
+	g, rest, err := cmdline.Parse(args)
+	if err != nil {
+		return 2, "", err.Error()
 	}
-	code = Run(name, args, strings.NewReader(""), &out, &errOut)
+	name, rest, ok := cmdline.Command(rest)
+	if !ok {
+		t.Fatalf("%q is not a headless command", args)
+	}
+	code = Run(context.Background(), name, rest, g, testOpener(t, g), strings.NewReader(stdin), &out, &errOut)
 	return code, out.String(), errOut.String()
+}
+
+// testOpener wires the services the way main does, over the database --db
+// names (a test never opens the app's own), with the password file beside
+// it and a log on the test's output.
+func testOpener(t testing.TB, g cmdline.Global) Opener {
+	return func(ctx context.Context, lang string) (*Services, error) {
+		if g.DB == "" {
+			t.Fatal("a test command must name its database with --db")
+		}
+		st, err := data.Open(ctx, g.DB, data.OpenOptions{Language: lang})
+		if err != nil {
+			return nil, err
+		}
+		sec := secret.NewFile(filepath.Dir(g.DB))
+		level := new(slog.LevelVar)
+		log := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: level}))
+		return &Services{
+			Store:   st,
+			Secrets: sec,
+			Syncer:  imapsync.New(st, imapsync.Options{Secrets: sec, Logger: log}),
+			Sender:  send.New(st, send.Options{Secrets: sec, Logger: log}),
+			Level:   level,
+		}, nil
+	}
 }
 
 func TestHelpListsEveryCommand(t *testing.T) {
@@ -185,18 +228,5 @@ func TestNewerDatabaseIsRefusedUntouched(t *testing.T) {
 		if err != nil || !bytes.Equal(before, after) {
 			t.Fatalf("%q changed the file", args)
 		}
-	}
-}
-
-// TestWindowFlagsAreNotCommands: `comptoir --lang fr` and `comptoir --db F`
-// open the window; the flag's value is not taken for a command.
-func TestWindowFlagsAreNotCommands(t *testing.T) {
-	for _, args := range [][]string{{"--lang", "fr"}, {"--db", "crm.db"}, {"--as", "a@example.test", "--lang", "en"}, {}} {
-		if name, ok := Command(args); ok {
-			t.Errorf("Command(%q) = %q: these flags open the window", args, name)
-		}
-	}
-	if name, ok := Command([]string{"--lang", "fr", "export", "deals"}); !ok || name != "export" {
-		t.Errorf("Command(--lang fr export deals) = %q, %v; want export", name, ok)
 	}
 }

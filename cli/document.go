@@ -11,15 +11,13 @@ import (
 	"comptoir/data"
 )
 
-func init() {
-	register(&command{
+func documentCommand() *command {
+	return &command{
 		name: "document",
 		usage: "create --deal ID --kind quote|invoice [--out FILE.pdf] | invoice --quote NUMBER [--out FILE.pdf] | " +
 			"pdf --number NUMBER --out FILE.pdf | list --deal ID [--format text|json] [--db PATH] [--as EMAIL]",
 		summary: "issue a numbered quote or invoice from a deal and write its PDF; prints the number",
 		flags: func(fs *flag.FlagSet) func(env *Env) error {
-			var db dbFlags
-			db.declare(fs)
 			deal := fs.Int64("deal", 0, "create, list: the deal's id")
 			kind := fs.String("kind", "", "create: quote or invoice")
 			quote := fs.String("quote", "", "invoice: the number of the quote to invoice")
@@ -57,12 +55,11 @@ func init() {
 				default:
 					return usagef("say create, invoice, pdf or list, not %q", sub)
 				}
-				st, err := db.open(env.Ctx)
+				st, err := env.store()
 				if err != nil {
 					return err
 				}
-				defer st.Close()
-				me, err := db.actor(env.Ctx, st)
+				me, err := env.actor(st)
 				if err != nil {
 					return err
 				}
@@ -116,7 +113,7 @@ func init() {
 				return err
 			}
 		},
-	})
+	}
 }
 
 // explainDocErr turns store errors into plain command-line messages.

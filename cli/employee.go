@@ -11,14 +11,12 @@ import (
 	"comptoir/data"
 )
 
-func init() {
-	register(&command{
+func employeeCommand() *command {
+	return &command{
 		name:    "employee",
 		usage:   "add --name NAME --email EMAIL [--role admin|manager|sales] | list [--format text|json] [--db PATH] [--as EMAIL]",
 		summary: "add an employee (admins only) or list the employees",
 		flags: func(fs *flag.FlagSet) func(env *Env) error {
-			var db dbFlags
-			db.declare(fs)
 			name := fs.String("name", "", "add: the employee's full name")
 			email := fs.String("email", "", "add: the employee's email address, which they sign in and are found by")
 			role := fs.String("role", "sales", "add: admin, manager or sales")
@@ -38,12 +36,11 @@ func init() {
 				} else if *format != "text" && *format != "json" {
 					return usagef("--format must be text or json, not %q", *format)
 				}
-				st, err := db.open(env.Ctx)
+				st, err := env.store()
 				if err != nil {
 					return err
 				}
-				defer st.Close()
-				me, err := db.actor(env.Ctx, st)
+				me, err := env.actor(st)
 				if err != nil {
 					return err
 				}
@@ -83,16 +80,15 @@ func init() {
 				return tw.Flush()
 			}
 		},
-	})
+	}
+}
 
-	register(&command{
+func initCommand() *command {
+	return &command{
 		name:    "init",
 		usage:   "--name NAME --email EMAIL [--lang fr|en] [--db PATH]",
 		summary: "create the database and its first admin, as the app's first start does",
 		flags: func(fs *flag.FlagSet) func(env *Env) error {
-			var db dbFlags
-			db.declare(fs)
-			db.declareLang(fs)
 			name := fs.String("name", "", "the first admin's full name")
 			email := fs.String("email", "", "the first admin's email address")
 			return func(env *Env) error {
@@ -102,17 +98,13 @@ func init() {
 				if *name == "" || *email == "" {
 					return usagef("init needs --name and --email")
 				}
-				if db.as != "" {
+				if env.Global.As != "" {
 					return usagef("init creates the first admin; --as does not apply")
 				}
-				if err := db.checkLang(); err != nil {
-					return err
-				}
-				st, err := db.open(env.Ctx)
+				st, err := env.store()
 				if err != nil {
 					return err
 				}
-				defer st.Close()
 				e, err := st.CreateFirstAdmin(env.Ctx, *name, *email)
 				if errors.Is(err, data.ErrConflict) {
 					return errors.New("the database already has employees; add more with `comptoir employee add`")
@@ -124,7 +116,7 @@ func init() {
 				return err
 			}
 		},
-	})
+	}
 }
 
 // oneLine keeps a value on one line of a table.

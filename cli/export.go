@@ -202,14 +202,12 @@ var (
 // exportPage is how many ids one keyset page reads.
 const exportPage = 500
 
-func init() {
-	register(&command{
+func exportCommand() *command {
+	return &command{
 		name:    "export",
 		usage:   "deals|contacts|companies [--id N] [--format json|csv] | activities [--format ics|json] [--employee EMAIL] [--db PATH] [--as EMAIL]",
 		summary: "write deals, contacts or companies (JSON or CSV) or activities (iCalendar) to stdout",
 		flags: func(fs *flag.FlagSet) func(env *Env) error {
-			var db dbFlags
-			db.declare(fs)
 			id := fs.Int64("id", 0, "only the record with this id")
 			format := fs.String("format", "json", "json (an array of objects) or csv (a header row, then one row per record)")
 			employee := fs.String("employee", "", "activities: whose (a manager or an admin may name another employee; default: yours)")
@@ -219,7 +217,7 @@ func init() {
 				}
 				what := env.Args[0]
 				if what == "activities" { // cli/activities.go
-					return exportActivities(env, &db, *format, *employee)
+					return exportActivities(env, *format, *employee)
 				}
 				if what != "deals" && what != "contacts" && what != "companies" {
 					return usagef("cannot export %q: deals, contacts or companies", what)
@@ -230,12 +228,11 @@ func init() {
 				if *id < 0 {
 					return usagef("--id must be a positive number")
 				}
-				st, err := db.open(env.Ctx)
+				st, err := env.store()
 				if err != nil {
 					return err
 				}
-				defer st.Close()
-				me, err := db.actor(env.Ctx, st)
+				me, err := env.actor(st)
 				if err != nil {
 					return err
 				}
@@ -264,7 +261,7 @@ func init() {
 				return err
 			}
 		},
-	})
+	}
 }
 
 // recordWriter streams records: a JSON array written one object at a time,

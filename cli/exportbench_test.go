@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"comptoir/cli/cmdline"
+	"context"
 	"io"
 	"strings"
 	"testing"
@@ -14,7 +16,7 @@ func BenchmarkExportDealsJSON(b *testing.B) {
 	const n = 5000
 	path, _ := seededDB(b, n)
 	for b.Loop() {
-		if code := Run("export", []string{"export", "deals", "--db", path}, strings.NewReader(""), io.Discard, io.Discard); code != 0 {
+		if code := Run(context.Background(), "export", []string{"deals"}, cmdline.Global{DB: path}, testOpener(b, cmdline.Global{DB: path}), strings.NewReader(""), io.Discard, io.Discard); code != 0 {
 			b.Fatalf("exit %d", code)
 		}
 	}

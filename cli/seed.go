@@ -10,15 +10,12 @@ import (
 	"comptoir/data/seed"
 )
 
-func init() {
-	register(&command{
+func seedCommand() *command {
+	return &command{
 		name:    "seed",
 		usage:   "--deals N [--seed S] [--lang fr|en] [--db PATH] [--as EMAIL]",
 		summary: "fill the database with realistic, deterministic sample data",
 		flags: func(fs *flag.FlagSet) func(env *Env) error {
-			var db dbFlags
-			db.declare(fs)
-			fs.StringVar(&db.lang, "lang", "fr", "language of most sample clients and texts, and of a new database's pipeline: fr or en")
 			deals := fs.Int("deals", -1, "number of deals to write (required)")
 			seedValue := fs.Int64("seed", 1, "the same seed gives the same data")
 			return func(env *Env) error {
@@ -28,21 +25,23 @@ func init() {
 				if *deals < 0 {
 					return usagef("say how many deals with --deals N")
 				}
-				if err := db.checkLang(); err != nil {
-					return err
+				// The sample clients and texts are French unless --lang en.
+				lang := env.Global.Lang
+				if lang == "" {
+					lang = "fr"
 				}
-				st, err := db.open(env.Ctx)
+				svc, err := env.open(lang)
 				if err != nil {
 					return err
 				}
-				defer st.Close()
+				st := svc.Store
 				// A database that already has people is seeded by an admin only;
 				// an empty one gets its first admin from the seed.
-				me, err := db.actor(env.Ctx, st)
+				me, err := env.actor(st)
 				switch {
 				case err == nil && !me.CanConfigure():
 					return fmt.Errorf("%s is not an admin: only an admin seeds a database: %w", me.Email, data.ErrForbidden)
-				case err != nil && db.as != "":
+				case err != nil && env.Global.As != "":
 					return err
 				case err != nil:
 					if _, ferr := st.FirstAdmin(env.Ctx); !errors.Is(ferr, data.ErrNotFound) {
@@ -50,7 +49,7 @@ func init() {
 					}
 				}
 				start := time.Now()
-				sum, err := seed.Fill(env.Ctx, st, seed.Options{Deals: *deals, Seed: *seedValue, Lang: db.lang})
+				sum, err := seed.Fill(env.Ctx, st, seed.Options{Deals: *deals, Seed: *seedValue, Lang: lang})
 				if err != nil {
 					return err
 				}
@@ -60,5 +59,5 @@ func init() {
 				return err
 			}
 		},
-	})
+	}
 }

@@ -1,18 +1,15 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"text/tabwriter"
 
 	"comptoir/data"
-	"comptoir/mail/secret"
 	"comptoir/mail/send"
 )
 
@@ -22,25 +19,12 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
-func init() {
-	// `comptoir sync` also drains the outbox.
-	addSyncWorker(SyncWorker{Name: "outbox", Run: func(ctx context.Context, st *data.Store, sec secret.Store, log *slog.Logger, once bool) error {
-		s := send.New(st, send.Options{Secrets: sec, Logger: log})
-		if !once {
-			return s.Run(ctx)
-		}
-		stats, err := s.DrainOnce(ctx)
-		log.Info("outbox", "sent", stats.Sent, "retried", stats.Retried, "failed", stats.Failed, "unknown", stats.Unknown,
-			"copied", stats.Copied, "found_in_sent", stats.FoundInSent)
-		return err
-	}})
-	register(&command{
+func outboxCommand() *command {
+	return &command{
 		name:    "outbox",
 		usage:   "[list | retry ID | cancel ID] [--db PATH] [--as EMAIL]",
 		summary: "list the outgoing emails not sent yet with their state and the server's words; send a failed or unknown one again, or cancel it",
 		flags: func(fs *flag.FlagSet) func(env *Env) error {
-			var db dbFlags
-			db.declare(fs)
 			return func(env *Env) error {
 				sub, id := "list", int64(0)
 				switch len(env.Args) {
@@ -58,12 +42,11 @@ func init() {
 				if (sub == "retry" || sub == "cancel") != (id != 0) || (sub != "list" && sub != "retry" && sub != "cancel") {
 					return usagef("say list, retry ID or cancel ID")
 				}
-				st, err := db.open(env.Ctx)
+				st, err := env.store()
 				if err != nil {
 					return err
 				}
-				defer st.Close()
-				me, err := db.actor(env.Ctx, st)
+				me, err := env.actor(st)
 				if err != nil {
 					return err
 				}
@@ -100,15 +83,16 @@ func init() {
 				return tw.Flush()
 			}
 		},
-	})
-	register(&command{
+	}
+}
+
+func sendCommand() *command {
+	return &command{
 		name: "send",
 		usage: "--deal ID --to ADDR --subject S --body-file F|- [--cc ADDR] [--bcc ADDR] [--attach FILE]... [--document NUMBER]... " +
 			"[--html] [--no-signature] [--account EMAIL] [--db PATH] [--as EMAIL]",
 		summary: "queue an email to a deal's client in the outbox; the next `comptoir sync` sends it. Prints its Message-ID",
 		flags: func(fs *flag.FlagSet) func(env *Env) error {
-			var db dbFlags
-			db.declare(fs)
 			deal := fs.Int64("deal", 0, "the deal the email is written from")
 			var to, cc, bcc, attach, docs listFlag
 			fs.Var(&to, "to", "recipient (repeat, or separate with commas)")
@@ -141,12 +125,11 @@ func init() {
 				if err != nil {
 					return fmt.Errorf("body: %w", err)
 				}
-				st, err := db.open(env.Ctx)
+				st, err := env.store()
 				if err != nil {
 					return err
 				}
-				defer st.Close()
-				me, err := db.actor(env.Ctx, st)
+				me, err := env.actor(st)
 				if err != nil {
 					return err
 				}
@@ -193,7 +176,7 @@ func init() {
 				return nil
 			}
 		},
-	})
+	}
 }
 
 // sendFlagName names a refused field by the flag that gave it.

@@ -111,10 +111,9 @@ func TestAccountAddPasswordFromStdin(t *testing.T) {
 	if code, _, errOut := run(t, "init", "--name", "Ada Admin", "--email", "ada@example.test", "--db", db); code != 0 {
 		t.Fatal(errOut)
 	}
-	var out, errOut bytes.Buffer
 	args := []string{"account", "add", "--email", "a@ourshop.test", "--imap-host", "imap.ourshop.test", "--password-stdin", "--db", db}
-	if code := Run("account", args, strings.NewReader("from-stdin\n"), &out, &errOut); code != 0 {
-		t.Fatalf("exit %d %q", code, errOut.String())
+	if code, _, errOut := runWith(t, "from-stdin\n", args...); code != 0 {
+		t.Fatalf("exit %d %q", code, errOut)
 	}
 	b, _ := os.ReadFile(filepath.Join(filepath.Dir(db), "secrets.json"))
 	if !bytes.Contains(b, []byte(`"`+accountKeys(t, db)[0]+`": "from-stdin"`)) {

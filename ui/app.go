@@ -34,6 +34,7 @@ type App struct {
 	// windows and the navigation is a bottom bar.
 	Mobile bool
 
+	deps  Deps // the services main wired
 	main  *mainWindow
 	forms map[int64]*DealForm // open deal forms by deal id
 
@@ -43,10 +44,10 @@ type App struct {
 }
 
 // newApp wires an App around an open store. The caller sets Me.
-func newApp(fa fyne.App, w fyne.Window, st *data.Store, language string) *App {
+func newApp(fa fyne.App, w fyne.Window, d Deps) *App {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &App{
-		FyneApp: fa, Win: w, Store: st, Lang: language, Ctx: ctx, cancel: cancel,
+		FyneApp: fa, Win: w, Store: d.Store, Lang: d.Lang, Ctx: ctx, cancel: cancel, deps: d,
 		Mobile: fyne.CurrentDevice().IsMobile(),
 		forms:  map[int64]*DealForm{},
 	}

@@ -24,7 +24,7 @@ func newClientsTestApp(t *testing.T) (*App, *datatest.DB) {
 	db := datatest.Open(t)
 	w := fa.NewWindow("Comptoir")
 	w.Resize(fyne.NewSize(1100, 760))
-	a := newApp(fa, w, db.Store, "en")
+	a := newApp(fa, w, testDeps(db.Store, "en"))
 	testApp(t, a)
 	a.Me = db.Sales
 	t.Cleanup(func() {

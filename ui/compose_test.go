@@ -16,17 +16,19 @@ import (
 	"comptoir/mail/send"
 )
 
+// fakeSender counts the window's kicks and sends nothing.
 type fakeSender struct{ kicks atomic.Int32 }
 
 func (f *fakeSender) Kick() { f.kicks.Add(1) }
 
-// useFakeSender keeps the window from starting a real sender.
-func useFakeSender(t *testing.T) *fakeSender {
-	fs := &fakeSender{}
-	old := newOutboxSender
-	newOutboxSender = func(*App) outboxSender { return fs }
-	t.Cleanup(func() { newOutboxSender = old })
-	return fs
+func (f *fakeSender) Run(ctx context.Context) error {
+	<-ctx.Done()
+	return nil
+}
+
+// withSender wires a fake sender into the window instead of a real one.
+func withSender(fs *fakeSender) func(*Deps) {
+	return func(d *Deps) { d.Sender = fs }
 }
 
 // mailDeal makes a sending account, a client with an address, a deal of the
@@ -61,10 +63,10 @@ func openEmailTab(t *testing.T, a *App, dealID int64) *emailTab {
 }
 
 func TestComposeFromDealRefusesBadInputThenQueues(t *testing.T) {
-	fs := useFakeSender(t)
+	fs := &fakeSender{}
 	db := datatest.Open(t)
 	deal := mailDeal(t, db)
-	a := startTest(t, db, db.Sales)
+	a := startTest(t, db, db.Sales, withSender(fs))
 	tab := openEmailTab(t, a, deal.ID)
 	lastCompose = nil
 	onUI(func() { test.Tap(tab.write) })
@@ -125,7 +127,7 @@ func TestComposeFromDealRefusesBadInputThenQueues(t *testing.T) {
 }
 
 func TestReplyQuotesAndThreads(t *testing.T) {
-	useFakeSender(t)
+	fs := &fakeSender{}
 	db := datatest.Open(t)
 	deal := mailDeal(t, db)
 	ctx := context.Background()
@@ -137,7 +139,7 @@ func TestReplyQuotesAndThreads(t *testing.T) {
 		t.Fatalf("ingest %+v %v", res, err)
 	}
 	emailID := res.Decisions[0].EmailID
-	a := startTest(t, db, db.Sales)
+	a := startTest(t, db, db.Sales, withSender(fs))
 	tab := openEmailTab(t, a, deal.ID)
 	waitFor(t, a, "the email listed", func() bool { return tab.replies[emailID] != nil })
 	lastCompose = nil
@@ -163,7 +165,7 @@ func TestReplyQuotesAndThreads(t *testing.T) {
 }
 
 func TestOutboxListRetryAndEdit(t *testing.T) {
-	useFakeSender(t)
+	fs := &fakeSender{}
 	db := datatest.Open(t)
 	deal := mailDeal(t, db)
 	ctx := context.Background()
@@ -181,7 +183,7 @@ func TestOutboxListRetryAndEdit(t *testing.T) {
 	if err := db.RecordSent(ctx, []data.SendResult{{ID: failed.ID, State: data.OutFailed, Error: "550 mailbox unknown"}}); err != nil {
 		t.Fatal(err)
 	}
-	a := startTest(t, db, db.Sales)
+	a := startTest(t, db, db.Sales, withSender(fs))
 	waitFor(t, a, "the counter", func() bool {
 		return lastOutboxStatus.btn.Visible() && lastOutboxStatus.btn.Text == "Outbox: 2, 1 to check"
 	})
@@ -219,11 +221,11 @@ func TestOutboxListRetryAndEdit(t *testing.T) {
 }
 
 func TestTemplatesSignatureAndContactButton(t *testing.T) {
-	useFakeSender(t)
+	fs := &fakeSender{}
 	db := datatest.Open(t)
 	deal := mailDeal(t, db)
 	ctx := context.Background()
-	a := startTest(t, db, db.Sales)
+	a := startTest(t, db, db.Sales, withSender(fs))
 	var s *templatesSettings
 	onUI(func() { s = newTemplatesSettings(a) })
 	waitIdle(a)
@@ -265,10 +267,10 @@ func TestTemplatesSignatureAndContactButton(t *testing.T) {
 }
 
 func TestTimelineHooksOpenCompose(t *testing.T) {
-	useFakeSender(t)
+	fs := &fakeSender{}
 	db := datatest.Open(t)
 	deal := mailDeal(t, db)
-	a := startTest(t, db, db.Sales)
+	a := startTest(t, db, db.Sales, withSender(fs))
 	tab := openEmailTab(t, a, deal.ID)
 	var b *widget.Button
 	onUI(func() { b = timelineActions[0](tab.f) })

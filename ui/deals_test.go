@@ -298,7 +298,7 @@ func TestFirstStartCreatesAdmin(t *testing.T) {
 	fa := test.NewTempApp(t)
 	w := fa.NewWindow("Comptoir")
 	var a *App
-	onUI(func() { a = start(fa, w, db, "en", "") })
+	onUI(func() { a = start(fa, w, testDeps(db, "en")) })
 	t.Cleanup(a.close)
 	waitFor(t, a, "the welcome dialog", func() bool { return a.main.who != nil })
 	who := a.main.who
@@ -419,7 +419,7 @@ func TestWhoAmIOnAKnownDatabase(t *testing.T) {
 	fa := test.NewTempApp(t)
 	w := fa.NewWindow("Comptoir")
 	var a *App
-	onUI(func() { a = start(fa, w, db.Store, "en", "") })
+	onUI(func() { a = start(fa, w, testDeps(db.Store, "en")) })
 	testApp(t, a)
 	t.Cleanup(func() { a.close(); waitIdle(a) })
 	waitFor(t, a, "the who-am-I dialog", func() bool { return a.main.who != nil })

@@ -15,10 +15,27 @@ import (
 
 	"comptoir/data"
 	"comptoir/data/datatest"
+	"comptoir/mail/imapsync"
+	"comptoir/mail/secret"
+	"comptoir/mail/send"
 )
 
-// startTest opens the main window over db as who, with Fyne's test driver.
-func startTest(t testing.TB, db *datatest.DB, who data.Employee) *App {
+// testDeps wires a window's services as main does, over the test's
+// database, with the password file beside it.
+func testDeps(st *data.Store, language string) Deps {
+	sec := secret.NewFile(filepath.Dir(st.Path()))
+	return Deps{
+		Store:   st,
+		Secrets: sec,
+		Syncer:  imapsync.New(st, imapsync.Options{Secrets: sec}),
+		Sender:  send.New(st, send.Options{Secrets: sec}),
+		Lang:    language,
+	}
+}
+
+// startTest opens the main window over db as who, with Fyne's test driver;
+// opts change the wired services (a fake sender).
+func startTest(t testing.TB, db *datatest.DB, who data.Employee, opts ...func(*Deps)) *App {
 	t.Helper()
 	setupLanguage("en")
 	fa := test.NewTempApp(t)
@@ -26,7 +43,11 @@ func startTest(t testing.TB, db *datatest.DB, who data.Employee) *App {
 	w := fa.NewWindow("Comptoir")
 	w.Resize(fyne.NewSize(1280, 800))
 	var a *App
-	onUI(func() { a = start(fa, w, db.Store, "en", "") })
+	d := testDeps(db.Store, "en")
+	for _, o := range opts {
+		o(&d)
+	}
+	onUI(func() { a = start(fa, w, d) })
 	testApp(t, a)
 	t.Cleanup(func() {
 		onUI(a.closeAll)

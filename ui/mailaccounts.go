@@ -208,7 +208,7 @@ func (s *accountsSection) confirmRemove(acc data.Account) {
 				if err := a.Store.DeleteAccount(ctx, me, acc.ID); err != nil {
 					return err
 				}
-				return deletePasswords(mailOf(a).secrets, acc)
+				return deletePasswords(a.deps.Secrets, acc)
 			})
 		}, a.Win)
 }
@@ -639,7 +639,7 @@ func (f *accountForm) testConnection() {
 	f.testResult.Show()
 	a := f.a
 	a.run(func(ctx context.Context) error {
-		sec := mailOf(a).secrets
+		sec := a.deps.Secrets
 		if pass == "" && old.ID != 0 {
 			pass, _ = sec.Get(old.IMAPSecretKey())
 		}
@@ -711,7 +711,7 @@ func (f *accountForm) submit() {
 			acc, err = a.Store.UpdateAccount(ctx, me, old.ID, in)
 		}
 		if err == nil {
-			err = savePasswords(mailOf(a).secrets, old, acc, pass, smtpPass)
+			err = savePasswords(a.deps.Secrets, old, acc, pass, smtpPass)
 			if err == nil && old.ID != 0 && pass != "" {
 				restartMailSync(a) // a running connection keeps the old password
 			}

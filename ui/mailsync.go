@@ -3,8 +3,6 @@ package ui
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -15,8 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comptoir/data"
-	"comptoir/mail/imapsync"
-	"comptoir/mail/secret"
 )
 
 // The mail sync in the main window: the window runs the IMAP sync of every
@@ -25,116 +21,35 @@ import (
 // failing account's problem in plain words. Tapping it opens Settings → Mail
 // accounts; the button beside it syncs now.
 //
-// The outbox sender is started by ui/outbox.go (kickOutbox) with the same
-// secret store folder; "Sync now" kicks it too.
+// The outbox sender runs beside it; "Sync now" kicks it too.
 
 func init() {
 	registerStart(startMailSync)
 	registerStatus(newSyncStatus)
 }
 
-// mailWorker is what the window needs of the sync.
-type mailWorker interface {
-	Kick()
-}
-
-// mailState is one window's mail machinery.
-type mailState struct {
-	secrets secret.Store
-	syncer  mailWorker
-	stop    context.CancelFunc // ends syncer
-}
-
-var (
-	mailMu     sync.Mutex
-	mailStates = map[*App]*mailState{}
-)
-
-// secretsDir is the folder of the password file: the app's storage folder,
-// or the --db file's folder (the database lives there too).
-func secretsDir(a *App) string { return filepath.Dir(a.Store.Path()) }
-
-// openSecrets opens the password store of a window (tests may replace it).
-var openSecrets = func(a *App) secret.Store { return secret.Open(secretsDir(a)) }
-
-// startSyncer starts the IMAP sync until ctx ends (tests may replace it).
-var startSyncer = func(ctx context.Context, a *App, sec secret.Store) mailWorker {
-	s := imapsync.New(a.Store, imapsync.Options{Secrets: sec})
-	go func() {
-		if err := s.Run(ctx); err != nil && ctx.Err() == nil {
-			slog.Error("mail sync stopped", "err", err)
-		}
-	}()
-	return s
-}
-
-// runSyncer (re)starts the window's sync; mailMu is held.
-func (m *mailState) runSyncer(a *App) {
-	if m.stop != nil {
-		m.stop()
+// startMailSync is the start hook: the IMAP sync and the outbox sender
+// that main wired run while the window is open. They are not counted as
+// pending UI work: they run until the window closes.
+func startMailSync(a *App) {
+	for name, run := range map[string]func(context.Context) error{"mail sync": a.deps.Syncer.Run, "outbox": a.deps.Sender.Run} {
+		go func() {
+			if err := run(a.Ctx); err != nil && a.Ctx.Err() == nil {
+				slog.Error(name+" stopped", "err", err)
+			}
+		}()
 	}
-	ctx, cancel := context.WithCancel(a.Ctx)
-	m.syncer, m.stop = startSyncer(ctx, a, m.secrets), cancel
 }
 
 // restartMailSync reconnects every account, after a password changed: a
 // running connection stays logged in with the old one.
-func restartMailSync(a *App) {
-	m := mailOf(a)
-	mailMu.Lock()
-	defer mailMu.Unlock()
-	if m.syncer != nil && a.Ctx.Err() == nil {
-		m.runSyncer(a)
-	}
-}
-
-// mailOf returns the window's mail state, opening the password store the
-// first time. It may block (the keyring probe): call it off the UI goroutine.
-func mailOf(a *App) *mailState {
-	mailMu.Lock()
-	defer mailMu.Unlock()
-	if m, ok := mailStates[a]; ok {
-		return m
-	}
-	m := &mailState{secrets: openSecrets(a)}
-	mailStates[a] = m
-	context.AfterFunc(a.Ctx, func() {
-		mailMu.Lock()
-		delete(mailStates, a)
-		mailMu.Unlock()
-	})
-	return m
-}
-
-// startMailSync is the start hook: the sync runs while the window is open.
-// It is not counted as pending UI work: opening the keyring may take a few
-// seconds and the sync runs until the window closes.
-func startMailSync(a *App) {
-	go func() {
-		m := mailOf(a)
-		mailMu.Lock()
-		defer mailMu.Unlock()
-		if m.syncer == nil && a.Ctx.Err() == nil {
-			m.runSyncer(a)
-			slog.Info("mail sync started", "secrets", m.secrets.Kind())
-		}
-	}()
-}
+func restartMailSync(a *App) { a.deps.Syncer.Reconnect() }
 
 // syncNow makes every account sync at once, and the outbox send what
-// waits (ui/outbox.go starts its sender).
+// waits.
 func syncNow(a *App) {
-	kickOutbox(a)
-	a.run(func(context.Context) error {
-		m := mailOf(a)
-		mailMu.Lock()
-		s := m.syncer
-		mailMu.Unlock()
-		if s != nil {
-			s.Kick()
-		}
-		return nil
-	})
+	a.deps.Sender.Kick()
+	a.deps.Syncer.Kick()
 }
 
 // lastSyncStatus is the last indicator built (tests).

@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-	"path/filepath"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -14,8 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comptoir/data"
-	"comptoir/mail/secret"
-	"comptoir/mail/send"
 )
 
 // The outbox in the main window: a counter in the top bar's status area
@@ -29,38 +25,8 @@ func init() {
 	registerStatus(newOutboxStatus)
 }
 
-// outboxSender is what the window needs of a sender.
-type outboxSender interface{ Kick() }
-
-// newOutboxSender starts the sender of a window; tests replace it.
-var newOutboxSender = func(a *App) outboxSender {
-	s := send.New(a.Store, send.Options{Secrets: secret.Open(filepath.Dir(a.Store.Path()))})
-	go func() { _ = s.Run(a.Ctx) }()
-	return s
-}
-
-var (
-	sendersMu sync.Mutex
-	senders   = map[*App]outboxSender{}
-)
-
-// kickOutbox starts the window's sender if needed and makes it look at the
-// outbox now.
-func kickOutbox(a *App) {
-	sendersMu.Lock()
-	s, ok := senders[a]
-	if !ok {
-		s = newOutboxSender(a)
-		senders[a] = s
-		context.AfterFunc(a.Ctx, func() {
-			sendersMu.Lock()
-			delete(senders, a)
-			sendersMu.Unlock()
-		})
-	}
-	sendersMu.Unlock()
-	s.Kick()
-}
+// kickOutbox makes the window's sender look at the outbox now.
+func kickOutbox(a *App) { a.deps.Sender.Kick() }
 
 // lastOutboxStatus is the last counter built (tests).
 var lastOutboxStatus *outboxStatus

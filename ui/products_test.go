@@ -29,7 +29,7 @@ func newProductsTestApp(t testing.TB) (*App, *datatest.DB, data.Company) {
 	db := datatest.OpenLang(t, "fr")
 	w := fa.NewWindow("Comptoir")
 	w.Resize(fyne.NewSize(1100, 800))
-	a := newApp(fa, w, db.Store, "fr")
+	a := newApp(fa, w, testDeps(db.Store, "fr"))
 	testApp(t, a)
 	a.Me = db.Sales
 	t.Cleanup(func() {

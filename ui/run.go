@@ -5,66 +5,78 @@ package ui
 
 import (
 	"context"
-	"flag"
-	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/app"
 
-	"comptoir/cli"
 	"comptoir/data"
+	"comptoir/mail/secret"
 )
 
-// processStart is when the process started (near enough: package init), to
-// log how long the first board took.
+// processStart is when the process started, as main said (Deps.Started),
+// to log how long the first board took.
 var processStart = time.Now()
 
 // prefMe is the Preferences key holding the email of the employee using this
 // device. It is who-am-I, not a secret.
 const prefMe = "me.email"
 
-// Main opens the window: parses --db, opens the database in the app's
-// storage folder (or PATH) and runs until the window closes. It returns the
-// process exit code.
-func Main(args []string) int {
-	fs := flag.NewFlagSet("comptoir", flag.ContinueOnError)
-	dbPath := fs.String("db", "", "database file (default: the app's own)")
-	langFlag := fs.String("lang", "", "language: fr or en (default: the saved choice, else the system's)")
-	as := fs.String("as", "", "use the window as this employee (email); remembered on this device")
-	if err := fs.Parse(args); err != nil {
-		return 2
+// MailSyncer is what the window needs of the IMAP sync (imapsync.Syncer).
+type MailSyncer interface {
+	// Run keeps every account in sync until ctx ends.
+	Run(ctx context.Context) error
+	// Kick makes every account sync now.
+	Kick()
+	// Reconnect makes every account log in again (a password changed).
+	Reconnect()
+}
+
+// OutboxSender is what the window needs of the outbox sender (send.Sender).
+type OutboxSender interface {
+	// Run delivers the outbox whenever the network allows, until ctx ends.
+	Run(ctx context.Context) error
+	// Kick makes it look at the outbox now.
+	Kick()
+}
+
+// Deps are what main wires once and hands to the window.
+type Deps struct {
+	Store   *data.Store
+	Secrets secret.Store
+	Syncer  MailSyncer
+	Sender  OutboxSender
+	// Lang is the language in use, as Language returned it.
+	Lang string
+	// As is the email of the employee to use the window as (--as); it is
+	// remembered on this device.
+	As string
+	// Started is when the process started.
+	Started time.Time
+}
+
+// Language loads the translations and returns the language the window
+// speaks: flag when given (--lang), else the one chosen in Settings, else
+// the system's.
+func Language(fa fyne.App, flag string) string {
+	pref := fa.Preferences().String(prefLanguage)
+	if flag != "" {
+		pref = flag
 	}
-	a := app.NewWithID(cli.AppID)
-	pref := a.Preferences().String(prefLanguage)
-	if *langFlag != "" {
-		pref = *langFlag
+	return setupLanguage(pref)
+}
+
+// Run opens the main window over the wired services and runs until it
+// closes. It returns the process exit code.
+func Run(fa fyne.App, d Deps) int {
+	if !d.Started.IsZero() {
+		processStart = d.Started
 	}
-	language := setupLanguage(pref)
-	path := *dbPath
-	if path == "" {
-		root := a.Storage().RootURI().Path()
-		if err := os.MkdirAll(root, 0o700); err != nil {
-			fmt.Fprintf(os.Stderr, "comptoir: create the data folder: %v\n", err)
-			return 1
-		}
-		path = filepath.Join(root, cli.DBFile)
-	}
-	st, err := data.Open(context.Background(), path, data.OpenOptions{Language: language})
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "comptoir: %v\n", err)
-		return 1
-	}
-	defer st.Close()
-	slog.Info("database open", "path", path, "lang", language, "since_start", time.Since(processStart).Round(time.Millisecond))
-	w := a.NewWindow("Comptoir")
+	w := fa.NewWindow("Comptoir")
 	w.Resize(fyne.NewSize(1280, 800))
-	ua := start(a, w, st, language, *as)
+	ua := start(fa, w, d)
 	go func() {
-		if err := st.Watch(ua.Ctx, time.Second); err != nil && ua.Ctx.Err() == nil {
+		if err := d.Store.Watch(ua.Ctx, time.Second); err != nil && ua.Ctx.Err() == nil {
 			slog.Error("watch the database", "err", err)
 		}
 	}()
@@ -77,8 +89,9 @@ func Main(args []string) int {
 // start builds the App over an open store and fills the window: the main
 // screens when this device knows who is using it, else the first-start or
 // who-am-I dialog first.
-func start(fa fyne.App, w fyne.Window, st *data.Store, language, as string) *App {
-	a := newApp(fa, w, st, language)
+func start(fa fyne.App, w fyne.Window, d Deps) *App {
+	a := newApp(fa, w, d)
+	st, as := d.Store, d.As
 	a.main = newMainWindow(a)
 	w.SetContent(a.main.root)
 	w.SetCloseIntercept(func() {

@@ -107,6 +107,8 @@ type Syncer struct {
 	noIdle bool
 	// netState fingerprints the network (tests replace it).
 	netState func() string
+	// reconnect asks Run to log every account in again (see Reconnect).
+	reconnect chan struct{}
 }
 
 // New makes a Syncer.
@@ -141,7 +143,7 @@ func New(st *data.Store, opt Options) *Syncer {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	return &Syncer{st: st, opt: opt, kicks: map[chan struct{}]bool{}, netState: netAddresses}
+	return &Syncer{st: st, opt: opt, kicks: map[chan struct{}]bool{}, netState: netAddresses, reconnect: make(chan struct{}, 1)}
 }
 
 // Kick makes every waiting account retry or poll at once (the network came
@@ -154,6 +156,16 @@ func (s *Syncer) Kick() {
 		case ch <- struct{}{}:
 		default:
 		}
+	}
+}
+
+// Reconnect makes Run log every account in again at once, with the
+// passwords stored now: a connection that is up stays logged in with the
+// password it started with.
+func (s *Syncer) Reconnect() {
+	select {
+	case s.reconnect <- struct{}{}:
+	default:
 	}
 }
 
@@ -615,6 +627,14 @@ func (s *Syncer) Run(ctx context.Context) error {
 			wg.Wait()
 			return nil
 		case <-changed:
+			refresh()
+		case <-s.reconnect:
+			mu.Lock()
+			for id, cancel := range running {
+				cancel()
+				delete(running, id)
+			}
+			mu.Unlock()
 			refresh()
 		case <-netTick.C:
 			// The network came back or changed (another Wi-Fi, a VPN):

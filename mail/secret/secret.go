@@ -226,3 +226,16 @@ func (o one) Get(key string) (string, error) {
 func (o one) Set(string, string) error { return errors.New("read-only") }
 func (o one) Delete(string) error      { return errors.New("read-only") }
 func (o one) Kind() string             { return "one" }
+
+// Lazy is Open(dir) deferred to the first use: probing the keyring may take
+// seconds, and most commands and a window's first frame need no password.
+func Lazy(dir string) Store {
+	return &lazy{open: sync.OnceValue(func() Store { return Open(dir) })}
+}
+
+type lazy struct{ open func() Store }
+
+func (l *lazy) Get(key string) (string, error) { return l.open().Get(key) }
+func (l *lazy) Set(key, password string) error { return l.open().Set(key, password) }
+func (l *lazy) Delete(key string) error        { return l.open().Delete(key) }
+func (l *lazy) Kind() string                   { return l.open().Kind() }

@@ -89,3 +89,21 @@ func TestDamagedFileIsAnError(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestLazyOpensOnFirstUse(t *testing.T) {
+	t.Setenv("COMPTOIR_SECRETS", "file")
+	dir := t.TempDir()
+	s := Lazy(dir)
+	if _, err := os.Stat(filepath.Join(dir, FileName)); !os.IsNotExist(err) {
+		t.Fatalf("the file exists before any use: %v", err)
+	}
+	if err := s.Set("k", "pw"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := NewFile(dir).Get("k"); err != nil || got != "pw" {
+		t.Fatalf("through the file: %q %v", got, err)
+	}
+	if s.Kind() != "file" {
+		t.Fatalf("Kind = %q", s.Kind())
+	}
+}
