@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"comptoir/data/storage"
 )
 
 // Bulk loads many records in one write transaction through prepared
@@ -33,7 +35,7 @@ func (s *Store) Bulk(ctx context.Context, actor int64, fn func(b *BulkTx) error)
 		if _, err := tx.exec(`PRAGMA cache_size = -131072`); err != nil {
 			return err
 		}
-		defer tx.exec(fmt.Sprintf(`PRAGMA cache_size = %d`, writerCacheSize))
+		defer tx.exec(fmt.Sprintf(`PRAGMA cache_size = %d`, storage.WriterCacheSize))
 		b := &BulkTx{tx: tx, actor: actor, stages: map[int64]Stage{}, firstOpen: map[int64]int64{}, batched: true}
 		defer b.close()
 		if err := b.prepare(); err != nil {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"comptoir/data/storage"
 )
 
 var (
@@ -15,8 +17,8 @@ var (
 	// ErrForbidden is returned when the acting employee lacks the right.
 	ErrForbidden = errors.New("not allowed")
 	// ErrNewerSchema is returned by Open for a database written by a newer
-	// version of Comptoir.
-	ErrNewerSchema = errors.New("database was created by a newer version of Comptoir")
+	// version of Comptoir (the storage's error).
+	ErrNewerSchema = storage.ErrNewerSchema
 )
 
 // FieldError is a validation error tied to one field of a form, so the UI can

@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+
+	"comptoir/data/storage"
 )
 
-// writeTx runs fn in one write transaction and publishes the changes it
-// recorded once the transaction has committed.
+// writeTx runs fn in one write transaction of the storage, which publishes
+// the changes it recorded once the transaction has committed.
 func (s *Store) writeTx(ctx context.Context, fn func(tx *wtx) error) error {
 	return s.writeTxSized(ctx, 0, fn)
 }
@@ -16,43 +18,24 @@ func (s *Store) writeTx(ctx context.Context, fn func(tx *wtx) error) error {
 // writeTxSized is writeTx for a transaction that writes about size bytes,
 // which the checkpointer counts (0: small).
 func (s *Store) writeTxSized(ctx context.Context, size int64, fn func(tx *wtx) error) error {
-	s.ckpt.catchUp(ctx, s.w)
-	sqlTx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer sqlTx.Rollback()
-	tx := &wtx{Tx: sqlTx, s: s, ctx: ctx}
-	if err := fn(tx); err != nil {
-		return err
-	}
-	if err := tx.flushIndex(); err != nil {
-		return err
-	}
-	seqs, err := tx.flushChanges()
-	if err != nil {
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return err
-	}
-	s.events.publish(tx.changes, seqs)
-	s.ckpt.committed(size)
-	return nil
+	return s.db.Write(ctx, size, func(stx *storage.Tx) error {
+		tx := &wtx{Tx: stx, s: s, ctx: ctx}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return tx.flushIndex()
+	})
 }
 
-// wtx is a write transaction. It remembers which records it changed (their
-// change events are written and published with the commit), prepares each
-// query once, and, for the batches of mail that create many records at
-// once, may remember the custom field definitions it read and write the new
-// records' search rows once at the end (see batchMode).
+// wtx is the domain's write transaction: the storage's (which prepares each
+// query once and records the changed records for the change log) plus, for
+// the batches of mail that create many records at once, the custom field
+// definitions it read and the new records whose search rows it writes once
+// at the end (see batchMode).
 type wtx struct {
-	*sql.Tx
-	s         *Store
-	ctx       context.Context
-	changes   []Change
-	changeSet map[Change]bool
-	stmts     map[string]*sql.Stmt
+	*storage.Tx
+	s   *Store
+	ctx context.Context
 
 	batch   bool                  // see batchMode
 	defs    map[Entity][]FieldDef // batch mode: definitions read once
@@ -66,83 +49,7 @@ type wtx struct {
 func (tx *wtx) batchMode() { tx.batch = true }
 
 // changed records that a record was written in this transaction.
-func (tx *wtx) changed(kind Kind, id int64) {
-	c := Change{Kind: kind, ID: id}
-	if tx.changeSet[c] {
-		return
-	}
-	if tx.changeSet == nil {
-		tx.changeSet = map[Change]bool{}
-	}
-	tx.changeSet[c] = true
-	tx.changes = append(tx.changes, c)
-}
-
-// flushChanges writes the transaction's change events to the change log,
-// in one statement, and returns their sequence numbers.
-func (tx *wtx) flushChanges() ([]int64, error) {
-	if len(tx.changes) == 0 {
-		return nil, nil
-	}
-	rows := make([][2]any, len(tx.changes))
-	for i, c := range tx.changes {
-		rows[i] = [2]any{string(c.Kind), c.ID}
-	}
-	js, _ := json.Marshal(rows)
-	r, err := tx.QueryContext(tx.ctx, `INSERT INTO changes (kind, ref)
-		SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?) ORDER BY key RETURNING seq`, string(js))
-	if err != nil {
-		return nil, fmt.Errorf("record changes: %w", err)
-	}
-	seqs, err := scanIDs(r)
-	if err != nil {
-		return nil, fmt.Errorf("record changes: %w", err)
-	}
-	return seqs, nil
-}
-
-// stmt prepares a query once per transaction; the statements end with it.
-func (tx *wtx) stmt(query string) (*sql.Stmt, error) {
-	if st, ok := tx.stmts[query]; ok {
-		return st, nil
-	}
-	st, err := tx.PrepareContext(tx.ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if tx.stmts == nil {
-		tx.stmts = map[string]*sql.Stmt{}
-	}
-	tx.stmts[query] = st
-	return st, nil
-}
-
-// ExecContext, QueryContext and QueryRowContext run a query through its
-// prepared statement, so that the helpers given the transaction as a
-// querier (loadStage, loadFieldDefs…) prepare theirs once too.
-func (tx *wtx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	st, err := tx.stmt(query)
-	if err != nil {
-		return nil, err
-	}
-	return st.ExecContext(ctx, args...)
-}
-
-func (tx *wtx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	st, err := tx.stmt(query)
-	if err != nil {
-		return nil, err
-	}
-	return st.QueryContext(ctx, args...)
-}
-
-func (tx *wtx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	st, err := tx.stmt(query)
-	if err != nil {
-		return tx.Tx.QueryRowContext(ctx, query, args...) // reports the same error at Scan
-	}
-	return st.QueryRowContext(ctx, args...)
-}
+func (tx *wtx) changed(kind Kind, id int64) { tx.Changed(string(kind), id) }
 
 func (tx *wtx) exec(query string, args ...any) (sql.Result, error) {
 	return tx.ExecContext(tx.ctx, query, args...)

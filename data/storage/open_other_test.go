@@ -1,6 +1,6 @@
 //go:build !linux
 
-package data_test
+package storage_test
 
 import "testing"
 

@@ -1,4 +1,4 @@
-package data_test
+package storage_test
 
 import (
 	"bytes"
