@@ -10,7 +10,6 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 )
@@ -20,23 +19,10 @@ import (
 // linked to the deal, so that a reply finds the deal even before it is sent)
 // and a row of outbox holding its sending state. mail/send delivers it.
 //
-// States: queued → sending → sent | failed | unknown; a person may cancel a
-// queued, failed or unknown message, edit a queued or failed one, and send a
-// failed or unknown one again. A row is claimed with a conditional UPDATE so
-// that two workers never send it twice.
-
-// OutState is the sending state of an outgoing email.
-type OutState string
-
-// Outgoing email states.
-const (
-	OutQueued    OutState = "queued"    // waiting for the sender
-	OutSending   OutState = "sending"   // claimed by a sender
-	OutSent      OutState = "sent"      // the server accepted it
-	OutFailed    OutState = "failed"    // the server refused it for good: edit and retry, or cancel
-	OutUnknown   OutState = "unknown"   // the connection broke after the message was given: maybe sent
-	OutCancelled OutState = "cancelled" // a person cancelled it
-)
+// The person's side is here: prepare, queue, list, count, edit, retry,
+// cancel. The worker's side (claiming due emails, recording what the server
+// said, the Sent copies) is data/mailq's, which only mail/send receives. The
+// states and their one transition helper are in outbox_state.go.
 
 // DefaultSendMaxSize is the default limit of the attachments of one email.
 const DefaultSendMaxSize = 20 << 20
@@ -136,26 +122,14 @@ type OutboxItem struct {
 	NextAttempt time.Time
 	LastError   string
 	SentAt      time.Time
-	SentCopy    string // none, pending, appending, done
+	SentCopy    CopyState
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	Input       ComposeInput
 }
 
 // Editable reports whether a person may still change the message.
-func (o OutboxItem) Editable() bool { return o.State == OutQueued || o.State == OutFailed }
-
-// Outgoing is a claimed message as the sender transmits it.
-type Outgoing struct {
-	ID         int64
-	MessageID  string
-	AccountID  int64
-	DealID     int64
-	From       string // envelope sender
-	Recipients []string
-	Raw        []byte // the exact bytes to send
-	Attempts   int
-}
+func (o OutboxItem) Editable() bool { return o.State.Editable() }
 
 // ParseAddresses reads a list of addresses as typed in a To field: commas
 // or semicolons between them, display names allowed.
@@ -578,7 +552,8 @@ func (s *Store) QueueEmail(ctx context.Context, d Draft, raw []byte) (OutboxItem
 		input := d.Input
 		input.Text = ""
 		compose, _ := json.Marshal(input)
-		now := tx.s.now()
+		at := tx.s.Now()
+		now := fmtTime(at)
 		entry := outEntryData{From: formatAddress(d.From), To: formatAddresses(d.To), Cc: formatAddresses(d.Cc),
 			Subject: d.Subject, MessageID: d.MessageID, Text: d.Text, Attachments: eatts, State: OutQueued, InReplyTo: d.InReplyTo}
 		if d.OutboxID == 0 {
@@ -595,7 +570,7 @@ func (s *Store) QueueEmail(ctx context.Context, d Draft, raw []byte) (OutboxItem
 				return err
 			}
 			if err := tx.queryRow(`INSERT INTO outbox (email_id, message_id, deal_id, account_id, author_id, state, envelope_from,
-				recipients, compose, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?) RETURNING id`,
+				recipients, compose, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, `+OutQueued.SQL()+`, ?, ?, ?, ?, ?, ?) RETURNING id`,
 				emailID, d.MessageID, d.DealID, nullID(d.AccountID), a.ID, d.From.Email, string(rcpts), string(compose), now, now, now).Scan(&id); err != nil {
 				return err
 			}
@@ -617,14 +592,19 @@ func (s *Store) QueueEmail(ctx context.Context, d Draft, raw []byte) (OutboxItem
 			id = d.OutboxID
 			var emailID int64
 			var entryID sql.NullInt64
-			err := tx.queryRow(`UPDATE outbox SET state = 'queued', envelope_from = ?, recipients = ?, compose = ?, attempts = 0,
-				next_attempt_at = ?, last_error = '', account_id = ?, updated_at = ?
-				WHERE id = ? AND state IN ('queued', 'failed') AND message_id = ? RETURNING email_id, entry_id`,
-				d.From.Email, string(rcpts), string(compose), now, nullID(d.AccountID), now, id, d.MessageID).Scan(&emailID, &entryID)
-			if err == sql.ErrNoRows {
+			// An edit moves the email from an editable state to queued, as
+			// long as no sender has claimed it since it was read.
+			_, err := OutboxMove{From: outEditable, To: OutQueued,
+				Set:   "envelope_from = ?, recipients = ?, compose = ?, attempts = 0, next_attempt_at = ?, last_error = '', account_id = ?",
+				Where: "message_id = ?"}.
+				Apply(tx.ctx, tx.Tx, at, []int64{id}, d.From.Email, string(rcpts), string(compose), now, nullID(d.AccountID), d.MessageID)
+			if errors.Is(err, ErrConflict) {
 				return fmt.Errorf("it was claimed for sending or is no longer editable: %w", ErrConflict)
 			}
 			if err != nil {
+				return err
+			}
+			if err := tx.queryRow(`SELECT email_id, entry_id FROM outbox WHERE id = ?`, id).Scan(&emailID, &entryID); err != nil {
 				return err
 			}
 			if _, err := tx.exec(`UPDATE messages SET account_id = ?, from_name = ?, from_email = ?, to_addrs = ?, cc_addrs = ?, subject = ?,
@@ -708,7 +688,7 @@ func (s *Store) Outbox(ctx context.Context, actor int64, limit int) ([]OutboxIte
 	}
 	args = append(args, limit)
 	rows, err := s.r.QueryContext(ctx, `SELECT `+outboxCols+outboxFrom+where+`
-		ORDER BY o.state IN ('sent', 'cancelled'), o.id DESC LIMIT ?`, args...)
+		ORDER BY o.state IN (`+statesSQL(outFinal)+`), o.id DESC LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("outbox: %w", err)
 	}
@@ -730,11 +710,16 @@ type OutboxCounts struct {
 	Problems int // failed or unknown: a person must look
 }
 
+// outboxCountSQL counts through the partial index outbox_open, whose
+// condition it spells.
+var outboxCountSQL = `SELECT count(*) FILTER (WHERE state IN (` + statesSQL(outWaiting) + `)),
+	count(*) FILTER (WHERE state IN (` + statesSQL(outProblems) + `)) FROM outbox
+	WHERE state <> ` + OutSent.SQL() + ` AND state <> ` + OutCancelled.SQL()
+
 // OutboxCount counts the outgoing emails not sent yet.
 func (s *Store) OutboxCount(ctx context.Context) (OutboxCounts, error) {
 	var c OutboxCounts
-	err := s.r.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE state IN ('queued', 'sending')),
-		count(*) FILTER (WHERE state IN ('failed', 'unknown')) FROM outbox WHERE state <> 'sent' AND state <> 'cancelled'`).Scan(&c.Waiting, &c.Problems)
+	err := s.r.QueryRowContext(ctx, outboxCountSQL).Scan(&c.Waiting, &c.Problems)
 	if err != nil {
 		return c, fmt.Errorf("outbox count: %w", err)
 	}
@@ -759,16 +744,6 @@ func (s *Store) OutboxFiles(ctx context.Context, id int64) ([]File, error) {
 	return out, rows.Err()
 }
 
-// OutgoingRaw returns the stored bytes of an outgoing email.
-func (s *Store) OutgoingRaw(ctx context.Context, id int64) ([]byte, error) {
-	var raw []byte
-	err := s.r.QueryRowContext(ctx, `SELECT m.raw FROM outbox o JOIN messages m ON m.id = o.email_id WHERE o.id = ?`, id).Scan(&raw)
-	if err != nil {
-		return nil, fmt.Errorf("outgoing email %d: %w", id, notFound(err))
-	}
-	return raw, nil
-}
-
 // outEntryState shows on an email_out entry the state of its outbox row
 // (state, "" when it has none). Recording an email sent rewrites only the
 // outbox row, so a sent state is read from there: the entry shows state
@@ -785,441 +760,9 @@ func outEntryState(e *Entry, state OutState) {
 }
 
 // setEntryState records an outgoing email's state on its timeline entry
-// (sent is read from the outbox row, see outEntryState).
+// (see ShowOutState).
 func (tx *wtx) setEntryState(id int64, state OutState, errText string) error {
-	var entryID, dealID sql.NullInt64
-	if err := tx.queryRow(`SELECT entry_id, deal_id FROM outbox WHERE id = ?`, id).Scan(&entryID, &dealID); err != nil {
-		return notFound(err)
-	}
-	tx.changed(KindOutbox, id)
-	if !entryID.Valid {
-		return nil
-	}
-	if _, err := tx.exec(`UPDATE timeline SET data = json_set(data, '$.state', ?, '$.error', ?) WHERE id = ?`,
-		string(state), errText, entryID.Int64); err != nil {
-		return err
-	}
-	if dealID.Valid {
-		tx.changed(KindDeal, dealID.Int64)
-	}
-	return nil
-}
-
-// DueOutgoing lists the queued emails whose time has come, oldest first.
-func (s *Store) DueOutgoing(ctx context.Context, limit int) ([]int64, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= ?
-		ORDER BY next_attempt_at, id LIMIT ?`, s.now(), limit)
-	if err != nil {
-		return nil, fmt.Errorf("due emails: %w", err)
-	}
-	return scanIDs(rows)
-}
-
-// NextDue is when the next queued email becomes due (zero: none queued).
-func (s *Store) NextDue(ctx context.Context) (time.Time, error) {
-	var v sql.NullString
-	if err := s.r.QueryRowContext(ctx, `SELECT min(next_attempt_at) FROM outbox WHERE state = 'queued'`).Scan(&v); err != nil {
-		return time.Time{}, err
-	}
-	return nullTime(v), nil
-}
-
-// ClaimOutgoing moves queued emails to sending for one worker with one
-// conditional update (… WHERE state = 'queued'): an email another worker
-// claimed first, or one a person cancelled or edited into another state, is
-// skipped. It returns the claimed emails with their bytes, in the order of
-// ids.
-func (s *Store) ClaimOutgoing(ctx context.Context, worker string, ids []int64) ([]Outgoing, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	return s.claim(ctx, worker, ids, 0)
-}
-
-// ClaimDue claims up to limit queued emails whose time has come, oldest
-// first, in one conditional update (see ClaimOutgoing).
-func (s *Store) ClaimDue(ctx context.Context, worker string, limit int) ([]Outgoing, error) {
-	return s.claim(ctx, worker, nil, limit)
-}
-
-func (s *Store) claim(ctx context.Context, worker string, ids []int64, limit int) ([]Outgoing, error) {
-	var out []Outgoing
-	err := s.writeTx(ctx, func(tx *wtx) error {
-		var err error
-		out, err = tx.claim(worker, ids, limit)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("claim emails: %w", err)
-	}
-	return out, nil
-}
-
-// RecordAndClaim records the results of one batch and claims the next due
-// emails (up to limit) in the same transaction: what a sender does between
-// two batches.
-func (s *Store) RecordAndClaim(ctx context.Context, results []SendResult, worker string, limit int) ([]Outgoing, error) {
-	var out []Outgoing
-	err := s.writeTx(ctx, func(tx *wtx) error {
-		if err := tx.recordSent(results); err != nil {
-			return err
-		}
-		var err error
-		out, err = tx.claim(worker, nil, limit)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("record and claim emails: %w", err)
-	}
-	return out, nil
-}
-
-func (tx *wtx) claim(worker string, ids []int64, limit int) ([]Outgoing, error) {
-	var out []Outgoing
-	err := func() error {
-		now := tx.s.now()
-		in, args := inList(ids)
-		if ids == nil {
-			in, args = `SELECT id FROM outbox WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
-				[]any{now, limit}
-		}
-		rows, err := tx.QueryContext(tx.ctx, `UPDATE outbox SET state = 'sending', claimed_by = ?, claimed_at = ?, attempts = attempts + 1,
-			updated_at = ? WHERE state = 'queued' AND id IN (`+in+`)
-			RETURNING id, message_id, coalesce(account_id, 0), coalesce(deal_id, 0), envelope_from, recipients, attempts`,
-			append([]any{worker, now, now}, args...)...)
-		if err != nil {
-			return err
-		}
-		got := map[int64]*Outgoing{}
-		for rows.Next() {
-			var o Outgoing
-			var rcpts string
-			if err := rows.Scan(&o.ID, &o.MessageID, &o.AccountID, &o.DealID, &o.From, &rcpts, &o.Attempts); err != nil {
-				rows.Close()
-				return err
-			}
-			_ = json.Unmarshal([]byte(rcpts), &o.Recipients)
-			got[o.ID] = &o
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(got) == 0 {
-			return nil
-		}
-		claimed := make([]int64, 0, len(got))
-		for _, id := range ids {
-			if got[id] != nil {
-				claimed = append(claimed, id)
-			}
-		}
-		if ids == nil {
-			for id := range got {
-				claimed = append(claimed, id)
-			}
-			slices.Sort(claimed)
-		}
-		in, args = inList(claimed)
-		rows, err = tx.QueryContext(tx.ctx, `SELECT o.id, m.raw FROM outbox o JOIN messages m ON m.id = o.email_id WHERE o.id IN (`+in+`)`, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			var raw []byte
-			if err := rows.Scan(&id, &raw); err != nil {
-				return err
-			}
-			got[id].Raw = raw
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, id := range claimed {
-			out = append(out, *got[id])
-		}
-		tx.changed(KindOutbox, 0)
-		return nil
-	}()
-	return out, err
-}
-
-// inList makes "?, ?, ?" and its arguments.
-func inList(ids []int64) (string, []any) {
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	return strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", "), args
-}
-
-// SendResult is the outcome of one delivery attempt, as the sender reports it.
-type SendResult struct {
-	ID    int64
-	State OutState // OutSent, OutQueued (temporary failure), OutFailed or OutUnknown
-	// Error is the server's words (or the network error) for anything but
-	// OutSent.
-	Error string
-	// RetryAt is when a temporary failure is tried again.
-	RetryAt time.Time
-	// NeedCopy is set on a sent email that must be appended to the Sent
-	// folder.
-	NeedCopy bool
-}
-
-// RecordSent records the outcome of several attempts in one transaction.
-// Only emails still in sending are changed (a result for an email that is
-// no longer claimed is ignored). A permanent failure adds a note with the
-// server's words to the deal's timeline.
-func (s *Store) RecordSent(ctx context.Context, results []SendResult) error {
-	if err := s.writeTx(ctx, func(tx *wtx) error { return tx.recordSent(results) }); err != nil {
-		return fmt.Errorf("record sending: %w", err)
-	}
-	return nil
-}
-
-func (tx *wtx) recordSent(results []SendResult) error {
-	return func() error {
-		now := tx.s.now()
-		// The common case, sent, in a few statements for the whole batch.
-		for _, needCopy := range []bool{false, true} {
-			var ids []int64
-			for _, r := range results {
-				if r.State == OutSent && r.NeedCopy == needCopy {
-					ids = append(ids, r.ID)
-				}
-			}
-			if len(ids) == 0 {
-				continue
-			}
-			copyState := "none"
-			if needCopy {
-				copyState = "pending"
-			}
-			in, args := inList(ids)
-			rows, err := tx.QueryContext(tx.ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, last_error = '', sent_copy = ?, updated_at = ?
-				WHERE state = 'sending' AND id IN (`+in+`) RETURNING id, coalesce(deal_id, 0)`,
-				append([]any{now, copyState, now}, args...)...)
-			if err != nil {
-				return err
-			}
-			var done []int64
-			deals := map[int64]bool{}
-			for rows.Next() {
-				var id, deal int64
-				if err := rows.Scan(&id, &deal); err != nil {
-					rows.Close()
-					return err
-				}
-				done = append(done, id)
-				if deal != 0 {
-					deals[deal] = true
-				}
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			if len(done) == 0 {
-				continue
-			}
-			in, args = inList(done)
-			if _, err := tx.exec(`DELETE FROM outbox_files WHERE outbox_id IN (`+in+`)`, args...); err != nil {
-				return err
-			}
-			// The timeline entries are not rewritten: their JSON carries the
-			// whole body, and the timeline reads a sent state from the outbox
-			// row (outEntryState).
-			for d := range deals {
-				tx.changed(KindDeal, d)
-			}
-			tx.changed(KindOutbox, 0)
-		}
-		for _, r := range results {
-			var res sql.Result
-			var err error
-			switch r.State {
-			case OutSent:
-				continue
-			case OutQueued:
-				res, err = tx.exec(`UPDATE outbox SET state = 'queued', last_error = ?, next_attempt_at = ?, updated_at = ?
-					WHERE id = ? AND state = 'sending'`, r.Error, fmtTime(r.RetryAt), now, r.ID)
-			case OutFailed, OutUnknown:
-				res, err = tx.exec(`UPDATE outbox SET state = ?, last_error = ?, sent_checked_at = NULL, updated_at = ?
-					WHERE id = ? AND state = 'sending'`, string(r.State), r.Error, now, r.ID)
-			default:
-				return fmt.Errorf("email %d: unknown result state %q", r.ID, r.State)
-			}
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				continue
-			}
-			if err := tx.setEntryState(r.ID, r.State, r.Error); err != nil {
-				return err
-			}
-			if r.State == OutFailed {
-				if err := tx.failureNote(r.ID, r.Error); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}()
-}
-
-func (tx *wtx) failureNote(id int64, words string) error {
-	var dealID sql.NullInt64
-	var subject, msgID string
-	if err := tx.queryRow(`SELECT o.deal_id, m.subject, o.message_id FROM outbox o JOIN messages m ON m.id = o.email_id WHERE o.id = ?`, id).
-		Scan(&dealID, &subject, &msgID); err != nil {
-		return err
-	}
-	if !dealID.Valid {
-		return nil
-	}
-	return tx.addEntry(dealID.Int64, 0, EntryNote, "Email not sent: "+subject+" — the server said: "+words,
-		map[string]any{"outbox_id": id, "message_id": msgID, "state": string(OutFailed), "error": words})
-}
-
-// StaleSending turns emails left in sending for longer than olderThan (a
-// sender that crashed or was killed) into unknown: they may have been sent.
-// It returns how many.
-func (s *Store) StaleSending(ctx context.Context, olderThan time.Duration) (int, error) {
-	n := 0
-	err := s.writeTx(ctx, func(tx *wtx) error {
-		cut := fmtTime(tx.s.Now().Add(-olderThan))
-		ids, err := scanIDsTx(tx, `UPDATE outbox SET state = 'unknown', sent_checked_at = NULL,
-			last_error = 'the program stopped while this email was being sent', updated_at = ?
-			WHERE state = 'sending' AND claimed_at <= ? RETURNING id`, tx.s.now(), cut)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			if err := tx.setEntryState(id, OutUnknown, "the program stopped while this email was being sent"); err != nil {
-				return err
-			}
-		}
-		n = len(ids)
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("stale sending emails: %w", err)
-	}
-	return n, nil
-}
-
-// SendingClaims lists the emails in sending with the worker that claimed
-// each, so a sender can tell the claims of a process that is gone.
-func (s *Store) SendingClaims(ctx context.Context) (map[int64]string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, claimed_by FROM outbox WHERE state = 'sending'`)
-	if err != nil {
-		return nil, fmt.Errorf("sending emails: %w", err)
-	}
-	defer rows.Close()
-	out := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var w string
-		if err := rows.Scan(&id, &w); err != nil {
-			return nil, err
-		}
-		out[id] = w
-	}
-	return out, rows.Err()
-}
-
-// AbandonClaims turns emails a stopped worker left in sending into unknown
-// (only if that worker still holds them).
-func (s *Store) AbandonClaims(ctx context.Context, claims map[int64]string) error {
-	err := s.writeTx(ctx, func(tx *wtx) error {
-		const why = "the program stopped while this email was being sent"
-		for id, worker := range claims {
-			res, err := tx.exec(`UPDATE outbox SET state = 'unknown', sent_checked_at = NULL, last_error = ?, updated_at = ?
-				WHERE id = ? AND state = 'sending' AND claimed_by = ?`, why, tx.s.now(), id, worker)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 1 {
-				if err := tx.setEntryState(id, OutUnknown, why); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("abandoned emails: %w", err)
-	}
-	return nil
-}
-
-func scanIDsTx(tx *wtx, query string, args ...any) ([]int64, error) {
-	rows, err := tx.QueryContext(tx.ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	return scanIDs(rows)
-}
-
-// UncheckedUnknown lists the unknown emails not yet looked for in the Sent
-// folder, with their account and Message-ID.
-func (s *Store) UncheckedUnknown(ctx context.Context) ([]Outgoing, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, message_id, coalesce(account_id, 0), coalesce(deal_id, 0) FROM outbox
-		WHERE state = 'unknown' AND sent_checked_at IS NULL ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("unknown emails: %w", err)
-	}
-	defer rows.Close()
-	var out []Outgoing
-	for rows.Next() {
-		var o Outgoing
-		if err := rows.Scan(&o.ID, &o.MessageID, &o.AccountID, &o.DealID); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
-}
-
-// ResolveUnknown records what the Sent folder said about an unknown email:
-// found, it is sent (and its copy is there already); not found, it stays
-// unknown for a person to retry or cancel.
-func (s *Store) ResolveUnknown(ctx context.Context, id int64, found bool) error {
-	err := s.writeTx(ctx, func(tx *wtx) error {
-		now := tx.s.now()
-		if found {
-			res, err := tx.exec(`UPDATE outbox SET state = 'sent', sent_at = coalesce(sent_at, ?), sent_checked_at = ?, sent_copy = 'done',
-				sent_copy_at = ?, last_error = '', updated_at = ? WHERE id = ? AND state = 'unknown'`, now, now, now, now, id)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return nil
-			}
-			if _, err := tx.exec(`DELETE FROM outbox_files WHERE outbox_id = ?`, id); err != nil {
-				return err
-			}
-			return tx.setEntryState(id, OutSent, "")
-		}
-		const why = "not found in the Sent folder: it may not have left; send it again or cancel it"
-		res, err := tx.exec(`UPDATE outbox SET sent_checked_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND state = 'unknown'`,
-			now, why, now, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		return tx.setEntryState(id, OutUnknown, why)
-	})
-	if err != nil {
-		return fmt.Errorf("resolve email %d: %w", id, err)
-	}
-	return nil
+	return ShowOutState(tx.Tx, id, state, errText)
 }
 
 // ownOutbox loads an outgoing email a person acts on: its author, or whoever
@@ -1251,14 +794,14 @@ func (s *Store) RetryEmail(ctx context.Context, actor, id int64) error {
 		if _, err := tx.ownOutbox(actor, id); err != nil {
 			return err
 		}
-		now := tx.s.now()
-		res, err := tx.exec(`UPDATE outbox SET state = 'queued', attempts = 0, next_attempt_at = ?, last_error = '', updated_at = ?
-			WHERE id = ? AND state IN ('failed', 'unknown')`, now, now, id)
+		now := tx.s.Now()
+		_, err := OutboxMove{From: outRetryable, To: OutQueued, Set: "attempts = 0, next_attempt_at = ?, last_error = ''"}.
+			Apply(tx.ctx, tx.Tx, now, []int64{id}, fmtTime(now))
+		if errors.Is(err, ErrConflict) {
+			return fmt.Errorf("only a failed or unknown email can be sent again: %w", ErrConflict)
+		}
 		if err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("only a failed or unknown email can be sent again: %w", ErrConflict)
 		}
 		return tx.setEntryState(id, OutQueued, "")
 	})
@@ -1275,13 +818,12 @@ func (s *Store) CancelEmail(ctx context.Context, actor, id int64) error {
 		if _, err := tx.ownOutbox(actor, id); err != nil {
 			return err
 		}
-		res, err := tx.exec(`UPDATE outbox SET state = 'cancelled', updated_at = ? WHERE id = ? AND state IN ('queued', 'failed', 'unknown')`,
-			tx.s.now(), id)
+		_, err := OutboxMove{From: outCancellable, To: OutCancelled}.Apply(tx.ctx, tx.Tx, tx.s.Now(), []int64{id})
+		if errors.Is(err, ErrConflict) {
+			return fmt.Errorf("it is being sent or was sent: %w", ErrConflict)
+		}
 		if err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return fmt.Errorf("it is being sent or was sent: %w", ErrConflict)
 		}
 		if _, err := tx.exec(`DELETE FROM outbox_files WHERE outbox_id = ?`, id); err != nil {
 			return err
@@ -1297,73 +839,4 @@ func (s *Store) CancelEmail(ctx context.Context, actor, id int64) error {
 		return fmt.Errorf("cancel email %d: %w", id, err)
 	}
 	return nil
-}
-
-// PendingCopies lists sent emails whose copy must still be appended to
-// the Sent folder.
-func (s *Store) PendingCopies(ctx context.Context) ([]Outgoing, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, message_id, coalesce(account_id, 0) FROM outbox WHERE sent_copy = 'pending' ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("pending copies: %w", err)
-	}
-	defer rows.Close()
-	var out []Outgoing
-	for rows.Next() {
-		var o Outgoing
-		if err := rows.Scan(&o.ID, &o.MessageID, &o.AccountID); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
-}
-
-// ClaimCopy claims the Sent copy of an email for one worker (pending →
-// appending); false when another worker has it or it is done.
-func (s *Store) ClaimCopy(ctx context.Context, id int64) (bool, error) {
-	var ok bool
-	err := s.writeTx(ctx, func(tx *wtx) error {
-		res, err := tx.exec(`UPDATE outbox SET sent_copy = 'appending', updated_at = ? WHERE id = ? AND sent_copy = 'pending'`, tx.s.now(), id)
-		if err != nil {
-			return err
-		}
-		n, _ := res.RowsAffected()
-		ok = n == 1
-		return nil
-	})
-	if err != nil {
-		return false, fmt.Errorf("claim copy of email %d: %w", id, err)
-	}
-	return ok, nil
-}
-
-// CopyDone records the Sent copy (done true) or gives it back for a later
-// attempt (done false).
-func (s *Store) CopyDone(ctx context.Context, id int64, done bool) error {
-	err := s.writeTx(ctx, func(tx *wtx) error {
-		var err error
-		if done {
-			_, err = tx.exec(`UPDATE outbox SET sent_copy = 'done', sent_copy_at = ?, updated_at = ? WHERE id = ? AND sent_copy = 'appending'`,
-				tx.s.now(), tx.s.now(), id)
-		} else {
-			_, err = tx.exec(`UPDATE outbox SET sent_copy = 'pending', updated_at = ? WHERE id = ? AND sent_copy = 'appending'`, tx.s.now(), id)
-		}
-		tx.changed(KindOutbox, id)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("copy of email %d: %w", id, err)
-	}
-	return nil
-}
-
-// StaleCopies gives back copies left appending by a worker that stopped.
-// An append that was done but not recorded is found by the Message-ID
-// search the sender does first.
-func (s *Store) StaleCopies(ctx context.Context) error {
-	return s.writeTx(ctx, func(tx *wtx) error {
-		_, err := tx.exec(`UPDATE outbox SET sent_copy = 'pending' WHERE sent_copy = 'appending' AND updated_at <= ?`,
-			fmtTime(tx.s.Now().Add(-10*time.Minute)))
-		return err
-	})
 }

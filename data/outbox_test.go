@@ -7,9 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"comptoir/data"
 	"comptoir/data/datatest"
@@ -176,49 +174,15 @@ func TestQueuedBytesUnchangedByDealEdit(t *testing.T) {
 		t.Fatalf("filled %q", body)
 	}
 	it := f.queue(t, data.ComposeInput{To: "claire@client.test", Subject: vals.Fill("{{deal.title}}"), Text: body})
-	before, _ := f.db.OutgoingRaw(ctx, it.ID)
+	before, _ := f.db.EmailRaw(ctx, it.EmailID)
 	in := f.deal.Input()
 	in.Title, in.Amount = "Sixty chairs", 999900
 	if _, err := f.db.UpdateDeal(ctx, f.db.Sales.ID, f.deal.ID, in); err != nil {
 		t.Fatal(err)
 	}
-	after, _ := f.db.OutgoingRaw(ctx, it.ID)
+	after, _ := f.db.EmailRaw(ctx, it.EmailID)
 	if !bytes.Equal(before, after) || !bytes.Contains(after, []byte("Forty chairs")) {
 		t.Fatalf("bytes changed:\n%s\n%s", before, after)
-	}
-}
-
-func TestClaimIsExclusive(t *testing.T) {
-	f := newOutFixture(t)
-	ctx := context.Background()
-	it := f.queue(t, data.ComposeInput{To: "claire@client.test", Subject: "s", Text: "t"})
-	var wg sync.WaitGroup
-	got := make([]int, 8)
-	for i := range got {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			out, err := f.db.ClaimOutgoing(ctx, "w", []int64{it.ID})
-			if err != nil {
-				t.Error(err)
-			}
-			got[i] = len(out)
-		}()
-	}
-	wg.Wait()
-	total := 0
-	for _, n := range got {
-		total += n
-	}
-	if total != 1 {
-		t.Fatalf("%d workers claimed the email, want 1", total)
-	}
-	// claimed: neither editable nor cancellable
-	if err := f.db.CancelEmail(ctx, f.db.Sales.ID, it.ID); !errors.Is(err, data.ErrConflict) {
-		t.Fatalf("cancel while sending: %v", err)
-	}
-	if _, err := f.db.PrepareEdit(ctx, f.db.Sales.ID, it.ID, data.ComposeInput{To: "claire@client.test", Subject: "x"}); !errors.Is(err, data.ErrConflict) {
-		t.Fatalf("edit while sending: %v", err)
 	}
 }
 
@@ -238,76 +202,18 @@ func TestEditKeepsMessageIDAndCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, _ := f.db.OutgoingRaw(ctx, it.ID)
+	raw, _ := f.db.EmailRaw(ctx, it.EmailID)
 	if it2.Subject != "Second" || !bytes.Contains(raw, []byte("Subject: Second")) {
 		t.Fatalf("edited %+v %s", it2, raw)
 	}
 	if err := f.db.CancelEmail(ctx, f.db.Sales.ID, it.ID); err != nil {
 		t.Fatal(err)
 	}
-	if out, _ := f.db.ClaimOutgoing(ctx, "w", []int64{it.ID}); len(out) != 0 {
-		t.Fatal("a cancelled email was claimed")
+	if it3, _ := f.db.OutboxItem(ctx, it.ID); it3.State != data.OutCancelled || it3.Editable() {
+		t.Fatalf("cancelled email: %s, editable %v", it3.State, it3.Editable())
 	}
-}
-
-func TestResultsAndRecovery(t *testing.T) {
-	f := newOutFixture(t)
-	ctx := context.Background()
-	a := f.queue(t, data.ComposeInput{To: "claire@client.test", Subject: "A", Text: "t"})
-	b := f.queue(t, data.ComposeInput{To: "claire@client.test", Subject: "B", Text: "t"})
-	c := f.queue(t, data.ComposeInput{To: "claire@client.test", Subject: "C", Text: "t"})
-	if out, _ := f.db.ClaimOutgoing(ctx, "w", []int64{a.ID, b.ID, c.ID}); len(out) != 3 {
-		t.Fatalf("claimed %d", len(out))
-	}
-	retry := datatest.Start.Add(time.Minute)
-	err := f.db.RecordSent(ctx, []data.SendResult{
-		{ID: a.ID, State: data.OutQueued, Error: "451 try later", RetryAt: retry},
-		{ID: b.ID, State: data.OutFailed, Error: "550 no such user"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if due, _ := f.db.DueOutgoing(ctx, 10); len(due) != 0 {
-		t.Fatalf("due before backoff: %v", due)
-	}
-	f.db.Clock.Advance(2 * time.Minute)
-	if due, _ := f.db.DueOutgoing(ctx, 10); len(due) != 1 || due[0] != a.ID {
-		t.Fatalf("due after backoff: %v", due)
-	}
-	es, _ := f.db.Timeline(ctx, f.db.Sales.ID, f.deal.ID, data.TimelineCursor{}, 20)
-	var note bool
-	for _, e := range es {
-		if e.Kind == data.EntryNote && strings.Contains(e.Text, "550 no such user") {
-			note = true
-		}
-	}
-	if !note {
-		t.Fatal("the server's words are not on the timeline")
-	}
-	// c stays in sending: a crash. It becomes unknown.
-	f.db.Clock.Advance(time.Hour)
-	if n, err := f.db.StaleSending(ctx, 5*time.Minute); err != nil || n != 1 {
-		t.Fatalf("stale: %d %v", n, err)
-	}
-	u, _ := f.db.UncheckedUnknown(ctx)
-	if len(u) != 1 || u[0].ID != c.ID {
-		t.Fatalf("unknown %v", u)
-	}
-	if err := f.db.ResolveUnknown(ctx, c.ID, false); err != nil {
-		t.Fatal(err)
-	}
-	if u, _ := f.db.UncheckedUnknown(ctx); len(u) != 0 {
-		t.Fatal("checked twice")
-	}
-	if err := f.db.RetryEmail(ctx, f.db.Sales.ID, c.ID); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.db.RetryEmail(ctx, f.db.Sales.ID, b.ID); err != nil {
-		t.Fatal(err)
-	}
-	it, _ := f.db.OutboxItem(ctx, b.ID)
-	if it.State != data.OutQueued {
-		t.Fatalf("retried failed email is %s", it.State)
+	if err := f.db.CancelEmail(ctx, f.db.Sales.ID, it.ID); !errors.Is(err, data.ErrConflict) {
+		t.Fatalf("cancel twice: %v, want ErrConflict", err)
 	}
 }
 

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +15,7 @@ import (
 
 	"comptoir/data"
 	"comptoir/data/datatest"
+	"comptoir/mail/mailtest"
 	"comptoir/mail/send"
 )
 
@@ -114,7 +117,7 @@ func TestComposeFromDealRefusesBadInputThenQueues(t *testing.T) {
 	if err != nil || len(items) != 1 {
 		t.Fatalf("outbox %v %v", items, err)
 	}
-	raw, _ := db.OutgoingRaw(context.Background(), items[0].ID)
+	raw, _ := db.EmailRaw(context.Background(), items[0].EmailID)
 	if !strings.Contains(string(raw), "plan.txt") || !strings.Contains(string(raw), "Subject: Your chairs") {
 		t.Fatalf("queued bytes:\n%s", raw)
 	}
@@ -158,7 +161,7 @@ func TestReplyQuotesAndThreads(t *testing.T) {
 	if len(items) != 1 {
 		t.Fatalf("%d queued", len(items))
 	}
-	raw, _ := db.OutgoingRaw(ctx, items[0].ID)
+	raw, _ := db.EmailRaw(ctx, items[0].EmailID)
 	if !strings.Contains(string(raw), "In-Reply-To: <ask-1@client.test>") {
 		t.Fatalf("not threaded:\n%s", raw)
 	}
@@ -169,18 +172,28 @@ func TestOutboxListRetryAndEdit(t *testing.T) {
 	db := datatest.Open(t)
 	deal := mailDeal(t, db)
 	ctx := context.Background()
+	// A real server refuses the first email for good.
+	srv := mailtest.NewSMTPServer(t)
+	accs, err := db.Accounts(ctx)
+	if err != nil || len(accs) != 1 {
+		t.Fatalf("accounts %v %v", accs, err)
+	}
+	in := accs[0].Input()
+	in.SMTPHost, in.SMTPPort = srv.Host(), srv.Port()
+	if _, err := db.UpdateAccount(ctx, db.Admin.ID, accs[0].ID, in); err != nil {
+		t.Fatal(err)
+	}
+	srv.FailNext(550, 1)
 	failed, err := send.Queue(ctx, db.Store, db.Sales.ID, data.ComposeInput{DealID: deal.ID, To: "claire@client.test", Subject: "Refused", Text: "t"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if st, err := send.New(db.Store, send.Options{Logger: quiet}).DrainOnce(ctx); err != nil || st.Failed != 1 {
+		t.Fatalf("drain: %+v %v", st, err)
+	}
 	queued, err := send.Queue(ctx, db.Store, db.Sales.ID, data.ComposeInput{DealID: deal.ID, To: "claire@client.test", Subject: "Waiting", Text: "t"})
 	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ClaimOutgoing(ctx, "w", []int64{failed.ID}); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.RecordSent(ctx, []data.SendResult{{ID: failed.ID, State: data.OutFailed, Error: "550 mailbox unknown"}}); err != nil {
 		t.Fatal(err)
 	}
 	a := startTest(t, db, db.Sales, withSender(fs))
@@ -192,7 +205,7 @@ func TestOutboxListRetryAndEdit(t *testing.T) {
 	waitFor(t, a, "the list", func() bool { return lastOutboxList != nil && len(lastOutboxList.rows) == 2 })
 	l := lastOutboxList
 	r := l.rows[failed.ID]
-	if !strings.Contains(r.err.Text, "550 mailbox unknown") || r.state.Text != "Refused by the server" {
+	if !strings.Contains(r.err.Text, "550") || r.state.Text != "Refused by the server" {
 		t.Fatalf("failed row: %q %q", r.state.Text, r.err.Text)
 	}
 	onUI(func() { test.Tap(r.retry) })
@@ -214,7 +227,7 @@ func TestOutboxListRetryAndEdit(t *testing.T) {
 	})
 	waitFor(t, a, "the dialog to close", func() bool { return c.fd.closed })
 	it, _ := db.OutboxItem(ctx, queued.ID)
-	raw, _ := db.OutgoingRaw(ctx, queued.ID)
+	raw, _ := db.EmailRaw(ctx, queued.EmailID)
 	if it.MessageID != queued.MessageID || !strings.Contains(string(raw), "Subject: Waiting, corrected") {
 		t.Fatalf("edited %+v", it)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"comptoir/data"
 	"comptoir/data/datatest"
+	"comptoir/data/mailq"
 	"comptoir/mail/mailtest"
 	"comptoir/mail/secret"
 )
@@ -23,6 +24,7 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 // real IMAP server, a client and her deal.
 type fixture struct {
 	db      *datatest.DB
+	q       *mailq.Queue // the worker side, to set up claims of other senders
 	smtp    *mailtest.SMTPServer
 	imap    mailtest.IMAP
 	sec     secret.Store
@@ -41,6 +43,7 @@ func newFixture(t testing.TB, srv mailtest.IMAP, serverSavesSent bool) *fixture 
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{db: datatest.Open(t), smtp: mailtest.NewSMTPServer(t), imap: srv}
+	f.q = mailq.New(f.db.Store)
 	// Real time (the sync's import window and IMAP dates use it), movable.
 	f.db.Store.Now = f.now
 	f.sec = secret.NewFile(t.TempDir())

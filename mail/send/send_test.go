@@ -33,7 +33,7 @@ func TestSendTransmitsStoredBytesWithThreading(t *testing.T) {
 	it := f.queue(t, data.ComposeInput{Bcc: "boss@ourshop.test", Subject: data.ReplySubject(pm.Subject), ReplyTo: pm.ID, HTML: true,
 		Text:  "Here is the quote.\n\n" + data.QuoteText(pm.From, pm.Date, pm.Text),
 		Files: []data.FileInput{{Name: "plan.txt", Data: []byte("a plan")}}})
-	stored, _ := f.db.OutgoingRaw(ctx, it.ID)
+	stored, _ := f.q.OutgoingRaw(ctx, it.ID)
 
 	st := f.drain(t, f.sender(Options{}))
 	if st.Sent != 1 || st.Copied != 1 {
@@ -236,7 +236,7 @@ func TestCrashWhileSendingNotFoundAsksThePerson(t *testing.T) {
 	ctx := context.Background()
 	it := f.queue(t, data.ComposeInput{Subject: "Crash", Text: "t"})
 	// A sender claims it and dies.
-	if out, err := f.db.ClaimOutgoing(ctx, "dead", []int64{it.ID}); err != nil || len(out) != 1 {
+	if out, err := f.q.ClaimOutgoing(ctx, "dead", []int64{it.ID}); err != nil || len(out) != 1 {
 		t.Fatal(out, err)
 	}
 	s := f.sender(Options{StaleAfter: time.Minute})
@@ -411,16 +411,16 @@ func TestClaimOfAStoppedProcessIsCheckedAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	dead := fmt.Sprintf("pid-%d-abc", gone.Process.Pid)
-	if out, err := f.db.ClaimOutgoing(ctx, dead, []int64{it.ID}); err != nil || len(out) != 1 {
+	if out, err := f.q.ClaimOutgoing(ctx, dead, []int64{it.ID}); err != nil || len(out) != 1 {
 		t.Fatal(out, err)
 	}
 	// The stopped process had sent it; the server filed it in Sent.
-	raw, _ := f.db.OutgoingRaw(ctx, it.ID)
+	raw, _ := f.q.OutgoingRaw(ctx, it.ID)
 	f.imap.Append(t, "Sent", raw)
 	// A live worker's claim is left alone.
 	it2 := f.queue(t, data.ComposeInput{Subject: "Live", Text: "t"})
 	live := fmt.Sprintf("pid-%d-def", os.Getppid())
-	if out, err := f.db.ClaimOutgoing(ctx, live, []int64{it2.ID}); err != nil || len(out) != 1 {
+	if out, err := f.q.ClaimOutgoing(ctx, live, []int64{it2.ID}); err != nil || len(out) != 1 {
 		t.Fatal(out, err)
 	}
 	st := f.drain(t, f.sender(Options{}))

@@ -19,6 +19,7 @@ import (
 	"github.com/wneessen/go-mail/smtp"
 
 	"comptoir/data"
+	"comptoir/data/mailq"
 	"comptoir/mail/secret"
 )
 
@@ -56,11 +57,13 @@ type Options struct {
 // Sender delivers the outbox of one store.
 type Sender struct {
 	st   *data.Store
+	q    *mailq.Queue // the outbox's worker side
 	opt  Options
 	kick chan struct{}
 }
 
-// New makes a Sender.
+// New makes a Sender of the store's outbox (it builds the store's mail
+// queue: mail/send is the only package that sees it).
 func New(st *data.Store, opt Options) *Sender {
 	if opt.Worker == "" {
 		b := make([]byte, 6)
@@ -88,7 +91,7 @@ func New(st *data.Store, opt Options) *Sender {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	return &Sender{st: st, opt: opt, kick: make(chan struct{}, 1)}
+	return &Sender{st: st, q: mailq.New(st), opt: opt, kick: make(chan struct{}, 1)}
 }
 
 // Kick makes Run look at the outbox now (a message was queued, the network
@@ -115,7 +118,7 @@ func (s *Sender) Run(ctx context.Context) error {
 			s.opt.Logger.Warn("outbox", "err", err)
 		}
 		wait := s.opt.PollInterval
-		if next, err := s.st.NextDue(ctx); err == nil && !next.IsZero() {
+		if next, err := s.q.NextDue(ctx); err == nil && !next.IsZero() {
 			if d := time.Until(next); d < wait {
 				wait = max(d, time.Second)
 			}
@@ -142,12 +145,12 @@ func (s *Sender) DrainOnce(ctx context.Context) (Stats, error) {
 	if err := s.abandonDeadClaims(ctx); err != nil {
 		return st, err
 	}
-	if n, err := s.st.StaleSending(ctx, s.opt.StaleAfter); err != nil {
+	if n, err := s.q.StaleSending(ctx, s.opt.StaleAfter); err != nil {
 		return st, err
 	} else if n > 0 {
 		s.opt.Logger.Warn("outbox: messages left in sending by a stopped sender are now unknown", "count", n)
 	}
-	if err := s.st.StaleCopies(ctx); err != nil {
+	if err := s.q.StaleCopies(ctx); err != nil {
 		return st, err
 	}
 	if err := s.checkUnknown(ctx, &st); err != nil {
@@ -164,13 +167,13 @@ func (s *Sender) DrainOnce(ctx context.Context) (Stats, error) {
 	// records the results of the batch just sent and claims the one after
 	// the next.
 	type claim struct {
-		out []data.Outgoing
+		out []mailq.Outgoing
 		err error
 	}
 	// step records results (nil: none) and claims the next batch, in the
 	// background. Results are recorded even when ctx was cancelled: what was
 	// sent is sent.
-	step := func(results []data.SendResult) chan claim {
+	step := func(results []mailq.SendResult) chan claim {
 		ch := make(chan claim, 1)
 		go func() {
 			dbCtx := context.WithoutCancel(ctx)
@@ -178,28 +181,28 @@ func (s *Sender) DrainOnce(ctx context.Context) (Stats, error) {
 			if ctx.Err() != nil {
 				limit = 0
 			}
-			var out []data.Outgoing
+			var out []mailq.Outgoing
 			var err error
 			if limit == 0 {
 				if len(results) > 0 {
-					err = s.st.RecordSent(dbCtx, results)
+					err = s.q.RecordSent(dbCtx, results)
 				}
 			} else {
-				out, err = s.st.RecordAndClaim(dbCtx, results, s.opt.Worker, limit)
+				out, err = s.q.RecordAndClaim(dbCtx, results, s.opt.Worker, limit)
 			}
 			ch <- claim{out: out, err: err}
 		}()
 		return ch
 	}
 	accounts := map[int64]data.Account{}
-	sendBatch := func(batch []data.Outgoing) []data.SendResult {
-		results := make([]data.SendResult, 0, len(batch))
+	sendBatch := func(batch []mailq.Outgoing) []mailq.SendResult {
+		results := make([]mailq.SendResult, 0, len(batch))
 		for _, o := range batch {
 			acc, ok := accounts[o.AccountID]
 			if !ok {
 				a, err := s.st.Account(ctx, o.AccountID)
 				if err != nil {
-					results = append(results, data.SendResult{ID: o.ID, State: data.OutFailed, Error: "the mail account of this email was deleted"})
+					results = append(results, mailq.SendResult{ID: o.ID, State: data.OutFailed, Error: "the mail account of this email was deleted"})
 					continue
 				}
 				acc, accounts[o.AccountID] = a, a
@@ -225,7 +228,7 @@ func (s *Sender) DrainOnce(ctx context.Context) (Stats, error) {
 	}
 	cur := first.out
 	pending := step(nil)
-	var inflight []data.SendResult // what pending records
+	var inflight []mailq.SendResult // what pending records
 	for {
 		if len(cur) == 0 {
 			// the last step recorded the last results; it may have found
@@ -245,7 +248,7 @@ func (s *Sender) DrainOnce(ctx context.Context) (Stats, error) {
 		if c.err != nil {
 			// that transaction was rolled back: record its results and these
 			// on their own
-			if err := s.st.RecordSent(context.WithoutCancel(ctx), append(inflight, results...)); err != nil {
+			if err := s.q.RecordSent(context.WithoutCancel(ctx), append(inflight, results...)); err != nil {
 				return st, errors.Join(c.err, err)
 			}
 			return st, c.err
@@ -266,7 +269,7 @@ func (s *Sender) DrainOnce(ctx context.Context) (Stats, error) {
 // database is a local file: every sender runs on this machine) into
 // unknown, to be looked for in Sent before anything is sent again.
 func (s *Sender) abandonDeadClaims(ctx context.Context) error {
-	claims, err := s.st.SendingClaims(ctx)
+	claims, err := s.q.SendingClaims(ctx)
 	if err != nil || len(claims) == 0 {
 		return err
 	}
@@ -287,7 +290,7 @@ func (s *Sender) abandonDeadClaims(ctx context.Context) error {
 		return nil
 	}
 	s.opt.Logger.Warn("outbox: emails left in sending by a stopped program are now unknown", "count", len(dead))
-	return s.st.AbandonClaims(ctx, dead)
+	return s.q.AbandonClaims(ctx, dead)
 }
 
 // processAlive reports whether a process with this id runs.
@@ -316,9 +319,9 @@ func (s *Sender) backoff(attempts int) time.Duration {
 }
 
 // sendOne transmits one claimed message and says what became of it.
-func (s *Sender) sendOne(ctx context.Context, conns map[int64]*smtpConn, acc data.Account, o data.Outgoing) data.SendResult {
-	temp := func(err error) data.SendResult {
-		return data.SendResult{ID: o.ID, State: data.OutQueued, Error: Explain(acc, err), RetryAt: s.st.Now().Add(s.backoff(o.Attempts))}
+func (s *Sender) sendOne(ctx context.Context, conns map[int64]*smtpConn, acc data.Account, o mailq.Outgoing) mailq.SendResult {
+	temp := func(err error) mailq.SendResult {
+		return mailq.SendResult{ID: o.ID, State: data.OutQueued, Error: Explain(acc, err), RetryAt: s.st.Now().Add(s.backoff(o.Attempts))}
 	}
 	if ctx.Err() != nil {
 		return temp(ctx.Err())
@@ -342,17 +345,17 @@ func (s *Sender) sendOne(ctx context.Context, conns map[int64]*smtpConn, acc dat
 	switch outcome {
 	case outSent:
 		s.opt.Logger.Debug("outbox: sent", "id", o.ID, "message_id", o.MessageID)
-		return data.SendResult{ID: o.ID, State: data.OutSent, NeedCopy: !acc.ServerSavesSent}
+		return mailq.SendResult{ID: o.ID, State: data.OutSent, NeedCopy: !acc.ServerSavesSent}
 	case outPermanent:
 		s.opt.Logger.Warn("outbox: refused", "id", o.ID, "err", err)
-		return data.SendResult{ID: o.ID, State: data.OutFailed, Error: serverWords(err)}
+		return mailq.SendResult{ID: o.ID, State: data.OutFailed, Error: serverWords(err)}
 	case outTemporary:
 		return temp(err)
 	default: // outUnknown: the connection broke after the whole message was given
 		c.close()
 		delete(conns, acc.ID)
 		s.opt.Logger.Warn("outbox: no answer after the message was given", "id", o.ID, "err", err)
-		return data.SendResult{ID: o.ID, State: data.OutUnknown,
+		return mailq.SendResult{ID: o.ID, State: data.OutUnknown,
 			Error: "the connection broke after the message was given to the server: it may have been sent (" + err.Error() + ")"}
 	}
 }

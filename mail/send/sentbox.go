@@ -14,6 +14,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"comptoir/data"
+	"comptoir/data/mailq"
 )
 
 // sentBox is a logged-in IMAP session on an account, with its Sent folder.
@@ -179,7 +180,7 @@ func (b *sentBox) appendCopy(raw []byte, date time.Time) error {
 // found, it was sent; not found, a person decides. An account whose server
 // cannot be reached is tried again at the next pass.
 func (s *Sender) checkUnknown(ctx context.Context, st *Stats) error {
-	unknown, err := s.st.UncheckedUnknown(ctx)
+	unknown, err := s.q.UncheckedUnknown(ctx)
 	if err != nil || len(unknown) == 0 {
 		return err
 	}
@@ -205,7 +206,7 @@ func (s *Sender) checkUnknown(ctx context.Context, st *Stats) error {
 		if found {
 			st.FoundInSent++
 		}
-		if err := s.st.ResolveUnknown(ctx, o.ID, found); err != nil {
+		if err := s.q.ResolveUnknown(ctx, o.ID, found); err != nil {
 			return err
 		}
 	}
@@ -216,7 +217,7 @@ func (s *Sender) checkUnknown(ctx context.Context, st *Stats) error {
 // the copy is claimed first, and a message already there (an append whose
 // record was lost) is not appended again.
 func (s *Sender) fileCopies(ctx context.Context, st *Stats) error {
-	pending, err := s.st.PendingCopies(ctx)
+	pending, err := s.q.PendingCopies(ctx)
 	if err != nil || len(pending) == 0 {
 		return err
 	}
@@ -227,7 +228,7 @@ func (s *Sender) fileCopies(ctx context.Context, st *Stats) error {
 		if failed[o.AccountID] {
 			continue
 		}
-		ok, err := s.st.ClaimCopy(ctx, o.ID)
+		ok, err := s.q.ClaimCopy(ctx, o.ID)
 		if err != nil {
 			return err
 		}
@@ -243,14 +244,14 @@ func (s *Sender) fileCopies(ctx context.Context, st *Stats) error {
 		if done {
 			st.Copied++
 		}
-		if err := s.st.CopyDone(context.WithoutCancel(ctx), o.ID, done); err != nil {
+		if err := s.q.CopyDone(context.WithoutCancel(ctx), o.ID, done); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *Sender) fileCopy(ctx context.Context, boxes *sentBoxes, o data.Outgoing) (bool, error) {
+func (s *Sender) fileCopy(ctx context.Context, boxes *sentBoxes, o mailq.Outgoing) (bool, error) {
 	b, err := boxes.get(ctx, o.AccountID)
 	if err != nil {
 		return false, err
@@ -260,7 +261,7 @@ func (s *Sender) fileCopy(ctx context.Context, boxes *sentBoxes, o data.Outgoing
 	} else if found {
 		return true, nil
 	}
-	raw, err := s.st.OutgoingRaw(ctx, o.ID)
+	raw, err := s.q.OutgoingRaw(ctx, o.ID)
 	if err != nil {
 		return false, err
 	}

@@ -1,4 +1,4 @@
-package data_test
+package mailq_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"comptoir/data"
 	"comptoir/data/datatest"
+	"comptoir/data/mailq"
 )
 
 // outEntries returns the email_out entries of the fixture's deal by
@@ -45,15 +46,16 @@ func outEntries(t *testing.T, f outFixture) (tab, export map[string]data.Entry) 
 // an earlier temporary failure are gone), in the Timeline tab and in the
 // export, while the others show their own state; its text stays whole.
 func TestSentStateOnTimeline(t *testing.T) {
+	t.Parallel()
 	f := newOutFixture(t)
 	ctx := context.Background()
 	a := f.queue(t, data.ComposeInput{To: "claire@client.test", Subject: "A", Text: "the text of A"})
 	b := f.queue(t, data.ComposeInput{To: "claire@client.test", Subject: "B", Text: "the text of B"})
 	c := f.queue(t, data.ComposeInput{To: "claire@client.test", Subject: "C", Text: "the text of C"})
-	if out, err := f.db.ClaimOutgoing(ctx, "w", []int64{a.ID, b.ID, c.ID}); err != nil || len(out) != 3 {
+	if out, err := f.q.ClaimOutgoing(ctx, "w", []int64{a.ID, b.ID, c.ID}); err != nil || len(out) != 3 {
 		t.Fatalf("claimed %d %v", len(out), err)
 	}
-	err := f.db.RecordSent(ctx, []data.SendResult{
+	err := f.q.RecordSent(ctx, []mailq.SendResult{
 		{ID: a.ID, State: data.OutQueued, Error: "451 try later", RetryAt: datatest.Start},
 		{ID: b.ID, State: data.OutFailed, Error: "550 no such user"},
 		{ID: c.ID, State: data.OutSent},
@@ -78,11 +80,11 @@ func TestSentStateOnTimeline(t *testing.T) {
 	}
 	// a, retried after its temporary failure, is sent: its error goes.
 	f.db.Clock.Advance(time.Minute)
-	out, err := f.db.RecordAndClaim(ctx, nil, "w", 10)
+	out, err := f.q.RecordAndClaim(ctx, nil, "w", 10)
 	if err != nil || len(out) != 1 || out[0].ID != a.ID {
 		t.Fatalf("claimed %v %v", out, err)
 	}
-	if err := f.db.RecordSent(ctx, []data.SendResult{{ID: a.ID, State: data.OutSent}}); err != nil {
+	if err := f.q.RecordSent(ctx, []mailq.SendResult{{ID: a.ID, State: data.OutSent}}); err != nil {
 		t.Fatal(err)
 	}
 	tab, export = outEntries(t, f)

@@ -1,4 +1,4 @@
-package data_test
+package mailq_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"comptoir/data"
+	"comptoir/data/mailq"
 )
 
 // BenchmarkOutboxDatabaseSide is the database side of draining the outbox:
@@ -15,7 +16,7 @@ import (
 // between two batches. cpu-ms/op is the CPU time of the benchmark's own
 // thread over the timed part (the database work runs on it).
 //
-//	go test ./data/ -run '^$' -bench OutboxDatabaseSide -benchtime 5x
+//	go test ./data/mailq/ -run '^$' -bench OutboxDatabaseSide -benchtime 5x
 func BenchmarkOutboxDatabaseSide(b *testing.B) {
 	ctx := context.Background()
 	runtime.LockOSThread()
@@ -23,7 +24,7 @@ func BenchmarkOutboxDatabaseSide(b *testing.B) {
 	var cpu time.Duration
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		f := newOutFixtureB(b)
+		f := newOutFixture(b)
 		body := strings.Repeat("Thank you for your visit; here is what we discussed, with the prices. ", 25)
 		for range 1000 {
 			d, err := f.db.PrepareEmail(ctx, f.db.Sales.ID, data.ComposeInput{DealID: f.deal.ID, To: "claire@client.test", Subject: "Offer", Text: body})
@@ -36,19 +37,19 @@ func BenchmarkOutboxDatabaseSide(b *testing.B) {
 		}
 		b.StartTimer()
 		cpu0 := threadCPU()
-		var rs []data.SendResult
+		var rs []mailq.SendResult
 		sent := 0
 		for {
-			out, err := f.db.RecordAndClaim(ctx, rs, "w", 32)
+			out, err := f.q.RecordAndClaim(ctx, rs, "w", 32)
 			if err != nil {
 				b.Fatal(err)
 			}
 			if len(out) == 0 {
 				break
 			}
-			rs = make([]data.SendResult, len(out))
+			rs = make([]mailq.SendResult, len(out))
 			for j, o := range out {
-				rs[j] = data.SendResult{ID: o.ID, State: data.OutSent}
+				rs[j] = mailq.SendResult{ID: o.ID, State: data.OutSent}
 			}
 			sent += len(out)
 		}
