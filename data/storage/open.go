@@ -235,7 +235,7 @@ func (db *DB) ExplainOpen(err error) error {
 		if app == "" {
 			app = "the program"
 		}
-		return fmt.Errorf("%s: %w; update %s to open it", path, err, app)
+		return fmt.Errorf("%s: %w of %s; update %s to open it", path, err, app, app)
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
