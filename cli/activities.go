@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"comptoir/data"
+	"comptoir/data/formats"
 )
 
 // exportActivities writes `comptoir export activities`: the activities, open
@@ -44,7 +45,7 @@ func exportActivities(env *Env, format, employee string) error {
 		if e, err := st.Employee(env.Ctx, whose); err == nil {
 			name = "Comptoir – " + e.Name
 		}
-		err = data.WriteICalendar(bw, acts, data.ICalOptions{Stamp: time.Now(), Name: name})
+		err = formats.WriteICalendar(bw, acts, formats.ICalOptions{Stamp: time.Now(), Name: name})
 	} else {
 		if acts == nil {
 			acts = []data.CalendarActivity{}

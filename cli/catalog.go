@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"comptoir/data"
+	"comptoir/data/formats"
 )
 
 func catalogCommand() *command {
@@ -28,6 +29,10 @@ func catalogCommand() *command {
 				if err != nil {
 					return err
 				}
+				me, err := env.actor(st)
+				if err != nil {
+					return err
+				}
 				if env.Args[0] == "export" {
 					var w io.Writer = env.Stdout
 					if *out != "" {
@@ -38,18 +43,14 @@ func catalogCommand() *command {
 						defer f.Close()
 						w = f
 					}
-					return st.ExportCatalogCSV(env.Ctx, w)
-				}
-				me, err := env.actor(st)
-				if err != nil {
-					return err
+					return formats.ExportCatalogCSV(env.Ctx, st, me.ID, w)
 				}
 				f, err := os.Open(env.Args[1])
 				if err != nil {
 					return err
 				}
 				defer f.Close()
-				res, err := st.ImportCatalogCSV(env.Ctx, me.ID, f)
+				res, err := formats.ImportCatalogCSV(env.Ctx, st, me.ID, f)
 				var ce *data.CSVError
 				if errors.As(err, &ce) {
 					for _, p := range ce.Problems {

@@ -2,11 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"comptoir/cli/cmdline"
-	"comptoir/data"
-	"comptoir/mail/imapsync"
-	"comptoir/mail/secret"
-	"comptoir/mail/send"
 	"context"
 	"database/sql"
 	"io"
@@ -15,6 +10,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"comptoir/cli/cmdline"
+	"comptoir/data"
+	"comptoir/mail/imapsync"
+	"comptoir/mail/secret"
+	"comptoir/mail/send"
 )
 
 // run runs a command line in-process, as main does, and returns the exit

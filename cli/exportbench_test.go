@@ -1,11 +1,12 @@
 package cli
 
 import (
-	"comptoir/cli/cmdline"
 	"context"
 	"io"
 	"strings"
 	"testing"
+
+	"comptoir/cli/cmdline"
 )
 
 // BenchmarkExportDealsJSON exports every deal of a seeded database in

@@ -288,6 +288,15 @@ func (s *Store) SetLines(ctx context.Context, actor, dealID int64, lines []LineI
 }
 
 func (in *ProductInput) validate() error {
+	if errs := ValidateProduct(in); len(errs) > 0 {
+		return &ValidationError{Fields: errs}
+	}
+	return nil
+}
+
+// ValidateProduct checks a catalog product, trimming its name and SKU and
+// filling the default currency.
+func ValidateProduct(in *ProductInput) []FieldError {
 	var v validator
 	in.Name = strings.TrimSpace(in.Name)
 	in.SKU = strings.TrimSpace(in.SKU)
@@ -307,7 +316,7 @@ func (in *ProductInput) validate() error {
 	if in.TaxRate < 0 || in.TaxRate > 10000 {
 		v.add("tax_rate", "out_of_range", "tax rate must be between 0 and 100 %%")
 	}
-	return v.err()
+	return v.errs
 }
 
 // SaveProduct creates (id 0) or updates a catalog product. Managers and

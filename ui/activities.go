@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comptoir/data"
+	"comptoir/data/formats"
 )
 
 // The Activities screen: my open activities in three sections, overdue,
@@ -283,11 +284,11 @@ func (s *activitiesScreen) saveICS() {
 // the UI goroutine, then closes w and calls done on the UI goroutine.
 func (s *activitiesScreen) exportTo(w io.WriteCloser, done func(error)) {
 	a, me, emp := s.a, s.a.Me.ID, s.currentEmployee()
-	labels := data.ICalLabels{Deal: lang.L("Deal"), Client: lang.L("Client"), Done: lang.L("Done"), Result: lang.L("Result")}
+	labels := formats.ICalLabels{Deal: lang.L("Deal"), Client: lang.L("Client"), Done: lang.L("Done"), Result: lang.L("Result")}
 	a.run(func(ctx context.Context) error {
 		acts, err := a.Store.CalendarActivities(ctx, me, emp)
 		if err == nil {
-			err = data.WriteICalendar(w, acts, data.ICalOptions{Stamp: time.Now(), Name: "Comptoir", Labels: labels})
+			err = formats.WriteICalendar(w, acts, formats.ICalOptions{Stamp: time.Now(), Name: "Comptoir", Labels: labels})
 		}
 		if cerr := w.Close(); err == nil {
 			err = cerr

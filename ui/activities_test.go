@@ -17,6 +17,7 @@ import (
 
 	"comptoir/data"
 	"comptoir/data/datatest"
+	"comptoir/data/formats"
 )
 
 // openActivities shows the Activities screen and waits for its first read.
@@ -155,7 +156,7 @@ func TestActivitiesExportICS(t *testing.T) {
 		t.Fatal("one event expected")
 	}
 	e1, e2 := c1.Events()[0], c2.Events()[0]
-	if e1.Id() != data.ActivityUID(act.ID) || e1.Id() != e2.Id() {
+	if e1.Id() != formats.ActivityUID(act.ID) || e1.Id() != e2.Id() {
 		t.Fatalf("UIDs %q %q", e1.Id(), e2.Id())
 	}
 	if st, _ := e1.GetStartAt(); !st.Equal(due) {

@@ -14,6 +14,7 @@ import (
 
 	"comptoir/data"
 	"comptoir/data/datatest"
+	"comptoir/data/formats"
 )
 
 // newClientsTestApp is an App over a real SQLite file, used by the sales
@@ -327,7 +328,7 @@ func TestImportWizardCSVPreviewMappingAndImport(t *testing.T) {
 	})
 	onUI(func() { w.loadPath(path) })
 	waitIdle(a)
-	want := []string{data.TargetName, data.TargetEmail, data.TargetPhone, data.TargetCompany}
+	want := []string{formats.TargetName, formats.TargetEmail, formats.TargetPhone, formats.TargetCompany}
 	for i, m := range want {
 		if w.mapping[i] != m {
 			t.Fatalf("mapping %q, want %q", w.mapping, want)
@@ -344,7 +345,7 @@ func TestImportWizardCSVPreviewMappingAndImport(t *testing.T) {
 	}
 	// Ignoring the email column makes every line valid (Bruno no longer
 	// has an email; Anne is then new, as nothing matches her).
-	onUI(func() { w.setTarget(1, data.TargetIgnore) })
+	onUI(func() { w.setTarget(1, formats.TargetIgnore) })
 	waitIdle(a)
 	if w.importBtn.Disabled() || w.importBtn.Text != "Import 3 contacts" {
 		t.Fatalf("import button %q disabled %v; summary %q", w.importBtn.Text, w.importBtn.Disabled(), w.summary.Text)
@@ -354,12 +355,12 @@ func TestImportWizardCSVPreviewMappingAndImport(t *testing.T) {
 		t.Fatalf("the preview wrote: %d contacts", len(rows))
 	}
 	// Put the email column back but as the phone: Bruno's text is no phone.
-	onUI(func() { w.setTarget(1, data.TargetEmail) })
+	onUI(func() { w.setTarget(1, formats.TargetEmail) })
 	waitIdle(a)
 	if !w.importBtn.Disabled() {
 		t.Fatal("bad line again, but Import enabled")
 	}
-	onUI(func() { w.setTarget(1, data.TargetIgnore) })
+	onUI(func() { w.setTarget(1, formats.TargetIgnore) })
 	waitIdle(a)
 	onUI(func() { test.Tap(w.importBtn) })
 	waitIdle(a)

@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comptoir/data"
+	"comptoir/data/formats"
 )
 
 // importWizard imports contacts or companies from a CSV or vCard file: pick
@@ -43,7 +44,7 @@ type importWizard struct {
 	closeBtn  *widget.Button
 
 	defs     []data.FieldDef
-	table    *data.Table // nil for a vCard file
+	table    *formats.Table // nil for a vCard file
 	mapping  []string
 	recs     []data.ImportRecord
 	readErrs []data.LineError // cards that could not be read
@@ -189,7 +190,7 @@ func (w *importWizard) loadBytes(name string, b []byte) {
 		bytes.HasPrefix(bytes.ToUpper(bytes.TrimSpace(bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF")))), []byte("BEGIN:VCARD"))
 	type loaded struct {
 		defs  []data.FieldDef
-		table *data.Table
+		table *formats.Table
 		recs  []data.ImportRecord
 		bad   []data.LineError
 	}
@@ -208,14 +209,14 @@ func (w *importWizard) loadBytes(name string, b []byte) {
 			if kind != data.ImportContacts {
 				return l, errors.New(lang.L("A vCard file holds contacts: import it from the Contacts screen."))
 			}
-			l.recs, err = data.ReadVCards(bytes.NewReader(b))
+			l.recs, err = formats.ReadVCards(bytes.NewReader(b))
 			var ie *data.ImportError
 			if errors.As(err, &ie) {
 				l.bad, err = ie.Lines, nil
 			}
 			return l, err
 		}
-		l.table, err = data.ReadCSV(bytes.NewReader(b))
+		l.table, err = formats.ReadCSV(bytes.NewReader(b))
 		return l, err
 	}, func(l loaded) {
 		if seq != w.seq {
@@ -224,7 +225,7 @@ func (w *importWizard) loadBytes(name string, b []byte) {
 		w.defs, w.table, w.recs, w.readErrs = l.defs, l.table, l.recs, l.bad
 		w.fileLabel.SetText(name)
 		if w.table != nil {
-			w.mapping = data.GuessMapping(w.kind, w.table.Header, w.defs)
+			w.mapping = formats.GuessMapping(w.kind, w.table.Header, w.defs)
 			w.buildMapping()
 		} else {
 			w.mapping = nil
@@ -241,30 +242,30 @@ func (w *importWizard) loadBytes(name string, b []byte) {
 // targetLabel is what a person reads for an import target.
 func (w *importWizard) targetLabel(t string) string {
 	switch t {
-	case data.TargetIgnore:
+	case formats.TargetIgnore:
 		return lang.L("(ignore)")
-	case data.TargetName:
+	case formats.TargetName:
 		return lang.L("Name")
-	case data.TargetFirstName:
+	case formats.TargetFirstName:
 		return lang.L("First name")
-	case data.TargetLastName:
+	case formats.TargetLastName:
 		return lang.L("Last name")
-	case data.TargetEmail:
+	case formats.TargetEmail:
 		return lang.L("Email")
-	case data.TargetPhone:
+	case formats.TargetPhone:
 		return lang.L("Phone")
-	case data.TargetCompany:
+	case formats.TargetCompany:
 		return lang.L("Company")
-	case data.TargetAddress:
+	case formats.TargetAddress:
 		return lang.L("Address")
-	case data.TargetNotes:
+	case formats.TargetNotes:
 		return lang.L("Notes")
-	case data.TargetVAT:
+	case formats.TargetVAT:
 		return lang.L("VAT number")
-	case data.TargetRegistration:
+	case formats.TargetRegistration:
 		return lang.L("Registration number")
 	}
-	key := strings.TrimPrefix(t, data.TargetCustomPrefix)
+	key := strings.TrimPrefix(t, formats.TargetCustomPrefix)
 	for _, d := range w.defs {
 		if d.Key == key {
 			return d.Label
@@ -275,7 +276,7 @@ func (w *importWizard) targetLabel(t string) string {
 
 // buildMapping shows one select per column of the file, set to the guess.
 func (w *importWizard) buildMapping() {
-	targets := data.ImportTargets(w.kind, w.defs)
+	targets := formats.ImportTargets(w.kind, w.defs)
 	labels := make([]string, len(targets))
 	byLabel := map[string]string{}
 	for i, t := range targets {

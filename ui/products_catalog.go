@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comptoir/data"
+	"comptoir/data/formats"
 )
 
 // The catalog screen: the products, searchable, edited by managers and
@@ -277,7 +278,7 @@ func (s *catalogScreen) importFrom(r io.ReadCloser) {
 		if err != nil {
 			return err
 		}
-		res, err := a.Store.ImportCatalogCSV(ctx, a.Me.ID, bytes.NewReader(b))
+		res, err := formats.ImportCatalogCSV(ctx, a.Store, a.Me.ID, bytes.NewReader(b))
 		uiDo(func() { s.imported(res, err) })
 		return nil
 	})
@@ -342,6 +343,6 @@ func (s *catalogScreen) exportTo(w io.WriteCloser) {
 	a := s.a
 	a.run(func(ctx context.Context) error {
 		defer w.Close()
-		return a.Store.ExportCatalogCSV(ctx, w)
+		return formats.ExportCatalogCSV(ctx, a.Store, a.Me.ID, w)
 	})
 }

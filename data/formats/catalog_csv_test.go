@@ -1,4 +1,4 @@
-package data_test
+package formats_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 
 	"comptoir/data"
 	"comptoir/data/datatest"
+	"comptoir/data/formats"
 )
 
 func catalog(t *testing.T, db *datatest.DB) map[string]data.Product {
@@ -37,7 +38,7 @@ func TestCatalogCSVImportExportRoundTrip(t *testing.T) {
 		"LV-02;\"Livre, relié\";12.5;5,5;;;\n" +
 		"\n" +
 		";Service sans SKU;1000;0;heure;non;JPY\n"
-	res, err := db.ImportCatalogCSV(ctx, db.Manager.ID, strings.NewReader(file))
+	res, err := formats.ImportCatalogCSV(ctx, db.Store, db.Manager.ID, strings.NewReader(file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +63,7 @@ func TestCatalogCSVImportExportRoundTrip(t *testing.T) {
 	}
 
 	var out bytes.Buffer
-	if err := db.ExportCatalogCSV(ctx, &out); err != nil {
+	if err := formats.ExportCatalogCSV(ctx, db.Store, db.Manager.ID, &out); err != nil {
 		t.Fatal(err)
 	}
 	want := "name,sku,unit,price,currency,tax_rate,active\n" +
@@ -74,7 +75,7 @@ func TestCatalogCSVImportExportRoundTrip(t *testing.T) {
 	}
 	// The export imports back as updates of the same products, except the
 	// line without SKU which has nothing to match on.
-	res, err = db.ImportCatalogCSV(ctx, db.Manager.ID, strings.NewReader(out.String()))
+	res, err = formats.ImportCatalogCSV(ctx, db.Store, db.Manager.ID, strings.NewReader(out.String()))
 	if err != nil || res.Updated != 2 || res.Created != 1 {
 		t.Errorf("re-import: %+v, %v", res, err)
 	}
@@ -95,7 +96,7 @@ func TestCatalogCSVBadLinesImportNothing(t *testing.T) {
 		"Maybe,G-6,5,EUR,20,perhaps\n" + // line 7: active?
 		"Again,G-1,5,EUR,20,true\n" + // line 8: SKU repeated
 		"Updated?,K-1,999,EUR,20,true\n" // line 9: fine, but nothing may be written
-	_, err := db.ImportCatalogCSV(ctx, db.Manager.ID, strings.NewReader(file))
+	_, err := formats.ImportCatalogCSV(ctx, db.Store, db.Manager.ID, strings.NewReader(file))
 	var ce *data.CSVError
 	if !errors.As(err, &ce) {
 		t.Fatalf("want a *CSVError, got %v", err)
@@ -131,14 +132,14 @@ func TestCatalogCSVBadFiles(t *testing.T) {
 		"no price":       {"name,sku\nA,B\n", "line 1: price: required column missing"},
 		"broken quote":   {"name,price\n\"A,1\nB,2\n", "line"},
 	} {
-		_, err := db.ImportCatalogCSV(ctx, db.Manager.ID, strings.NewReader(c.file))
+		_, err := formats.ImportCatalogCSV(ctx, db.Store, db.Manager.ID, strings.NewReader(c.file))
 		var ce *data.CSVError
 		if !errors.As(err, &ce) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want a CSVError with %q", name, err, c.want)
 		}
 	}
 	// A sales employee does not keep the catalog.
-	_, err := db.ImportCatalogCSV(ctx, db.Sales.ID, strings.NewReader("name,price\nA,1\n"))
+	_, err := formats.ImportCatalogCSV(ctx, db.Store, db.Sales.ID, strings.NewReader("name,price\nA,1\n"))
 	if !errors.Is(err, data.ErrForbidden) {
 		t.Errorf("sales import: %v", err)
 	}

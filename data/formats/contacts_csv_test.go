@@ -1,4 +1,4 @@
-package data_test
+package formats_test
 
 import (
 	"context"
@@ -10,11 +10,12 @@ import (
 
 	"comptoir/data"
 	"comptoir/data/datatest"
+	"comptoir/data/formats"
 )
 
-func readTable(t *testing.T, text string) *data.Table {
+func readTable(t *testing.T, text string) *formats.Table {
 	t.Helper()
-	tab, err := data.ReadCSV(strings.NewReader(text))
+	tab, err := formats.ReadCSV(strings.NewReader(text))
 	if err != nil {
 		t.Fatalf("read csv: %v", err)
 	}
@@ -38,8 +39,8 @@ func TestImportCSVBadLineImportsNothing(t *testing.T) {
 		"Bruno Petit,not-an-email,01 23 45 67 89,\n"+
 		",carla@example.com,,\n"+
 		"Denis Roux,denis@example.com,,Roux SARL\n")
-	m := data.GuessMapping(data.ImportContacts, tab.Header, nil)
-	if want := []string{data.TargetName, data.TargetEmail, data.TargetPhone, data.TargetCompany}; !slices.Equal(m, want) {
+	m := formats.GuessMapping(data.ImportContacts, tab.Header, nil)
+	if want := []string{formats.TargetName, formats.TargetEmail, formats.TargetPhone, formats.TargetCompany}; !slices.Equal(m, want) {
 		t.Fatalf("mapping %q, want %q", m, want)
 	}
 	recs, err := tab.Records(data.ImportContacts, m)
@@ -90,7 +91,7 @@ func TestImportCSVExistingEmailUpdates(t *testing.T) {
 		"Anne Martin,anne.martin@example.COM,+33 6 12 34 56 78,1 rue de la Paix\n"+
 		"Bruno Petit,bruno@example.com,,\n"+
 		"Bruno P.,BRUNO@example.com,0102030405,\n")
-	recs, err := tab.Records(data.ImportContacts, data.GuessMapping(data.ImportContacts, tab.Header, nil))
+	recs, err := tab.Records(data.ImportContacts, formats.GuessMapping(data.ImportContacts, tab.Header, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,9 +161,9 @@ func TestImportFrenchCSVWithBOM(t *testing.T) {
 	if !slices.Equal(tab.Lines, []int{2, 5}) {
 		t.Errorf("lines %v, want [2 5] (a quoted cell spans two lines, a blank row is skipped)", tab.Lines)
 	}
-	m := data.GuessMapping(data.ImportContacts, tab.Header, defs)
-	want := []string{data.TargetFirstName, data.TargetLastName, data.TargetEmail, data.TargetPhone, data.TargetCompany,
-		data.TargetAddress, "custom.vip", data.TargetNotes}
+	m := formats.GuessMapping(data.ImportContacts, tab.Header, defs)
+	want := []string{formats.TargetFirstName, formats.TargetLastName, formats.TargetEmail, formats.TargetPhone, formats.TargetCompany,
+		formats.TargetAddress, "custom.vip", formats.TargetNotes}
 	if !slices.Equal(m, want) {
 		t.Fatalf("mapping %q, want %q", m, want)
 	}
@@ -203,7 +204,7 @@ func TestReadCSVWindows1252(t *testing.T) {
 
 func TestImportMappingNeedsAName(t *testing.T) {
 	tab := readTable(t, "Email\na@example.com\n")
-	_, err := tab.Records(data.ImportContacts, []string{data.TargetEmail})
+	_, err := tab.Records(data.ImportContacts, []string{formats.TargetEmail})
 	ve := data.FieldErrors(err)
 	if ve == nil || ve.Field("mapping") == nil {
 		t.Fatalf("err = %v, want a validation error on mapping", err)
@@ -225,8 +226,8 @@ func TestImportCompaniesMatchByEmailThenName(t *testing.T) {
 		"ACME Europe;HELLO@acme.test;FR123;\n"+
 		"beta sas;;;552 100 554 00025\n"+
 		"Gamma;gamma@gamma.test;;\n")
-	m := data.GuessMapping(data.ImportCompanies, tab.Header, nil)
-	if want := []string{data.TargetName, data.TargetEmail, data.TargetVAT, data.TargetRegistration}; !slices.Equal(m, want) {
+	m := formats.GuessMapping(data.ImportCompanies, tab.Header, nil)
+	if want := []string{formats.TargetName, formats.TargetEmail, formats.TargetVAT, formats.TargetRegistration}; !slices.Equal(m, want) {
 		t.Fatalf("mapping %q, want %q", m, want)
 	}
 	recs, err := tab.Records(data.ImportCompanies, m)
@@ -271,7 +272,7 @@ const vcard30 = "BEGIN:VCARD\r\n" +
 	"END:VCARD\r\n"
 
 func TestReadVCard30(t *testing.T) {
-	recs, err := data.ReadVCards(strings.NewReader(vcard30))
+	recs, err := formats.ReadVCards(strings.NewReader(vcard30))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -317,7 +318,7 @@ const vcard21 = "BEGIN:VCARD\r\n" +
 	"END:VCARD\r\n"
 
 func TestReadVCard21AndImport(t *testing.T) {
-	recs, err := data.ReadVCards(strings.NewReader(vcard21))
+	recs, err := formats.ReadVCards(strings.NewReader(vcard21))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,66 +355,8 @@ func TestReadVCard21AndImport(t *testing.T) {
 }
 
 func TestReadVCardWithoutCards(t *testing.T) {
-	if _, err := data.ReadVCards(strings.NewReader("hello\n")); err == nil {
+	if _, err := formats.ReadVCards(strings.NewReader("hello\n")); err == nil {
 		t.Error("a file without cards was accepted")
-	}
-}
-
-func TestClientDealsAndSearch(t *testing.T) {
-	db := datatest.Open(t)
-	ctx := context.Background()
-	co, err := db.CreateCompany(ctx, db.Sales.ID, data.CompanyInput{Name: "Roux SARL"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := db.CreateContact(ctx, db.Sales.ID, data.ContactInput{Name: "Denis Roux", CompanyID: co.ID, Emails: []string{"denis@roux.test"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := db.CreateContact(ctx, db.Sales.ID, data.ContactInput{Name: "Denise Blanc"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	mine, err := db.CreateDeal(ctx, db.Sales.ID, data.DealInput{Title: "Oven repair", ContactID: c.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.CreateDeal(ctx, db.Sales2.ID, data.DealInput{Title: "Hidden from Sales", ContactID: c.ID}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.CreateDeal(ctx, db.Sales.ID, data.DealInput{Title: "Other client", ContactID: other.ID}); err != nil {
-		t.Fatal(err)
-	}
-	deals, err := db.ClientDeals(ctx, db.Sales.ID, data.KindContact, c.ID, 50)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(deals) != 1 || deals[0].ID != mine.ID || deals[0].Stage == "" {
-		t.Errorf("sales sees %+v, want only %q", deals, mine.Title)
-	}
-	deals, err = db.ClientDeals(ctx, db.Manager.ID, data.KindCompany, co.ID, 50)
-	if err != nil || len(deals) != 2 {
-		t.Errorf("manager sees %d deals of the company (its contact's), want 2: %v", len(deals), err)
-	}
-	rows, err := db.SearchClients(ctx, data.KindContact, "deni", 10)
-	if err != nil || len(rows) != 2 {
-		t.Fatalf("search deni = %+v, %v", rows, err)
-	}
-	rows, err = db.SearchClients(ctx, data.KindContact, "deni roux", 10)
-	if err != nil || len(rows) != 1 || rows[0].Email != "denis@roux.test" || rows[0].Company != "Roux SARL" {
-		t.Errorf("search deni roux = %+v, %v", rows, err)
-	}
-	rows, err = db.SearchClients(ctx, data.KindCompany, "roux", 10)
-	if err != nil || len(rows) != 1 || rows[0].ID != co.ID {
-		t.Errorf("company search = %+v, %v", rows, err)
-	}
-	people, err := db.CompanyContacts(ctx, co.ID, 10)
-	if err != nil || len(people) != 1 || people[0].ID != c.ID || people[0].Email != "denis@roux.test" {
-		t.Errorf("company contacts = %+v, %v", people, err)
-	}
-	names, err := db.CompanyNames(ctx, "ro", 10)
-	if err != nil || len(names) != 1 {
-		t.Errorf("company names = %+v, %v", names, err)
 	}
 }
 
@@ -429,11 +372,11 @@ func BenchmarkImportCSV1000(b *testing.B) {
 		b.StopTimer()
 		db := datatest.Open(b)
 		b.StartTimer()
-		tab, err := data.ReadCSV(strings.NewReader(text))
+		tab, err := formats.ReadCSV(strings.NewReader(text))
 		if err != nil {
 			b.Fatal(err)
 		}
-		recs, err := tab.Records(data.ImportContacts, data.GuessMapping(data.ImportContacts, tab.Header, nil))
+		recs, err := tab.Records(data.ImportContacts, formats.GuessMapping(data.ImportContacts, tab.Header, nil))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,13 +1,14 @@
-package cli
+package formats
 
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -60,8 +61,8 @@ import (
 // `comptoir export contacts` writes ContactExport objects and
 // `comptoir export companies` CompanyExport objects (fields below).
 //
-// With --format csv each record is one row; the header row names the
-// columns: dealColumns, contactColumns and companyColumns.
+// In CSV each record is one row; the header row names the columns:
+// dealColumns, contactColumns and companyColumns.
 
 // DealExport is one deal in `comptoir export deals`.
 type DealExport struct {
@@ -202,66 +203,46 @@ var (
 // exportPage is how many ids one keyset page reads.
 const exportPage = 500
 
-func exportCommand() *command {
-	return &command{
-		name:    "export",
-		usage:   "deals|contacts|companies [--id N] [--format json|csv] | activities [--format ics|json] [--employee EMAIL] [--db PATH] [--as EMAIL]",
-		summary: "write deals, contacts or companies (JSON or CSV) or activities (iCalendar) to stdout",
-		flags: func(fs *flag.FlagSet) func(env *Env) error {
-			id := fs.Int64("id", 0, "only the record with this id")
-			format := fs.String("format", "json", "json (an array of objects) or csv (a header row, then one row per record)")
-			employee := fs.String("employee", "", "activities: whose (a manager or an admin may name another employee; default: yours)")
-			return func(env *Env) error {
-				if len(env.Args) != 1 {
-					return usagef("say what to export: deals, contacts or companies")
-				}
-				what := env.Args[0]
-				if what == "activities" { // cli/activities.go
-					return exportActivities(env, *format, *employee)
-				}
-				if what != "deals" && what != "contacts" && what != "companies" {
-					return usagef("cannot export %q: deals, contacts or companies", what)
-				}
-				if *format != "json" && *format != "csv" {
-					return usagef("--format must be json or csv, not %q", *format)
-				}
-				if *id < 0 {
-					return usagef("--id must be a positive number")
-				}
-				st, err := env.store()
-				if err != nil {
-					return err
-				}
-				me, err := env.actor(st)
-				if err != nil {
-					return err
-				}
-				sn, err := st.Snapshot(env.Ctx, me.ID)
-				if err != nil {
-					return err
-				}
-				defer sn.Close()
-				bw := bufio.NewWriterSize(env.Stdout, 64<<10)
-				out := newRecordWriter(bw, *format, what)
-				x := &exporter{sn: sn, people: map[int64]PersonExport{}}
-				switch what {
-				case "deals":
-					err = x.deals(*id, out)
-				case "contacts":
-					err = x.contacts(*id, out)
-				default:
-					err = x.companies(*id, out)
-				}
-				if err == nil {
-					err = out.close()
-				}
-				if ferr := bw.Flush(); err == nil && ferr != nil {
-					err = fmt.Errorf("write: %w", ferr)
-				}
-				return err
-			}
-		},
+// ExportOptions say what Export writes.
+type ExportOptions struct {
+	What   string // "deals", "contacts" or "companies"
+	ID     int64  // only the record with this id; 0: all
+	Format string // "json" (an array of objects) or "csv" (a header row, then one row per record)
+}
+
+// Export writes deals, contacts or companies as the actor sees them, all
+// read from one snapshot (one moment of the database, however long the
+// writing takes), streamed to w: nothing is held beyond the current record.
+func Export(ctx context.Context, st *data.Store, actor int64, w io.Writer, opt ExportOptions) error {
+	if opt.What != "deals" && opt.What != "contacts" && opt.What != "companies" {
+		return fmt.Errorf("export: cannot export %q: deals, contacts or companies", opt.What)
 	}
+	if opt.Format != "json" && opt.Format != "csv" {
+		return fmt.Errorf("export: the format is json or csv, not %q", opt.Format)
+	}
+	sn, err := st.Snapshot(ctx, actor)
+	if err != nil {
+		return err
+	}
+	defer sn.Close()
+	bw := bufio.NewWriterSize(w, 64<<10)
+	out := newRecordWriter(bw, opt.Format, opt.What)
+	x := &exporter{sn: sn, people: map[int64]PersonExport{}}
+	switch opt.What {
+	case "deals":
+		err = x.deals(opt.ID, out)
+	case "contacts":
+		err = x.contacts(opt.ID, out)
+	default:
+		err = x.companies(opt.ID, out)
+	}
+	if err == nil {
+		err = out.close()
+	}
+	if ferr := bw.Flush(); err == nil && ferr != nil {
+		err = fmt.Errorf("write: %w", ferr)
+	}
+	return err
 }
 
 // recordWriter streams records: a JSON array written one object at a time,

@@ -1,4 +1,4 @@
-package data_test
+package formats_test
 
 import (
 	"bytes"
@@ -13,7 +13,17 @@ import (
 
 	"comptoir/data"
 	"comptoir/data/datatest"
+	"comptoir/data/formats"
 )
+
+func plan(t testing.TB, db *datatest.DB, actor, dealID int64, subject string, due time.Time, remind time.Time) data.Activity {
+	t.Helper()
+	a, err := db.PlanActivity(context.Background(), actor, dealID, data.ActivityInput{Kind: data.ActivityCall, Subject: subject, DueAt: due, RemindAt: remind})
+	if err != nil {
+		t.Fatalf("plan %q: %v", subject, err)
+	}
+	return a
+}
 
 func exportICS(t *testing.T, db *datatest.DB, actor, employee int64, stamp time.Time) (*ics.Calendar, string) {
 	t.Helper()
@@ -22,7 +32,7 @@ func exportICS(t *testing.T, db *datatest.DB, actor, employee int64, stamp time.
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := data.WriteICalendar(&b, acts, data.ICalOptions{Stamp: stamp, Name: "Comptoir"}); err != nil {
+	if err := formats.WriteICalendar(&b, acts, formats.ICalOptions{Stamp: stamp, Name: "Comptoir"}); err != nil {
 		t.Fatal(err)
 	}
 	cal, err := ics.ParseCalendar(bytes.NewReader(b.Bytes()))

@@ -1,4 +1,4 @@
-package data
+package formats
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"github.com/emersion/go-vcard"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/ianaindex"
+
+	"comptoir/data"
 )
 
 // ReadVCards reads a .vcf file holding one or many cards, as phones and
@@ -21,7 +23,7 @@ import (
 // quoted-printable values with soft line breaks, CHARSET parameters and
 // files in Windows-1252. Photos and other binary values are skipped. A card
 // that cannot be read is reported with its line; the others are returned.
-func ReadVCards(r io.Reader) ([]ImportRecord, error) {
+func ReadVCards(r io.Reader) ([]data.ImportRecord, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, maxImportBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("read vcard: %w", err)
@@ -30,21 +32,21 @@ func ReadVCards(r io.Reader) ([]ImportRecord, error) {
 		return nil, fmt.Errorf("read vcard: file larger than %d MB", maxImportBytes>>20)
 	}
 	raw = bytes.TrimPrefix(raw, []byte("\xEF\xBB\xBF"))
-	var out []ImportRecord
-	var bad []LineError
+	var out []data.ImportRecord
+	var bad []data.LineError
 	for _, c := range splitCards(raw) {
 		card, err := vcard.NewDecoder(strings.NewReader(c.text)).Decode()
 		if err != nil {
-			bad = append(bad, LineError{Line: c.line, Fields: []FieldError{{Field: "card", Code: "invalid_vcard", Message: err.Error()}}})
+			bad = append(bad, data.LineError{Line: c.line, Fields: []data.FieldError{{Field: "card", Code: "invalid_vcard", Message: err.Error()}}})
 			continue
 		}
-		out = append(out, ImportRecord{Line: c.line, Contact: cardContact(card), CompanyName: cardCompany(card)})
+		out = append(out, data.ImportRecord{Line: c.line, Contact: cardContact(card), CompanyName: cardCompany(card)})
 	}
 	if len(out) == 0 && len(bad) == 0 {
 		return nil, fmt.Errorf("read vcard: no card in the file")
 	}
 	if len(bad) > 0 {
-		return out, &ImportError{Lines: bad}
+		return out, &data.ImportError{Lines: bad}
 	}
 	return out, nil
 }
@@ -207,8 +209,8 @@ func unescapeComponent(s string) string {
 	return strings.TrimSpace(strings.TrimSuffix(s, `\`))
 }
 
-func cardContact(c vcard.Card) ContactInput {
-	in := ContactInput{}
+func cardContact(c vcard.Card) data.ContactInput {
+	in := data.ContactInput{}
 	in.Name = strings.TrimSpace(c.PreferredValue(vcard.FieldFormattedName))
 	if in.Name == "" {
 		if n := c.Name(); n != nil {
