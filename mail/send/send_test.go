@@ -437,3 +437,20 @@ func TestClaimOfAStoppedProcessIsCheckedAtOnce(t *testing.T) {
 		t.Fatal("sent again")
 	}
 }
+
+// TestCheckDialsWithoutAStore: the Settings screen's "Test connection"
+// checks an account's SMTP server with no store behind it; it succeeds on a
+// live server and says so when nothing listens.
+func TestCheckDialsWithoutAStore(t *testing.T) {
+	t.Parallel()
+	srv := mailtest.NewSMTPServer(t)
+	acc := data.Account{Email: "sales@ourshop.test", SMTPHost: srv.Host(), SMTPPort: srv.Port(), SMTPSecurity: data.SecurityNone}
+	opt := Options{Logger: quietLogger(), Timeout: 5 * time.Second}
+	if err := Check(context.Background(), acc, "", opt); err != nil {
+		t.Fatalf("check a live server: %v", err)
+	}
+	srv.Close()
+	if err := Check(context.Background(), acc, "", opt); err == nil {
+		t.Fatal("check of a closed server succeeded")
+	}
+}

@@ -63,7 +63,8 @@ type Sender struct {
 }
 
 // New makes a Sender of the store's outbox (it builds the store's mail
-// queue: mail/send is the only package that sees it).
+// queue: mail/send is the only package that sees it). Check makes one with
+// no store, to dial.
 func New(st *data.Store, opt Options) *Sender {
 	if opt.Worker == "" {
 		b := make([]byte, 6)
@@ -91,7 +92,11 @@ func New(st *data.Store, opt Options) *Sender {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
-	return &Sender{st: st, q: mailq.New(st), opt: opt, kick: make(chan struct{}, 1)}
+	s := &Sender{st: st, opt: opt, kick: make(chan struct{}, 1)}
+	if st != nil {
+		s.q = mailq.New(st)
+	}
+	return s
 }
 
 // Kick makes Run look at the outbox now (a message was queued, the network
