@@ -109,7 +109,7 @@ func accountCommand() *command {
 				sec := env.services.Secrets
 				switch env.Args[0] {
 				case "list":
-					return listAccounts(env, st)
+					return listAccounts(env, st, me.ID)
 				case "remove":
 					return removeAccount(env, st, sec, me.ID, in.Email)
 				}
@@ -179,8 +179,8 @@ func addAccount(env *Env, st *data.Store, sec secret.Store, actor int64, in data
 	return acc, nil
 }
 
-func listAccounts(env *Env, st *data.Store) error {
-	accs, err := st.Accounts(env.Ctx)
+func listAccounts(env *Env, st *data.Store, actor int64) error {
+	accs, err := st.Accounts(env.Ctx, actor)
 	if err != nil {
 		return err
 	}
@@ -201,7 +201,7 @@ func listAccounts(env *Env, st *data.Store) error {
 }
 
 func removeAccount(env *Env, st *data.Store, sec secret.Store, actor int64, email string) error {
-	accs, err := st.Accounts(env.Ctx)
+	accs, err := st.Accounts(env.Ctx, actor)
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func employeeCommand() *command {
 					_, err = fmt.Fprintf(env.Stdout, "added employee %d: %s <%s>, %s\n", e.ID, e.Name, e.Email, e.Role)
 					return err
 				}
-				es, err := st.Employees(env.Ctx)
+				es, err := st.Employees(env.Ctx, me.ID)
 				if err != nil {
 					return err
 				}

@@ -139,7 +139,7 @@ func sendCommand() *command {
 					in.Text = data.WithSignature(in.Text, me.Signature)
 				}
 				if *account != "" {
-					accs, err := st.Accounts(env.Ctx)
+					accs, err := st.Accounts(env.Ctx, me.ID)
 					if err != nil {
 						return err
 					}

@@ -43,9 +43,10 @@ func syncCommand() *command {
 }
 
 // syncOnce fetches every account's new mail once, then sends what the
-// outbox holds, and prints what was done.
+// outbox holds, and prints what was done. It runs the mail workers, and
+// reads the accounts as they do (no employee acts).
 func syncOnce(env *Env, svc *Services) error {
-	accs, err := svc.Store.Accounts(env.Ctx)
+	accs, err := svc.Store.WorkerAccounts(env.Ctx)
 	if err != nil {
 		return err
 	}

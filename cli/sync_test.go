@@ -90,7 +90,7 @@ func TestAccountAddAndSyncOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	accs, _ := st.Accounts(context.Background())
+	accs, _ := st.WorkerAccounts(context.Background())
 	st.Close()
 	if len(accs) != 1 || accs[0].Status != data.AccountError {
 		t.Fatalf("status not recorded: %+v", accs)
@@ -130,7 +130,7 @@ func accountKeys(t *testing.T, db string) []string {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	accs, err := st.Accounts(context.Background())
+	accs, err := st.WorkerAccounts(context.Background())
 	if err != nil || len(accs) == 0 {
 		t.Fatalf("accounts: %v %v", accs, err)
 	}
@@ -164,7 +164,7 @@ func TestAccountAddWithoutPasswordStoreAddsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if accs, err := st.Accounts(context.Background()); err != nil || len(accs) != 0 {
+	if accs, err := st.WorkerAccounts(context.Background()); err != nil || len(accs) != 0 {
 		t.Fatalf("accounts left behind: %+v %v", accs, err)
 	}
 }
@@ -187,7 +187,7 @@ func TestAccountAddIsActiveWithPasswords(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	accs, err := st.Accounts(context.Background())
+	accs, err := st.WorkerAccounts(context.Background())
 	if err != nil || len(accs) != 1 || !accs[0].Active {
 		t.Fatalf("accounts: %+v %v", accs, err)
 	}
@@ -209,7 +209,7 @@ type watchingStore struct {
 }
 
 func (w *watchingStore) Set(key, password string) error {
-	accs, _ := w.st.Accounts(context.Background())
+	accs, _ := w.st.WorkerAccounts(context.Background())
 	w.activeAtSet = append(w.activeAtSet, len(accs) == 1 && accs[0].Active)
 	if w.failSMTP && strings.HasSuffix(key, "/smtp") {
 		return errors.New("keyring locked")
@@ -239,7 +239,7 @@ func TestAddAccountIsNeverActiveWithoutPassword(t *testing.T) {
 	if _, err := addAccount(env, db.Store, sec, db.Admin.ID, in, "pw"); err == nil || !strings.Contains(err.Error(), "keyring locked") {
 		t.Fatalf("a failed SMTP password reported %v", err)
 	}
-	accs, err := db.Accounts(ctx)
+	accs, err := db.Accounts(ctx, db.Admin.ID)
 	if err != nil || len(accs) != 1 || accs[0].ID != acc.ID {
 		t.Fatalf("accounts after the failure: %+v %v", accs, err)
 	}

@@ -325,7 +325,7 @@ func (s *Store) CreateAccount(ctx context.Context, actor int64, in AccountInput)
 	if err != nil {
 		return Account{}, fmt.Errorf("create account: %w", err)
 	}
-	return s.Account(ctx, id)
+	return s.account(ctx, id)
 }
 
 // UpdateAccount replaces an account's settings. Only an admin may. Changing
@@ -360,7 +360,7 @@ func (s *Store) UpdateAccount(ctx context.Context, actor, id int64, in AccountIn
 	if err != nil {
 		return Account{}, fmt.Errorf("update account %d: %w", id, err)
 	}
-	return s.Account(ctx, id)
+	return s.account(ctx, id)
 }
 
 // DeleteAccount removes an account and its checkpoints; its stored messages
@@ -408,8 +408,33 @@ func scanAccount(sc interface{ Scan(...any) error }) (Account, error) {
 	return a, nil
 }
 
-// Account returns one mail account.
-func (s *Store) Account(ctx context.Context, id int64) (Account, error) {
+// Account returns one mail account to an active employee.
+func (s *Store) Account(ctx context.Context, actor, id int64) (Account, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return Account{}, fmt.Errorf("account %d: %w", id, err)
+	}
+	return s.account(ctx, id)
+}
+
+// Accounts lists the mail accounts by address, to an active employee.
+func (s *Store) Accounts(ctx context.Context, actor int64) ([]Account, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return nil, fmt.Errorf("accounts: %w", err)
+	}
+	return s.accounts(ctx)
+}
+
+// WorkerAccount returns one mail account to the mail workers (mail/send),
+// which act for no one.
+func (s *Store) WorkerAccount(ctx context.Context, id int64) (Account, error) {
+	return s.account(ctx, id)
+}
+
+// WorkerAccounts lists the mail accounts for the mail workers
+// (mail/imapsync), which act for no one.
+func (s *Store) WorkerAccounts(ctx context.Context) ([]Account, error) { return s.accounts(ctx) }
+
+func (s *Store) account(ctx context.Context, id int64) (Account, error) {
 	a, err := scanAccount(s.r.QueryRowContext(ctx, `SELECT `+accountCols+` FROM mail_accounts WHERE id = ?`, id))
 	if err != nil {
 		return a, fmt.Errorf("account %d: %w", id, notFound(err))
@@ -419,8 +444,7 @@ func (s *Store) Account(ctx context.Context, id int64) (Account, error) {
 	return one[0], nil
 }
 
-// Accounts lists the mail accounts by address.
-func (s *Store) Accounts(ctx context.Context) ([]Account, error) {
+func (s *Store) accounts(ctx context.Context) ([]Account, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+accountCols+` FROM mail_accounts ORDER BY email`)
 	if err != nil {
 		return nil, fmt.Errorf("accounts: %w", err)

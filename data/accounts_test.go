@@ -88,7 +88,7 @@ func TestAccountDefaultsAndRoundTrip(t *testing.T) {
 	if err := db.DeleteAccount(ctx, db.Admin.ID, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Account(ctx, a.ID); !errors.Is(err, data.ErrNotFound) {
+	if _, err := db.Account(ctx, db.Admin.ID, a.ID); !errors.Is(err, data.ErrNotFound) {
 		t.Fatalf("after delete: %v", err)
 	}
 }
@@ -129,7 +129,7 @@ func TestAccountStatusAndCheckpoint(t *testing.T) {
 	if cs := <-got; !cs.Has(data.KindAccount, a.ID) {
 		t.Fatalf("no event for a status change: %v", cs)
 	}
-	b, _ := db.Account(ctx, a.ID)
+	b, _ := db.Account(ctx, db.Admin.ID, a.ID)
 	if b.Status != data.AccountError || b.StatusMessage == "" || b.StatusAt.IsZero() {
 		t.Fatalf("status: %+v", b)
 	}

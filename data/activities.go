@@ -92,7 +92,7 @@ func (s *Store) PlanActivity(ctx context.Context, actor, dealID int64, in Activi
 	if err != nil {
 		return Activity{}, fmt.Errorf("plan activity on deal %d: %w", dealID, err)
 	}
-	return s.Activity(ctx, id)
+	return s.activity(ctx, id)
 }
 
 func (tx *wtx) insertActivity(author, dealID int64, in ActivityInput) (int64, error) {
@@ -140,7 +140,7 @@ func (s *Store) CompleteActivity(ctx context.Context, actor, id int64, result st
 	if err != nil {
 		return Activity{}, fmt.Errorf("complete activity %d: %w", id, err)
 	}
-	return s.Activity(ctx, id)
+	return s.activity(ctx, id)
 }
 
 const activitySelect = `SELECT a.id, a.deal_id, d.title, a.kind, a.subject, a.due_at, a.responsible_id, e.name, a.remind_at, a.reminded_at,
@@ -158,8 +158,24 @@ func scanActivity(sc interface{ Scan(...any) error }) (Activity, error) {
 	return a, err
 }
 
-// Activity returns one activity.
-func (s *Store) Activity(ctx context.Context, id int64) (Activity, error) {
+// Activity returns one activity of a deal the employee may see
+// (ErrNotFound otherwise).
+func (s *Store) Activity(ctx context.Context, actor, id int64) (Activity, error) {
+	me, err := s.reader(ctx, actor)
+	if err != nil {
+		return Activity{}, fmt.Errorf("activity %d: %w", id, err)
+	}
+	a, err := s.activity(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	if ok, err := s.seesDeal(ctx, me, a.DealID); err != nil || !ok {
+		return Activity{}, fmt.Errorf("activity %d: %w", id, cmpErr(err, ErrNotFound))
+	}
+	return a, nil
+}
+
+func (s *Store) activity(ctx context.Context, id int64) (Activity, error) {
 	a, err := scanActivity(s.r.QueryRowContext(ctx, activitySelect+` WHERE a.id = ?`, id))
 	if err != nil {
 		return a, fmt.Errorf("activity %d: %w", id, notFound(err))

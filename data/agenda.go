@@ -171,10 +171,15 @@ func (s *Store) AgendaCount(ctx context.Context, actor int64, q AgendaQuery) (Ag
 	return c, nil
 }
 
-// DueReminders returns the open activities of an employee whose reminder
-// time has come (remind_at ≤ now) and that have not been reminded yet, the
-// earliest first. The app calls it on a ticker, then MarkReminded for each.
-func (s *Store) DueReminders(ctx context.Context, employee int64, now time.Time) ([]Activity, error) {
+// DueReminders returns the open activities of the acting employee whose
+// reminder time has come (remind_at ≤ now) and that have not been reminded
+// yet, the earliest first. The app calls it on a ticker, then MarkReminded
+// for each.
+func (s *Store) DueReminders(ctx context.Context, actor int64, now time.Time) ([]Activity, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return nil, fmt.Errorf("due reminders: %w", err)
+	}
+	employee := actor
 	rows, err := s.r.QueryContext(ctx, agendaSelect+` WHERE a.remind_at IS NOT NULL AND a.reminded_at IS NULL AND a.done_at IS NULL
 		AND a.remind_at <= ? AND a.responsible_id = ? AND d.deleted_at IS NULL ORDER BY a.remind_at, a.id LIMIT 100`, fmtTime(now), employee)
 	if err != nil {
@@ -259,5 +264,5 @@ func (s *Store) UpdateActivity(ctx context.Context, actor, id int64, in Activity
 	if err != nil {
 		return Activity{}, fmt.Errorf("update activity %d: %w", id, err)
 	}
-	return s.Activity(ctx, id)
+	return s.activity(ctx, id)
 }

@@ -222,7 +222,7 @@ func BenchmarkSeed100k(b *testing.B) {
 func BenchmarkBoard(b *testing.B) {
 	db := openBench(b)
 	ctx := context.Background()
-	ps, err := db.st.Pipelines(ctx)
+	ps, err := db.st.Pipelines(ctx, db.admin.ID)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -240,7 +240,7 @@ func BenchmarkBoard(b *testing.B) {
 func BenchmarkBoardSales(b *testing.B) {
 	db := openBench(b)
 	ctx := context.Background()
-	ps, err := db.st.Pipelines(ctx)
+	ps, err := db.st.Pipelines(ctx, db.admin.ID)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -394,7 +394,7 @@ func BenchmarkDealListSortAmount(b *testing.B) { benchDealListSort(b, data.SortA
 func benchDealListSort(b *testing.B, sort data.DealSort) {
 	db := openBench(b)
 	ctx := context.Background()
-	ps, err := db.st.Pipelines(ctx)
+	ps, err := db.st.Pipelines(ctx, db.admin.ID)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -548,7 +548,7 @@ func BenchmarkMoveDeal(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ps, err := db.st.Pipelines(ctx)
+	ps, err := db.st.Pipelines(ctx, db.admin.ID)
 	if err != nil {
 		b.Fatal(err)
 	}

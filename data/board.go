@@ -60,11 +60,11 @@ type BoardOptions struct {
 // the board costs the same with 100 or 100,000 deals. A sales employee sees
 // only the deals they are responsible for or observe.
 func (s *Store) Board(ctx context.Context, actor, pipelineID int64, opt BoardOptions) ([]Column, error) {
-	me, err := s.Employee(ctx, actor)
+	me, err := s.reader(ctx, actor)
 	if err != nil {
 		return nil, fmt.Errorf("board: %w", err)
 	}
-	p, err := s.Pipeline(ctx, pipelineID)
+	p, err := s.pipeline(ctx, pipelineID)
 	if err != nil {
 		return nil, fmt.Errorf("board: %w", err)
 	}
@@ -97,7 +97,7 @@ func (s *Store) Board(ctx context.Context, actor, pipelineID int64, opt BoardOpt
 			cols[i].Cards = cards[st.ID]
 			continue
 		}
-		cols[i].Cards, err = s.ColumnCards(ctx, me, st.ID, opt.OnlyMine, CardCursor{}, opt.Cards)
+		cols[i].Cards, err = s.columnCards(ctx, me, st.ID, opt.OnlyMine, CardCursor{}, opt.Cards)
 		if err != nil {
 			return nil, fmt.Errorf("board: %w", err)
 		}
@@ -201,8 +201,17 @@ func scanCards(rows *sql.Rows) ([]Card, error) {
 }
 
 // ColumnCards returns the cards of one stage after the cursor, most recently
-// updated first: the board loads more as a column scrolls.
-func (s *Store) ColumnCards(ctx context.Context, me Employee, stageID int64, onlyMine bool, after CardCursor, limit int) ([]Card, error) {
+// updated first, that the employee may see: the board loads more as a
+// column scrolls.
+func (s *Store) ColumnCards(ctx context.Context, actor, stageID int64, onlyMine bool, after CardCursor, limit int) ([]Card, error) {
+	me, err := s.reader(ctx, actor)
+	if err != nil {
+		return nil, fmt.Errorf("cards of stage %d: %w", stageID, err)
+	}
+	return s.columnCards(ctx, me, stageID, onlyMine, after, limit)
+}
+
+func (s *Store) columnCards(ctx context.Context, me Employee, stageID int64, onlyMine bool, after CardCursor, limit int) ([]Card, error) {
 	at, id := "9999", int64(1<<62-1)
 	if !after.UpdatedAt.IsZero() {
 		at, id = fmtTime(after.UpdatedAt), after.ID
@@ -302,7 +311,7 @@ type ListRow struct {
 // DealList returns up to limit deals matching the filter, sorted, after the
 // cursor (nil: from the start). Pages are read by keyset, never by OFFSET.
 func (s *Store) DealList(ctx context.Context, actor int64, f DealFilter, after *ListCursorValue, limit int) ([]ListRow, error) {
-	me, err := s.Employee(ctx, actor)
+	me, err := s.reader(ctx, actor)
 	if err != nil {
 		return nil, fmt.Errorf("deal list: %w", err)
 	}

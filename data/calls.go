@@ -322,11 +322,11 @@ var ErrAmbiguousCaller = errors.New("the number matches several deals")
 
 // CallTarget tells where a call with this number would be logged.
 func (s *Store) CallTarget(ctx context.Context, actor int64, phone string) (CallTarget, error) {
-	me, err := s.Employee(ctx, actor)
+	me, err := s.reader(ctx, actor)
 	if err != nil {
 		return CallTarget{}, fmt.Errorf("call target: %w", err)
 	}
-	contacts, err := s.ContactsByPhone(ctx, phone)
+	contacts, err := s.contactsByPhone(ctx, phone)
 	if err != nil {
 		return CallTarget{}, fmt.Errorf("call target: %w", err)
 	}

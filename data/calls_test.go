@@ -155,7 +155,7 @@ func TestCallFromUnknownNumber(t *testing.T) {
 	if d.Source != data.SourceCall || d.ContactID != got.ContactID || d.Title != "Jeanne Client" || d.ResponsibleID != db.Sales.ID {
 		t.Fatalf("deal = %+v", d)
 	}
-	c, err := db.Contact(ctx, got.ContactID)
+	c, err := db.Contact(ctx, db.Admin.ID, got.ContactID)
 	if err != nil || c.Name != "Jeanne Client" || len(c.Phones) != 1 || c.Phones[0] != "06 12 34 56 78" {
 		t.Fatalf("contact = %+v, %v", c, err)
 	}
@@ -201,7 +201,7 @@ func TestCallFromUnknownNumber(t *testing.T) {
 	// bad input creates nothing
 	_, err = db.LogCallFromNumber(ctx, db.Sales.ID, "07 00 00 00 01", data.NewCaller{}, data.CallInput{Direction: data.CallIn, Duration: -time.Minute})
 	wantField(t, err, "duration")
-	if cs, _ := db.ContactsByPhone(ctx, "07 00 00 00 01"); len(cs) != 0 {
+	if cs, _ := db.ContactsByPhone(ctx, db.Admin.ID, "07 00 00 00 01"); len(cs) != 0 {
 		t.Fatalf("a refused call created a contact")
 	}
 }

@@ -182,7 +182,7 @@ func (s *Store) CreateContact(ctx context.Context, actor int64, in ContactInput)
 	if err != nil {
 		return Contact{}, fmt.Errorf("create contact: %w", err)
 	}
-	return s.Contact(ctx, id)
+	return s.contact(ctx, id)
 }
 
 func (tx *wtx) createContact(in ContactInput) (int64, error) {
@@ -233,7 +233,7 @@ func (s *Store) UpdateContact(ctx context.Context, actor, id int64, in ContactIn
 	if err != nil {
 		return Contact{}, fmt.Errorf("update contact %d: %w", id, err)
 	}
-	return s.Contact(ctx, id)
+	return s.contact(ctx, id)
 }
 
 func (tx *wtx) writeContactDetails(id int64, in ContactInput) error {
@@ -268,7 +268,7 @@ func (s *Store) CreateCompany(ctx context.Context, actor int64, in CompanyInput)
 	if err != nil {
 		return Company{}, fmt.Errorf("create company: %w", err)
 	}
-	return s.Company(ctx, id)
+	return s.company(ctx, id)
 }
 
 func (tx *wtx) createCompany(in CompanyInput) (int64, error) {
@@ -302,11 +302,19 @@ func (s *Store) UpdateCompany(ctx context.Context, actor, id int64, in CompanyIn
 	if err != nil {
 		return Company{}, fmt.Errorf("update company %d: %w", id, err)
 	}
-	return s.Company(ctx, id)
+	return s.company(ctx, id)
 }
 
-// Contact returns one contact with its emails, phones and custom fields.
-func (s *Store) Contact(ctx context.Context, id int64) (Contact, error) {
+// Contact returns one contact with its emails, phones and custom fields, to
+// an active employee.
+func (s *Store) Contact(ctx context.Context, actor, id int64) (Contact, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return Contact{}, fmt.Errorf("contact %d: %w", id, err)
+	}
+	return s.contact(ctx, id)
+}
+
+func (s *Store) contact(ctx context.Context, id int64) (Contact, error) {
 	c, err := loadContact(ctx, s.r, id)
 	if err != nil {
 		return c, fmt.Errorf("contact %d: %w", id, err)
@@ -342,8 +350,15 @@ func loadContact(ctx context.Context, q querier, id int64) (Contact, error) {
 	return c, err
 }
 
-// Company returns one company.
-func (s *Store) Company(ctx context.Context, id int64) (Company, error) {
+// Company returns one company, to an active employee.
+func (s *Store) Company(ctx context.Context, actor, id int64) (Company, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return Company{}, fmt.Errorf("company %d: %w", id, err)
+	}
+	return s.company(ctx, id)
+}
+
+func (s *Store) company(ctx context.Context, id int64) (Company, error) {
 	c, err := loadCompany(ctx, s.r, id)
 	if err != nil {
 		return c, fmt.Errorf("company %d: %w", id, err)
@@ -367,14 +382,25 @@ func loadCompany(ctx context.Context, q querier, id int64) (Company, error) {
 	return c, err
 }
 
-// ContactsByEmail finds the contacts that have the address, case-insensitively.
-func (s *Store) ContactsByEmail(ctx context.Context, email string) ([]Contact, error) {
+// ContactsByEmail finds the contacts that have the address,
+// case-insensitively, for an active employee.
+func (s *Store) ContactsByEmail(ctx context.Context, actor int64, email string) ([]Contact, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return nil, fmt.Errorf("contacts of %s: %w", email, err)
+	}
 	return s.contactsWhere(ctx, `SELECT DISTINCT contact_id FROM contact_emails WHERE email = ? ORDER BY contact_id`, strings.TrimSpace(email))
 }
 
 // ContactsByPhone finds the contacts with a matching phone number, whatever
-// its spacing or international prefix.
-func (s *Store) ContactsByPhone(ctx context.Context, phone string) ([]Contact, error) {
+// its spacing or international prefix, for an active employee.
+func (s *Store) ContactsByPhone(ctx context.Context, actor int64, phone string) ([]Contact, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return nil, fmt.Errorf("contacts of %s: %w", phone, err)
+	}
+	return s.contactsByPhone(ctx, phone)
+}
+
+func (s *Store) contactsByPhone(ctx context.Context, phone string) ([]Contact, error) {
 	key := phoneKey(phone)
 	if len(key) < 3 {
 		return nil, nil
@@ -393,7 +419,7 @@ func (s *Store) contactsWhere(ctx context.Context, query string, args ...any) ([
 	}
 	out := make([]Contact, 0, len(ids))
 	for _, id := range ids {
-		c, err := s.Contact(ctx, id)
+		c, err := s.contact(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -417,8 +443,12 @@ type ClientRow struct {
 	Phone   string // first phone
 }
 
-// ContactList returns up to limit contacts after the cursor, by name.
-func (s *Store) ContactList(ctx context.Context, after ListCursor, limit int) ([]ClientRow, error) {
+// ContactList returns up to limit contacts after the cursor, by name, to an
+// active employee.
+func (s *Store) ContactList(ctx context.Context, actor int64, after ListCursor, limit int) ([]ClientRow, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return nil, fmt.Errorf("contact list: %w", err)
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.name, coalesce(co.name, ''),
 		coalesce((SELECT email FROM contact_emails WHERE contact_id = c.id ORDER BY position LIMIT 1), ''),
 		coalesce((SELECT phone FROM contact_phones WHERE contact_id = c.id ORDER BY position LIMIT 1), '')
@@ -440,8 +470,12 @@ func (s *Store) ContactList(ctx context.Context, after ListCursor, limit int) ([
 	return out, rows.Err()
 }
 
-// CompanyList returns up to limit companies after the cursor, by name.
-func (s *Store) CompanyList(ctx context.Context, after ListCursor, limit int) ([]ClientRow, error) {
+// CompanyList returns up to limit companies after the cursor, by name, to
+// an active employee.
+func (s *Store) CompanyList(ctx context.Context, actor int64, after ListCursor, limit int) ([]ClientRow, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return nil, fmt.Errorf("company list: %w", err)
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT id, name, emails, phones FROM companies
 		WHERE (name COLLATE NOCASE, id) > (? COLLATE NOCASE, ?) ORDER BY name COLLATE NOCASE, id LIMIT ?`, after.Key, after.ID, limit)
 	if err != nil {

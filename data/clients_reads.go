@@ -9,8 +9,12 @@ import (
 
 // SearchClients finds contacts (kind KindContact) or companies (KindCompany)
 // matching what is typed, as Search does (every word, the last one as a
-// prefix, accents folded), as list rows ordered by name; at most limit.
-func (s *Store) SearchClients(ctx context.Context, kind Kind, text string, limit int) ([]ClientRow, error) {
+// prefix, accents folded), as list rows ordered by name; at most limit. Any
+// active employee may.
+func (s *Store) SearchClients(ctx context.Context, actor int64, kind Kind, text string, limit int) ([]ClientRow, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return nil, fmt.Errorf("search clients: %w", err)
+	}
 	all, _ := ftsQuery(text)
 	if all == "" {
 		return nil, nil
@@ -52,7 +56,7 @@ func (s *Store) SearchClients(ctx context.Context, kind Kind, text string, limit
 // (KindCompany) that the employee may see, most recently updated first; at
 // most limit. A company's deals include those of its contacts.
 func (s *Store) ClientDeals(ctx context.Context, actor int64, kind Kind, id int64, limit int) ([]ListRow, error) {
-	me, err := s.Employee(ctx, actor)
+	me, err := s.reader(ctx, actor)
 	if err != nil {
 		return nil, fmt.Errorf("deals of %s %d: %w", kind, id, err)
 	}
@@ -94,8 +98,12 @@ func (s *Store) ClientDeals(ctx context.Context, actor int64, kind Kind, id int6
 }
 
 // CompanyNames returns the companies whose name starts with prefix (any
-// case), by name; at most limit. It serves pickers that complete a name.
-func (s *Store) CompanyNames(ctx context.Context, prefix string, limit int) ([]ClientRow, error) {
+// case), by name; at most limit. It serves pickers that complete a name,
+// for an active employee.
+func (s *Store) CompanyNames(ctx context.Context, actor int64, prefix string, limit int) ([]ClientRow, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return nil, fmt.Errorf("company names: %w", err)
+	}
 	prefix = strings.TrimSpace(prefix)
 	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix)
 	rows, err := s.r.QueryContext(ctx, `SELECT id, name FROM companies WHERE name LIKE ? ESCAPE '\'
@@ -115,8 +123,12 @@ func (s *Store) CompanyNames(ctx context.Context, prefix string, limit int) ([]C
 	return out, rows.Err()
 }
 
-// CompanyContacts lists the contacts of a company by name; at most limit.
-func (s *Store) CompanyContacts(ctx context.Context, companyID int64, limit int) ([]ClientRow, error) {
+// CompanyContacts lists the contacts of a company by name; at most limit;
+// to an active employee.
+func (s *Store) CompanyContacts(ctx context.Context, actor, companyID int64, limit int) ([]ClientRow, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return nil, fmt.Errorf("contacts of company %d: %w", companyID, err)
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.name, '',
 		coalesce((SELECT email FROM contact_emails WHERE contact_id = c.id ORDER BY position LIMIT 1), ''),
 		coalesce((SELECT phone FROM contact_phones WHERE contact_id = c.id ORDER BY position LIMIT 1), '')

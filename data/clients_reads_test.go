@@ -35,33 +35,33 @@ func BenchmarkClientReads(b *testing.B) {
 	ctx := context.Background()
 	b.Run("first page", func(b *testing.B) {
 		for b.Loop() {
-			if rows, err := db.ContactList(ctx, data.ListCursor{}, 100); err != nil || len(rows) != 100 {
+			if rows, err := db.ContactList(ctx, db.Admin.ID, data.ListCursor{}, 100); err != nil || len(rows) != 100 {
 				b.Fatal(len(rows), err)
 			}
 		}
 	})
 	b.Run("page after 10000", func(b *testing.B) {
-		rows, err := db.ContactList(ctx, data.ListCursor{}, 10000)
+		rows, err := db.ContactList(ctx, db.Admin.ID, data.ListCursor{}, 10000)
 		if err != nil {
 			b.Fatal(err)
 		}
 		last := rows[len(rows)-1]
 		for b.Loop() {
-			if rows, err := db.ContactList(ctx, data.ListCursor{Key: last.Name, ID: last.ID}, 100); err != nil || len(rows) != 100 {
+			if rows, err := db.ContactList(ctx, db.Admin.ID, data.ListCursor{Key: last.Name, ID: last.ID}, 100); err != nil || len(rows) != 100 {
 				b.Fatal(len(rows), err)
 			}
 		}
 	})
 	b.Run("search keystroke", func(b *testing.B) {
 		for b.Loop() {
-			if rows, err := db.SearchClients(ctx, data.KindContact, "ber", 300); err != nil || len(rows) == 0 {
+			if rows, err := db.SearchClients(ctx, db.Admin.ID, data.KindContact, "ber", 300); err != nil || len(rows) == 0 {
 				b.Fatal(len(rows), err)
 			}
 		}
 	})
 	b.Run("company search", func(b *testing.B) {
 		for b.Loop() {
-			if rows, err := db.SearchClients(ctx, data.KindCompany, "company 12", 300); err != nil || len(rows) == 0 {
+			if rows, err := db.SearchClients(ctx, db.Admin.ID, data.KindCompany, "company 12", 300); err != nil || len(rows) == 0 {
 				b.Fatal(len(rows), err)
 			}
 		}
@@ -104,23 +104,23 @@ func TestClientDealsAndSearch(t *testing.T) {
 	if err != nil || len(deals) != 2 {
 		t.Errorf("manager sees %d deals of the company (its contact's), want 2: %v", len(deals), err)
 	}
-	rows, err := db.SearchClients(ctx, data.KindContact, "deni", 10)
+	rows, err := db.SearchClients(ctx, db.Admin.ID, data.KindContact, "deni", 10)
 	if err != nil || len(rows) != 2 {
 		t.Fatalf("search deni = %+v, %v", rows, err)
 	}
-	rows, err = db.SearchClients(ctx, data.KindContact, "deni roux", 10)
+	rows, err = db.SearchClients(ctx, db.Admin.ID, data.KindContact, "deni roux", 10)
 	if err != nil || len(rows) != 1 || rows[0].Email != "denis@roux.test" || rows[0].Company != "Roux SARL" {
 		t.Errorf("search deni roux = %+v, %v", rows, err)
 	}
-	rows, err = db.SearchClients(ctx, data.KindCompany, "roux", 10)
+	rows, err = db.SearchClients(ctx, db.Admin.ID, data.KindCompany, "roux", 10)
 	if err != nil || len(rows) != 1 || rows[0].ID != co.ID {
 		t.Errorf("company search = %+v, %v", rows, err)
 	}
-	people, err := db.CompanyContacts(ctx, co.ID, 10)
+	people, err := db.CompanyContacts(ctx, db.Admin.ID, co.ID, 10)
 	if err != nil || len(people) != 1 || people[0].ID != c.ID || people[0].Email != "denis@roux.test" {
 		t.Errorf("company contacts = %+v, %v", people, err)
 	}
-	names, err := db.CompanyNames(ctx, "ro", 10)
+	names, err := db.CompanyNames(ctx, db.Admin.ID, "ro", 10)
 	if err != nil || len(names) != 1 {
 		t.Errorf("company names = %+v, %v", names, err)
 	}

@@ -49,8 +49,12 @@ type FieldDef struct {
 
 var fieldKeyRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 
-// FieldDefs lists the custom fields of an entity in order.
-func (s *Store) FieldDefs(ctx context.Context, entity Entity) ([]FieldDef, error) {
+// FieldDefs lists the custom fields of an entity in order, to an active
+// employee.
+func (s *Store) FieldDefs(ctx context.Context, actor int64, entity Entity) ([]FieldDef, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return nil, fmt.Errorf("custom fields of %s: %w", entity, err)
+	}
 	defs, err := loadFieldDefs(ctx, s.r, entity)
 	if err != nil {
 		return nil, fmt.Errorf("custom fields of %s: %w", entity, err)

@@ -33,7 +33,7 @@ func TestAccountSecretKeysAreTheAccounts(t *testing.T) {
 		t.Fatalf("the test wants the same account id in both databases: %d, %d", a1.ID, b1.ID)
 	}
 	// The key is the same however the account is read.
-	accs, err := db1.Accounts(ctx)
+	accs, err := db1.Accounts(ctx, db1.Admin.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestAccountSecretKeysAreTheAccounts(t *testing.T) {
 	if id2, err := again.DatabaseID(ctx); err != nil || id2 != id {
 		t.Fatalf("database id after reopening %q (%v), want %q", id2, err, id)
 	}
-	if got, _ := again.Account(ctx, a1.ID); got.IMAPSecretKey() != a1.IMAPSecretKey() {
+	if got, _ := again.WorkerAccount(ctx, a1.ID); got.IMAPSecretKey() != a1.IMAPSecretKey() {
 		t.Fatalf("key after reopening %s, want %s", got.IMAPSecretKey(), a1.IMAPSecretKey())
 	}
 }

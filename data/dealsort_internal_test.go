@@ -112,7 +112,7 @@ func TestDealListManyStagesSorts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps, err := s.Pipelines(ctx)
+	ps, err := s.Pipelines(ctx, admin.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,8 +79,31 @@ func (s *Store) FirstAdmin(ctx context.Context) (Employee, error) {
 	return e, nil
 }
 
-// Employees lists employees by name.
-func (s *Store) Employees(ctx context.Context) ([]Employee, error) {
+// Employees lists employees by name, to an active employee.
+func (s *Store) Employees(ctx context.Context, actor int64) ([]Employee, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return nil, fmt.Errorf("employees: %w", err)
+	}
+	return s.employees(ctx)
+}
+
+// SignInEmployees lists the active employees by name, for choosing who uses
+// this device: it takes no actor, as it is how the actor is chosen.
+func (s *Store) SignInEmployees(ctx context.Context) ([]Employee, error) {
+	all, err := s.employees(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, e := range all {
+		if e.Active {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) employees(ctx context.Context) ([]Employee, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+employeeCols+` FROM employees ORDER BY name COLLATE NOCASE, id`)
 	if err != nil {
 		return nil, fmt.Errorf("employees: %w", err)

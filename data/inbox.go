@@ -66,8 +66,21 @@ func scanEmail(sc interface{ Scan(...any) error }) (StoredEmail, error) {
 	return m, nil
 }
 
-// Email returns one stored email.
-func (s *Store) Email(ctx context.Context, id int64) (StoredEmail, error) {
+// Email returns one stored email, if the employee may see it: an email on
+// a deal follows the deal's visibility rule; one on no deal (the Inbox, a
+// filed one) is seen by every active employee, as the Inbox is.
+func (s *Store) Email(ctx context.Context, actor, id int64) (StoredEmail, error) {
+	m, err := s.email(ctx, id)
+	if err != nil {
+		return m, err
+	}
+	if err := s.seesEmail(ctx, actor, m.DealID); err != nil {
+		return StoredEmail{}, fmt.Errorf("email %d: %w", id, err)
+	}
+	return m, nil
+}
+
+func (s *Store) email(ctx context.Context, id int64) (StoredEmail, error) {
 	m, err := scanEmail(s.r.QueryRowContext(ctx, `SELECT `+emailCols+` FROM messages WHERE id = ?`, id))
 	if err != nil {
 		return m, fmt.Errorf("email %d: %w", id, notFound(err))
@@ -75,23 +88,53 @@ func (s *Store) Email(ctx context.Context, id int64) (StoredEmail, error) {
 	return m, nil
 }
 
+// seesEmail is the rule of Email: ErrForbidden for an unknown or inactive
+// employee, ErrNotFound for an email on a deal they may not see.
+func (s *Store) seesEmail(ctx context.Context, actor, dealID int64) error {
+	me, err := s.reader(ctx, actor)
+	if err != nil {
+		return err
+	}
+	if dealID == 0 {
+		return nil
+	}
+	ok, err := s.seesDeal(ctx, me, dealID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrNotFound
+	}
+	return nil
+}
+
 // EmailByMessageID returns the stored email, incoming or outgoing, with this
-// Message-ID (without angle brackets).
-func (s *Store) EmailByMessageID(ctx context.Context, messageID string) (StoredEmail, error) {
+// Message-ID (without angle brackets), if the employee may see it (see
+// Email).
+func (s *Store) EmailByMessageID(ctx context.Context, actor int64, messageID string) (StoredEmail, error) {
 	m, err := scanEmail(s.r.QueryRowContext(ctx, `SELECT `+emailCols+` FROM messages WHERE message_id = ?`,
 		strings.Trim(strings.TrimSpace(messageID), "<>")))
 	if err != nil {
 		return m, fmt.Errorf("email %s: %w", messageID, notFound(err))
 	}
+	if err := s.seesEmail(ctx, actor, m.DealID); err != nil {
+		return StoredEmail{}, fmt.Errorf("email %s: %w", messageID, err)
+	}
 	return m, nil
 }
 
 // EmailRaw returns a stored email's source (only its header when it was over
-// the size cap), to save its attachments or show it whole.
-func (s *Store) EmailRaw(ctx context.Context, id int64) ([]byte, error) {
+// the size cap), to save its attachments or show it whole, if the employee
+// may see the email (see Email).
+func (s *Store) EmailRaw(ctx context.Context, actor, id int64) ([]byte, error) {
 	var raw []byte
-	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(raw, x'') FROM messages WHERE id = ?`, id).Scan(&raw); err != nil {
+	var dealID int64
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(raw, x''), coalesce(deal_id, 0) FROM messages WHERE id = ?`, id).
+		Scan(&raw, &dealID); err != nil {
 		return nil, fmt.Errorf("email %d: %w", id, notFound(err))
+	}
+	if err := s.seesEmail(ctx, actor, dealID); err != nil {
+		return nil, fmt.Errorf("email %d: %w", id, err)
 	}
 	return raw, nil
 }
@@ -116,12 +159,8 @@ func (s *Store) emails(ctx context.Context, query string, args ...any) ([]Stored
 // Inbox lists emails waiting for a person, newest first. Every active
 // employee sees the Inbox.
 func (s *Store) Inbox(ctx context.Context, actor int64, limit int) ([]StoredEmail, error) {
-	e, err := s.Employee(ctx, actor)
-	if err != nil {
+	if _, err := s.reader(ctx, actor); err != nil {
 		return nil, fmt.Errorf("inbox: %w", err)
-	}
-	if !e.Active {
-		return nil, fmt.Errorf("inbox: %w", ErrForbidden)
 	}
 	out, err := s.emails(ctx, `WHERE state = 'inbox' ORDER BY created_at DESC, id DESC LIMIT ?`, limit)
 	if err != nil {
@@ -130,8 +169,12 @@ func (s *Store) Inbox(ctx context.Context, actor int64, limit int) ([]StoredEmai
 	return out, nil
 }
 
-// InboxCount is the number of emails waiting in the Inbox.
-func (s *Store) InboxCount(ctx context.Context) (int, error) {
+// InboxCount is the number of emails waiting in the Inbox, for an active
+// employee.
+func (s *Store) InboxCount(ctx context.Context, actor int64) (int, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return 0, fmt.Errorf("inbox count: %w", err)
+	}
 	var n int
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE state = 'inbox'`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("inbox count: %w", err)
@@ -331,8 +374,12 @@ func (s *Store) IgnoreSender(ctx context.Context, actor, emailID int64) error {
 	return nil
 }
 
-// SenderStatus is "ignored", "flagged" (by the loop guard) or "".
-func (s *Store) SenderStatus(ctx context.Context, addr string) (string, error) {
+// SenderStatus is "ignored", "flagged" (by the loop guard) or "", for an
+// active employee.
+func (s *Store) SenderStatus(ctx context.Context, actor int64, addr string) (string, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return "", fmt.Errorf("sender %s: %w", addr, err)
+	}
 	var st string
 	err := s.r.QueryRowContext(ctx, `SELECT status FROM mail_senders WHERE email = ?`, strings.TrimSpace(addr)).Scan(&st)
 	if err == sql.ErrNoRows {

@@ -23,7 +23,7 @@ func TestInboxActions(t *testing.T) {
 	if len(box) != 3 || box[0].ID != c.EmailID || box[0].Because != "unknown sender" {
 		t.Fatalf("inbox: %+v", box)
 	}
-	if n, _ := db.InboxCount(ctx); n != 3 {
+	if n, _ := db.InboxCount(ctx, db.Admin.ID); n != 3 {
 		t.Fatalf("count %d", n)
 	}
 
@@ -36,7 +36,7 @@ func TestInboxActions(t *testing.T) {
 		deal.ResponsibleID != db.Sales.ID || deal.Source != data.SourceEmail {
 		t.Fatalf("deal from email: %+v", deal)
 	}
-	m, _ := db.Email(ctx, a.EmailID)
+	m, _ := db.Email(ctx, db.Admin.ID, a.EmailID)
 	if m.State != data.StateLinked || m.DealID != deal.ID || m.Reason != data.ReasonByPerson {
 		t.Fatalf("email after create: %+v", m)
 	}
@@ -86,7 +86,7 @@ func TestInboxActions(t *testing.T) {
 	if err := db.IgnoreSender(ctx, db.Sales.ID, c.EmailID); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := db.InboxCount(ctx); n != 0 {
+	if n, _ := db.InboxCount(ctx, db.Admin.ID); n != 0 {
 		t.Fatalf("inbox after ignore: %d", n)
 	}
 	if d := ingest(t, db, acc, clientMail("i4@other.test", "BOB@other.test", "Bob", "Still me")); d.Reason != data.ReasonIgnoredSender || d.State != data.StateFiled {

@@ -62,7 +62,7 @@ func TestIngestStoresVisibleTextOnce(t *testing.T) {
 
 	check := func(when string, id int64, text, visible string) {
 		t.Helper()
-		m, err := db.Email(ctx, id)
+		m, err := db.Email(ctx, db.Admin.ID, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +122,7 @@ func TestIngestStoresVisibleTextOnce(t *testing.T) {
 		id            int64
 		text, visible string
 	}{{d1.EmailID, same.Text, same.VisibleText}, {d3.EmailID, broken.Text, broken.VisibleText}} {
-		m, err := db.Email(ctx, c.id)
+		m, err := db.Email(ctx, db.Admin.ID, c.id)
 		if err != nil {
 			t.Fatal(err)
 		}

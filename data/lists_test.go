@@ -260,8 +260,12 @@ func TestClientListsKeyset(t *testing.T) {
 	}
 	want := 3 * len(names)
 	lists := map[string]func(data.ListCursor, int) ([]data.ClientRow, error){
-		"contacts":  func(c data.ListCursor, n int) ([]data.ClientRow, error) { return db.ContactList(ctx, c, n) },
-		"companies": func(c data.ListCursor, n int) ([]data.ClientRow, error) { return db.CompanyList(ctx, c, n) },
+		"contacts": func(c data.ListCursor, n int) ([]data.ClientRow, error) {
+			return db.ContactList(ctx, db.Admin.ID, c, n)
+		},
+		"companies": func(c data.ListCursor, n int) ([]data.ClientRow, error) {
+			return db.CompanyList(ctx, db.Admin.ID, c, n)
+		},
 	}
 	for name, list := range lists {
 		t.Run(name, func(t *testing.T) {

@@ -218,13 +218,13 @@ func QuoteText(from Address, date time.Time, text string) string {
 	return b.String()
 }
 
-// SendingAccount returns the account an email of the deal goes through:
+// sendingAccount returns the account an email of the deal goes through:
 // id, or else the first active account with an SMTP server.
-func (s *Store) SendingAccount(ctx context.Context, id int64) (Account, error) {
+func (s *Store) sendingAccount(ctx context.Context, id int64) (Account, error) {
 	if id != 0 {
-		return s.Account(ctx, id)
+		return s.account(ctx, id)
 	}
-	accs, err := s.Accounts(ctx)
+	accs, err := s.accounts(ctx)
 	if err != nil {
 		return Account{}, err
 	}
@@ -236,8 +236,8 @@ func (s *Store) SendingAccount(ctx context.Context, id int64) (Account, error) {
 	return Account{}, fmt.Errorf("no mail account that can send: %w", ErrNotFound)
 }
 
-// SendMaxSize is the size limit of what one account sends.
-func (s *Store) SendMaxSize(ctx context.Context, accountID int64) int64 {
+// sendMaxSize is the size limit of what one account sends.
+func (s *Store) sendMaxSize(ctx context.Context, accountID int64) int64 {
 	var n int64
 	if err := s.r.QueryRowContext(ctx, `SELECT send_max_size FROM mail_accounts WHERE id = ?`, accountID).Scan(&n); err != nil || n <= 0 {
 		return DefaultSendMaxSize
@@ -287,7 +287,7 @@ func (s *Store) PrepareEmail(ctx context.Context, actor int64, in ComposeInput) 
 // PrepareEdit is PrepareEmail for a message already queued (or failed): its
 // Message-ID stays. With in.KeepFiles its attachments are kept.
 func (s *Store) PrepareEdit(ctx context.Context, actor, outboxID int64, in ComposeInput) (Draft, error) {
-	it, err := s.OutboxItem(ctx, outboxID)
+	it, err := s.OutboxItem(ctx, actor, outboxID)
 	if err != nil {
 		return Draft{}, err
 	}
@@ -299,7 +299,7 @@ func (s *Store) PrepareEdit(ctx context.Context, actor, outboxID int64, in Compo
 	}
 	var keep []File
 	if in.KeepFiles {
-		if keep, err = s.OutboxFiles(ctx, outboxID); err != nil {
+		if keep, err = s.OutboxFiles(ctx, actor, outboxID); err != nil {
 			return Draft{}, err
 		}
 	}
@@ -312,9 +312,9 @@ func (s *Store) PrepareEdit(ctx context.Context, actor, outboxID int64, in Compo
 }
 
 func (s *Store) prepare(ctx context.Context, actor int64, in ComposeInput, keep []File) (Draft, error) {
-	me, err := s.Employee(ctx, actor)
-	if err != nil || !me.Active {
-		return Draft{}, fmt.Errorf("acting employee: %w", ErrForbidden)
+	me, err := s.reader(ctx, actor)
+	if err != nil {
+		return Draft{}, err
 	}
 	deal, err := s.Deal(ctx, actor, in.DealID)
 	if err != nil {
@@ -324,7 +324,7 @@ func (s *Store) prepare(ctx context.Context, actor int64, in ComposeInput, keep 
 		return Draft{}, fmt.Errorf("only who may edit the deal may write to its client: %w", ErrForbidden)
 	}
 	var v validator
-	acc, err := s.SendingAccount(ctx, in.AccountID)
+	acc, err := s.sendingAccount(ctx, in.AccountID)
 	if err != nil {
 		v.add("account", "no_account", "no mail account can send: add one with an SMTP server in Settings")
 	} else if acc.SMTPHost == "" {
@@ -353,7 +353,7 @@ func (s *Store) prepare(ctx context.Context, actor int64, in ComposeInput, keep 
 		d.Subject = strings.Join(strings.Fields(d.Subject), " ")
 	}
 	if in.ReplyTo != 0 {
-		p, err := s.Email(ctx, in.ReplyTo)
+		p, err := s.email(ctx, in.ReplyTo)
 		if err != nil || p.DealID != deal.ID {
 			v.add("reply_to", "unknown_email", "the email answered is not on this deal")
 		} else if !strings.HasPrefix(p.MessageID, "sha256:") {
@@ -363,7 +363,7 @@ func (s *Store) prepare(ctx context.Context, actor int64, in ComposeInput, keep 
 	}
 	limit := int64(DefaultSendMaxSize)
 	if acc.ID != 0 {
-		limit = s.SendMaxSize(ctx, acc.ID)
+		limit = s.sendMaxSize(ctx, acc.ID)
 	}
 	var total int64
 	d.Files = append(d.Files, keep...)
@@ -638,7 +638,7 @@ func (s *Store) QueueEmail(ctx context.Context, d Draft, raw []byte) (OutboxItem
 	if err != nil {
 		return OutboxItem{}, fmt.Errorf("queue email from deal %d: %w", d.DealID, err)
 	}
-	return s.OutboxItem(ctx, id)
+	return s.outboxItem(ctx, id)
 }
 
 const outboxCols = `o.id, o.email_id, o.message_id, coalesce(o.deal_id, 0), coalesce(d.title, ''), coalesce(o.account_id, 0),
@@ -663,8 +663,20 @@ func scanOutbox(sc interface{ Scan(...any) error }) (OutboxItem, error) {
 	return o, nil
 }
 
-// OutboxItem returns one outgoing email.
-func (s *Store) OutboxItem(ctx context.Context, id int64) (OutboxItem, error) {
+// OutboxItem returns one outgoing email the employee may see: one they
+// wrote, or one of a deal they may see (ErrNotFound otherwise).
+func (s *Store) OutboxItem(ctx context.Context, actor, id int64) (OutboxItem, error) {
+	o, err := s.outboxItem(ctx, id)
+	if err != nil {
+		return o, err
+	}
+	if err := s.seesOutbox(ctx, actor, o.AuthorID, o.DealID); err != nil {
+		return OutboxItem{}, fmt.Errorf("outgoing email %d: %w", id, err)
+	}
+	return o, nil
+}
+
+func (s *Store) outboxItem(ctx context.Context, id int64) (OutboxItem, error) {
 	o, err := scanOutbox(s.r.QueryRowContext(ctx, `SELECT `+outboxCols+outboxFrom+`WHERE o.id = ?`, id))
 	if err != nil {
 		return o, fmt.Errorf("outgoing email %d: %w", id, notFound(err))
@@ -672,11 +684,30 @@ func (s *Store) OutboxItem(ctx context.Context, id int64) (OutboxItem, error) {
 	return o, nil
 }
 
+// seesOutbox is the rule of OutboxItem: ErrForbidden for an unknown or
+// inactive employee, ErrNotFound for someone else's email on a deal they
+// may not see.
+func (s *Store) seesOutbox(ctx context.Context, actor, author, dealID int64) error {
+	me, err := s.reader(ctx, actor)
+	if err != nil {
+		return err
+	}
+	if me.SeesAll() || author == me.ID {
+		return nil
+	}
+	if dealID != 0 {
+		if ok, err := s.seesDeal(ctx, me, dealID); err != nil || ok {
+			return err
+		}
+	}
+	return ErrNotFound
+}
+
 // Outbox lists the outgoing emails that are not sent yet (queued, sending,
 // failed, unknown), then the last sent and cancelled ones, newest first,
 // up to limit. An employee who does not see every deal sees their own.
 func (s *Store) Outbox(ctx context.Context, actor int64, limit int) ([]OutboxItem, error) {
-	me, err := s.Employee(ctx, actor)
+	me, err := s.reader(ctx, actor)
 	if err != nil {
 		return nil, fmt.Errorf("outbox: %w", err)
 	}
@@ -716,18 +747,37 @@ var outboxCountSQL = `SELECT count(*) FILTER (WHERE state IN (` + statesSQL(outW
 	count(*) FILTER (WHERE state IN (` + statesSQL(outProblems) + `)) FROM outbox
 	WHERE state <> ` + OutSent.SQL() + ` AND state <> ` + OutCancelled.SQL()
 
-// OutboxCount counts the outgoing emails not sent yet.
-func (s *Store) OutboxCount(ctx context.Context) (OutboxCounts, error) {
+// OutboxCount counts the outgoing emails not sent yet that the Outbox list
+// shows the employee: every one to an admin or a manager, their own to a
+// sales employee.
+func (s *Store) OutboxCount(ctx context.Context, actor int64) (OutboxCounts, error) {
 	var c OutboxCounts
-	err := s.r.QueryRowContext(ctx, outboxCountSQL).Scan(&c.Waiting, &c.Problems)
+	me, err := s.reader(ctx, actor)
+	if err != nil {
+		return c, fmt.Errorf("outbox count: %w", err)
+	}
+	q, args := outboxCountSQL, []any{}
+	if !me.SeesAll() {
+		q, args = q+` AND author_id = ?`, append(args, me.ID)
+	}
+	err = s.r.QueryRowContext(ctx, q, args...).Scan(&c.Waiting, &c.Problems)
 	if err != nil {
 		return c, fmt.Errorf("outbox count: %w", err)
 	}
 	return c, nil
 }
 
-// OutboxFiles returns the attachments of a message that can still be edited.
-func (s *Store) OutboxFiles(ctx context.Context, id int64) ([]File, error) {
+// OutboxFiles returns the attachments of a message that can still be
+// edited, if the employee may see it (see OutboxItem).
+func (s *Store) OutboxFiles(ctx context.Context, actor, id int64) ([]File, error) {
+	var author, dealID int64
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(author_id, 0), coalesce(deal_id, 0) FROM outbox WHERE id = ?`, id).
+		Scan(&author, &dealID); err != nil {
+		return nil, fmt.Errorf("attachments of email %d: %w", id, notFound(err))
+	}
+	if err := s.seesOutbox(ctx, actor, author, dealID); err != nil {
+		return nil, fmt.Errorf("attachments of email %d: %w", id, err)
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT name, content_type, data FROM outbox_files WHERE outbox_id = ? ORDER BY pos`, id)
 	if err != nil {
 		return nil, fmt.Errorf("attachments of email %d: %w", id, err)

@@ -75,7 +75,7 @@ func TestQueueEmailStoresMessageAndTimeline(t *testing.T) {
 	if !strings.HasPrefix(it.MessageID, "deal-") || !strings.HasSuffix(it.MessageID, "@shop.test") {
 		t.Fatalf("message id %q: want deal-ID.RANDOM@shop.test", it.MessageID)
 	}
-	m, err := f.db.EmailByMessageID(ctx, it.MessageID)
+	m, err := f.db.EmailByMessageID(ctx, f.db.Admin.ID, it.MessageID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestQueueEmailStoresMessageAndTimeline(t *testing.T) {
 	if !found {
 		t.Fatal("no email_out entry on the timeline")
 	}
-	c, err := f.db.OutboxCount(ctx)
+	c, err := f.db.OutboxCount(ctx, f.db.Admin.ID)
 	if err != nil || c.Waiting != 1 {
 		t.Fatalf("count %+v %v", c, err)
 	}
@@ -156,7 +156,7 @@ func TestBadInputRefusedWithField(t *testing.T) {
 			t.Errorf("%+v: got %v, want %s/%s", c.in, err, c.field, c.code)
 		}
 	}
-	n, _ := f.db.OutboxCount(ctx)
+	n, _ := f.db.OutboxCount(ctx, f.db.Admin.ID)
 	if n.Waiting != 0 {
 		t.Fatalf("something was queued: %+v", n)
 	}
@@ -174,13 +174,13 @@ func TestQueuedBytesUnchangedByDealEdit(t *testing.T) {
 		t.Fatalf("filled %q", body)
 	}
 	it := f.queue(t, data.ComposeInput{To: "claire@client.test", Subject: vals.Fill("{{deal.title}}"), Text: body})
-	before, _ := f.db.EmailRaw(ctx, it.EmailID)
+	before, _ := f.db.EmailRaw(ctx, f.db.Admin.ID, it.EmailID)
 	in := f.deal.Input()
 	in.Title, in.Amount = "Sixty chairs", 999900
 	if _, err := f.db.UpdateDeal(ctx, f.db.Sales.ID, f.deal.ID, in); err != nil {
 		t.Fatal(err)
 	}
-	after, _ := f.db.EmailRaw(ctx, it.EmailID)
+	after, _ := f.db.EmailRaw(ctx, f.db.Admin.ID, it.EmailID)
 	if !bytes.Equal(before, after) || !bytes.Contains(after, []byte("Forty chairs")) {
 		t.Fatalf("bytes changed:\n%s\n%s", before, after)
 	}
@@ -202,14 +202,14 @@ func TestEditKeepsMessageIDAndCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, _ := f.db.EmailRaw(ctx, it.EmailID)
+	raw, _ := f.db.EmailRaw(ctx, f.db.Admin.ID, it.EmailID)
 	if it2.Subject != "Second" || !bytes.Contains(raw, []byte("Subject: Second")) {
 		t.Fatalf("edited %+v %s", it2, raw)
 	}
 	if err := f.db.CancelEmail(ctx, f.db.Sales.ID, it.ID); err != nil {
 		t.Fatal(err)
 	}
-	if it3, _ := f.db.OutboxItem(ctx, it.ID); it3.State != data.OutCancelled || it3.Editable() {
+	if it3, _ := f.db.OutboxItem(ctx, f.db.Admin.ID, it.ID); it3.State != data.OutCancelled || it3.Editable() {
 		t.Fatalf("cancelled email: %s, editable %v", it3.State, it3.Editable())
 	}
 	if err := f.db.CancelEmail(ctx, f.db.Sales.ID, it.ID); !errors.Is(err, data.ErrConflict) {
@@ -241,7 +241,7 @@ func TestTemplates(t *testing.T) {
 	if _, err := f.db.SaveTemplate(ctx, f.db.Sales.ID, data.EmailTemplate{Name: "follow-up", Body: "x"}); data.FieldErrors(err) == nil {
 		t.Fatalf("duplicate name accepted: %v", err)
 	}
-	ts, _ := f.db.Templates(ctx)
+	ts, _ := f.db.Templates(ctx, f.db.Admin.ID)
 	if len(ts) != 1 || ts[0].ID != tp.ID {
 		t.Fatalf("templates %v", ts)
 	}

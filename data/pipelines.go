@@ -138,8 +138,16 @@ func (tx *wtx) insertDefaultStages(pipelineID int64, fr bool) error {
 	return nil
 }
 
-// Pipelines lists every pipeline with its stages in order.
-func (s *Store) Pipelines(ctx context.Context) ([]Pipeline, error) {
+// Pipelines lists every pipeline with its stages in order, to an active
+// employee.
+func (s *Store) Pipelines(ctx context.Context, actor int64) ([]Pipeline, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return nil, fmt.Errorf("pipelines: %w", err)
+	}
+	return s.pipelines(ctx)
+}
+
+func (s *Store) pipelines(ctx context.Context) ([]Pipeline, error) {
 	ps, err := loadPipelinesQ(ctx, s.r)
 	if err != nil {
 		return nil, fmt.Errorf("pipelines: %w", err)
@@ -171,9 +179,16 @@ func loadPipelinesQ(ctx context.Context, q querier) ([]Pipeline, error) {
 	return out, rows.Err()
 }
 
-// Pipeline returns one pipeline with its stages.
-func (s *Store) Pipeline(ctx context.Context, id int64) (Pipeline, error) {
-	ps, err := s.Pipelines(ctx)
+// Pipeline returns one pipeline with its stages, to an active employee.
+func (s *Store) Pipeline(ctx context.Context, actor, id int64) (Pipeline, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return Pipeline{}, fmt.Errorf("pipeline %d: %w", id, err)
+	}
+	return s.pipeline(ctx, id)
+}
+
+func (s *Store) pipeline(ctx context.Context, id int64) (Pipeline, error) {
+	ps, err := s.pipelines(ctx)
 	if err != nil {
 		return Pipeline{}, err
 	}
@@ -245,7 +260,7 @@ func (s *Store) CreatePipeline(ctx context.Context, actor int64, name string) (P
 	if err != nil {
 		return Pipeline{}, fmt.Errorf("create pipeline: %w", err)
 	}
-	return s.Pipeline(ctx, id)
+	return s.pipeline(ctx, id)
 }
 
 // RenamePipeline renames a pipeline; admins only.

@@ -333,7 +333,7 @@ func (s *Store) SaveProduct(ctx context.Context, actor, id int64, in ProductInpu
 	if err != nil {
 		return Product{}, fmt.Errorf("save product: %w", err)
 	}
-	return s.Product(ctx, id)
+	return s.product(ctx, id)
 }
 
 func (tx *wtx) saveProduct(actor, id int64, in ProductInput) (int64, error) {
@@ -382,8 +382,15 @@ func scanProduct(sc interface{ Scan(...any) error }) (Product, error) {
 	return p, err
 }
 
-// Product returns one catalog product.
-func (s *Store) Product(ctx context.Context, id int64) (Product, error) {
+// Product returns one catalog product, to an active employee.
+func (s *Store) Product(ctx context.Context, actor, id int64) (Product, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return Product{}, fmt.Errorf("product %d: %w", id, err)
+	}
+	return s.product(ctx, id)
+}
+
+func (s *Store) product(ctx context.Context, id int64) (Product, error) {
 	p, err := scanProduct(s.r.QueryRowContext(ctx, `SELECT `+productCols+` FROM products WHERE id = ?`, id))
 	if err != nil {
 		return p, fmt.Errorf("product %d: %w", id, notFound(err))
@@ -393,7 +400,11 @@ func (s *Store) Product(ctx context.Context, id int64) (Product, error) {
 
 // Products lists catalog products by name after the cursor; search narrows
 // by name or SKU prefix (case-insensitive); onlyActive hides retired ones.
-func (s *Store) Products(ctx context.Context, search string, onlyActive bool, after ListCursor, limit int) ([]Product, error) {
+// Any active employee may.
+func (s *Store) Products(ctx context.Context, actor int64, search string, onlyActive bool, after ListCursor, limit int) ([]Product, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return nil, fmt.Errorf("products: %w", err)
+	}
 	q := `SELECT ` + productCols + ` FROM products WHERE (name COLLATE NOCASE, id) > (? COLLATE NOCASE, ?)`
 	args := []any{after.Key, after.ID}
 	if search = strings.TrimSpace(search); search != "" {

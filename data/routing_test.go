@@ -232,7 +232,7 @@ func TestRoutingOwnBounceAutoList(t *testing.T) {
 	if d.Reason != data.ReasonBounce || d.NewDeal || d.DealID != deal.DealID || !d.Quiet {
 		t.Fatalf("bounce: %+v", d)
 	}
-	sent, err := db.EmailByMessageID(ctx, "<o2@ourshop.test>")
+	sent, err := db.EmailByMessageID(ctx, db.Admin.ID, "<o2@ourshop.test>")
 	if err != nil || sent.BouncedAt.IsZero() || sent.BouncedRecipient != "buyer@client.test" {
 		t.Fatalf("sent message not marked bounced: %+v %v", sent, err)
 	}
@@ -319,7 +319,7 @@ func TestRoutingPolicyExclusionsAndLoopGuard(t *testing.T) {
 	if d.NewDeal || d.Reason != data.ReasonLoopGuard || d.State != data.StateInbox {
 		t.Fatalf("loop guard: %+v", d)
 	}
-	if st, _ := db.SenderStatus(ctx, "robot@robot.test"); st != "flagged" {
+	if st, _ := db.SenderStatus(ctx, db.Admin.ID, "robot@robot.test"); st != "flagged" {
 		t.Fatalf("sender status %q", st)
 	}
 	// Two hours later the sender is still flagged until a person clears it.
@@ -350,17 +350,17 @@ func TestIngestNoMessageIDUsesHashAndSizeCap(t *testing.T) {
 	}
 	big := append([]byte("From: b@big.test\r\nMessage-ID: <big@big.test>\r\nSubject: big\r\n\r\n"), make([]byte, 1<<17)...)
 	d = ingest(t, db, acc, &data.Email{MessageID: "big@big.test", From: data.Address{Email: "b@big.test"}, Subject: "big", Text: "text kept", Raw: big})
-	m, err := db.Email(ctx, d.EmailID)
+	m, err := db.Email(ctx, db.Admin.ID, d.EmailID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw2, _ := db.EmailRaw(ctx, d.EmailID)
+	raw2, _ := db.EmailRaw(ctx, db.Admin.ID, d.EmailID)
 	if m.Truncated == "" || m.Text != "text kept" || len(raw2) > 200 || m.Size != int64(len(big)) {
 		t.Fatalf("over the cap: truncated=%q text=%q raw=%d size=%d", m.Truncated, m.Text, len(raw2), m.Size)
 	}
 	// Unreadable sender: the Inbox, flagged with the parse error.
 	d = ingest(t, db, acc, &data.Email{MessageID: "broken@x", ParseError: "no header", Raw: []byte("garbage")})
-	m, _ = db.Email(ctx, d.EmailID)
+	m, _ = db.Email(ctx, db.Admin.ID, d.EmailID)
 	if d.State != data.StateInbox || m.ParseError == "" {
 		t.Fatalf("broken: %+v %+v", d, m)
 	}
@@ -381,7 +381,7 @@ func TestIngestIsAtomicWithCheckpoint(t *testing.T) {
 	if _, ok, _ := db.FolderState(ctx, acc.ID, "INBOX"); ok {
 		t.Fatal("checkpoint moved without its message")
 	}
-	if _, err := db.EmailByMessageID(ctx, "g1@client.test"); err == nil {
+	if _, err := db.EmailByMessageID(ctx, db.Admin.ID, "g1@client.test"); err == nil {
 		t.Fatal("message stored by a failed ingest")
 	}
 	res, err := db.Ingest(ctx, acc.ID, "INBOX", 5, 10, []data.Incoming{{UID: 9, Email: good}, {UID: 10, Email: clientMail("g1@client.test", "g@client.test", "", "good")}})

@@ -247,7 +247,7 @@ func TestConfigurationIsForAdmins(t *testing.T) {
 		})
 	}
 	// Deleting a field definition and an (empty) stage too.
-	defs, _ := db.FieldDefs(ctx, data.EntityDeal)
+	defs, _ := db.FieldDefs(ctx, db.Admin.ID, data.EntityDeal)
 	if err := db.DeleteFieldDef(ctx, db.Manager.ID, defs[0].ID); !errors.Is(err, data.ErrForbidden) {
 		t.Fatalf("manager deletes a field: %v", err)
 	}

@@ -132,7 +132,7 @@ func (s *Store) Search(ctx context.Context, actor int64, text string, limit int)
 	if all == "" || limit <= 0 {
 		return nil, nil
 	}
-	me, err := s.Employee(ctx, actor)
+	me, err := s.reader(ctx, actor)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}

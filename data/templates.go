@@ -42,7 +42,7 @@ func (v TemplateValues) Fill(text string) string {
 // they are now: an email queued from them keeps its bytes whatever the deal
 // becomes.
 func (s *Store) TemplateValuesFor(ctx context.Context, actor, dealID int64) (TemplateValues, error) {
-	me, err := s.Employee(ctx, actor)
+	me, err := s.reader(ctx, actor)
 	if err != nil {
 		return TemplateValues{}, err
 	}
@@ -136,8 +136,11 @@ func (s *Store) DeleteTemplate(ctx context.Context, actor, id int64) error {
 	return nil
 }
 
-// Templates lists the email templates by name.
-func (s *Store) Templates(ctx context.Context) ([]EmailTemplate, error) {
+// Templates lists the email templates by name, to an active employee.
+func (s *Store) Templates(ctx context.Context, actor int64) ([]EmailTemplate, error) {
+	if _, err := s.reader(ctx, actor); err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT id, name, subject, body FROM email_templates ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)

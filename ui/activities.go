@@ -106,7 +106,8 @@ func newActivitiesScreen(a *App) *activitiesScreen {
 	s.scroll = container.NewVScroll(container.NewPadded(body))
 	s.root = container.NewBorder(container.NewPadded(top), nil, nil, nil, s.scroll)
 	if a.Me.SeesAll() {
-		load(a, func(ctx context.Context) ([]data.Employee, error) { return a.Store.Employees(ctx) }, func(es []data.Employee) {
+		me := a.Me.ID
+		load(a, func(ctx context.Context) ([]data.Employee, error) { return a.Store.Employees(ctx, me) }, func(es []data.Employee) {
 			s.employees = s.employees[:0]
 			var names []string
 			sel := -1

@@ -123,7 +123,7 @@ func BenchmarkSwitchFilter(b *testing.B) {
 
 func BenchmarkSwitchPipeline(b *testing.B) {
 	a, db := benchApp(b)
-	ps, _ := db.Pipelines(context.Background())
+	ps, _ := db.Pipelines(context.Background(), db.Admin.ID)
 	if len(ps) < 2 {
 		p, err := db.CreatePipeline(context.Background(), db.Admin.ID, "Second")
 		if err != nil {

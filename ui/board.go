@@ -295,7 +295,7 @@ func (c *boardColumn) loadMore() {
 	c.busy = true
 	a := c.b.s.a
 	last := c.cards[len(c.cards)-1]
-	me, mine, stage, seq := a.Me, c.b.s.mine.Checked, c.stage.ID, c.b.seq
+	me, mine, stage, seq := a.Me.ID, c.b.s.mine.Checked, c.stage.ID, c.b.seq
 	a.run(func(ctx context.Context) error {
 		cards, err := a.Store.ColumnCards(ctx, me, stage, mine, data.CardCursor{UpdatedAt: last.UpdatedAt, ID: last.ID}, cardsPage)
 		uiDo(func() {

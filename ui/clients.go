@@ -204,15 +204,15 @@ func (s *clientsScreen) readRows(n int, appending bool) {
 		after = data.ListCursor{Key: last.Name, ID: last.ID}
 	}
 	s.loading = true
-	kind, st := s.kind, s.a.Store
+	kind, st, me := s.kind, s.a.Store, s.a.Me.ID
 	load(s.a, func(ctx context.Context) ([]data.ClientRow, error) {
 		switch {
 		case text != "":
-			return st.SearchClients(ctx, kind, text, searchLimit)
+			return st.SearchClients(ctx, me, kind, text, searchLimit)
 		case kind == data.KindCompany:
-			return st.CompanyList(ctx, after, n)
+			return st.CompanyList(ctx, me, after, n)
 		default:
-			return st.ContactList(ctx, after, n)
+			return st.ContactList(ctx, me, after, n)
 		}
 	}, func(rows []data.ClientRow) {
 		if seq != s.seq {

@@ -213,16 +213,16 @@ func (f *ClientForm) load() {
 		if kind == data.KindCompany {
 			entity = data.EntityCompany
 		}
-		if d.defs, err = st.FieldDefs(ctx, entity); err != nil {
+		if d.defs, err = st.FieldDefs(ctx, me, entity); err != nil {
 			return d, err
 		}
 		if id == 0 {
 			return d, nil
 		}
 		if kind == data.KindCompany {
-			d.company, err = st.Company(ctx, id)
+			d.company, err = st.Company(ctx, me, id)
 		} else {
-			d.contact, err = st.Contact(ctx, id)
+			d.contact, err = st.Contact(ctx, me, id)
 		}
 		if err != nil {
 			return d, err
@@ -231,7 +231,7 @@ func (f *ClientForm) load() {
 			return d, err
 		}
 		if kind == data.KindCompany {
-			d.people, err = st.CompanyContacts(ctx, id, 200)
+			d.people, err = st.CompanyContacts(ctx, me, id, 200)
 		}
 		return d, err
 	}, f.fill)
@@ -424,9 +424,9 @@ func (f *ClientForm) companyTyped(text string) {
 		}
 	}
 	f.updateCompanyNew()
-	st := f.a.Store
+	st, me := f.a.Store, f.a.Me.ID
 	load(f.a, func(ctx context.Context) ([]data.ClientRow, error) {
-		return st.CompanyNames(ctx, text, 12)
+		return st.CompanyNames(ctx, me, text, 12)
 	}, func(rows []data.ClientRow) {
 		if f.company.Text != text {
 			return
@@ -534,7 +534,7 @@ func (f *ClientForm) Save() {
 			if companyText == "" {
 				companyID = 0
 			} else if companyID == 0 {
-				if companyID, err = companyNamed(ctx, st, companyText); err != nil {
+				if companyID, err = companyNamed(ctx, st, me, companyText); err != nil {
 					return err
 				}
 				if companyID == 0 {
@@ -582,8 +582,8 @@ func (f *ClientForm) Save() {
 }
 
 // companyNamed finds a company by its exact name (any case), or 0.
-func companyNamed(ctx context.Context, st *data.Store, name string) (int64, error) {
-	rows, err := st.CompanyNames(ctx, name, 20)
+func companyNamed(ctx context.Context, st *data.Store, me int64, name string) (int64, error) {
+	rows, err := st.CompanyNames(ctx, me, name, 20)
 	if err != nil {
 		return 0, err
 	}

@@ -90,7 +90,7 @@ func TestContactFormCreatesWithTwoEmailsAndSearchNarrows(t *testing.T) {
 	if f.id == 0 || f.Dirty() {
 		t.Fatalf("not saved: id %d dirty %v status %q general %q", f.id, f.Dirty(), f.status.Text, f.general.Text)
 	}
-	c, err := db.Contact(ctx, f.id)
+	c, err := db.Contact(ctx, db.Admin.ID, f.id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestContactFormValidationErrorNextToEmailNothingSaved(t *testing.T) {
 	if f.id != 0 || !f.Dirty() {
 		t.Errorf("form state after a refused save: id %d dirty %v", f.id, f.Dirty())
 	}
-	rows, err := db.ContactList(context.Background(), data.ListCursor{}, 10)
+	rows, err := db.ContactList(context.Background(), db.Admin.ID, data.ListCursor{}, 10)
 	if err != nil || len(rows) != 0 {
 		t.Fatalf("contacts stored after a refused save: %+v %v", rows, err)
 	}
@@ -211,7 +211,7 @@ func TestContactFormCustomFieldAndCompany(t *testing.T) {
 	}
 	onUI(func() { test.Tap(f.saveBtn) })
 	waitIdle(a)
-	c, err := db.Contact(ctx, f.id)
+	c, err := db.Contact(ctx, db.Admin.ID, f.id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +232,7 @@ func TestContactFormCustomFieldAndCompany(t *testing.T) {
 	}
 	onUI(func() { test.Tap(f.saveBtn) })
 	waitIdle(a)
-	c, _ = db.Contact(ctx, f.id)
+	c, _ = db.Contact(ctx, db.Admin.ID, f.id)
 	if c.CompanyName != "Nouvelle Société" {
 		t.Errorf("company after + = %q", c.CompanyName)
 	}
@@ -350,7 +350,7 @@ func TestImportWizardCSVPreviewMappingAndImport(t *testing.T) {
 	if w.importBtn.Disabled() || w.importBtn.Text != "Import 3 contacts" {
 		t.Fatalf("import button %q disabled %v; summary %q", w.importBtn.Text, w.importBtn.Disabled(), w.summary.Text)
 	}
-	rows, _ := db.ContactList(ctx, data.ListCursor{}, 10)
+	rows, _ := db.ContactList(ctx, db.Admin.ID, data.ListCursor{}, 10)
 	if len(rows) != 1 {
 		t.Fatalf("the preview wrote: %d contacts", len(rows))
 	}
@@ -367,7 +367,7 @@ func TestImportWizardCSVPreviewMappingAndImport(t *testing.T) {
 	if !strings.Contains(w.summary.Text, "3 created") || !strings.Contains(w.summary.Text, "names in the file: 1") {
 		t.Errorf("summary %q", w.summary.Text)
 	}
-	rows, _ = db.ContactList(ctx, data.ListCursor{}, 10)
+	rows, _ = db.ContactList(ctx, db.Admin.ID, data.ListCursor{}, 10)
 	if len(rows) != 4 {
 		t.Errorf("%d contacts after import, want 4", len(rows))
 	}
@@ -396,7 +396,7 @@ func TestImportWizardVCard(t *testing.T) {
 	}
 	onUI(func() { test.Tap(w.importBtn) })
 	waitIdle(a)
-	cs, err := db.ContactsByPhone(context.Background(), "06 12 34 56 78")
+	cs, err := db.ContactsByPhone(context.Background(), db.Admin.ID, "06 12 34 56 78")
 	if err != nil || len(cs) != 1 || cs[0].Name != "Élodie Lévêque" {
 		t.Errorf("imported = %+v, %v", cs, err)
 	}

@@ -81,23 +81,23 @@ func readComposePrefill(ctx context.Context, a *App, me data.Employee, dealID, r
 	if err != nil {
 		return p, err
 	}
-	if p.accounts, err = st.Accounts(ctx); err != nil {
+	if p.accounts, err = st.Accounts(ctx, me.ID); err != nil {
 		return p, err
 	}
 	if p.docs, err = st.DealDocuments(ctx, me.ID, dealID); err != nil {
 		return p, err
 	}
-	if p.tpls, err = st.Templates(ctx); err != nil {
+	if p.tpls, err = st.Templates(ctx, me.ID); err != nil {
 		return p, err
 	}
 	if editID != 0 {
-		it, err := st.OutboxItem(ctx, editID)
+		it, err := st.OutboxItem(ctx, me.ID, editID)
 		if err != nil {
 			return p, err
 		}
 		p.in = it.Input
 		p.in.Files = nil
-		if p.keep, err = st.OutboxFiles(ctx, editID); err != nil {
+		if p.keep, err = st.OutboxFiles(ctx, me.ID, editID); err != nil {
 			return p, err
 		}
 		return p, nil
@@ -105,14 +105,14 @@ func readComposePrefill(ctx context.Context, a *App, me data.Employee, dealID, r
 	p.in = data.ComposeInput{DealID: dealID}
 	var to []string
 	if deal.ContactID != 0 {
-		if c, err := st.Contact(ctx, deal.ContactID); err == nil {
+		if c, err := st.Contact(ctx, me.ID, deal.ContactID); err == nil {
 			for _, e := range c.Emails {
 				to = append(to, formatAddr(data.Address{Name: c.Name, Email: e}))
 			}
 		}
 	}
 	if len(to) == 0 && deal.CompanyID != 0 {
-		if c, err := st.Company(ctx, deal.CompanyID); err == nil {
+		if c, err := st.Company(ctx, me.ID, deal.CompanyID); err == nil {
 			for _, e := range c.Emails {
 				to = append(to, e)
 			}
@@ -121,7 +121,7 @@ func readComposePrefill(ctx context.Context, a *App, me data.Employee, dealID, r
 	p.in.To = strings.Join(to, ", ")
 	p.in.Text = data.WithSignature("\n", me.Signature)
 	if replyTo != 0 {
-		m, err := st.Email(ctx, replyTo)
+		m, err := st.Email(ctx, me.ID, replyTo)
 		if err != nil {
 			return p, err
 		}

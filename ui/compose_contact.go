@@ -44,7 +44,7 @@ var lastDealPick *widget.Select
 func composeToAddress(a *App, addr string, fallback func()) {
 	me := a.Me.ID
 	load(a, func(ctx context.Context) ([]data.ListRow, error) {
-		cs, err := a.Store.ContactsByEmail(ctx, addr)
+		cs, err := a.Store.ContactsByEmail(ctx, me, addr)
 		if err != nil {
 			return nil, err
 		}

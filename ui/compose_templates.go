@@ -79,8 +79,8 @@ func (s *templatesSettings) doSaveSignature() {
 }
 
 func (s *templatesSettings) reload() {
-	a := s.a
-	load(a, func(ctx context.Context) ([]data.EmailTemplate, error) { return a.Store.Templates(ctx) }, s.show)
+	a, me := s.a, s.a.Me.ID
+	load(a, func(ctx context.Context) ([]data.EmailTemplate, error) { return a.Store.Templates(ctx, me) }, s.show)
 }
 
 func (s *templatesSettings) show(ts []data.EmailTemplate) {

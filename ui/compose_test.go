@@ -100,7 +100,7 @@ func TestComposeFromDealRefusesBadInputThenQueues(t *testing.T) {
 	if !strings.Contains(c.filesErr.Text, "gone.pdf") || c.fd.errs["to"].Visible() {
 		t.Fatalf("files error %q", c.filesErr.Text)
 	}
-	if n, _ := db.OutboxCount(context.Background()); n.Waiting != 0 {
+	if n, _ := db.OutboxCount(context.Background(), db.Admin.ID); n.Waiting != 0 {
 		t.Fatal("bad input was queued")
 	}
 	plan := filepath.Join(dir, "plan.txt")
@@ -117,7 +117,7 @@ func TestComposeFromDealRefusesBadInputThenQueues(t *testing.T) {
 	if err != nil || len(items) != 1 {
 		t.Fatalf("outbox %v %v", items, err)
 	}
-	raw, _ := db.EmailRaw(context.Background(), items[0].EmailID)
+	raw, _ := db.EmailRaw(context.Background(), db.Admin.ID, items[0].EmailID)
 	if !strings.Contains(string(raw), "plan.txt") || !strings.Contains(string(raw), "Subject: Your chairs") {
 		t.Fatalf("queued bytes:\n%s", raw)
 	}
@@ -134,7 +134,7 @@ func TestReplyQuotesAndThreads(t *testing.T) {
 	db := datatest.Open(t)
 	deal := mailDeal(t, db)
 	ctx := context.Background()
-	accs, _ := db.Accounts(ctx)
+	accs, _ := db.Accounts(ctx, db.Admin.ID)
 	in := &data.Email{MessageID: "ask-1@client.test", From: data.Address{Name: "Claire Client", Email: "claire@client.test"},
 		Subject: "Chairs in oak?", Text: "Do you have them in oak?", VisibleText: "Do you have them in oak?", Date: datatest.Start, Raw: []byte("x")}
 	res, err := db.Ingest(ctx, accs[0].ID, "INBOX", 1, 1, []data.Incoming{{UID: 1, Email: in}})
@@ -161,7 +161,7 @@ func TestReplyQuotesAndThreads(t *testing.T) {
 	if len(items) != 1 {
 		t.Fatalf("%d queued", len(items))
 	}
-	raw, _ := db.EmailRaw(ctx, items[0].EmailID)
+	raw, _ := db.EmailRaw(ctx, db.Admin.ID, items[0].EmailID)
 	if !strings.Contains(string(raw), "In-Reply-To: <ask-1@client.test>") {
 		t.Fatalf("not threaded:\n%s", raw)
 	}
@@ -174,7 +174,7 @@ func TestOutboxListRetryAndEdit(t *testing.T) {
 	ctx := context.Background()
 	// A real server refuses the first email for good.
 	srv := mailtest.NewSMTPServer(t)
-	accs, err := db.Accounts(ctx)
+	accs, err := db.Accounts(ctx, db.Admin.ID)
 	if err != nil || len(accs) != 1 {
 		t.Fatalf("accounts %v %v", accs, err)
 	}
@@ -226,8 +226,8 @@ func TestOutboxListRetryAndEdit(t *testing.T) {
 		test.Tap(c.fd.save)
 	})
 	waitFor(t, a, "the dialog to close", func() bool { return c.fd.closed })
-	it, _ := db.OutboxItem(ctx, queued.ID)
-	raw, _ := db.EmailRaw(ctx, queued.EmailID)
+	it, _ := db.OutboxItem(ctx, db.Admin.ID, queued.ID)
+	raw, _ := db.EmailRaw(ctx, db.Admin.ID, queued.EmailID)
 	if it.MessageID != queued.MessageID || !strings.Contains(string(raw), "Subject: Waiting, corrected") {
 		t.Fatalf("edited %+v", it)
 	}

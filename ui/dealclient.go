@@ -161,7 +161,8 @@ func (c *clientPicker) pick(h data.Hit) {
 		c.set(c.contactID, c.contact, h.ID, h.Title)
 		return
 	}
-	load(a, func(ctx context.Context) (data.Contact, error) { return a.Store.Contact(ctx, h.ID) }, func(ct data.Contact) {
+	me := a.Me.ID
+	load(a, func(ctx context.Context) (data.Contact, error) { return a.Store.Contact(ctx, me, h.ID) }, func(ct data.Contact) {
 		c.set(ct.ID, ct.Name, ct.CompanyID, ct.CompanyName)
 	})
 }

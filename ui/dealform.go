@@ -153,13 +153,13 @@ func (f *DealForm) reload() {
 		} else {
 			fd.access = data.EditAccess
 		}
-		if fd.pipelines, err = a.Store.Pipelines(ctx); err != nil {
+		if fd.pipelines, err = a.Store.Pipelines(ctx, me); err != nil {
 			return fd, err
 		}
-		if fd.employees, err = a.Store.Employees(ctx); err != nil {
+		if fd.employees, err = a.Store.Employees(ctx, me); err != nil {
 			return fd, err
 		}
-		fd.defs, err = a.Store.FieldDefs(ctx, data.EntityDeal)
+		fd.defs, err = a.Store.FieldDefs(ctx, me, data.EntityDeal)
 		return fd, err
 	}, f.fill)
 }

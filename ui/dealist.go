@@ -170,7 +170,8 @@ func (l *listView) cell(r data.ListRow, col int) string {
 
 func (l *listView) loadEmployees() {
 	a := l.s.a
-	load(a, func(ctx context.Context) ([]data.Employee, error) { return a.Store.Employees(ctx) }, func(es []data.Employee) {
+	me := a.Me.ID
+	load(a, func(ctx context.Context) ([]data.Employee, error) { return a.Store.Employees(ctx, me) }, func(es []data.Employee) {
 		l.employees = es
 		opts := []string{lang.L("Anyone")}
 		for _, e := range es {

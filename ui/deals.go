@@ -79,7 +79,8 @@ func newDealsScreen(a *App) *dealsScreen {
 
 // loadPipelines reads the pipelines, then the current view.
 func (s *dealsScreen) loadPipelines() {
-	load(s.a, func(ctx context.Context) ([]data.Pipeline, error) { return s.a.Store.Pipelines(ctx) },
+	st, me := s.a.Store, s.a.Me.ID
+	load(s.a, func(ctx context.Context) ([]data.Pipeline, error) { return st.Pipelines(ctx, me) },
 		func(ps []data.Pipeline) { s.setPipelines(ps); s.reload() })
 }
 

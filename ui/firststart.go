@@ -33,14 +33,8 @@ type whoAmI struct {
 
 func (a *App) askWhoAmI() {
 	load(a, func(ctx context.Context) ([]data.Employee, error) {
-		return a.Store.Employees(ctx)
-	}, func(all []data.Employee) {
-		var active []data.Employee
-		for _, e := range all {
-			if e.Active {
-				active = append(active, e)
-			}
-		}
+		return a.Store.SignInEmployees(ctx)
+	}, func(active []data.Employee) {
 		a.main.who = newWhoAmI(a, active)
 	})
 }

@@ -185,7 +185,7 @@ func (w *importWizard) loadPath(path string) {
 func (w *importWizard) loadBytes(name string, b []byte) {
 	w.seq++
 	seq := w.seq
-	kind, st := w.kind, w.a.Store
+	kind, st, me := w.kind, w.a.Store, w.a.Me.ID
 	isVCard := strings.HasSuffix(strings.ToLower(name), ".vcf") || strings.HasSuffix(strings.ToLower(name), ".vcard") ||
 		bytes.HasPrefix(bytes.ToUpper(bytes.TrimSpace(bytes.TrimPrefix(b, []byte("\xEF\xBB\xBF")))), []byte("BEGIN:VCARD"))
 	type loaded struct {
@@ -202,7 +202,7 @@ func (w *importWizard) loadBytes(name string, b []byte) {
 			entity = data.EntityCompany
 		}
 		var err error
-		if l.defs, err = st.FieldDefs(ctx, entity); err != nil {
+		if l.defs, err = st.FieldDefs(ctx, me, entity); err != nil {
 			return l, err
 		}
 		if isVCard {

@@ -498,8 +498,9 @@ func (s *inboxScreen) saveAttachment(emailID int64, index int, name string) {
 // is what the list showed) out of it and asks where to write it. The file is
 // never opened.
 func saveAttachment(a *App, win fyne.Window, emailID int64, index int, name string) {
+	me := a.Me.ID
 	load(a, func(ctx context.Context) ([]byte, error) {
-		raw, err := a.Store.EmailRaw(ctx, emailID)
+		raw, err := a.Store.EmailRaw(ctx, me, emailID)
 		if err != nil {
 			return nil, err
 		}
@@ -552,7 +553,8 @@ func startInboxBadge(a *App) {
 	}
 	var timer *time.Timer
 	update := func() {
-		load(a, func(ctx context.Context) (int, error) { return a.Store.InboxCount(ctx) }, func(n int) {
+		me := a.Me.ID
+		load(a, func(ctx context.Context) (int, error) { return a.Store.InboxCount(ctx, me) }, func(n int) {
 			label := lang.L("Inbox")
 			if n > 0 {
 				label = lang.L("Inbox ({{.N}})", map[string]any{"N": n})

@@ -89,8 +89,8 @@ func newAccountsSection(a *App) *accountsSection {
 }
 
 func (s *accountsSection) load() {
-	a := s.a
-	load(a, func(ctx context.Context) ([]data.Account, error) { return a.Store.Accounts(ctx) }, s.show)
+	a, me := s.a, s.a.Me.ID
+	load(a, func(ctx context.Context) ([]data.Account, error) { return a.Store.Accounts(ctx, me) }, s.show)
 }
 
 func (s *accountsSection) show(accs []data.Account) {
@@ -391,12 +391,13 @@ func (s *accountsSection) openForm(acc data.Account) {
 		p []data.Pipeline
 		e []data.Employee
 	}
+	me := a.Me.ID
 	load(a, func(ctx context.Context) (choices, error) {
-		p, err := a.Store.Pipelines(ctx)
+		p, err := a.Store.Pipelines(ctx, me)
 		if err != nil {
 			return choices{}, err
 		}
-		e, err := a.Store.Employees(ctx)
+		e, err := a.Store.Employees(ctx, me)
 		return choices{p, e}, err
 	}, func(c choices) {
 		f.pipelines = c.p

@@ -32,7 +32,7 @@ func BenchmarkInboxOpen(b *testing.B) {
 	if _, err := db.Ingest(ctx, acc.ID, "INBOX", 1, uint32(len(msgs)), msgs); err != nil {
 		b.Fatal(err)
 	}
-	if n, _ := db.InboxCount(ctx); n != inboxLimit {
+	if n, _ := db.InboxCount(ctx, db.Admin.ID); n != inboxLimit {
 		b.Fatalf("inbox holds %d", n)
 	}
 	a := startTest(b, db, db.Admin)

@@ -100,7 +100,7 @@ func TestAccountFormStoresPasswordInSecretStore(t *testing.T) {
 
 	onUI(func() { test.Tap(f.save) })
 	waitFor(t, a, "the saved account", func() bool { return f.saved })
-	accs, err := db.Accounts(context.Background())
+	accs, err := db.Accounts(context.Background(), db.Admin.ID)
 	if err != nil || len(accs) != 1 {
 		t.Fatalf("accounts = %v, %v", accs, err)
 	}
@@ -120,7 +120,7 @@ func TestAccountFormStoresPasswordInSecretStore(t *testing.T) {
 	}
 	// The window's sync logs in with it: the account turns up to date.
 	waitFor(t, a, "the account synced", func() bool { return lastSyncStatus != nil && lastSyncStatus.state == "ok" })
-	if first, _ := db.Account(context.Background(), acc.ID); first.Status != data.AccountOK {
+	if first, _ := db.Account(context.Background(), db.Admin.ID, acc.ID); first.Status != data.AccountOK {
 		t.Fatalf("status = %q %q", first.Status, first.StatusMessage)
 	}
 
@@ -129,7 +129,7 @@ func TestAccountFormStoresPasswordInSecretStore(t *testing.T) {
 	tapped := time.Now()
 	onUI(func() { test.Tap(lastSyncStatus.now) })
 	waitFor(t, a, "a sync after the tap", func() bool {
-		again, _ := db.Account(context.Background(), acc.ID)
+		again, _ := db.Account(context.Background(), db.Admin.ID, acc.ID)
 		return again.LastSyncAt.After(tapped) && lastSyncStatus.state == "ok"
 	})
 
@@ -224,7 +224,7 @@ func TestInboxCreateDealFromSyncedMail(t *testing.T) {
 	if n := countDeals(t, db); n != dealsBefore+1 {
 		t.Fatalf("deals: %d, want %d", n, dealsBefore+1)
 	}
-	m, err := db.EmailByMessageID(ctx, "order-1@acme-industrie.test")
+	m, err := db.EmailByMessageID(ctx, db.Admin.ID, "order-1@acme-industrie.test")
 	if err != nil || m.DealID == 0 || m.State != "linked" {
 		t.Fatalf("email = %+v, %v", m, err)
 	}
@@ -232,7 +232,7 @@ func TestInboxCreateDealFromSyncedMail(t *testing.T) {
 	if err != nil || d.ContactID != c.ID || d.Source != data.SourceEmail {
 		t.Fatalf("deal = %+v, %v", d, err)
 	}
-	if n, _ := db.InboxCount(ctx); n != 0 {
+	if n, _ := db.InboxCount(ctx, db.Admin.ID); n != 0 {
 		t.Fatalf("inbox count = %d", n)
 	}
 
@@ -246,7 +246,7 @@ func TestInboxCreateDealFromSyncedMail(t *testing.T) {
 	onUI(func() { test.Tap(moveNew) })
 	var moved data.StoredEmail
 	waitFor(t, a, "the email moved", func() bool {
-		moved, err = db.Email(ctx, m.ID)
+		moved, err = db.Email(ctx, db.Admin.ID, m.ID)
 		return err == nil && moved.DealID != m.DealID
 	})
 	if moved.DealID == 0 || moved.Reason != data.ReasonByPerson {
@@ -272,7 +272,7 @@ func TestInboxCreateDealFromSyncedMail(t *testing.T) {
 	})
 	tapMenuItem(t, tl.Window().Canvas(), 1) // Move to a new deal
 	waitFor(t, a, "the email moved again", func() bool {
-		again, err := db.Email(ctx, m.ID)
+		again, err := db.Email(ctx, db.Admin.ID, m.ID)
 		return err == nil && again.DealID != moved.DealID
 	})
 	if n := countDeals(t, db); n != dealsBefore+3 {
@@ -342,7 +342,7 @@ func TestInboxAttachAndIgnoreSender(t *testing.T) {
 	waitFor(t, a, "the deal found", func() bool { return len(p.hits) == 1 && p.hits[0].ID == target.ID })
 	onUI(func() { p.list.Select(0) })
 	waitFor(t, a, "two left", func() bool { return len(s.emails) == 2 })
-	if m, _ := db.Email(ctx, bob.ID); m.DealID != target.ID || m.State != "linked" {
+	if m, _ := db.Email(ctx, db.Admin.ID, bob.ID); m.DealID != target.ID || m.State != "linked" {
 		t.Fatalf("attached email = %+v", m)
 	}
 
@@ -358,7 +358,7 @@ func TestInboxAttachAndIgnoreSender(t *testing.T) {
 	}
 	onUI(func() { lastInboxConfirm.Confirm() })
 	waitFor(t, a, "the Inbox empty", func() bool { return len(s.emails) == 0 && inboxBadgeCount == 0 })
-	if st, _ := db.SenderStatus(ctx, "promo@spam.test"); st != "ignored" {
+	if st, _ := db.SenderStatus(ctx, db.Admin.ID, "promo@spam.test"); st != "ignored" {
 		t.Fatalf("sender status = %q", st)
 	}
 }
@@ -435,7 +435,7 @@ func TestAccountFormTestsSMTP(t *testing.T) {
 	}
 	onUI(func() { test.Tap(f.save) })
 	waitFor(t, a, "the saved account", func() bool { return f.saved })
-	accs, _ := db.Accounts(context.Background())
+	accs, _ := db.Accounts(context.Background(), db.Admin.ID)
 	if len(accs) != 1 || accs[0].SMTPPort != smtpSrv.Port() {
 		t.Fatalf("accounts = %+v", accs)
 	}
@@ -596,7 +596,7 @@ func TestInboxPhonePages(t *testing.T) {
 	// Create deal from the page: the deal exists, the email left, the list is back.
 	onUI(func() { test.Tap(s.create) })
 	waitFor(t, a, "the email out of the Inbox", func() bool { return len(s.emails) == 2 && !s.detail.Visible() && s.listPage.Visible() })
-	m, err := db.EmailByMessageID(ctx, first.MessageID)
+	m, err := db.EmailByMessageID(ctx, db.Admin.ID, first.MessageID)
 	if err != nil || m.DealID == 0 || m.State != "linked" {
 		t.Fatalf("email = %+v, %v", m, err)
 	}

@@ -96,8 +96,8 @@ func (s *syncStatus) syncNow() {
 
 // load reads the accounts and shows their overall state.
 func (s *syncStatus) load() {
-	a := s.a
-	load(a, func(ctx context.Context) ([]data.Account, error) { return a.Store.Accounts(ctx) }, s.show)
+	a, me := s.a, s.a.Me.ID
+	load(a, func(ctx context.Context) ([]data.Account, error) { return a.Store.Accounts(ctx, me) }, s.show)
 }
 
 // syncState sums up the accounts: the first failing account wins, then an

@@ -58,8 +58,8 @@ func newOutboxStatus(a *App) fyne.CanvasObject {
 // load reads the counts; at start-up, emails waiting (or unknown ones to
 // look for in Sent) start the sender.
 func (o *outboxStatus) load(first bool) {
-	a := o.a
-	load(a, func(ctx context.Context) (data.OutboxCounts, error) { return a.Store.OutboxCount(ctx) }, func(c data.OutboxCounts) {
+	a, me := o.a, o.a.Me.ID
+	load(a, func(ctx context.Context) (data.OutboxCounts, error) { return a.Store.OutboxCount(ctx, me) }, func(c data.OutboxCounts) {
 		o.counts = c
 		switch {
 		case c.Waiting+c.Problems == 0:

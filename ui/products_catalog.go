@@ -121,9 +121,9 @@ func newCatalogScreen(a *App) *catalogScreen {
 func (s *catalogScreen) reload() {
 	s.seq++
 	seq := s.seq
-	q, only := s.search.Text, s.onlyAct.Checked
+	q, only, st, me := s.search.Text, s.onlyAct.Checked, s.a.Store, s.a.Me.ID
 	load(s.a, func(ctx context.Context) ([]data.Product, error) {
-		return s.a.Store.Products(ctx, q, only, data.ListCursor{}, 1000)
+		return st.Products(ctx, me, q, only, data.ListCursor{}, 1000)
 	}, func(ps []data.Product) {
 		if seq != s.seq {
 			return

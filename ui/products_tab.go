@@ -366,8 +366,9 @@ func (t *productsTab) lookup(q string) {
 		return
 	}
 	a := t.f.App
+	me := a.Me.ID
 	load(a, func(ctx context.Context) ([]data.Product, error) {
-		return a.Store.Products(ctx, q, true, data.ListCursor{}, 8)
+		return a.Store.Products(ctx, me, q, true, data.ListCursor{}, 8)
 	}, func(ps []data.Product) {
 		if seq == t.searchSeq {
 			t.showHits(ps)

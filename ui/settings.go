@@ -125,7 +125,8 @@ func (s *settingsScreen) pipeline() (data.Pipeline, bool) {
 }
 
 func (s *settingsScreen) loadPipelines() {
-	load(s.a, func(ctx context.Context) ([]data.Pipeline, error) { return s.a.Store.Pipelines(ctx) }, func(ps []data.Pipeline) {
+	st, me := s.a.Store, s.a.Me.ID
+	load(s.a, func(ctx context.Context) ([]data.Pipeline, error) { return st.Pipelines(ctx, me) }, func(ps []data.Pipeline) {
 		s.pipelines = ps
 		names := make([]string, len(ps))
 		for i, p := range ps {
@@ -400,8 +401,8 @@ func (s *settingsScreen) loadFields() {
 	if s.fieldsBox == nil {
 		return
 	}
-	ent := s.entity
-	load(s.a, func(ctx context.Context) ([]data.FieldDef, error) { return s.a.Store.FieldDefs(ctx, ent) }, func(defs []data.FieldDef) {
+	ent, st, me := s.entity, s.a.Store, s.a.Me.ID
+	load(s.a, func(ctx context.Context) ([]data.FieldDef, error) { return st.FieldDefs(ctx, me, ent) }, func(defs []data.FieldDef) {
 		s.fieldsBox.RemoveAll()
 		if len(defs) == 0 {
 			l := widget.NewLabel(lang.L("No custom field yet."))
@@ -553,7 +554,8 @@ func (s *settingsScreen) employeesTab() fyne.CanvasObject {
 }
 
 func (s *settingsScreen) loadEmployees() {
-	load(s.a, func(ctx context.Context) ([]data.Employee, error) { return s.a.Store.Employees(ctx) }, func(es []data.Employee) {
+	st, me := s.a.Store, s.a.Me.ID
+	load(s.a, func(ctx context.Context) ([]data.Employee, error) { return st.Employees(ctx, me) }, func(es []data.Employee) {
 		s.empBox.RemoveAll()
 		for _, e := range es {
 			e := e

@@ -207,12 +207,12 @@ func readTimelineFirst(ctx context.Context, st *data.Store, me, id int64, deal d
 		return v, err
 	}
 	if deal.ContactID != 0 {
-		if c, err := st.Contact(ctx, deal.ContactID); err == nil {
+		if c, err := st.Contact(ctx, me, deal.ContactID); err == nil {
 			v.phones = append(v.phones, c.Phones...)
 		}
 	}
 	if deal.CompanyID != 0 {
-		if c, err := st.Company(ctx, deal.CompanyID); err == nil {
+		if c, err := st.Company(ctx, me, deal.CompanyID); err == nil {
 			v.phones = append(v.phones, c.Phones...)
 		}
 	}

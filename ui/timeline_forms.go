@@ -567,7 +567,8 @@ func planActivityDialog(a *App, w fyne.Window, dealID int64, act *data.Activity)
 	if act != nil {
 		respID = act.ResponsibleID
 	}
-	load(a, func(ctx context.Context) ([]data.Employee, error) { return a.Store.Employees(ctx) }, func(es []data.Employee) {
+	me := a.Me.ID
+	load(a, func(ctx context.Context) ([]data.Employee, error) { return a.Store.Employees(ctx, me) }, func(es []data.Employee) {
 		p.emps = p.emps[:0]
 		var names []string
 		sel := 0

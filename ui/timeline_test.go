@@ -289,7 +289,7 @@ func TestCallFromUnknownNumberCreatesContactAndDeal(t *testing.T) {
 	if deal.Source != data.SourceCall || deal.Title != "New boiler" || deal.ContactName != "Jeanne Client" {
 		t.Fatalf("deal = %+v", deal)
 	}
-	cs, _ := db.ContactsByPhone(ctx, "+33 6 99 88 77 66")
+	cs, _ := db.ContactsByPhone(ctx, db.Admin.ID, "+33 6 99 88 77 66")
 	if len(cs) != 1 || cs[0].Name != "Jeanne Client" {
 		t.Fatalf("contacts = %+v", cs)
 	}

@@ -90,7 +90,7 @@ func OpenLang(t testing.TB, lang string) *DB {
 // Pipeline returns the default pipeline.
 func (db *DB) Pipeline(t testing.TB) data.Pipeline {
 	t.Helper()
-	ps, err := db.Pipelines(context.Background())
+	ps, err := db.Pipelines(context.Background(), db.Admin.ID)
 	if err != nil || len(ps) == 0 {
 		t.Fatalf("pipelines: %v (%d)", err, len(ps))
 	}

@@ -43,7 +43,7 @@ func ExportCatalogCSV(ctx context.Context, st *data.Store, actor int64, w io.Wri
 	}
 	var after data.ListCursor
 	for {
-		page, err := st.Products(ctx, "", false, after, catalogPage)
+		page, err := st.Products(ctx, actor, "", false, after, catalogPage)
 		if err != nil {
 			return fmt.Errorf("export catalog: %w", err)
 		}

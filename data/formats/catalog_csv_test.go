@@ -14,7 +14,7 @@ import (
 
 func catalog(t *testing.T, db *datatest.DB) map[string]data.Product {
 	t.Helper()
-	ps, err := db.Products(context.Background(), "", false, data.ListCursor{}, 1000)
+	ps, err := db.Products(context.Background(), db.Admin.ID, "", false, data.ListCursor{}, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func readTable(t *testing.T, text string) *formats.Table {
 
 func contactCount(t *testing.T, db *datatest.DB) int {
 	t.Helper()
-	rows, err := db.ContactList(context.Background(), data.ListCursor{}, 1000)
+	rows, err := db.ContactList(context.Background(), db.Admin.ID, data.ListCursor{}, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestImportCSVBadLineImportsNothing(t *testing.T) {
 	if n := contactCount(t, db); n != 0 {
 		t.Errorf("%d contacts after a refused import, want 0", n)
 	}
-	cos, _ := db.CompanyList(ctx, data.ListCursor{}, 10)
+	cos, _ := db.CompanyList(ctx, db.Admin.ID, data.ListCursor{}, 10)
 	if len(cos) != 0 {
 		t.Errorf("companies created by a refused import: %+v", cos)
 	}
@@ -118,7 +118,7 @@ func TestImportCSVExistingEmailUpdates(t *testing.T) {
 	if n := contactCount(t, db); n != 2 {
 		t.Errorf("%d contacts, want 2 (no duplicates)", n)
 	}
-	got, err := db.Contact(ctx, old.ID)
+	got, err := db.Contact(ctx, db.Admin.ID, old.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestImportCSVExistingEmailUpdates(t *testing.T) {
 	if len(got.Emails) != 1 || len(got.Phones) != 1 {
 		t.Errorf("emails %q phones %q: the same address and number must not be added twice", got.Emails, got.Phones)
 	}
-	bs, err := db.ContactsByEmail(ctx, "bruno@example.com")
+	bs, err := db.ContactsByEmail(ctx, db.Admin.ID, "bruno@example.com")
 	if err != nil || len(bs) != 1 {
 		t.Fatalf("bruno: %v %+v", err, bs)
 	}
@@ -143,7 +143,7 @@ func TestImportFrenchCSVWithBOM(t *testing.T) {
 	if _, err := db.SaveFieldDef(ctx, db.Admin.ID, data.FieldDef{Entity: data.EntityContact, Key: "vip", Label: "Client VIP", Type: data.FieldBool}); err != nil {
 		t.Fatal(err)
 	}
-	defs, err := db.FieldDefs(ctx, data.EntityContact)
+	defs, err := db.FieldDefs(ctx, db.Admin.ID, data.EntityContact)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestImportFrenchCSVWithBOM(t *testing.T) {
 	if res.Created != 2 || res.CompaniesCreated != 1 {
 		t.Errorf("created %d contacts and %d companies, want 2 and 1 (the company name matches whatever its case)", res.Created, res.CompaniesCreated)
 	}
-	e, err := db.Contact(ctx, res.Lines[0].ID)
+	e, err := db.Contact(ctx, db.Admin.ID, res.Lines[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestImportFrenchCSVWithBOM(t *testing.T) {
 		e.Notes != "appeler le matin; pas le lundi" || !strings.Contains(e.Address, "Le Havre") {
 		t.Errorf("first contact = %+v", e)
 	}
-	j, err := db.Contact(ctx, res.Lines[1].ID)
+	j, err := db.Contact(ctx, db.Admin.ID, res.Lines[1].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,11 +241,11 @@ func TestImportCompaniesMatchByEmailThenName(t *testing.T) {
 	if res.Created != 1 || res.Updated != 2 || res.Lines[0].ID != a.ID || res.Lines[1].ID != b.ID {
 		t.Fatalf("result %+v", res)
 	}
-	got, _ := db.Company(ctx, a.ID)
+	got, _ := db.Company(ctx, db.Admin.ID, a.ID)
 	if got.Name != "ACME Europe" || got.VATNumber != "FR123" || len(got.Emails) != 1 {
 		t.Errorf("acme = %+v", got)
 	}
-	got, _ = db.Company(ctx, b.ID)
+	got, _ = db.Company(ctx, db.Admin.ID, b.ID)
 	if got.Registration != "552 100 554 00025" {
 		t.Errorf("beta = %+v", got)
 	}
@@ -348,7 +348,7 @@ func TestReadVCard21AndImport(t *testing.T) {
 	if res.Created != 2 || res.CompaniesCreated != 1 {
 		t.Errorf("result %+v", res)
 	}
-	hits, err := db.SearchClients(ctx, data.KindContact, "leveque", 10)
+	hits, err := db.SearchClients(ctx, db.Admin.ID, data.KindContact, "leveque", 10)
 	if err != nil || len(hits) != 1 || hits[0].Company != "Café du Port" {
 		t.Errorf("search leveque = %+v, %v", hits, err)
 	}

@@ -54,7 +54,7 @@ func BenchmarkOutboxDatabaseSide(b *testing.B) {
 			sent += len(out)
 		}
 		cpu += threadCPU() - cpu0
-		if c, _ := f.db.OutboxCount(ctx); sent != 1000 || c.Waiting != 0 {
+		if c, _ := f.db.OutboxCount(ctx, f.db.Admin.ID); sent != 1000 || c.Waiting != 0 {
 			b.Fatalf("claimed %d, %d still waiting", sent, c.Waiting)
 		}
 	}

@@ -110,7 +110,7 @@ func TestEditableRuleIsOneRule(t *testing.T) {
 		t.Fatal("a cancelled email was claimed")
 	}
 	for _, it := range []data.OutboxItem{queued, sending, failed, unknown, sent, cancelled} {
-		now, err := f.db.OutboxItem(ctx, it.ID)
+		now, err := f.db.OutboxItem(ctx, f.db.Admin.ID, it.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,7 +191,7 @@ func TestResultsAndRecovery(t *testing.T) {
 	if err := f.db.RetryEmail(ctx, f.db.Sales.ID, b.ID); err != nil {
 		t.Fatal(err)
 	}
-	it, _ := f.db.OutboxItem(ctx, b.ID)
+	it, _ := f.db.OutboxItem(ctx, f.db.Admin.ID, b.ID)
 	if it.State != data.OutQueued {
 		t.Fatalf("retried failed email is %s", it.State)
 	}
@@ -224,14 +224,14 @@ func TestAbandonedClaimsAndFoundInSent(t *testing.T) {
 		t.Fatal(err)
 	}
 	for id, want := range map[int64]data.OutState{a.ID: data.OutUnknown, b.ID: data.OutSending} {
-		if it, _ := f.db.OutboxItem(ctx, id); it.State != want {
+		if it, _ := f.db.OutboxItem(ctx, f.db.Admin.ID, id); it.State != want {
 			t.Fatalf("email %d is %s, want %s", id, it.State, want)
 		}
 	}
 	if err := f.q.ResolveUnknown(ctx, a.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	it, _ := f.db.OutboxItem(ctx, a.ID)
+	it, _ := f.db.OutboxItem(ctx, f.db.Admin.ID, a.ID)
 	if it.State != data.OutSent || it.SentCopy != data.CopyDone || it.LastError != "" || it.SentAt.IsZero() {
 		t.Fatalf("found in Sent: %+v", it)
 	}
@@ -290,7 +290,7 @@ func TestSentCopyQueue(t *testing.T) {
 	if err := f.q.CopyDone(ctx, a.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	if it, _ := f.db.OutboxItem(ctx, a.ID); it.SentCopy != data.CopyDone {
+	if it, _ := f.db.OutboxItem(ctx, f.db.Admin.ID, a.ID); it.SentCopy != data.CopyDone {
 		t.Fatalf("copy is %s, want done", it.SentCopy)
 	}
 	if p, _ := f.q.PendingCopies(ctx); len(p) != 0 {

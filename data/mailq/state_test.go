@@ -97,11 +97,11 @@ func TestSentStateOnTimeline(t *testing.T) {
 		}
 	}
 	// The stored email keeps its text once sent (read through its entry).
-	m, err := f.db.EmailByMessageID(ctx, c.MessageID)
+	m, err := f.db.EmailByMessageID(ctx, f.db.Admin.ID, c.MessageID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	full, err := f.db.Email(ctx, m.ID)
+	full, err := f.db.Email(ctx, f.db.Admin.ID, m.ID)
 	if err != nil || full.Text != "the text of C" {
 		t.Fatalf("stored text %q %v", full.Text, err)
 	}

@@ -103,7 +103,7 @@ func Fill(ctx context.Context, st *data.Store, opt Options) (Summary, error) {
 	if err := s.people(ctx, st); err != nil {
 		return s.sum, fmt.Errorf("seed: %w", err)
 	}
-	ps, err := st.Pipelines(ctx)
+	ps, err := st.Pipelines(ctx, s.admin.ID)
 	if err != nil || len(ps) == 0 {
 		return s.sum, fmt.Errorf("seed: no pipeline: %v", err)
 	}
@@ -113,7 +113,7 @@ func Fill(ctx context.Context, st *data.Store, opt Options) (Summary, error) {
 	// A second run reuses the catalog of the first (same SKUs).
 	existing := map[string]int64{}
 	for after := (data.ListCursor{}); ; {
-		ps, err := st.Products(ctx, "CPT-", false, after, 500)
+		ps, err := st.Products(ctx, s.admin.ID, "CPT-", false, after, 500)
 		if err != nil {
 			return s.sum, fmt.Errorf("seed: %w", err)
 		}

@@ -137,7 +137,7 @@ func TestSeedShape(t *testing.T) {
 	if err != nil || admin.Email != "admin@comptoir.example" {
 		t.Fatalf("first admin: %+v, %v", admin, err)
 	}
-	ps, _ := st.Pipelines(ctx)
+	ps, _ := st.Pipelines(ctx, admin.ID)
 	cols, err := st.Board(ctx, admin.ID, ps[0].ID, data.BoardOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -310,7 +310,7 @@ func TestSeedIntoUsedDatabase(t *testing.T) {
 	if err != nil || len(rows) != 100 {
 		t.Fatalf("%d deals, %v", len(rows), err)
 	}
-	cos, err := db.CompanyList(ctx, data.ListCursor{}, 1000)
+	cos, err := db.CompanyList(ctx, db.Admin.ID, data.ListCursor{}, 1000)
 	if err != nil || !strings.Contains(fmt.Sprint(cos), " Ltd") {
 		t.Errorf("an English seed without English companies: %v", err)
 	}

@@ -282,7 +282,7 @@ func BenchmarkIdleLatency(b *testing.B) {
 	go func() { done <- f.sync.Run(ctx) }()
 	defer func() { cancel(); <-done }()
 	waitFor(b, 10*time.Second, "the first sync", func() bool {
-		a, _ := f.db.Account(context.Background(), f.acc.ID)
+		a, _ := f.db.Account(context.Background(), f.db.Admin.ID, f.acc.ID)
 		return a.Status == data.AccountOK
 	})
 	i := 0

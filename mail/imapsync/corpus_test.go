@@ -73,7 +73,7 @@ func TestCorpusClassification(t *testing.T) {
 	}
 	stored := map[string]bool{}
 	for _, name := range names {
-		if _, err := db.EmailByMessageID(ctx, keys[name]); err != nil {
+		if _, err := db.EmailByMessageID(ctx, db.Admin.ID, keys[name]); err != nil {
 			t.Errorf("%s (key %q) was dropped: %v", name, keys[name], err)
 		}
 		stored[keys[name]] = true
@@ -95,7 +95,7 @@ func TestCorpusClassification(t *testing.T) {
 		reports++
 		d := decisions[name]
 		if d.Reason == data.ReasonDuplicate {
-			m, _ := db.EmailByMessageID(ctx, keys[name])
+			m, _ := db.EmailByMessageID(ctx, db.Admin.ID, keys[name])
 			d.Reason, d.DealID = m.Reason, m.DealID
 		}
 		if d.Reason != data.ReasonBounce || d.NewDeal || d.DealID != 0 {

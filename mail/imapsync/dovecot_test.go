@@ -39,16 +39,16 @@ func testDroppedConnection(t *testing.T) {
 
 	dc.Stop(t)
 	waitFor(t, 15*time.Second, "the error on the account", func() bool {
-		a, _ := f.db.Account(context.Background(), f.acc.ID)
+		a, _ := f.db.Account(context.Background(), f.db.Admin.ID, f.acc.ID)
 		return a.Status == data.AccountError && a.StatusMessage != ""
 	})
-	a, _ := f.db.Account(context.Background(), f.acc.ID)
+	a, _ := f.db.Account(context.Background(), f.db.Admin.ID, f.acc.ID)
 	t.Logf("status while down: %s", a.StatusMessage)
 	dc.Restart(t)
 	dc.Append(t, "INBOX", client("d2@client2.test", "d2@client2.test", "After").bytes())
 	waitFor(t, 30*time.Second, "the deal after the restart", func() bool { return f.deals(t) == 2 })
 	waitFor(t, 15*time.Second, "the account back to ok", func() bool {
-		a, _ := f.db.Account(context.Background(), f.acc.ID)
+		a, _ := f.db.Account(context.Background(), f.db.Admin.ID, f.acc.ID)
 		return a.Status == data.AccountOK
 	})
 }

@@ -24,11 +24,11 @@ import (
 func statusAfterSync(t *testing.T, f *fixture) string {
 	t.Helper()
 	ctx := context.Background()
-	acc, _ := f.db.Account(ctx, f.acc.ID)
+	acc, _ := f.db.Account(ctx, f.db.Admin.ID, f.acc.ID)
 	if _, err := f.sync.SyncOnce(ctx); err == nil {
 		t.Fatal("sync succeeded")
 	}
-	acc, _ = f.db.Account(ctx, acc.ID)
+	acc, _ = f.db.Account(ctx, f.db.Admin.ID, acc.ID)
 	if acc.Status != data.AccountError {
 		t.Fatalf("status %q", acc.Status)
 	}
@@ -47,7 +47,7 @@ func TestWrongPasswordIsReportedInPlainWords(t *testing.T) {
 	// Fixing the password clears the error.
 	_ = f.sec.Set(f.acc.IMAPSecretKey(), "right")
 	f.syncOnce(t)
-	acc, _ := f.db.Account(context.Background(), f.acc.ID)
+	acc, _ := f.db.Account(context.Background(), f.db.Admin.ID, f.acc.ID)
 	if acc.Status != data.AccountOK || acc.StatusMessage != "" {
 		t.Fatalf("after the fix: %q %q", acc.Status, acc.StatusMessage)
 	}

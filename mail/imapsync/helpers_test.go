@@ -59,7 +59,7 @@ func newFixture(t testing.TB, srv mailtest.IMAP, in data.AccountInput) *fixture 
 // syncOnce runs one sync of the account and fails the test on error.
 func (f *fixture) syncOnce(t testing.TB) Stats {
 	t.Helper()
-	acc, err := f.db.Account(context.Background(), f.acc.ID)
+	acc, err := f.db.Account(context.Background(), f.db.Admin.ID, f.acc.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

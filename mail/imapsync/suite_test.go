@@ -50,7 +50,7 @@ func testNewClientMail(t *testing.T, srv mailtest.IMAP) {
 	if n := f.count(t, `SELECT count(*) FROM timeline WHERE kind = 'email_in'`); n != 1 {
 		t.Fatalf("%d email_in entries", n)
 	}
-	acc, _ := f.db.Account(context.Background(), f.acc.ID)
+	acc, _ := f.db.Account(context.Background(), f.db.Admin.ID, f.acc.ID)
 	if acc.Status != data.AccountOK || acc.LastSyncAt.IsZero() {
 		t.Fatalf("status after a good sync: %q %q", acc.Status, acc.StatusMessage)
 	}
@@ -105,7 +105,7 @@ func testCrashBetweenFetchAndCommit(t *testing.T, srv mailtest.IMAP) {
 		}
 		return nil
 	}
-	acc, _ := f.db.Account(context.Background(), f.acc.ID)
+	acc, _ := f.db.Account(context.Background(), f.db.Admin.ID, f.acc.ID)
 	if _, err := f.sync.SyncAccount(context.Background(), acc); !errors.Is(err, crash) {
 		t.Fatalf("sync error %v", err)
 	}
@@ -131,7 +131,7 @@ func testCancelBetweenFetchAndCommit(t *testing.T, srv mailtest.IMAP) {
 		cancel() // the process is killed after the fetch
 		return nil
 	}
-	acc, _ := f.db.Account(context.Background(), f.acc.ID)
+	acc, _ := f.db.Account(context.Background(), f.db.Admin.ID, f.acc.ID)
 	if _, err := f.sync.SyncAccount(ctx, acc); err == nil {
 		t.Fatal("sync survived its cancellation")
 	}
@@ -183,7 +183,7 @@ func testRoutingRules(t *testing.T, srv mailtest.IMAP) {
 	ctx := context.Background()
 	reason := func(id string) data.StoredEmail {
 		t.Helper()
-		m, err := f.db.EmailByMessageID(ctx, id)
+		m, err := f.db.EmailByMessageID(ctx, f.db.Admin.ID, id)
 		if err != nil {
 			t.Fatalf("%s: %v", id, err)
 		}
@@ -299,19 +299,19 @@ func testMessyMail(t *testing.T, srv mailtest.IMAP) {
 	if st.Stored != 5 {
 		t.Fatalf("stored %d of 5: %+v", st.Stored, st)
 	}
-	if m, _ := f.db.EmailByMessageID(ctx, "x1@client.test"); !strings.Contains(m.ParseError, "x-klingon-7") || !strings.Contains(m.Text, "caf") || m.DealID == 0 {
+	if m, _ := f.db.EmailByMessageID(ctx, f.db.Admin.ID, "x1@client.test"); !strings.Contains(m.ParseError, "x-klingon-7") || !strings.Contains(m.Text, "caf") || m.DealID == 0 {
 		t.Fatalf("unknown charset: flag %q text %q deal %d", m.ParseError, m.Text, m.DealID)
 	}
-	m, _ := f.db.EmailByMessageID(ctx, "w1@client.test")
+	m, _ := f.db.EmailByMessageID(ctx, f.db.Admin.ID, "w1@client.test")
 	if m.Subject != "Devis € l’unité" || !strings.Contains(m.Text, "12 € l’unité") {
 		t.Fatalf("windows-1252: subject %q text %q", m.Subject, m.Text)
 	}
-	m, _ = f.db.EmailByMessageID(ctx, "h1@client.test")
+	m, _ = f.db.EmailByMessageID(ctx, f.db.Admin.ID, "h1@client.test")
 	if strings.ContainsAny(m.Text, "<>") || strings.Contains(m.Text, "alert") || strings.Contains(m.Text, "color") ||
 		!strings.Contains(m.Text, "Bonjour & merci") || !strings.Contains(m.Text, "20") {
 		t.Fatalf("HTML only: %q", m.Text)
 	}
-	m, _ = f.db.EmailByMessageID(ctx, "b1@client.test")
+	m, _ = f.db.EmailByMessageID(ctx, f.db.Admin.ID, "b1@client.test")
 	if m.DealID == 0 {
 		t.Fatalf("broken MIME from a client made no deal: %+v", m)
 	}
@@ -337,7 +337,7 @@ func testIdle(t *testing.T, srv mailtest.IMAP) {
 		}
 	}()
 	waitFor(t, 10*time.Second, "the first sync", func() bool {
-		a, _ := f.db.Account(context.Background(), f.acc.ID)
+		a, _ := f.db.Account(context.Background(), f.db.Admin.ID, f.acc.ID)
 		return a.Status == data.AccountOK
 	})
 	time.Sleep(100 * time.Millisecond) // let the client enter IDLE; correctness does not depend on it

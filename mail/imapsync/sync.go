@@ -185,7 +185,7 @@ func (s *Syncer) kickChan() (ch chan struct{}, release func()) {
 // SyncOnce runs one full sync of every active account and records each
 // account's status. The error joins the accounts' errors.
 func (s *Syncer) SyncOnce(ctx context.Context) (Stats, error) {
-	accs, err := s.st.Accounts(ctx)
+	accs, err := s.st.WorkerAccounts(ctx)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -576,7 +576,7 @@ func (s *Syncer) Run(ctx context.Context) error {
 	running := map[int64]context.CancelFunc{}
 	var wg sync.WaitGroup
 	refresh := func() {
-		accs, err := s.st.Accounts(ctx)
+		accs, err := s.st.WorkerAccounts(ctx)
 		if err != nil {
 			s.opt.Logger.Error("mail accounts", "error", err)
 			return
@@ -676,7 +676,7 @@ func (s *Syncer) runAccount(ctx context.Context, id int64) {
 	defer release()
 	failures := 0
 	for ctx.Err() == nil {
-		acc, err := s.st.Account(ctx, id)
+		acc, err := s.st.WorkerAccount(ctx, id)
 		if err != nil || !acc.Active {
 			return // deleted or switched off
 		}
@@ -728,7 +728,7 @@ func (s *Syncer) session(ctx context.Context, acc data.Account, kick chan struct
 			return synced, err
 		}
 		// Pick up settings changed meanwhile (folders, policy).
-		fresh, err := s.st.Account(ctx, acc.ID)
+		fresh, err := s.st.WorkerAccount(ctx, acc.ID)
 		if err != nil {
 			return synced, err
 		}

@@ -23,7 +23,7 @@ func TestFirstSyncImportsOnlyTheWindow(t *testing.T) {
 	if st.Fetched != 1 || f.deals(t) != 1 {
 		t.Fatalf("first sync: %+v, %d deals", st, f.deals(t))
 	}
-	if _, err := f.db.EmailByMessageID(context.Background(), "old@client.test"); err == nil {
+	if _, err := f.db.EmailByMessageID(context.Background(), f.db.Admin.ID, "old@client.test"); err == nil {
 		t.Fatal("a message older than the window was imported")
 	}
 	cp, _, _ := f.db.FolderState(context.Background(), f.acc.ID, "INBOX")
@@ -50,11 +50,11 @@ func TestOverSizeCapKeepsHeadersAndText(t *testing.T) {
 			"Content-Transfer-Encoding: base64\n\n" + blob + "--XX--\n"}
 	srv.Append(t, "INBOX", big.bytes())
 	f.syncOnce(t)
-	m, err := f.db.EmailByMessageID(context.Background(), "big@client.test")
+	m, err := f.db.EmailByMessageID(context.Background(), f.db.Admin.ID, "big@client.test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, _ := f.db.EmailRaw(context.Background(), m.ID)
+	raw, _ := f.db.EmailRaw(context.Background(), f.db.Admin.ID, m.ID)
 	if !strings.Contains(m.Text, "Please see the plans") || m.Truncated == "" || len(raw) > 4096 || m.Size < 1<<17 || m.DealID == 0 {
 		t.Fatalf("over the cap: text %q truncated %q raw %d size %d deal %d", m.Text, m.Truncated, len(raw), m.Size, m.DealID)
 	}
@@ -71,7 +71,7 @@ func TestPollingWithoutIdle(t *testing.T) {
 	go func() { done <- f.sync.Run(ctx) }()
 	defer func() { cancel(); <-done }()
 	waitFor(t, 10*time.Second, "the first sync", func() bool {
-		a, _ := f.db.Account(context.Background(), f.acc.ID)
+		a, _ := f.db.Account(context.Background(), f.db.Admin.ID, f.acc.ID)
 		return a.Status == data.AccountOK
 	})
 	srv.Append(t, "INBOX", client("poll@client.test", "poll@client.test", "Polled").bytes())
@@ -90,7 +90,7 @@ func TestKickPollsAtOnce(t *testing.T) {
 	go func() { done <- f.sync.Run(ctx) }()
 	defer func() { cancel(); <-done }()
 	waitFor(t, 10*time.Second, "the first sync", func() bool {
-		a, _ := f.db.Account(context.Background(), f.acc.ID)
+		a, _ := f.db.Account(context.Background(), f.db.Admin.ID, f.acc.ID)
 		return a.Status == data.AccountOK
 	})
 	srv.Append(t, "INBOX", client("kick@client2.test", "kick@client2.test", "Kicked").bytes())
@@ -115,7 +115,7 @@ func TestNetworkBackRetriesAtOnce(t *testing.T) {
 	go func() { done <- f.sync.Run(ctx) }()
 	defer func() { cancel(); <-done }()
 	waitFor(t, 10*time.Second, "the failed first attempt", func() bool {
-		a, _ := f.db.Account(context.Background(), f.acc.ID)
+		a, _ := f.db.Account(context.Background(), f.db.Admin.ID, f.acc.ID)
 		return a.Status == data.AccountError
 	})
 	_ = f.sec.Set(f.acc.IMAPSecretKey(), "pw")

@@ -104,7 +104,7 @@ func (f *fixture) drain(t testing.TB, s *Sender) Stats {
 
 func (f *fixture) item(t testing.TB, id int64) data.OutboxItem {
 	t.Helper()
-	it, err := f.db.OutboxItem(context.Background(), id)
+	it, err := f.db.OutboxItem(context.Background(), f.db.Admin.ID, id)
 	if err != nil {
 		t.Fatal(err)
 	}

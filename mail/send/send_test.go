@@ -29,7 +29,7 @@ func TestSendTransmitsStoredBytesWithThreading(t *testing.T) {
 	if err != nil || res.Decisions[0].DealID != f.deal.ID {
 		t.Fatalf("parent not on the deal: %+v %v", res, err)
 	}
-	pm, _ := f.db.EmailByMessageID(ctx, "q1@client.test")
+	pm, _ := f.db.EmailByMessageID(ctx, f.db.Admin.ID, "q1@client.test")
 	it := f.queue(t, data.ComposeInput{Bcc: "boss@ourshop.test", Subject: data.ReplySubject(pm.Subject), ReplyTo: pm.ID, HTML: true,
 		Text:  "Here is the quote.\n\n" + data.QuoteText(pm.From, pm.Date, pm.Text),
 		Files: []data.FileInput{{Name: "plan.txt", Data: []byte("a plan")}}})
@@ -361,7 +361,7 @@ func TestReplyToSentEmailLandsOnDeal(t *testing.T) {
 	if _, err := sy.SyncOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	m, err := f.db.EmailByMessageID(ctx, "answer-1@client.test")
+	m, err := f.db.EmailByMessageID(ctx, f.db.Admin.ID, "answer-1@client.test")
 	if err != nil {
 		t.Fatal(err)
 	}

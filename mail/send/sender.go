@@ -205,7 +205,7 @@ func (s *Sender) DrainOnce(ctx context.Context) (Stats, error) {
 		for _, o := range batch {
 			acc, ok := accounts[o.AccountID]
 			if !ok {
-				a, err := s.st.Account(ctx, o.AccountID)
+				a, err := s.st.WorkerAccount(ctx, o.AccountID)
 				if err != nil {
 					results = append(results, mailq.SendResult{ID: o.ID, State: data.OutFailed, Error: "the mail account of this email was deleted"})
 					continue

@@ -284,7 +284,7 @@ func (bs *sentBoxes) get(ctx context.Context, accountID int64) (*sentBox, error)
 	if b := bs.boxes[accountID]; b != nil {
 		return b, nil
 	}
-	acc, err := bs.s.st.Account(ctx, accountID)
+	acc, err := bs.s.st.WorkerAccount(ctx, accountID)
 	if err != nil {
 		return nil, err
 	}
