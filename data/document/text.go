@@ -318,8 +318,14 @@ func (r *renderer) draw(l line, x, y, w, h float64, align string) {
 			continue
 		}
 		run, rw := run[:0], 0.0
-		for ; k < len(order) && faces[order[k]] == fc; k++ {
+		for ; k < len(order); k++ {
 			i := order[k]
+			if faces[i] == nil {
+				continue // an isolate mark: nothing to draw
+			}
+			if faces[i] != fc {
+				break
+			}
 			c := rs[i]
 			if lv[i]%2 == 1 {
 				c = mirror(c)

@@ -540,3 +540,14 @@ func TestWrapBreaksAtSpacesAndBetweenCJK(t *testing.T) {
 		t.Errorf("long word: %v", lines)
 	}
 }
+
+// BenchmarkRenderEveryScript renders the invoice in every script: the CJK
+// and Korean fonts are parsed by the PDF writer for each document.
+func BenchmarkRenderEveryScript(b *testing.B) {
+	s := scripts()
+	for b.Loop() {
+		if _, err := Render(s, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
