@@ -34,6 +34,7 @@ func breakDocument(t *testing.T, path, number string) {
 // An invoice for "Pizza 🍕" to a Chinese client is issued with its PDF;
 // a document that cannot be drawn is said so in words, not a crash.
 func TestDocumentCommandAnyTextAndRenderFailure(t *testing.T) {
+	t.Parallel()
 	db := datatest.OpenLang(t, "fr")
 	ctx := context.Background()
 	seller := data.DefaultSeller()
