@@ -673,8 +673,8 @@ func (s *Store) DocumentPDF(ctx context.Context, actor, id int64) ([]byte, error
 // issue nothing, and DocumentPDF has no PDF to give.
 var ErrDocumentRender = document.ErrRender
 
-// render draws documents; tests replace it to make drawing fail.
-var render = document.Render
+// documentRenderer draws documents; tests replace it to make drawing fail.
+var documentRenderer = document.Render
 
 // renderPDF draws a document. A panic below it (document.Render recovers
 // its own) comes back as an error wrapping ErrDocumentRender.
@@ -684,7 +684,7 @@ func renderPDF(snap document.Snapshot, opt document.Options) (b []byte, err erro
 			b, err = nil, fmt.Errorf("render %s: %w: %v", snap.Number, ErrDocumentRender, p)
 		}
 	}()
-	return render(snap, opt)
+	return documentRenderer(snap, opt)
 }
 
 // FileName is a file name for a document's PDF, e.g.

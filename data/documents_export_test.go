@@ -6,7 +6,7 @@ import "comptoir/data/document"
 // makes drawing fail; restore puts the renderer back. Tests that call it
 // must not run in parallel.
 func SetDocumentRenderer(fn func(DocumentSnapshot, document.Options) ([]byte, error)) (restore func()) {
-	old := render
-	render = fn
-	return func() { render = old }
+	old := documentRenderer
+	documentRenderer = fn
+	return func() { documentRenderer = old }
 }
