@@ -63,9 +63,7 @@ func documentCommand() *command {
 				if err != nil {
 					return err
 				}
-				var doc data.Document
-				switch sub {
-				case "list":
+				if sub == "list" {
 					docs, err := st.DealDocuments(env.Ctx, me.ID, *deal)
 					if err != nil {
 						return explainDocErr(err)
@@ -86,23 +84,37 @@ func documentCommand() *command {
 							data.FormatMinor(d.Gross, d.Currency), d.Currency)
 					}
 					return tw.Flush()
-				case "create":
-					doc, err = st.CreateDocument(env.Ctx, me.ID, *deal, data.DocumentKind(*kind))
-				case "invoice":
-					var q data.Document
-					if q, err = st.DocumentByNumber(env.Ctx, me.ID, *quote); err == nil {
-						doc, err = st.InvoiceFromQuote(env.Ctx, me.ID, q.ID)
-					}
-				case "pdf":
-					doc, err = st.DocumentByNumber(env.Ctx, me.ID, *number)
 				}
+				var doc data.Document
+				err = safeDocument(func() (err error) {
+					switch sub {
+					case "create":
+						doc, err = st.CreateDocument(env.Ctx, me.ID, *deal, data.DocumentKind(*kind))
+					case "invoice":
+						var q data.Document
+						if q, err = st.DocumentByNumber(env.Ctx, me.ID, *quote); err == nil {
+							doc, err = st.InvoiceFromQuote(env.Ctx, me.ID, q.ID)
+						}
+					case "pdf":
+						doc, err = st.DocumentByNumber(env.Ctx, me.ID, *number)
+					}
+					return err
+				})
 				if err != nil {
 					return explainDocErr(err)
 				}
 				if *out != "" {
-					pdf, err := st.DocumentPDF(env.Ctx, me.ID, doc.ID)
-					if err != nil {
-						return fmt.Errorf("%s was issued but its PDF failed: %w", doc.Number, err)
+					var pdf []byte
+					err := safeDocument(func() (err error) {
+						pdf, err = st.DocumentPDF(env.Ctx, me.ID, doc.ID)
+						return err
+					})
+					switch {
+					case err != nil && sub == "pdf":
+						return fmt.Errorf("the PDF of %s could not be made: %w", doc.Number, err)
+					case err != nil:
+						return fmt.Errorf("%s was issued but its PDF failed (run `comptoir document pdf --number %s --out FILE`): %w",
+							doc.Number, doc.Number, err)
 					}
 					if err := os.WriteFile(*out, pdf, 0o644); err != nil {
 						return fmt.Errorf("%s was issued but its PDF could not be written (run `comptoir document pdf --number %s --out FILE`): %w",
@@ -116,9 +128,22 @@ func documentCommand() *command {
 	}
 }
 
+// safeDocument runs a document call so that a panic in it becomes an error
+// in words rather than a crash of the command.
+func safeDocument(fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: %v", data.ErrDocumentRender, p)
+		}
+	}()
+	return fn()
+}
+
 // explainDocErr turns store errors into plain command-line messages.
 func explainDocErr(err error) error {
 	switch {
+	case errors.Is(err, data.ErrDocumentRender):
+		return fmt.Errorf("the document's PDF could not be made, so nothing was issued and no number was used: %w", err)
 	case errors.Is(err, data.ErrNotFound):
 		return fmt.Errorf("no such deal or document (or you may not see it): %w", err)
 	case errors.Is(err, data.ErrForbidden):

@@ -432,6 +432,13 @@ func (tx *wtx) issue(actor, dealID int64, kind DocumentKind, seller Seller, snap
 		snap.DueDate = now.AddDate(0, 0, seller.PaymentDays).Format(time.DateOnly)
 		due = snap.DueDate
 	}
+	// A document is issued only if it prints: drawn here, inside the
+	// transaction, a document that cannot be drawn rolls back with its
+	// number, which the next document then takes. (It is drawn again, with
+	// the seller's logo of the day, each time its PDF is asked for.)
+	if _, err := renderPDF(snap, document.Options{Logo: seller.Logo}); err != nil {
+		return 0, fmt.Errorf("%s not issued, its number stays free: %w", number, err)
+	}
 	b, err := json.Marshal(snap)
 	if err != nil {
 		return 0, err
@@ -654,11 +661,30 @@ func (s *Store) DocumentPDF(ctx context.Context, actor, id int64) ([]byte, error
 	if v, err := s.Setting(ctx, SellerSetting); err == nil {
 		logo = parseSeller(v).Logo
 	}
-	b, err := document.Render(d.Snapshot, document.Options{Logo: logo})
+	b, err := renderPDF(d.Snapshot, document.Options{Logo: logo})
 	if err != nil {
 		return nil, fmt.Errorf("document %s: %w", d.Number, err)
 	}
 	return b, nil
+}
+
+// ErrDocumentRender is the error of a document that could not be drawn (a
+// bug, never the text's fault): CreateDocument and InvoiceFromQuote then
+// issue nothing, and DocumentPDF has no PDF to give.
+var ErrDocumentRender = document.ErrRender
+
+// documentRenderer draws documents; tests replace it to make drawing fail.
+var documentRenderer = document.Render
+
+// renderPDF draws a document. A panic below it (document.Render recovers
+// its own) comes back as an error wrapping ErrDocumentRender.
+func renderPDF(snap document.Snapshot, opt document.Options) (b []byte, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			b, err = nil, fmt.Errorf("render %s: %w: %v", snap.Number, ErrDocumentRender, p)
+		}
+	}()
+	return documentRenderer(snap, opt)
 }
 
 // FileName is a file name for a document's PDF, e.g.

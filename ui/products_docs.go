@@ -164,8 +164,12 @@ func (p *documentsPanel) createDoc(kind data.DocumentKind) {
 	p.t.confirmDiscard(func() {
 		a, id := p.t.f.App, p.t.f.Deal.ID
 		a.run(func(ctx context.Context) error {
-			d, err := a.Store.CreateDocument(ctx, a.Me.ID, id, kind)
-			uiDo(func() { p.done(d, err) })
+			var d data.Document
+			err := safeDocument(func() (err error) {
+				d, err = a.Store.CreateDocument(ctx, a.Me.ID, id, kind)
+				return err
+			})
+			uiDo(func() { p.done(d, notIssued(err)) })
 			return nil
 		})
 	})
@@ -174,8 +178,12 @@ func (p *documentsPanel) createDoc(kind data.DocumentKind) {
 func (p *documentsPanel) invoiceQuote(q data.Document) {
 	a := p.t.f.App
 	a.run(func(ctx context.Context) error {
-		d, err := a.Store.InvoiceFromQuote(ctx, a.Me.ID, q.ID)
-		uiDo(func() { p.done(d, err) })
+		var d data.Document
+		err := safeDocument(func() (err error) {
+			d, err = a.Store.InvoiceFromQuote(ctx, a.Me.ID, q.ID)
+			return err
+		})
+		uiDo(func() { p.done(d, notIssued(err)) })
 		return nil
 	})
 }
@@ -251,6 +259,40 @@ func (p *documentsPanel) applyStatus(d data.Document, to data.DocumentStatus, pa
 	})
 }
 
+// safeDocument runs a document call so that a panic in it becomes an error
+// shown in words rather than the end of the app.
+func safeDocument(fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: %v", data.ErrDocumentRender, p)
+		}
+	}()
+	return fn()
+}
+
+// notIssued says, for a document that could not be drawn, that it was not
+// issued and used no number; other errors pass unchanged.
+func notIssued(err error) error {
+	if errors.Is(err, data.ErrDocumentRender) {
+		return fmt.Errorf("%s\n%w", lang.L("The document's PDF could not be made, so the document was not issued and no number was used."), err)
+	}
+	return err
+}
+
+// documentPDF renders a document's PDF; a document that could not be drawn
+// is said so in words.
+func documentPDF(ctx context.Context, a *App, docID int64) ([]byte, error) {
+	var pdf []byte
+	err := safeDocument(func() (err error) {
+		pdf, err = a.Store.DocumentPDF(ctx, a.Me.ID, docID)
+		return err
+	})
+	if errors.Is(err, data.ErrDocumentRender) {
+		return nil, fmt.Errorf("%s\n%w", lang.L("The PDF of this document could not be made."), err)
+	}
+	return pdf, err
+}
+
 // open shows the document's PDF in the system's viewer.
 func (p *documentsPanel) open(d data.Document) {
 	openDocumentPDF(p.t.f.App, d.ID, func(path string) { p.lastOpen = path })
@@ -271,7 +313,7 @@ func openDocumentPDF(a *App, docID int64, opened func(path string)) {
 		if err != nil {
 			return err
 		}
-		pdf, err := a.Store.DocumentPDF(ctx, a.Me.ID, docID)
+		pdf, err := documentPDF(ctx, a, docID)
 		if err != nil {
 			return err
 		}
@@ -360,7 +402,7 @@ func saveDocumentPDF(a *App, win fyne.Window, docID int64, fileName string) {
 func writeDocumentPDF(a *App, docID int64, w io.WriteCloser) {
 	a.run(func(ctx context.Context) error {
 		defer w.Close()
-		pdf, err := a.Store.DocumentPDF(ctx, a.Me.ID, docID)
+		pdf, err := documentPDF(ctx, a, docID)
 		if err != nil {
 			return err
 		}

@@ -4,8 +4,14 @@
 // issued: the seller, the buyer, the lines with their computed totals, the
 // dates and the legal wording. The renderer does no arithmetic on money: every
 // figure it prints comes computed in the snapshot (package data computes them
-// with its rounding rule). Fonts are the Go fonts, embedded as UTF-8 TrueType
-// fonts, so accents, the euro sign and non-breaking spaces print.
+// with its rounding rule).
+//
+// No character stops a document. The text prints in the Go fonts and, for
+// what they lack, in embedded fallback fonts (fonts.go): Latin, Greek,
+// Cyrillic, Hebrew, Arabic, Chinese, Japanese and Korean; anything no font
+// has, an emoji for one, prints as the replacement glyph U+FFFD. Arabic takes
+// its joined forms and right-to-left text its visual order (text.go). A
+// panic while drawing comes back as an error wrapping ErrRender.
 package document
 
 // Kind is "quote" or "invoice".
