@@ -32,11 +32,38 @@ step "go vet"
 go vet ./...
 passed+=(vet)
 
-step "dependency rule: data and mail never import fyne.io"
+step "dependency rule: which room imports which"
+# The rooms' arrows (DESIGN.md): data and mail never import Fyne; ui never
+# imports cli; the SQLite machinery imports nothing of Comptoir; the mail
+# queue is imported by mail/send only.
 deps=$(go list -deps ./data/... ./mail/...)
 if fyne_deps=$(grep fyne.io <<<"$deps"); then
 	echo "data/ or mail/ depends on Fyne:" >&2
 	echo "$fyne_deps" >&2
+	exit 1
+fi
+if go list -deps ./ui/... | grep -qx 'comptoir/cli'; then
+	echo "ui/ depends on cli/" >&2
+	exit 1
+fi
+if own=$(go list -deps ./data/storage | grep '^comptoir/' | grep -vx 'comptoir/data/storage'); then
+	echo "the SQLite machinery (data/storage) imports the domain:" >&2
+	echo "$own" >&2
+	exit 1
+fi
+importers=$(go list -f '{{.ImportPath}} {{join .Imports " "}}' ./... | awk '/ comptoir\/data\/mailq( |$)/ {print $1}' | grep -vx 'comptoir/mail/send' || true)
+if [ -n "$importers" ]; then
+	echo "only mail/send may import the mail queue (data/mailq); also imported by:" >&2
+	echo "$importers" >&2
+	exit 1
+fi
+if go list -deps ./data | grep -qE '^comptoir/(mail|ui|cli|data/formats)(/|$)'; then
+	echo "data imports mail/, ui/, cli/ or its file formats room" >&2
+	exit 1
+fi
+if grep -rn --include='*.go' '\.Storage()' ui cli >/dev/null; then
+	echo "ui/ or cli/ reach the store's storage handle (data.Store.Storage is for its own sub-rooms):" >&2
+	grep -rn --include='*.go' '\.Storage()' ui cli >&2
 	exit 1
 fi
 passed+=(deps)
