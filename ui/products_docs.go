@@ -165,7 +165,7 @@ func (p *documentsPanel) createDoc(kind data.DocumentKind) {
 		a, id := p.t.f.App, p.t.f.Deal.ID
 		a.run(func(ctx context.Context) error {
 			d, err := a.Store.CreateDocument(ctx, a.Me.ID, id, kind)
-			uiDo(func() { p.done(d, err) })
+			a.do(func() { p.done(d, err) })
 			return nil
 		})
 	})
@@ -175,7 +175,7 @@ func (p *documentsPanel) invoiceQuote(q data.Document) {
 	a := p.t.f.App
 	a.run(func(ctx context.Context) error {
 		d, err := a.Store.InvoiceFromQuote(ctx, a.Me.ID, q.ID)
-		uiDo(func() { p.done(d, err) })
+		a.do(func() { p.done(d, err) })
 		return nil
 	})
 }
@@ -241,7 +241,7 @@ func (p *documentsPanel) applyStatus(d data.Document, to data.DocumentStatus, pa
 		} else {
 			_, err = a.Store.SetDocumentStatus(ctx, a.Me.ID, d.ID, to)
 		}
-		uiDo(func() {
+		a.do(func() {
 			if err != nil {
 				a.showErrorIn(p.t.f.Window(), err)
 			}
@@ -283,22 +283,18 @@ func openDocumentPDF(a *App, docID int64, opened func(path string)) {
 		if err != nil {
 			return err
 		}
-		uiDo(func() {
+		a.do(func() {
 			if opened != nil {
 				opened(path)
 			}
-			if pdfOpened != nil {
-				pdfOpened(path)
+			if a.pdfOpened != nil {
+				a.pdfOpened(path)
 			}
-			_ = a.FyneApp.OpenURL(u)
+			_ = a.openExternal(u)
 		})
 		return nil
 	})
 }
-
-// pdfOpened, when set (tests), is told every path openDocumentPDF hands to
-// the viewer, on the UI goroutine.
-var pdfOpened func(path string)
 
 // viewerDir is the private folder (0700, made by os.MkdirTemp once per run)
 // where PDFs are written for the system viewer. A shared, predictable path
