@@ -16,6 +16,7 @@ import (
 
 	"comptoir/data"
 	"comptoir/data/formats"
+	"comptoir/ui/widgets"
 )
 
 // The Activities screen: my open activities in three sections, overdue,
@@ -23,17 +24,9 @@ import (
 // or an admin may pick another employee; "Export .ics" saves the
 // activities as an iCalendar file for phone and desktop calendars.
 
-func init() {
-	registerScreen(screen{ID: "activities", Label: "Activities", IconName: theme.IconNameCalendar, Order: 40,
-		Make: func(a *App) fyne.CanvasObject { return newActivitiesScreen(a).root }})
-}
-
 // agendaPage is how many activities a section reads at a time: three
 // sections of it fill a tall window; "Show more" reads on.
 const agendaPage = 20
-
-// lastActivities is the last Activities screen built (tests).
-var lastActivities *activitiesScreen
 
 type activitiesScreen struct {
 	a    *App
@@ -51,6 +44,10 @@ type activitiesScreen struct {
 	icons   bitmapIcons
 	body    *fyne.Container
 	scroll  *container.Scroll
+
+	// The dialogs last opened from the screen (tests fill and submit them).
+	planForm     *planForm
+	completeForm *completeForm
 }
 
 type agendaSection struct {
@@ -70,13 +67,12 @@ type agendaRow struct {
 	due     *widget.Label
 	open    *widget.Button
 	done    *widget.Button
-	edit    *tapBox // reschedule
+	edit    *widgets.TapBox // reschedule
 	overdue bool
 }
 
 func newActivitiesScreen(a *App) *activitiesScreen {
 	s := &activitiesScreen{a: a}
-	lastActivities = s
 	s.empSel = widget.NewSelect(nil, func(string) {
 		i := s.empSel.SelectedIndex()
 		if i >= 0 && i < len(s.employees) && s.employees[i].ID != s.currentEmployee() {
@@ -253,9 +249,9 @@ func (s *activitiesScreen) newRow(act data.Activity, now time.Time) *agendaRow {
 	r.open = widget.NewButton(act.DealTitle, func() { a.openDeal(act.DealID) })
 	r.open.Importance = widget.LowImportance
 	r.open.Alignment = widget.ButtonAlignLeading
-	r.done = widget.NewButton(lang.L("Done"), func() { completeActivityDialog(a, a.Win, act) })
+	r.done = widget.NewButton(lang.L("Done"), func() { s.completeForm = completeActivityDialog(a, a.Win, act) })
 	info := container.NewVBox(subject, container.NewHBox(r.due, r.open))
-	r.edit = s.icons.button(theme.DocumentCreateIcon(), func() { planActivityDialog(a, a.Win, act.DealID, &act) })
+	r.edit = s.icons.button(theme.DocumentCreateIcon(), func() { s.planForm = planActivityDialog(a, a.Win, act.DealID, &act) })
 	r.box = container.NewBorder(nil, nil, container.NewVBox(ic), container.NewVBox(container.NewHBox(r.done, r.edit)), info)
 	return r
 }
@@ -294,7 +290,7 @@ func (s *activitiesScreen) exportTo(w io.WriteCloser, done func(error)) {
 		if cerr := w.Close(); err == nil {
 			err = cerr
 		}
-		uiDo(func() { done(err) })
+		a.do(func() { done(err) })
 		return err
 	})
 }

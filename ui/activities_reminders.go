@@ -16,13 +16,8 @@ import (
 // the database before its notification is sent, so a reminder is shown once
 // — not again at the next tick, in a second window, or after a restart.
 
-func init() { registerStart(startReminders) }
-
 // reminderEvery is how often reminders are checked.
 const reminderEvery = 30 * time.Second
-
-// sendNotification shows a system notification; tests replace it.
-var sendNotification = func(a *App, n *fyne.Notification) { a.FyneApp.SendNotification(n) }
 
 // startReminders checks now, then on a ticker until the app closes. It is
 // called on the UI goroutine once the employee is known.
@@ -60,7 +55,7 @@ func checkReminders(ctx context.Context, a *App, me int64) (int, error) {
 		if !claimed {
 			continue // another window or process showed it
 		}
-		sendNotification(a, reminderNotification(act, a.Lang))
+		a.notify(reminderNotification(act, a.Lang))
 		sent++
 	}
 	return sent, nil

@@ -23,10 +23,9 @@ import (
 // openActivities shows the Activities screen and waits for its first read.
 func openActivities(t testing.TB, a *App) *activitiesScreen {
 	t.Helper()
-	lastActivities = nil
-	onUI(func() { a.main.show("activities") })
-	waitFor(t, a, "the Activities screen", func() bool { return lastActivities != nil && lastActivities.loaded })
-	return lastActivities
+	onUI(a, func() { a.main.show("activities") })
+	waitFor(t, a, "the Activities screen", func() bool { return a.main.activities != nil && a.main.activities.loaded })
+	return a.main.activities
 }
 
 func sectionSubjects(sec *agendaSection) []string {
@@ -69,10 +68,10 @@ func TestActivitiesScreenSections(t *testing.T) {
 		t.Fatal("a sales employee is offered the employee filter")
 	}
 	// rescheduled from the screen: "next month" moves to today
-	onUI(func() { test.Tap(up.rows[0].edit) })
-	pf := lastPlanForm
+	onUI(a, func() { test.Tap(up.rows[0].edit) })
+	pf := s.planForm
 	waitIdle(a)
-	onUI(func() {
+	onUI(a, func() {
 		pf.due.set(now.Add(2 * time.Hour))
 		test.Tap(pf.fd.save)
 	})
@@ -81,9 +80,9 @@ func TestActivitiesScreenSections(t *testing.T) {
 	})
 	today = s.sections[1]
 	// done from the screen: the row leaves, a result entry is written
-	onUI(func() { test.Tap(today.rows[0].done) })
-	cf := lastCompleteForm
-	onUI(func() {
+	onUI(a, func() { test.Tap(today.rows[0].done) })
+	cf := s.completeForm
+	onUI(a, func() {
 		test.Type(cf.result, "reached them")
 		test.Tap(cf.fd.save)
 	})
@@ -113,7 +112,7 @@ func TestActivitiesManagerFilter(t *testing.T) {
 			idx = i
 		}
 	}
-	onUI(func() { s.empSel.SetSelectedIndex(idx) })
+	onUI(a, func() { s.empSel.SetSelectedIndex(idx) })
 	waitFor(t, a, "sales2's activities", func() bool { return len(s.sections[2].rows) == 1 && s.sections[2].rows[0].act.Subject == "visit" })
 }
 
@@ -140,7 +139,7 @@ func TestActivitiesExportICS(t *testing.T) {
 		var buf closingBuffer
 		var done bool
 		var got error
-		onUI(func() { s.exportTo(&buf, func(err error) { done, got = true, err }) })
+		onUI(a, func() { s.exportTo(&buf, func(err error) { done, got = true, err }) })
 		waitFor(t, a, "the export", func() bool { return done })
 		if got != nil || !buf.closed {
 			t.Fatalf("export: %v closed=%v", got, buf.closed)
@@ -175,11 +174,9 @@ func TestReminderFiresOnceAcrossRestart(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var sent []*fyne.Notification
-	old := sendNotification
-	sendNotification = func(_ *App, n *fyne.Notification) { mu.Lock(); sent = append(sent, n); mu.Unlock() }
-	t.Cleanup(func() { sendNotification = old })
-
-	a := startTest(t, db, db.Sales)
+	a := startTest(t, db, db.Sales, func(a *App) {
+		a.notify = func(n *fyne.Notification) { mu.Lock(); sent = append(sent, n); mu.Unlock() }
+	})
 	if n, err := checkReminders(ctx, a, db.Sales.ID); err != nil || n != 0 {
 		t.Fatalf("before its time: %d %v", n, err)
 	}
@@ -272,7 +269,7 @@ func BenchmarkActivitiesScreenOpen(b *testing.B) {
 		defer w.Close()
 		for b.Loop() {
 			var s *activitiesScreen
-			onUI(func() {
+			onUI(a, func() {
 				s = newActivitiesScreen(a)
 				w.SetContent(s.root)
 			})

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
+	"net/url"
 	"sync/atomic"
 	"time"
 
@@ -36,25 +36,60 @@ type App struct {
 
 	deps  Deps // the services main wired
 	main  *mainWindow
-	forms map[int64]*DealForm // open deal forms by deal id
+	forms []*DealForm // the open deal forms, oldest first
 
-	pending atomic.Int64 // work started by run, timers and events not yet applied (tests wait on it)
-	lost    *lostDialog  // the last "deal lost" dialog, for tests
-	started bool         // start hooks have run
+	// post runs a function on the UI goroutine, in the order posted, without
+	// waiting: fyne.Do with a real driver; in tests, the tests' UI loop
+	// (Fyne's test driver would run it on the calling goroutine).
+	post    func(func())
+	pending atomic.Int64 // work started by run, timers and events, and UI functions not yet run (tests wait on it)
+
+	// launched is when the process started (Deps.Started), to log how long
+	// the first board took; boardShown is set once it was logged.
+	launched   time.Time
+	boardShown bool
+	working    bool // the start-up work (startWork) runs
+
+	// What the App hands to the system. Tests replace them before the window
+	// starts.
+	notify       func(*fyne.Notification) // a system notification (reminders)
+	openExternal func(u *url.URL) error   // a link for the system: mail client, dialler, PDF viewer
+	pdfOpened    func(path string)        // told every PDF handed to the viewer (tests; nil in use)
+	keepClosed   bool                     // a deal made from an email is not opened (tests)
+	lost         *lostDialog              // the last "deal lost" dialog (moveDeal), for tests
 }
 
-// newApp wires an App around an open store. The caller sets Me.
-func newApp(fa fyne.App, w fyne.Window, d Deps) *App {
+// newApp wires an App around an open store. The caller sets Me. post runs
+// functions on the UI goroutine: fyne.Do, or the tests' UI loop.
+func newApp(fa fyne.App, w fyne.Window, d Deps, post func(func())) *App {
 	ctx, cancel := context.WithCancel(context.Background())
+	launched := d.Started
+	if launched.IsZero() {
+		launched = time.Now()
+	}
 	return &App{
 		FyneApp: fa, Win: w, Store: d.Store, Lang: d.Lang, Ctx: ctx, cancel: cancel, deps: d,
-		Mobile: fyne.CurrentDevice().IsMobile(),
-		forms:  map[int64]*DealForm{},
+		Mobile:       fyne.CurrentDevice().IsMobile(),
+		post:         post,
+		launched:     launched,
+		notify:       fa.SendNotification,
+		openExternal: fa.OpenURL,
 	}
 }
 
+// do runs fn on the UI goroutine: every change to widgets made from another
+// goroutine goes through it. It does not wait; until fn has run it counts
+// as pending work.
+func (a *App) do(fn func()) {
+	a.pending.Add(1)
+	a.post(func() {
+		defer a.pending.Add(-1)
+		fn()
+	})
+}
+
 // run does fn off the UI goroutine with the app's context. fn applies its
-// results to widgets with fyne.Do. A returned error is shown to the person
+// results to widgets with a.do. A returned error is shown to the person
 // (unless the app is closing).
 func (a *App) run(fn func(ctx context.Context) error) {
 	a.pending.Add(1)
@@ -62,7 +97,7 @@ func (a *App) run(fn func(ctx context.Context) error) {
 		defer a.pending.Add(-1)
 		if err := fn(a.Ctx); err != nil && a.Ctx.Err() == nil {
 			slog.Warn("ui action failed", "err", err)
-			uiDo(func() { a.showError(err) })
+			a.do(func() { a.showError(err) })
 		}
 	}()
 }
@@ -75,22 +110,8 @@ func load[T any](a *App, get func(ctx context.Context) (T, error), apply func(T)
 		if err != nil {
 			return err
 		}
-		uiDo(func() { apply(v) })
+		a.do(func() { apply(v) })
 		return nil
-	})
-}
-
-// uiMu serialises the functions given to uiDo. With a real driver they
-// all run on the main goroutine anyway; Fyne's test driver runs them on the
-// calling goroutine, and tests take uiMu while they drive widgets.
-var uiMu sync.Mutex
-
-// uiDo is fyne.Do for this package: fn changes widgets.
-func uiDo(fn func()) {
-	fyne.Do(func() {
-		uiMu.Lock()
-		defer uiMu.Unlock()
-		fn()
 	})
 }
 
@@ -100,7 +121,7 @@ func (a *App) after(d time.Duration, fn func()) *time.Timer {
 	a.pending.Add(1)
 	return time.AfterFunc(d, func() {
 		defer a.pending.Add(-1)
-		uiDo(fn)
+		a.do(fn)
 	})
 }
 
@@ -118,7 +139,7 @@ func (a *App) subscribe(fn func(data.Changes)) (cancel func()) {
 	return a.Store.Subscribe(func(cs data.Changes) {
 		a.pending.Add(1)
 		defer a.pending.Add(-1)
-		uiDo(func() { fn(cs) })
+		a.do(func() { fn(cs) })
 	})
 }
 
@@ -169,7 +190,7 @@ func (a *App) now() time.Time {
 // openDeal opens the form of an existing deal (a window on the desktop, a
 // page on a phone). An already open form is brought forward.
 func (a *App) openDeal(id int64) {
-	if f, ok := a.forms[id]; ok && f.win != nil {
+	if f := a.dealForm(id); f != nil && f.win != nil {
 		f.win.RequestFocus()
 		return
 	}
@@ -181,11 +202,14 @@ func (a *App) newDeal(prefill data.DealInput) {
 	openDealForm(a, 0, prefill)
 }
 
-// open opens a record of any kind through the registered openers.
-func (a *App) open(kind data.Kind, id int64) {
-	if fn, ok := openers[kind]; ok {
-		fn(a, id)
+// dealForm is the open form of a saved deal, or nil.
+func (a *App) dealForm(id int64) *DealForm {
+	for _, f := range a.forms {
+		if f.Deal.ID == id && id != 0 {
+			return f
+		}
 	}
+	return nil
 }
 
 // close ends background work (window closing).

@@ -100,9 +100,9 @@ func BenchmarkOpenDealForm(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		var f *DealForm
-		onUI(func() { f = openDealForm(a, rows[i%len(rows)].ID, data.DealInput{}) })
+		onUI(a, func() { f = openDealForm(a, rows[i%len(rows)].ID, data.DealInput{}) })
 		spinIdle(a)
-		onUI(func() {
+		onUI(a, func() {
 			if !f.loaded {
 				b.Fatal("form not filled")
 			}
@@ -113,10 +113,10 @@ func BenchmarkOpenDealForm(b *testing.B) {
 
 func BenchmarkSwitchFilter(b *testing.B) {
 	a, _ := benchApp(b)
-	s := lastDealsScreen
+	s := a.main.deals
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		onUI(func() { test.Tap(s.mine) }) // "my deals" on, then off: the board reloads
+		onUI(a, func() { test.Tap(s.mine) }) // "my deals" on, then off: the board reloads
 		spinIdle(a)
 	}
 }
@@ -130,25 +130,25 @@ func BenchmarkSwitchPipeline(b *testing.B) {
 			b.Fatal(err)
 		}
 		ps = append(ps, p)
-		onUI(func() { lastDealsScreen.loadPipelines() })
+		onUI(a, func() { a.main.deals.loadPipelines() })
 		spinIdle(a)
 	}
-	s := lastDealsScreen
+	s := a.main.deals
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		onUI(func() { s.pipeSelect.SetSelected(ps[i%2].Name) })
+		onUI(a, func() { s.pipeSelect.SetSelected(ps[i%2].Name) })
 		spinIdle(a)
 	}
 }
 
 func BenchmarkSwitchListFilter(b *testing.B) {
 	a, _ := benchApp(b)
-	s := lastDealsScreen
-	onUI(func() { s.viewSelect.SetSelected("List") })
+	s := a.main.deals
+	onUI(a, func() { s.viewSelect.SetSelected("List") })
 	spinIdle(a)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		onUI(func() { s.list.statusSel.SetSelectedIndex(1 + i%3) })
+		onUI(a, func() { s.list.statusSel.SetSelectedIndex(1 + i%3) })
 		spinIdle(a)
 	}
 }
@@ -159,7 +159,7 @@ func BenchmarkSearchKeystroke(b *testing.B) {
 	words := []string{"in", "ins", "inst", "re", "ren", "reno", "an", "ann"}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		onUI(func() { m.searchNow(words[i%len(words)]) }) // what the debounce calls
+		onUI(a, func() { m.searchNow(words[i%len(words)]) }) // what the debounce calls
 		spinIdle(a)
 	}
 	if len(m.searchHits) == 0 {

@@ -2,26 +2,20 @@ package ui
 
 import (
 	"context"
-	"image/color"
 	"log/slog"
 	"slices"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"comptoir/data"
+	"comptoir/ui/widgets"
 )
-
-// firstBoard logs once per process how long the first board took.
-var firstBoard sync.Once
 
 const (
 	columnWidth = 272
@@ -39,7 +33,7 @@ type boardView struct {
 	cols  []*boardColumn
 	seq   int
 
-	dragging  *dealCard
+	dragging  int64         // the deal whose card is being dragged
 	dragPos   fyne.Position // absolute pointer position during a drag
 	loadedFor int64         // pipeline the columns were built for
 }
@@ -73,7 +67,7 @@ func (b *boardView) reload() {
 		if err != nil {
 			return err
 		}
-		uiDo(func() {
+		a.do(func() {
 			if seq == b.seq {
 				b.apply(pid, cols, n)
 			}
@@ -109,9 +103,10 @@ func (b *boardView) apply(pid int64, cols []data.Column, asked int) {
 		}
 		b.box.Objects = objs // one layout and refresh for the whole board
 		b.box.Refresh()
-		firstBoard.Do(func() {
-			slog.Info("first board shown", "since_start", time.Since(processStart).Round(time.Millisecond), "columns", len(cols))
-		})
+		if a := b.s.a; !a.boardShown {
+			a.boardShown = true
+			slog.Info("first board shown", "since_start", time.Since(a.launched).Round(time.Millisecond), "columns", len(cols))
+		}
 		b.loadedFor = pid
 		return
 	}
@@ -166,7 +161,7 @@ type boardColumn struct {
 
 func newBoardColumn(b *boardView, st data.Stage) *boardColumn {
 	c := &boardColumn{b: b, stage: st}
-	col := parseColor(st.Color)
+	col := widgets.ParseColor(st.Color)
 	bar := canvas.NewRectangle(col)
 	bar.CornerRadius = 3
 	bar.SetMinSize(fyne.NewSize(0, 5))
@@ -190,27 +185,15 @@ func newBoardColumn(b *boardView, st data.Stage) *boardColumn {
 	}
 	header := container.NewVBox(bar, container.NewBorder(nil, nil, nil, container.NewHBox(c.count_, add), c.name), c.sum)
 	c.list = widget.NewList(func() int { return len(c.cards) },
-		func() fyne.CanvasObject {
-			if b.s.a.Mobile {
-				return newDealCard(b)
-			}
-			return newDragCard(b)
-		},
+		b.newCard,
 		func(id widget.ListItemID, o fyne.CanvasObject) {
-			var dc *dealCard
-			switch v := o.(type) {
-			case *dealCard:
-				dc = v
-			case *dragCard:
-				dc = &v.dealCard
-			}
-			dc.set(c, c.cards[id])
+			b.setCard(o, c, c.cards[id])
 			if id >= len(c.cards)-8 {
 				c.loadMore()
 			}
 		})
 	c.list.HideSeparators = true
-	c.bg = canvas.NewRectangle(tint(col, 0x24))
+	c.bg = canvas.NewRectangle(widgets.Tint(col, 0x24))
 	c.bg.CornerRadius = theme.InputRadiusSize() * 2
 	w := float32(columnWidth)
 	if b.s.a.Mobile {
@@ -233,10 +216,10 @@ func (c *boardColumn) restage(st data.Stage) {
 	if c.stage.ID == st.ID {
 		return
 	}
-	col := parseColor(st.Color)
+	col := widgets.ParseColor(st.Color)
 	c.bar.FillColor = col
 	c.bar.Refresh()
-	c.bg.FillColor = tint(col, 0x24)
+	c.bg.FillColor = widgets.Tint(col, 0x24)
 	c.bg.Refresh()
 	c.cards = nil
 	c.list.ScrollToTop()
@@ -254,10 +237,10 @@ func (c *boardColumn) set(col data.Column, more bool) {
 	}
 	c.filled = true
 	if c.stage.Color != col.Stage.Color {
-		base := parseColor(col.Stage.Color)
+		base := widgets.ParseColor(col.Stage.Color)
 		c.bar.FillColor = base
 		c.bar.Refresh()
-		c.bg.FillColor = tint(base, 0x24)
+		c.bg.FillColor = widgets.Tint(base, 0x24)
 		c.bg.Refresh()
 	}
 	c.stage = col.Stage
@@ -298,7 +281,7 @@ func (c *boardColumn) loadMore() {
 	me, mine, stage, seq := a.Me.ID, c.b.s.mine.Checked, c.stage.ID, c.b.seq
 	a.run(func(ctx context.Context) error {
 		cards, err := a.Store.ColumnCards(ctx, me, stage, mine, data.CardCursor{UpdatedAt: last.UpdatedAt, ID: last.ID}, cardsPage)
-		uiDo(func() {
+		a.do(func() {
 			c.busy = false
 			if err != nil || seq != c.b.seq {
 				return
@@ -329,130 +312,57 @@ func (l *widthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(l.w, h)
 }
 
-// dealCard is a deal on the board: title, client, amount, responsible and
-// the next activity (red when overdue). Tapping opens the deal; the ⋮ button
-// picks a stage (the way to move a deal on a phone).
-type dealCard struct {
-	widget.BaseWidget
-	b     *boardView
-	col   *boardColumn
-	card  data.Card
-	color string // the stage colour the stripe shows
-
-	bg       *canvas.Rectangle
-	stripe   *canvas.Rectangle
-	title    *widget.Label
-	client   *widget.Label
-	amount   *canvas.Text
-	resp     *widget.Label
-	activity *fyne.Container
-	actText  *canvas.Text
-	actBG    *canvas.Rectangle
-	picker   *widget.Button
-	content  fyne.CanvasObject
-}
-
-func newDealCard(b *boardView) *dealCard {
-	c := &dealCard{b: b}
-	c.ExtendBaseWidget(c)
-	c.build()
+// newCard is a card widget for a column's list: a draggable one on the
+// desktop. A tap opens the deal; its ⋮ button and a drag move it.
+func (b *boardView) newCard() fyne.CanvasObject {
+	a := b.s.a
+	open := func(v widgets.CardView) { a.openDeal(v.DealID) }
+	if a.Mobile {
+		c := widgets.NewDealCard()
+		c.OnTapped, c.OnPick = open, b.showPicker
+		return c
+	}
+	c := widgets.NewDragCard()
+	c.OnTapped, c.OnPick = open, b.showPicker
+	c.OnDragged, c.OnDragEnd = b.dragged, b.dropped
 	return c
 }
 
-func (c *dealCard) build() {
-	c.bg = canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
-	c.bg.CornerRadius = theme.InputRadiusSize() * 1.5
-	c.bg.StrokeColor = theme.Color(theme.ColorNameSeparator)
-	c.bg.StrokeWidth = 1
-	c.stripe = canvas.NewRectangle(color.Transparent)
-	c.stripe.SetMinSize(fyne.NewSize(4, 0))
-	c.stripe.CornerRadius = 2
-	c.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	c.title.Truncation = fyne.TextTruncateEllipsis
-	c.client = widget.NewLabel("")
-	c.client.Truncation = fyne.TextTruncateEllipsis
-	c.amount = canvas.NewText("", theme.Color(theme.ColorNameForeground))
-	c.amount.TextStyle = fyne.TextStyle{Bold: true}
-	c.resp = widget.NewLabel("")
-	c.resp.SizeName = theme.SizeNameCaptionText
-	c.resp.Truncation = fyne.TextTruncateEllipsis
-	c.actBG = canvas.NewRectangle(color.Transparent)
-	c.actBG.CornerRadius = 4
-	c.actText = canvas.NewText("", color.White)
-	c.actText.TextSize = theme.CaptionTextSize()
-	c.activity = container.NewStack(c.actBG, container.New(layout.NewCustomPaddedLayout(2, 2, 6, 6), c.actText))
-	c.picker = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), c.showPicker)
-	c.picker.Importance = widget.LowImportance
-	tight := layout.NewCustomPaddedLayout(-4, -4, 0, 0)
-	top := container.NewBorder(nil, nil, nil, c.picker, c.title)
-	lines := container.NewVBox(
-		top,
-		container.New(tight, c.client),
-		container.NewBorder(nil, nil, container.NewPadded(c.amount), container.NewCenter(c.activity), c.resp),
-	)
-	c.content = container.NewStack(c.bg, container.NewBorder(nil, nil, container.New(layout.NewCustomPaddedLayout(8, 8, 6, 0), c.stripe), nil, lines))
-}
-
-func (c *dealCard) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.New(layout.NewCustomPaddedLayout(3, 3, 6, 6), c.content))
-}
-
-// set shows a card (nothing to redraw when it did not change).
-func (c *dealCard) set(col *boardColumn, card data.Card) {
-	if c.col == col && c.card == card && c.card.ID != 0 && c.color == col.stage.Color {
+// setCard shows a deal of column col in a card widget made by newCard.
+func (b *boardView) setCard(o fyne.CanvasObject, col *boardColumn, card data.Card) {
+	var c *widgets.DealCard
+	switch v := o.(type) {
+	case *widgets.DealCard:
+		c = v
+	case *widgets.DragCard:
+		c = &v.DealCard
+	default:
 		return
 	}
-	c.col, c.card, c.color = col, card, col.stage.Color
-	a := c.b.s.a
-	c.stripe.FillColor = parseColor(col.stage.Color)
-	c.stripe.Refresh()
-	c.title.SetText(card.Title)
+	a := b.s.a
 	client := card.Client
 	if client == "" {
 		client = lang.L("No client")
 	}
-	c.client.SetText(client)
-	c.amount.Text = formatMoney(card.Amount, card.Currency, a.Lang)
-	c.amount.Refresh()
-	c.resp.SetText(card.Responsible)
-	if card.NextActivity.IsZero() {
-		c.activity.Hide()
-	} else {
+	v := widgets.CardView{DealID: card.ID, StageID: col.stage.ID, Color: col.stage.Color, Title: card.Title, Client: client,
+		Amount: formatMoney(card.Amount, card.Currency, a.Lang), Responsible: card.Responsible}
+	if !card.NextActivity.IsZero() {
 		now := a.now()
-		c.actText.Text = formatShortDate(card.NextActivity, now, a.Lang)
-		if card.Overdue(now) {
-			c.actBG.FillColor = theme.Color(theme.ColorNameError)
-			c.actText.Color = color.White
-		} else {
-			c.actBG.FillColor = theme.Color(theme.ColorNamePrimary)
-			c.actText.Color = color.White
-		}
-		c.actBG.Refresh()
-		c.actText.Refresh()
-		c.activity.Show()
+		v.Activity = formatShortDate(card.NextActivity, now, a.Lang)
+		v.Overdue = card.Overdue(now)
 	}
+	c.Set(v) // redraws nothing when the card already shows v
 }
 
-// Tapped opens the deal.
-func (c *dealCard) Tapped(*fyne.PointEvent) {
-	if c.card.ID != 0 {
-		c.b.s.a.openDeal(c.card.ID)
-	}
-}
-
-// Cursor is a hand: the card opens on a click.
-func (c *dealCard) Cursor() desktop.Cursor { return desktop.PointerCursor }
-
-// showPicker lists the pipeline's stages to move the deal to.
-func (c *dealCard) showPicker() {
-	a := c.b.s.a
-	p := c.b.s.pipeline()
-	id := c.card.ID
+// showPicker lists the pipeline's stages to move a card's deal to.
+func (b *boardView) showPicker(v widgets.CardView, anchor fyne.CanvasObject) {
+	a := b.s.a
+	p := b.s.pipeline()
+	id := v.DealID
 	var items []*fyne.MenuItem
 	for _, st := range p.Stages {
-		st := st
 		it := fyne.NewMenuItem(st.Name, func() { a.moveDeal(a.Win, id, p, st, nil) })
-		it.Checked = st.ID == c.card.StageID
+		it.Checked = st.ID == v.StageID
 		items = append(items, it)
 	}
 	if a.Me.CanConfigure() {
@@ -463,30 +373,15 @@ func (c *dealCard) showPicker() {
 			})
 		}))
 	}
-	widget.ShowPopUpMenuAtRelativePosition(fyne.NewMenu("", items...), a.Win.Canvas(), fyne.NewPos(0, c.picker.Size().Height), c.picker)
+	widget.ShowPopUpMenuAtRelativePosition(fyne.NewMenu("", items...), a.Win.Canvas(), fyne.NewPos(0, anchor.Size().Height), anchor)
 }
 
-// dragCard is a dealCard that can be dragged to another column (desktop).
-type dragCard struct {
-	dealCard
-}
-
-func newDragCard(b *boardView) *dragCard {
-	c := &dragCard{}
-	c.b = b
-	c.ExtendBaseWidget(c)
-	c.build()
-	return c
-}
-
-func (c *dragCard) CreateRenderer() fyne.WidgetRenderer { return c.dealCard.CreateRenderer() }
-
-// Dragged moves the ghost card with the pointer and marks the column under it.
-func (c *dragCard) Dragged(ev *fyne.DragEvent) {
-	b := c.b
-	if b.dragging != &c.dealCard {
-		b.dragging = &c.dealCard
-		t := widget.NewLabelWithStyle(c.card.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+// dragged moves the ghost card with the pointer and marks the column under
+// it.
+func (b *boardView) dragged(v widgets.CardView, ev *fyne.DragEvent) {
+	if b.dragging != v.DealID {
+		b.dragging = v.DealID
+		t := widget.NewLabelWithStyle(v.Title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		t.Truncation = fyne.TextTruncateEllipsis
 		bg := canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
 		bg.StrokeColor = theme.Color(theme.ColorNamePrimary)
@@ -501,29 +396,28 @@ func (c *dragCard) Dragged(ev *fyne.DragEvent) {
 	b.ghost.Move(ev.AbsolutePosition.Subtract(origin).Subtract(fyne.NewPos(columnWidth/3, 20)))
 	target := b.columnAt(ev.AbsolutePosition)
 	for _, col := range b.cols {
-		base := parseColor(col.stage.Color)
-		if col == target && col != c.col {
-			col.bg.FillColor = tint(base, 0x70)
+		base := widgets.ParseColor(col.stage.Color)
+		if col == target && col.stage.ID != v.StageID {
+			col.bg.FillColor = widgets.Tint(base, 0x70)
 		} else {
-			col.bg.FillColor = tint(base, 0x24)
+			col.bg.FillColor = widgets.Tint(base, 0x24)
 		}
 		col.bg.Refresh()
 	}
 }
 
-// DragEnd moves the deal to the column the card was dropped on.
-func (c *dragCard) DragEnd() {
-	b := c.b
-	b.dragging = nil
+// dropped moves the deal to the column the card was dropped on.
+func (b *boardView) dropped(v widgets.CardView) {
+	b.dragging = 0
 	b.ghost.Hide()
 	for _, col := range b.cols {
-		col.bg.FillColor = tint(parseColor(col.stage.Color), 0x24)
+		col.bg.FillColor = widgets.Tint(widgets.ParseColor(col.stage.Color), 0x24)
 		col.bg.Refresh()
 	}
 	target := b.columnAt(b.dragPos)
-	if target == nil || c.col == nil || target == c.col {
+	if target == nil || v.DealID == 0 || target.stage.ID == v.StageID {
 		return
 	}
 	a := b.s.a
-	a.moveDeal(a.Win, c.card.ID, b.s.pipeline(), target.stage, nil)
+	a.moveDeal(a.Win, v.DealID, b.s.pipeline(), target.stage, nil)
 }

@@ -16,36 +16,12 @@ import (
 	"comptoir/data"
 )
 
-func init() {
-	registerScreen(screen{ID: "contacts", Label: "Contacts", IconName: theme.IconNameAccount, Order: 20,
-		Make: func(a *App) fyne.CanvasObject { return newClientsScreen(a, data.KindContact).root }})
-	registerScreen(screen{ID: "companies", Label: "Companies", IconName: theme.IconNameHome, Order: 30,
-		Make: func(a *App) fyne.CanvasObject { return newClientsScreen(a, data.KindCompany).root }})
-	registerNewAction(newAction{ID: "contact", Label: "New contact", IconName: theme.IconNameAccount, Order: 20,
-		Run: func(a *App) { openClient(a, data.KindContact, 0) }})
-	registerNewAction(newAction{ID: "company", Label: "New company", IconName: theme.IconNameHome, Order: 30,
-		Run: func(a *App) { openClient(a, data.KindCompany, 0) }})
-	registerOpener(data.KindContact, func(a *App, id int64) { openClient(a, data.KindContact, id) })
-	registerOpener(data.KindCompany, func(a *App, id int64) { openClient(a, data.KindCompany, id) })
-}
-
 // clientPage is how many rows the lists read at a time; searchLimit bounds
 // a search's results.
 const (
 	clientPage  = 100
 	searchLimit = 300
 )
-
-// built client screens per app, to open a client from elsewhere (search,
-// "+" menu, a deal). Touched on the UI goroutine only.
-var clientScreens = map[*App]map[data.Kind]*clientsScreen{}
-
-func screenID(kind data.Kind) string {
-	if kind == data.KindCompany {
-		return "companies"
-	}
-	return "contacts"
-}
 
 // openClient shows the Contacts or Companies screen with the client's form
 // (id 0: a new one).
@@ -55,14 +31,19 @@ func openClient(a *App, kind data.Kind, id int64) {
 
 // openClientWith is openClient with what a new contact starts with.
 func openClientWith(a *App, kind data.Kind, id int64, prefill data.Contact) {
-	if a.main != nil {
-		a.main.show(screenID(kind))
-	}
-	s := clientScreens[a][kind]
-	if s == nil {
-		s = newClientsScreen(a, kind)
-	}
+	s := a.main.clients(kind)
 	s.confirmLeave(func() { s.openWith(id, prefill) })
+}
+
+// clients shows the Contacts or the Companies screen, building it the first
+// time, and returns it.
+func (m *mainWindow) clients(kind data.Kind) *clientsScreen {
+	if kind == data.KindCompany {
+		m.show("companies")
+		return m.companies
+	}
+	m.show("contacts")
+	return m.contacts
 }
 
 // clientsScreen is the Contacts or the Companies destination: a searchable
@@ -92,10 +73,6 @@ type clientsScreen struct {
 
 func newClientsScreen(a *App, kind data.Kind) *clientsScreen {
 	s := &clientsScreen{a: a, kind: kind}
-	if clientScreens[a] == nil {
-		clientScreens[a] = map[data.Kind]*clientsScreen{}
-	}
-	clientScreens[a][kind] = s
 
 	s.search = widget.NewEntry()
 	s.search.SetPlaceHolder(lang.L("Search by name, email, phone…"))

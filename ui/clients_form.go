@@ -15,10 +15,6 @@ import (
 	"comptoir/data"
 )
 
-// clientOpenURL hands a mailto: or tel: link to the system (the mail client,
-// the dialler). Tests replace it to see the link.
-var clientOpenURL = func(a *App, u *url.URL) error { return a.FyneApp.OpenURL(u) }
-
 // mailtoURL is the link that writes to an address.
 func mailtoURL(email string) *url.URL {
 	return &url.URL{Scheme: "mailto", Opaque: url.PathEscape(strings.TrimSpace(email))}
@@ -89,6 +85,10 @@ type ClientForm struct {
 	content fyne.CanvasObject
 	body    *fyne.Container
 	scroll  *container.Scroll
+
+	// The dialogs last opened from the form's phone and email buttons.
+	callForm *callForm
+	compose  *composeForm
 }
 
 // relayout lays the form out again after sections appeared, disappeared or
@@ -462,13 +462,13 @@ func (f *ClientForm) createCompany() {
 	f.a.run(func(ctx context.Context) error {
 		co, err := st.CreateCompany(ctx, me, data.CompanyInput{Name: name})
 		if v := data.FieldErrors(err); v != nil {
-			uiDo(func() { setError(f.errs["company"], errorText(err)); f.relayout() })
+			f.a.do(func() { setError(f.errs["company"], errorText(err)); f.relayout() })
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		uiDo(func() {
+		f.a.do(func() {
 			f.companies = append(f.companies, data.ClientRow{ID: co.ID, Name: co.Name})
 			f.companyID = co.ID
 			setError(f.errs["company"], "")
@@ -522,7 +522,7 @@ func (f *ClientForm) Save() {
 	f.saving = true
 	f.saveBtn.Disable()
 	f.a.run(func(ctx context.Context) error {
-		defer uiDo(func() {
+		defer f.a.do(func() {
 			f.saving = false
 			if f.dirty {
 				f.saveBtn.Enable()
@@ -538,7 +538,7 @@ func (f *ClientForm) Save() {
 					return err
 				}
 				if companyID == 0 {
-					uiDo(func() {
+					f.a.do(func() {
 						setError(f.errs["company"], lang.L("No company has this name: pick one in the list, or create it with +."))
 						f.relayout()
 					})
@@ -563,13 +563,13 @@ func (f *ClientForm) Save() {
 			saved = c.ID
 		}
 		if v := data.FieldErrors(err); v != nil {
-			uiDo(func() { f.showErrors(v, emailRows, phoneRows) })
+			f.a.do(func() { f.showErrors(v, emailRows, phoneRows) })
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		uiDo(func() {
+		f.a.do(func() {
 			f.id = saved
 			f.dirty, f.saved = false, true
 			f.load()
@@ -722,12 +722,11 @@ func (l *valueList) openRow(r *valueRow) {
 	}
 	if l.phone {
 		// Dial, then offer to log the call: the number finds the deal.
-		dialThenLog(l.f.a, l.f.a.Win, 0, v)
+		l.f.callForm = dialThenLog(l.f.a, l.f.a.Win, 0, v)
 		return
 	}
-	if err := clientOpenURL(l.f.a, mailtoURL(v)); err != nil {
-		l.f.a.showError(err)
-	}
+	// Written from Comptoir when the address is a client's with deals.
+	composeToAddress(l.f.a, v, func(c *composeForm) { l.f.compose = c })
 }
 
 // set replaces the rows with the values (one empty row when there is none).

@@ -18,35 +18,38 @@ import (
 )
 
 // newClientsTestApp is an App over a real SQLite file, used by the sales
-// employee, with a window to put screens in.
+// employee, with a main window whose screens are built as they are shown
+// (the employee's work, the board, are not started).
 func newClientsTestApp(t *testing.T) (*App, *datatest.DB) {
 	t.Helper()
 	fa := test.NewTempApp(t)
 	db := datatest.Open(t)
 	w := fa.NewWindow("Comptoir")
 	w.Resize(fyne.NewSize(1100, 760))
-	a := newApp(fa, w, testDeps(db.Store, "en"))
-	testApp(t, a)
+	a := newTestApp(t, fa, w, testDeps(db.Store, "en"))
 	a.Me = db.Sales
+	onUI(a, func() {
+		a.main = newMainWindow(a)
+		w.SetContent(a.main.root)
+	})
 	t.Cleanup(func() {
 		a.close()
 		waitIdle(a)
-		onUI(func() { delete(clientScreens, a) })
 	})
 	return a, db
 }
 
-// contactsScreen builds the Contacts screen in the window. It stops the
-// live subscription: the test driver runs fyne.Do on the calling goroutine,
-// so tests deliver changes themselves with s.changed, as the subscription
-// would, on the test's goroutine.
+// contactsScreen shows the Contacts screen in the window. It stops the live
+// subscription, so that a test's own writes refresh nothing behind its
+// back; tests deliver changes themselves with s.changed, as the
+// subscription would.
 func contactsScreen(t *testing.T, a *App) *clientsScreen {
 	t.Helper()
 	var s *clientsScreen
-	onUI(func() {
-		s = newClientsScreen(a, data.KindContact)
+	onUI(a, func() {
+		a.main.show("contacts")
+		s = a.main.contacts
 		s.unsubscribe()
-		a.Win.SetContent(s.root)
 	})
 	waitIdle(a)
 	return s
@@ -71,21 +74,21 @@ func TestContactFormCreatesWithTwoEmailsAndSearchNarrows(t *testing.T) {
 		t.Fatalf("list = %q", got)
 	}
 
-	onUI(func() { test.Tap(s.newBtn) })
+	onUI(a, func() { test.Tap(s.newBtn) })
 	waitIdle(a)
 	f := s.form
 	if f == nil || f.id != 0 {
 		t.Fatal("New contact did not open an empty form")
 	}
-	onUI(func() { test.Type(f.name, "Anne Martin") })
-	onUI(func() { test.Type(f.emails.rows[0].entry, "anne@example.com") })
-	onUI(func() { test.Tap(f.emails.add) })
-	onUI(func() { test.Type(f.emails.rows[1].entry, "anne.perso@example.net") })
-	onUI(func() { test.Type(f.phones.rows[0].entry, "+33 6 12 34 56 78") })
+	onUI(a, func() { test.Type(f.name, "Anne Martin") })
+	onUI(a, func() { test.Type(f.emails.rows[0].entry, "anne@example.com") })
+	onUI(a, func() { test.Tap(f.emails.add) })
+	onUI(a, func() { test.Type(f.emails.rows[1].entry, "anne.perso@example.net") })
+	onUI(a, func() { test.Type(f.phones.rows[0].entry, "+33 6 12 34 56 78") })
 	if !f.Dirty() || f.saveBtn.Disabled() {
 		t.Fatal("typing did not make the form dirty")
 	}
-	onUI(func() { test.Tap(f.saveBtn) })
+	onUI(a, func() { test.Tap(f.saveBtn) })
 	waitIdle(a)
 	if f.id == 0 || f.Dirty() {
 		t.Fatalf("not saved: id %d dirty %v status %q general %q", f.id, f.Dirty(), f.status.Text, f.general.Text)
@@ -102,31 +105,30 @@ func TestContactFormCreatesWithTwoEmailsAndSearchNarrows(t *testing.T) {
 	}
 
 	var opened []string
-	lastCallForm = nil
-	old := clientOpenURL
-	clientOpenURL = func(_ *App, u *url.URL) error { opened = append(opened, u.String()); return nil }
-	t.Cleanup(func() { clientOpenURL = old })
-	onUI(func() { test.Tap(f.emails.rows[1].open) })
-	onUI(func() { test.Tap(f.phones.rows[0].open) })
+	a.openExternal = func(u *url.URL) error { opened = append(opened, u.String()); return nil }
+	// Anne has no deal: her address goes to the system's mail client.
+	onUI(a, func() { test.Tap(f.emails.rows[1].open) })
+	waitIdle(a)
+	onUI(a, func() { test.Tap(f.phones.rows[0].open) })
 	if len(opened) != 2 || opened[0] != "mailto:anne.perso@example.net" || opened[1] != "tel:+33612345678" {
 		t.Errorf("opened %q", opened)
 	}
 	// After dialling, "Log a call" is offered for that number.
-	if lastCallForm == nil || lastCallForm.dealID != 0 || lastCallForm.phone.Text != c.Phones[0] {
+	if f.callForm == nil || f.callForm.dealID != 0 || f.callForm.phone.Text != c.Phones[0] {
 		t.Errorf("no call dialog for %q after the tel: link", c.Phones[0])
 	}
 
-	onUI(func() { test.Type(s.search, "anne") })
+	onUI(a, func() { test.Type(s.search, "anne") })
 	waitIdle(a)
 	if got := rowNames(s); len(got) != 1 || got[0] != "Anne Martin" {
 		t.Errorf("search anne = %q", got)
 	}
-	onUI(func() { s.search.SetText("example.com") })
+	onUI(a, func() { s.search.SetText("example.com") })
 	waitIdle(a)
 	if got := rowNames(s); len(got) != 2 {
 		t.Errorf("search example.com = %q, want both", got)
 	}
-	onUI(func() { s.search.SetText("") })
+	onUI(a, func() { s.search.SetText("") })
 	waitIdle(a)
 	if got := rowNames(s); len(got) != 2 || s.count.Text != "" {
 		t.Errorf("cleared search = %q (%q)", got, s.count.Text)
@@ -136,13 +138,13 @@ func TestContactFormCreatesWithTwoEmailsAndSearchNarrows(t *testing.T) {
 func TestContactFormValidationErrorNextToEmailNothingSaved(t *testing.T) {
 	a, db := newClientsTestApp(t)
 	s := contactsScreen(t, a)
-	onUI(func() { test.Tap(s.newBtn) })
+	onUI(a, func() { test.Tap(s.newBtn) })
 	waitIdle(a)
 	f := s.form
-	onUI(func() { test.Type(f.emails.rows[0].entry, "anne@example.com") })
-	onUI(func() { test.Tap(f.emails.add) })
-	onUI(func() { test.Type(f.emails.rows[1].entry, "not-an-email") })
-	onUI(func() { test.Tap(f.saveBtn) })
+	onUI(a, func() { test.Type(f.emails.rows[0].entry, "anne@example.com") })
+	onUI(a, func() { test.Tap(f.emails.add) })
+	onUI(a, func() { test.Type(f.emails.rows[1].entry, "not-an-email") })
+	onUI(a, func() { test.Tap(f.saveBtn) })
 	waitIdle(a)
 	if !f.errs["name"].Visible() || f.errs["name"].Text == "" {
 		t.Error("no error next to the empty name")
@@ -161,9 +163,9 @@ func TestContactFormValidationErrorNextToEmailNothingSaved(t *testing.T) {
 		t.Fatalf("contacts stored after a refused save: %+v %v", rows, err)
 	}
 	// Fixing the fields saves, and the errors go away.
-	onUI(func() { test.Type(f.name, "Anne") })
-	onUI(func() { f.emails.rows[1].entry.SetText("anne@work.example.com") })
-	onUI(func() { test.Tap(f.saveBtn) })
+	onUI(a, func() { test.Type(f.name, "Anne") })
+	onUI(a, func() { f.emails.rows[1].entry.SetText("anne@work.example.com") })
+	onUI(a, func() { test.Tap(f.saveBtn) })
 	waitIdle(a)
 	if f.id == 0 || f.emails.rows[1].err.Visible() || f.errs["name"].Visible() {
 		t.Errorf("after fixing: id %d, errors still shown", f.id)
@@ -181,35 +183,35 @@ func TestContactFormCustomFieldAndCompany(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := contactsScreen(t, a)
-	onUI(func() { test.Tap(s.newBtn) })
+	onUI(a, func() { test.Tap(s.newBtn) })
 	waitIdle(a)
 	f := s.form
 	if len(f.custom) != 1 || f.custom[0].entry == nil {
 		t.Fatalf("custom inputs = %d", len(f.custom))
 	}
-	onUI(func() { test.Type(f.name, "Anne") })
-	onUI(func() { test.Type(f.custom[0].entry, "12/03/1980") })
+	onUI(a, func() { test.Type(f.name, "Anne") })
+	onUI(a, func() { test.Type(f.custom[0].entry, "12/03/1980") })
 	if !f.custom[0].err.Visible() {
 		t.Error("a bad date shows no error as it is typed")
 	}
 	if got := f.custom[0].err.Text; got != "Not a date." {
 		t.Errorf("a bad date shows %q, want the translated message", got)
 	}
-	onUI(func() { f.custom[0].entry.SetText("1980-03-12") })
+	onUI(a, func() { f.custom[0].entry.SetText("1980-03-12") })
 	if f.custom[0].err.Visible() {
 		t.Errorf("a good date shows %q", f.custom[0].err.Text)
 	}
-	onUI(func() { test.Type(f.company, "boulangerie") })
+	onUI(a, func() { test.Type(f.company, "boulangerie") })
 	waitIdle(a)
 	if f.companyID != 0 || f.companyNew.Disabled() {
 		t.Error("a partial company name picked a company, or + is disabled")
 	}
-	onUI(func() { f.company.SetText("Boulangerie martin") })
+	onUI(a, func() { f.company.SetText("Boulangerie martin") })
 	waitIdle(a)
 	if f.companyID != co.ID {
 		t.Fatalf("company id %d, want %d (exact name, any case)", f.companyID, co.ID)
 	}
-	onUI(func() { test.Tap(f.saveBtn) })
+	onUI(a, func() { test.Tap(f.saveBtn) })
 	waitIdle(a)
 	c, err := db.Contact(ctx, db.Admin.ID, f.id)
 	if err != nil {
@@ -219,18 +221,18 @@ func TestContactFormCustomFieldAndCompany(t *testing.T) {
 		t.Errorf("stored = %+v", c)
 	}
 	// An unknown company is refused next to the field, then + creates it.
-	onUI(func() { f.company.SetText("Nouvelle Société") })
-	onUI(func() { test.Tap(f.saveBtn) })
+	onUI(a, func() { f.company.SetText("Nouvelle Société") })
+	onUI(a, func() { test.Tap(f.saveBtn) })
 	waitIdle(a)
 	if !f.errs["company"].Visible() {
 		t.Error("no error next to an unknown company")
 	}
-	onUI(func() { test.Tap(f.companyNew) })
+	onUI(a, func() { test.Tap(f.companyNew) })
 	waitIdle(a)
 	if f.companyID == 0 {
 		t.Fatal("+ did not create the company")
 	}
-	onUI(func() { test.Tap(f.saveBtn) })
+	onUI(a, func() { test.Tap(f.saveBtn) })
 	waitIdle(a)
 	c, _ = db.Contact(ctx, db.Admin.ID, f.id)
 	if c.CompanyName != "Nouvelle Société" {
@@ -254,12 +256,12 @@ func TestContactDealsSection(t *testing.T) {
 		t.Fatal(err)
 	}
 	var s *clientsScreen
-	onUI(func() {
-		s = newClientsScreen(a, data.KindContact) // live: follows database changes
-		a.Win.SetContent(s.root)
+	onUI(a, func() {
+		a.main.show("contacts")
+		s = a.main.contacts // live: follows database changes
 	})
 	waitIdle(a)
-	onUI(func() { s.open(c.ID) })
+	onUI(a, func() { s.open(c.ID) })
 	waitIdle(a)
 	f := s.form
 	if !f.dealsCard.Visible() || len(f.dealBtns) != 1 || !strings.HasPrefix(f.dealBtns[0].Text, d.Title) {
@@ -286,8 +288,9 @@ func TestContactDealsSection(t *testing.T) {
 	s.unsubscribe()
 	// The company's form lists its contact's deals too.
 	var cs *clientsScreen
-	onUI(func() {
-		cs = newClientsScreen(a, data.KindCompany)
+	onUI(a, func() {
+		a.main.show("companies")
+		cs = a.main.companies
 		cs.unsubscribe()
 		cs.open(co.ID)
 	})
@@ -299,9 +302,9 @@ func TestContactDealsSection(t *testing.T) {
 		t.Fatalf("company form people = %d", len(cs.form.peopleBtns))
 	}
 	// New contact from the company's form starts with the company.
-	onUI(func() { test.Tap(cs.form.newPersonBtn) })
+	onUI(a, func() { test.Tap(cs.form.newPersonBtn) })
 	waitIdle(a)
-	nf := clientScreens[a][data.KindContact].form
+	nf := a.main.contacts.form
 	if nf.id != 0 || nf.companyID != co.ID || nf.company.Text != "Roux SARL" {
 		t.Errorf("new contact of the company: id %d company %d %q", nf.id, nf.companyID, nf.company.Text)
 	}
@@ -322,11 +325,11 @@ func TestImportWizardCSVPreviewMappingAndImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	var w *importWizard
-	onUI(func() {
+	onUI(a, func() {
 		w = newImportWizard(a, data.ImportContacts)
 		w.win = a.Win
 	})
-	onUI(func() { w.loadPath(path) })
+	onUI(a, func() { w.loadPath(path) })
 	waitIdle(a)
 	want := []string{formats.TargetName, formats.TargetEmail, formats.TargetPhone, formats.TargetCompany}
 	for i, m := range want {
@@ -345,7 +348,7 @@ func TestImportWizardCSVPreviewMappingAndImport(t *testing.T) {
 	}
 	// Ignoring the email column makes every line valid (Bruno no longer
 	// has an email; Anne is then new, as nothing matches her).
-	onUI(func() { w.setTarget(1, formats.TargetIgnore) })
+	onUI(a, func() { w.setTarget(1, formats.TargetIgnore) })
 	waitIdle(a)
 	if w.importBtn.Disabled() || w.importBtn.Text != "Import 3 contacts" {
 		t.Fatalf("import button %q disabled %v; summary %q", w.importBtn.Text, w.importBtn.Disabled(), w.summary.Text)
@@ -355,14 +358,14 @@ func TestImportWizardCSVPreviewMappingAndImport(t *testing.T) {
 		t.Fatalf("the preview wrote: %d contacts", len(rows))
 	}
 	// Put the email column back but as the phone: Bruno's text is no phone.
-	onUI(func() { w.setTarget(1, formats.TargetEmail) })
+	onUI(a, func() { w.setTarget(1, formats.TargetEmail) })
 	waitIdle(a)
 	if !w.importBtn.Disabled() {
 		t.Fatal("bad line again, but Import enabled")
 	}
-	onUI(func() { w.setTarget(1, formats.TargetIgnore) })
+	onUI(a, func() { w.setTarget(1, formats.TargetIgnore) })
 	waitIdle(a)
-	onUI(func() { test.Tap(w.importBtn) })
+	onUI(a, func() { test.Tap(w.importBtn) })
 	waitIdle(a)
 	if !strings.Contains(w.summary.Text, "3 created") || !strings.Contains(w.summary.Text, "names in the file: 1") {
 		t.Errorf("summary %q", w.summary.Text)
@@ -376,14 +379,14 @@ func TestImportWizardCSVPreviewMappingAndImport(t *testing.T) {
 func TestImportWizardVCard(t *testing.T) {
 	a, db := newClientsTestApp(t)
 	var w *importWizard
-	onUI(func() {
+	onUI(a, func() {
 		w = newImportWizard(a, data.ImportContacts)
 		w.win = a.Win
 	})
 	vcf := "BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:L=C3=A9v=C3=AAque;=C3=89lodie\r\n" +
 		"TEL;CELL:+33612345678\r\nEND:VCARD\r\n" +
 		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jérôme Durand\r\nEMAIL;TYPE=WORK:jerome@exemple.fr\r\nEMAIL:j@exemple.fr\r\nEND:VCARD\r\n"
-	onUI(func() { w.loadBytes("phone.vcf", []byte(vcf)) })
+	onUI(a, func() { w.loadBytes("phone.vcf", []byte(vcf)) })
 	waitIdle(a)
 	if len(w.selects) != 0 {
 		t.Error("a vCard shows a column mapping")
@@ -394,7 +397,7 @@ func TestImportWizardVCard(t *testing.T) {
 	if w.importBtn.Text != "Import 2 contacts" {
 		t.Fatalf("button %q", w.importBtn.Text)
 	}
-	onUI(func() { test.Tap(w.importBtn) })
+	onUI(a, func() { test.Tap(w.importBtn) })
 	waitIdle(a)
 	cs, err := db.ContactsByPhone(context.Background(), db.Admin.ID, "06 12 34 56 78")
 	if err != nil || len(cs) != 1 || cs[0].Name != "Élodie Lévêque" {
@@ -409,24 +412,24 @@ func TestUnsavedChangesAskBeforeLeaving(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := contactsScreen(t, a)
-	onUI(func() { s.open(c.ID) })
+	onUI(a, func() { s.open(c.ID) })
 	waitIdle(a)
 	first := s.form
-	onUI(func() { test.Type(first.notes, "call back") })
+	onUI(a, func() { test.Type(first.notes, "call back") })
 	left := false
-	onUI(func() { s.confirmLeave(func() { left = true }) })
+	onUI(a, func() { s.confirmLeave(func() { left = true }) })
 	if left {
 		t.Fatal("left a dirty form without asking")
 	}
 	if len(a.Win.Canvas().Overlays().List()) == 0 {
 		t.Fatal("no confirmation shown")
 	}
-	onUI(func() { test.Tap(first.revertBtn) })
+	onUI(a, func() { test.Tap(first.revertBtn) })
 	waitIdle(a)
 	if first.Dirty() || first.notes.Text != "" {
 		t.Errorf("revert kept %q", first.notes.Text)
 	}
-	onUI(func() { s.confirmLeave(func() { left = true }) })
+	onUI(a, func() { s.confirmLeave(func() { left = true }) })
 	if !left {
 		t.Error("a clean form asked before leaving")
 	}

@@ -23,12 +23,10 @@ import (
 // deal's values. Sending only queues (send.Queue): the outbox sender
 // delivers it when the network allows.
 //
-// The Timeline tab (another file) has no hook for extra actions yet, so
-// compose is reached from the "Emails" tab of the deal form (compose_tab.go)
-// and from the outbox list (to edit a queued message).
-
-// lastCompose is the last compose dialog opened (tests).
-var lastCompose *composeForm
+// Compose is reached from a deal's Emails and Timeline tabs
+// (compose_tab.go), from a contact's email button (compose_contact.go) and
+// from the outbox list (to edit a queued message). Each keeps the dialog it
+// opened.
 
 type composeForm struct {
 	a      *App
@@ -146,24 +144,25 @@ func formatAddr(a data.Address) string {
 }
 
 // composeDialog opens the dialog to write to the deal's client; replyTo is
-// a stored email of the deal to answer (0: a new email).
-func composeDialog(a *App, w fyne.Window, dealID, replyTo int64) {
-	openCompose(a, w, dealID, replyTo, 0)
+// a stored email of the deal to answer (0: a new email). opened, when set,
+// gets the dialog once it is shown.
+func composeDialog(a *App, w fyne.Window, dealID, replyTo int64, opened func(*composeForm)) {
+	openCompose(a, w, dealID, replyTo, 0, opened)
 }
 
 // editQueuedDialog opens a queued (or failed) email to change it; its
 // Message-ID stays.
-func editQueuedDialog(a *App, w fyne.Window, it data.OutboxItem) {
-	openCompose(a, w, it.DealID, 0, it.ID)
+func editQueuedDialog(a *App, w fyne.Window, it data.OutboxItem, opened func(*composeForm)) {
+	openCompose(a, w, it.DealID, 0, it.ID, opened)
 }
 
-func openCompose(a *App, w fyne.Window, dealID, replyTo, editID int64) {
-	openComposeWith(a, w, dealID, replyTo, editID, "")
+func openCompose(a *App, w fyne.Window, dealID, replyTo, editID int64, opened func(*composeForm)) {
+	openComposeWith(a, w, dealID, replyTo, editID, "", opened)
 }
 
 // openComposeWith opens the dialog; to, when set, replaces the prefilled
 // recipients (an address tapped on a contact).
-func openComposeWith(a *App, w fyne.Window, dealID, replyTo, editID int64, to string) {
+func openComposeWith(a *App, w fyne.Window, dealID, replyTo, editID int64, to string, opened func(*composeForm)) {
 	me := a.Me
 	load(a, func(ctx context.Context) (composePrefill, error) {
 		p, err := readComposePrefill(ctx, a, me, dealID, replyTo, editID)
@@ -172,14 +171,16 @@ func openComposeWith(a *App, w fyne.Window, dealID, replyTo, editID int64, to st
 		}
 		return p, err
 	}, func(p composePrefill) {
-		newComposeForm(a, w, dealID, editID, p)
+		c := newComposeForm(a, w, dealID, editID, p)
+		if opened != nil {
+			opened(c)
+		}
 	})
 }
 
 func newComposeForm(a *App, w fyne.Window, dealID, editID int64, p composePrefill) *composeForm {
 	c := &composeForm{a: a, dealID: dealID, editID: editID, reply: p.in.ReplyTo, accounts: p.accounts, docs: p.docs,
 		templates: p.tpls, values: p.values, keepFiles: p.keep}
-	lastCompose = c
 	c.to, c.cc, c.bcc, c.subject = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	c.to.SetPlaceHolder(lang.L("name@example.com, …"))
 	c.to.SetText(p.in.To)

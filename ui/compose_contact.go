@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-	"net/url"
-	"strings"
 
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -15,33 +13,12 @@ import (
 // A contact's email button writes from Comptoir when the address belongs to
 // a client with deals: the email is then written from one of those deals
 // (picked when there are several) and lands on its timeline. An address of
-// no client with a deal goes to the system's mail client as before.
-
-func init() {
-	system := clientOpenURL
-	clientOpenURL = func(a *App, u *url.URL) error {
-		if u == nil || u.Scheme != "mailto" {
-			return system(a, u)
-		}
-		addr, err := url.PathUnescape(u.Opaque)
-		if err != nil || strings.TrimSpace(addr) == "" {
-			return system(a, u)
-		}
-		composeToAddress(a, strings.TrimSpace(addr), func() {
-			if err := system(a, u); err != nil {
-				a.showError(err)
-			}
-		})
-		return nil
-	}
-}
-
-// lastDealPick is the last "which deal?" choice shown (tests).
-var lastDealPick *widget.Select
+// no client with a deal goes to the system's mail client.
 
 // composeToAddress opens the compose dialog to addr from a deal of the
-// client who has it; fallback runs when no such deal exists.
-func composeToAddress(a *App, addr string, fallback func()) {
+// client who has it (opened gets it); with no such deal, the system's mail
+// client gets a mailto: link.
+func composeToAddress(a *App, addr string, opened func(*composeForm)) {
 	me := a.Me.ID
 	load(a, func(ctx context.Context) ([]data.ListRow, error) {
 		cs, err := a.Store.ContactsByEmail(ctx, me, addr)
@@ -66,9 +43,11 @@ func composeToAddress(a *App, addr string, fallback func()) {
 	}, func(deals []data.ListRow) {
 		switch len(deals) {
 		case 0:
-			fallback()
+			if err := a.openExternal(mailtoURL(addr)); err != nil {
+				a.showError(err)
+			}
 		case 1:
-			openComposeWith(a, a.Win, deals[0].ID, 0, 0, addr)
+			openComposeWith(a, a.Win, deals[0].ID, 0, 0, addr, opened)
 		default:
 			names := make([]string, len(deals))
 			for i, d := range deals {
@@ -76,10 +55,9 @@ func composeToAddress(a *App, addr string, fallback func()) {
 			}
 			sel := widget.NewSelect(names, nil)
 			sel.SetSelectedIndex(0)
-			lastDealPick = sel
 			dialog.ShowCustomConfirm(lang.L("Write from which deal?"), lang.L("Write"), lang.L("Cancel"), sel, func(ok bool) {
 				if ok && sel.SelectedIndex() >= 0 {
-					openComposeWith(a, a.Win, deals[sel.SelectedIndex()].ID, 0, 0, addr)
+					openComposeWith(a, a.Win, deals[sel.SelectedIndex()].ID, 0, 0, addr, opened)
 				}
 			}, a.Win)
 		}

@@ -14,16 +14,9 @@ import (
 )
 
 // The "Emails" tab of a deal: "Write an email" and the deal's emails, each
-// with Reply (which quotes it and threads the answer). It stands in for a
-// "Write email" action in the Timeline tab, which has no hook for it yet.
-
-func init() {
-	registerDealTab(dealTab{ID: "email", Label: "Emails", IconName: theme.IconNameMailCompose, Order: 25,
-		Make: func(f *DealForm) fyne.CanvasObject { return newEmailTab(f).root }})
-}
-
-// lastEmailTab is the last Emails tab built (tests).
-var lastEmailTab *emailTab
+// with Reply (which quotes it and threads the answer), and under it why it
+// was linked, its attachments and the moves (mailmove.go). The Timeline tab
+// offers "Write an email" and, on each email, Reply too.
 
 type emailTab struct {
 	f       *DealForm
@@ -31,15 +24,15 @@ type emailTab struct {
 	root    fyne.CanvasObject
 	write   *widget.Button
 	list    *fyne.Container
-	replies map[int64]*widget.Button // by stored email id
+	replies map[int64]*widget.Button    // by stored email id
+	moves   map[int64][2]*widget.Button // "move to another deal", "move to a new deal", by stored email id
 	refresh *time.Timer
 }
 
 func newEmailTab(f *DealForm) *emailTab {
-	t := &emailTab{f: f, a: f.App, list: container.NewVBox(), replies: map[int64]*widget.Button{}}
-	lastEmailTab = t
+	t := &emailTab{f: f, a: f.App, list: container.NewVBox(), replies: map[int64]*widget.Button{}, moves: map[int64][2]*widget.Button{}}
 	t.write = widget.NewButtonWithIcon(lang.L("Write an email"), theme.MailComposeIcon(), func() {
-		composeDialog(t.a, t.f.Window(), t.f.Deal.ID, 0)
+		composeDialog(t.a, t.f.Window(), t.f.Deal.ID, 0, t.f.keepCompose)
 	})
 	t.write.Importance = widget.HighImportance
 	t.root = container.NewBorder(container.NewPadded(container.NewHBox(t.write)), nil, nil, nil, container.NewVScroll(t.list))
@@ -75,6 +68,7 @@ func (t *emailTab) reload() {
 func (t *emailTab) show(ms []data.StoredEmail) {
 	t.list.RemoveAll()
 	t.replies = map[int64]*widget.Button{}
+	t.moves = map[int64][2]*widget.Button{}
 	if len(ms) == 0 {
 		l := widget.NewLabel(lang.L("No email on this deal yet."))
 		l.Importance = widget.LowImportance
@@ -102,17 +96,15 @@ func (t *emailTab) show(ms []data.StoredEmail) {
 		text := widget.NewLabel(excerpt(m.VisibleText, 300))
 		text.Wrapping = fyne.TextWrapWord
 		reply := widget.NewButtonWithIcon(lang.L("Reply"), theme.MailReplyIcon(), func() {
-			composeDialog(t.a, t.f.Window(), t.f.Deal.ID, m.ID)
+			composeDialog(t.a, t.f.Window(), t.f.Deal.ID, m.ID, t.f.keepCompose)
 		})
 		if t.f.ReadOnly() {
 			reply.Hide()
 		}
 		t.replies[m.ID] = reply
 		row := container.NewVBox(container.NewBorder(nil, nil, widget.NewIcon(icon), reply, container.NewVBox(head, meta)), text)
-		for _, extra := range emailRowExtras { // other files' actions (mailmove.go)
-			if o := extra(t.f, m); o != nil {
-				row.Add(o)
-			}
+		if o := t.emailMoveRow(m); o != nil { // why linked, attachments, moves (mailmove.go)
+			row.Add(o)
 		}
 		row.Add(widget.NewSeparator())
 		t.list.Add(row)
@@ -129,33 +121,28 @@ func excerpt(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-// Hooks for the Timeline tab, which does not call them yet: its owner adds
-// the buttons of timelineActions to its action row, and the object of
-// timelineEntryActions to each entry.
-var (
-	timelineActions      []func(f *DealForm) *widget.Button
-	timelineEntryActions []func(f *DealForm, e data.Entry) fyne.CanvasObject
-)
+// writeEmailButton is the Timeline tab's "Write an email" (hidden for a
+// reader).
+func writeEmailButton(f *DealForm) *widget.Button {
+	b := widget.NewButtonWithIcon(lang.L("Write an email"), theme.MailComposeIcon(), func() {
+		composeDialog(f.App, f.Window(), f.Deal.ID, 0, f.keepCompose)
+	})
+	if f.ReadOnly() {
+		b.Hide()
+	}
+	return b
+}
 
-func init() {
-	timelineActions = append(timelineActions, func(f *DealForm) *widget.Button {
-		b := widget.NewButtonWithIcon(lang.L("Write an email"), theme.MailComposeIcon(), func() {
-			composeDialog(f.App, f.Window(), f.Deal.ID, 0)
-		})
-		if f.ReadOnly() {
-			b.Hide()
-		}
-		return b
+// replyButton is the Reply of an email entry of the Timeline tab; nil for
+// other entries, or for a reader.
+func replyButton(f *DealForm, e data.Entry) fyne.CanvasObject {
+	id, _ := e.Data["email_id"].(float64)
+	if (e.Kind != data.EntryEmailIn && e.Kind != data.EntryEmailOut) || id == 0 || f.ReadOnly() {
+		return nil
+	}
+	b := widget.NewButtonWithIcon(lang.L("Reply"), theme.MailReplyIcon(), func() {
+		composeDialog(f.App, f.Window(), f.Deal.ID, int64(id), f.keepCompose)
 	})
-	timelineEntryActions = append(timelineEntryActions, func(f *DealForm, e data.Entry) fyne.CanvasObject {
-		id, _ := e.Data["email_id"].(float64)
-		if (e.Kind != data.EntryEmailIn && e.Kind != data.EntryEmailOut) || id == 0 || f.ReadOnly() {
-			return nil
-		}
-		b := widget.NewButtonWithIcon(lang.L("Reply"), theme.MailReplyIcon(), func() {
-			composeDialog(f.App, f.Window(), f.Deal.ID, int64(id))
-		})
-		b.Importance = widget.LowImportance
-		return b
-	})
+	b.Importance = widget.LowImportance
+	return b
 }

@@ -18,14 +18,6 @@ import (
 // every email they write, and the email templates everyone shares, with
 // their placeholders.
 
-func init() {
-	registerSettings(settingsSection{ID: "email", Label: "Email", Order: 35,
-		Make: func(a *App) fyne.CanvasObject { return newTemplatesSettings(a).root }})
-}
-
-// lastTemplatesSettings is the last section built (tests).
-var lastTemplatesSettings *templatesSettings
-
 type templatesSettings struct {
 	a         *App
 	root      fyne.CanvasObject
@@ -41,7 +33,6 @@ type templatesSettings struct {
 
 func newTemplatesSettings(a *App) *templatesSettings {
 	s := &templatesSettings{a: a, list: container.NewVBox()}
-	lastTemplatesSettings = s
 	s.signature = widget.NewMultiLineEntry()
 	s.signature.SetMinRowsVisible(4)
 	s.signature.SetText(a.Me.Signature)
@@ -64,7 +55,7 @@ func (s *templatesSettings) doSaveSignature() {
 	a, me, sig := s.a, s.a.Me, s.signature.Text
 	a.run(func(ctx context.Context) error {
 		err := a.Store.SetSignature(ctx, me.ID, sig)
-		uiDo(func() {
+		a.do(func() {
 			if err != nil {
 				s.sigStatus.Importance = widget.DangerImportance
 				setError(s.sigStatus, errorText(err))
@@ -101,7 +92,7 @@ func (s *templatesSettings) show(ts []data.EmailTemplate) {
 						if err := s.a.Store.DeleteTemplate(ctx, s.a.Me.ID, t.ID); err != nil {
 							return err
 						}
-						uiDo(s.reload)
+						s.a.do(s.reload)
 						return nil
 					})
 				}

@@ -30,8 +30,8 @@ func (f *fakeSender) Run(ctx context.Context) error {
 }
 
 // withSender wires a fake sender into the window instead of a real one.
-func withSender(fs *fakeSender) func(*Deps) {
-	return func(d *Deps) { d.Sender = fs }
+func withSender(fs *fakeSender) func(*App) {
+	return func(a *App) { a.deps.Sender = fs }
 }
 
 // mailDeal makes a sending account, a client with an address, a deal of the
@@ -59,10 +59,15 @@ func mailDeal(t *testing.T, db *datatest.DB) data.Deal {
 
 func openEmailTab(t *testing.T, a *App, dealID int64) *emailTab {
 	t.Helper()
-	lastEmailTab = nil
-	onUI(func() { a.openDeal(dealID) })
-	waitFor(t, a, "the Emails tab", func() bool { return lastEmailTab != nil && lastEmailTab.f.Deal.ID == dealID })
-	return lastEmailTab
+	onUI(a, func() { a.openDeal(dealID) })
+	var tab *emailTab
+	waitFor(t, a, "the Emails tab", func() bool {
+		if f := a.dealForm(dealID); f != nil {
+			tab = f.email
+		}
+		return tab != nil
+	})
+	return tab
 }
 
 func TestComposeFromDealRefusesBadInputThenQueues(t *testing.T) {
@@ -71,10 +76,9 @@ func TestComposeFromDealRefusesBadInputThenQueues(t *testing.T) {
 	deal := mailDeal(t, db)
 	a := startTest(t, db, db.Sales, withSender(fs))
 	tab := openEmailTab(t, a, deal.ID)
-	lastCompose = nil
-	onUI(func() { test.Tap(tab.write) })
-	waitFor(t, a, "the compose dialog", func() bool { return lastCompose != nil })
-	c := lastCompose
+	onUI(a, func() { test.Tap(tab.write) })
+	var c *composeForm
+	waitFor(t, a, "the compose dialog", func() bool { c = tab.f.compose; return c != nil })
 	if c.to.Text != "Claire Client <claire@client.test>" {
 		t.Fatalf("To prefilled with %q", c.to.Text)
 	}
@@ -83,14 +87,14 @@ func TestComposeFromDealRefusesBadInputThenQueues(t *testing.T) {
 		t.Fatalf("no signature in %q (me %+v, stored %q)", c.body.Text, a.Me, e.Signature)
 	}
 	// An address that does not parse: refused next to To, nothing queued.
-	onUI(func() {
+	onUI(a, func() {
 		c.to.SetText("claire at client")
 		test.Tap(c.fd.save)
 	})
 	waitFor(t, a, "the To error", func() bool { return c.fd.errs["to"].Visible() })
 	// A file that cannot be read: refused next to the attachments.
 	dir := t.TempDir()
-	onUI(func() {
+	onUI(a, func() {
 		c.to.SetText("Claire Client <claire@client.test>")
 		c.attach = []data.FileInput{{Path: filepath.Join(dir, "gone.pdf")}}
 		c.showFiles()
@@ -105,7 +109,7 @@ func TestComposeFromDealRefusesBadInputThenQueues(t *testing.T) {
 	}
 	plan := filepath.Join(dir, "plan.txt")
 	os.WriteFile(plan, []byte("the plan"), 0o600)
-	onUI(func() {
+	onUI(a, func() {
 		c.attach = []data.FileInput{{Path: plan}}
 		c.showFiles()
 		c.subject.SetText("Your chairs")
@@ -125,7 +129,7 @@ func TestComposeFromDealRefusesBadInputThenQueues(t *testing.T) {
 		t.Fatal("the sender was not woken")
 	}
 	waitFor(t, a, "the outbox counter", func() bool {
-		return lastOutboxStatus.btn.Visible() && lastOutboxStatus.btn.Text == "Outbox: 1"
+		return a.main.outbox.btn.Visible() && a.main.outbox.btn.Text == "Outbox: 1"
 	})
 }
 
@@ -145,14 +149,13 @@ func TestReplyQuotesAndThreads(t *testing.T) {
 	a := startTest(t, db, db.Sales, withSender(fs))
 	tab := openEmailTab(t, a, deal.ID)
 	waitFor(t, a, "the email listed", func() bool { return tab.replies[emailID] != nil })
-	lastCompose = nil
-	onUI(func() { test.Tap(tab.replies[emailID]) })
-	waitFor(t, a, "the reply dialog", func() bool { return lastCompose != nil })
-	c := lastCompose
+	onUI(a, func() { test.Tap(tab.replies[emailID]) })
+	var c *composeForm
+	waitFor(t, a, "the reply dialog", func() bool { c = tab.f.compose; return c != nil })
 	if c.subject.Text != "Re: Chairs in oak?" || !strings.Contains(c.body.Text, "> Do you have them in oak?") || c.to.Text != "Claire Client <claire@client.test>" {
 		t.Fatalf("reply prefill: %q %q %q", c.subject.Text, c.to.Text, c.body.Text)
 	}
-	onUI(func() {
+	onUI(a, func() {
 		c.body.SetText("Yes we do.\n" + c.body.Text)
 		test.Tap(c.fd.save)
 	})
@@ -197,31 +200,30 @@ func TestOutboxListRetryAndEdit(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := startTest(t, db, db.Sales, withSender(fs))
+	o := a.main.outbox
 	waitFor(t, a, "the counter", func() bool {
-		return lastOutboxStatus.btn.Visible() && lastOutboxStatus.btn.Text == "Outbox: 2, 1 to check"
+		return o.btn.Visible() && o.btn.Text == "Outbox: 2, 1 to check"
 	})
-	lastOutboxList = nil
-	onUI(func() { test.Tap(lastOutboxStatus.btn) })
-	waitFor(t, a, "the list", func() bool { return lastOutboxList != nil && len(lastOutboxList.rows) == 2 })
-	l := lastOutboxList
+	onUI(a, func() { test.Tap(o.btn) })
+	waitFor(t, a, "the list", func() bool { return o.list != nil && len(o.list.rows) == 2 })
+	l := o.list
 	r := l.rows[failed.ID]
 	if !strings.Contains(r.err.Text, "550") || r.state.Text != "Refused by the server" {
 		t.Fatalf("failed row: %q %q", r.state.Text, r.err.Text)
 	}
-	onUI(func() { test.Tap(r.retry) })
+	onUI(a, func() { test.Tap(r.retry) })
 	waitFor(t, a, "the retried state", func() bool {
 		rr := l.rows[failed.ID]
 		return rr != nil && rr.item.State == data.OutQueued
 	})
 	// Edit the waiting one: same Message-ID, new bytes.
-	lastCompose = nil
-	onUI(func() { test.Tap(l.rows[queued.ID].edit) })
-	waitFor(t, a, "the edit dialog", func() bool { return lastCompose != nil })
-	c := lastCompose
+	onUI(a, func() { test.Tap(l.rows[queued.ID].edit) })
+	var c *composeForm
+	waitFor(t, a, "the edit dialog", func() bool { c = l.compose; return c != nil })
 	if c.subject.Text != "Waiting" {
 		t.Fatalf("edit prefill %q", c.subject.Text)
 	}
-	onUI(func() {
+	onUI(a, func() {
 		c.subject.SetText("Waiting, corrected")
 		test.Tap(c.fd.save)
 	})
@@ -240,10 +242,10 @@ func TestTemplatesSignatureAndContactButton(t *testing.T) {
 	ctx := context.Background()
 	a := startTest(t, db, db.Sales, withSender(fs))
 	var s *templatesSettings
-	onUI(func() { s = newTemplatesSettings(a) })
+	onUI(a, func() { s = newTemplatesSettings(a) })
 	waitIdle(a)
 	// my signature
-	onUI(func() {
+	onUI(a, func() {
 		s.signature.SetText("Sophie\nField sales")
 		test.Tap(s.saveSig)
 	})
@@ -252,9 +254,9 @@ func TestTemplatesSignatureAndContactButton(t *testing.T) {
 		t.Fatalf("signature %q (%s)", e.Signature, s.sigStatus.Text)
 	}
 	// a template
-	onUI(func() { test.Tap(s.add) })
+	onUI(a, func() { test.Tap(s.add) })
 	fd := s.lastForm
-	onUI(func() {
+	onUI(a, func() {
 		s.form.name.SetText("Follow-up")
 		s.form.subject.SetText("About {{deal.title}}")
 		s.form.body.SetText("Dear {{client.name}},")
@@ -262,18 +264,19 @@ func TestTemplatesSignatureAndContactButton(t *testing.T) {
 	})
 	waitFor(t, a, "the template saved", func() bool { return fd.closed && len(s.items) == 1 })
 	// The contact's email button writes from the client's deal.
-	lastCompose = nil
-	onUI(func() {
-		if err := clientOpenURL(a, mailtoURL("claire@client.test")); err != nil {
-			t.Error(err)
-		}
+	onUI(a, func() { openClient(a, data.KindContact, deal.ContactID) })
+	var f *ClientForm
+	waitFor(t, a, "the contact's form", func() bool {
+		f = a.main.contacts.form
+		return f != nil && len(f.emails.rows) == 1 && f.emails.rows[0].entry.Text == "claire@client.test"
 	})
-	waitFor(t, a, "the compose dialog", func() bool { return lastCompose != nil })
-	c := lastCompose
+	onUI(a, func() { test.Tap(f.emails.rows[0].open) })
+	var c *composeForm
+	waitFor(t, a, "the compose dialog", func() bool { c = f.compose; return c != nil })
 	if c.dealID != deal.ID || c.to.Text != "claire@client.test" || !strings.Contains(c.body.Text, "Field sales") {
 		t.Fatalf("compose from contact: deal %d, to %q, body %q", c.dealID, c.to.Text, c.body.Text)
 	}
-	onUI(func() { c.template.SetSelected("Follow-up") })
+	onUI(a, func() { c.template.SetSelected("Follow-up") })
 	if c.subject.Text != "About Forty chairs" || !strings.HasPrefix(c.body.Text, "Dear Claire Client,") || !strings.Contains(c.body.Text, "Field sales") {
 		t.Fatalf("template applied: %q %q", c.subject.Text, c.body.Text)
 	}
@@ -286,14 +289,13 @@ func TestTimelineHooksOpenCompose(t *testing.T) {
 	a := startTest(t, db, db.Sales, withSender(fs))
 	tab := openEmailTab(t, a, deal.ID)
 	var b *widget.Button
-	onUI(func() { b = timelineActions[0](tab.f) })
-	lastCompose = nil
-	onUI(func() { test.Tap(b) })
-	waitFor(t, a, "the compose dialog", func() bool { return lastCompose != nil && lastCompose.dealID == deal.ID })
-	if o := timelineEntryActions[0](tab.f, data.Entry{Kind: data.EntryComment}); o != nil {
+	onUI(a, func() { b = writeEmailButton(tab.f) })
+	onUI(a, func() { test.Tap(b) })
+	waitFor(t, a, "the compose dialog", func() bool { return tab.f.compose != nil && tab.f.compose.dealID == deal.ID })
+	if o := replyButton(tab.f, data.Entry{Kind: data.EntryComment}); o != nil {
 		t.Fatal("a reply button on a comment")
 	}
-	if o := timelineEntryActions[0](tab.f, data.Entry{Kind: data.EntryEmailIn, Data: map[string]any{"email_id": float64(3)}}); o == nil {
+	if o := replyButton(tab.f, data.Entry{Kind: data.EntryEmailIn, Data: map[string]any{"email_id": float64(3)}}); o == nil {
 		t.Fatal("no reply button on an email")
 	}
 }

@@ -211,7 +211,7 @@ func (c *clientPicker) createDialog(company bool) {
 				ct, err = a.Store.CreateContact(ctx, me, data.ContactInput{Name: nameText, Emails: emails, Phones: phones, CompanyID: companyID})
 				id, nm = ct.ID, ct.Name
 			}
-			uiDo(func() {
+			a.do(func() {
 				create.Enable()
 				if v := data.FieldErrors(err); v != nil {
 					for _, fe := range v.Fields {

@@ -15,13 +15,13 @@ import (
 func TestDealClientCreateTwiceMakesOneContact(t *testing.T) {
 	db := datatest.Open(t)
 	a := startTest(t, db, db.Admin)
-	lastForm = nil
-	onUI(func() { openDealForm(a, 0, data.DealInput{}) })
-	waitFor(t, a, "the deal form", func() bool { return lastForm != nil && lastForm.client != nil })
-	c := lastForm.client
-	onUI(func() { test.Tap(c.newPerson) })
+	var f *DealForm
+	onUI(a, func() { f = openDealForm(a, 0, data.DealInput{}) })
+	waitFor(t, a, "the deal form", func() bool { return f.client != nil })
+	c := f.client
+	onUI(a, func() { test.Tap(c.newPerson) })
 	waitFor(t, a, "the new contact dialog", func() bool { return c.createBtn != nil })
-	onUI(func() {
+	onUI(a, func() {
 		c.createName.SetText("Zebulon Doubletap")
 		test.Tap(c.createBtn)
 		test.Tap(c.createBtn)
@@ -42,7 +42,7 @@ func TestDealClientCreateTwiceMakesOneContact(t *testing.T) {
 		t.Fatalf("two taps made %d contacts, want 1 (%+v)", n, hits)
 	}
 	var enabled bool
-	onUI(func() { enabled = !c.createBtn.Disabled() })
+	onUI(a, func() { enabled = !c.createBtn.Disabled() })
 	if !enabled {
 		t.Fatal("the Create button stays disabled after the save")
 	}

@@ -18,10 +18,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comptoir/data"
+	"comptoir/ui/widgets"
 )
 
-// DealForm is an open deal: the Details tab built here and the tabs other
-// files register (Timeline, Products). Tabs read it on the UI goroutine.
+// DealForm is an open deal: the Details tab built here and, once the deal
+// exists, the tabs addTabs lists (Timeline, Emails, Products). Tabs read it
+// on the UI goroutine.
 type DealForm struct {
 	App *App
 	// Deal is the deal as last loaded or saved; ID 0 while a new deal is
@@ -58,7 +60,7 @@ type DealForm struct {
 	pipeSel    *widget.Select
 	client     *clientPicker
 	respSel    *widget.Select
-	observe    *checkGrid
+	observe    *widgets.CheckGrid
 	amount     *widget.Entry
 	currency   *widget.SelectEntry
 	amountNote *widget.Label
@@ -70,8 +72,17 @@ type DealForm struct {
 	save       *widget.Button
 	revert     *widget.Button
 
+	// The tabs after Details, once the deal exists (addTabs).
+	timeline *timelineTab
+	email    *emailTab
+	products *productsTab
+	compose  *composeForm // the last email dialog opened from the form
+
 	unsubscribe func()
 }
+
+// keepCompose keeps the email dialog opened from the form.
+func (f *DealForm) keepCompose(c *composeForm) { f.compose = c }
 
 // ReadOnly reports whether the current employee may only read the deal.
 func (f *DealForm) ReadOnly() bool { return f.Deal.ID != 0 && f.Access < data.EditAccess }
@@ -83,9 +94,6 @@ func (f *DealForm) Window() fyne.Window {
 	}
 	return f.App.Win
 }
-
-// lastForm is the last opened form (tests).
-var lastForm *DealForm
 
 var sources = []data.Source{data.SourceManual, data.SourceEmail, data.SourceCall, data.SourceImport}
 
@@ -113,7 +121,7 @@ type formData struct {
 func openDealForm(a *App, id int64, prefill data.DealInput) *DealForm {
 	f := &DealForm{App: a, prefill: prefill, custom: map[string]*customField{}, errs: map[string]*widget.Label{}}
 	f.Deal.ID = id
-	lastForm = f
+	a.forms = append(a.forms, f)
 	f.build()
 	if a.Mobile {
 		back := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), f.tryClose)
@@ -126,9 +134,6 @@ func openDealForm(a *App, id int64, prefill data.DealInput) *DealForm {
 		f.win.SetCloseIntercept(f.tryClose)
 		f.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { f.doSave() })
 		f.win.Show()
-	}
-	if id != 0 {
-		a.forms[id] = f
 	}
 	f.reload()
 	f.unsubscribe = a.subscribe(f.changed)
@@ -201,7 +206,7 @@ func (f *DealForm) build() {
 	if f.App.Mobile {
 		cols = 1
 	}
-	f.observe = newCheckGrid(cols)
+	f.observe = widgets.NewCheckGrid(cols)
 	f.amount = widget.NewEntry()
 	f.amount.SetPlaceHolder("0")
 	f.currency = widget.NewSelectEntry([]string{"EUR", "USD", "GBP", "CHF", "CAD", "JPY"})
@@ -222,9 +227,9 @@ func (f *DealForm) build() {
 
 	f.tabs = container.NewAppTabs()
 	f.tabs.Append(container.NewTabItemWithIcon(lang.L("Details"), theme.DocumentIcon(), widget.NewLabel(lang.L("Loading…"))))
-	top := container.NewVBox(f.header, f.bar.root, f.banner)
+	top := container.NewVBox(f.header, f.bar.view, f.banner)
 	if f.App.Mobile {
-		top = container.NewVBox(f.bar.root, f.banner)
+		top = container.NewVBox(f.bar.view, f.banner)
 	}
 	f.root = container.NewBorder(container.NewPadded(top), nil, nil, nil, f.tabs)
 }
@@ -309,13 +314,19 @@ func (f *DealForm) barDeal() data.Deal {
 	return f.Deal
 }
 
-// addTabs appends the registered tabs (Timeline, Products) once the deal
-// exists.
+// addTabs builds the tabs after Details once the deal exists, in order.
+// Each tab loads its data with f.App.run, follows the deal through
+// f.OnDealChanged and is told the form closed through f.OnClose.
 func (f *DealForm) addTabs() {
-	for _, t := range dealTabs {
-		if o := t.Make(f); o != nil {
-			f.tabs.Append(tabItem(lang.L(t.Label), icon(t.Icon, t.IconName), o))
-		}
+	f.timeline = newTimelineTab(f)
+	f.email = newEmailTab(f)
+	f.products = newProductsTab(f)
+	for _, t := range []*container.TabItem{
+		container.NewTabItemWithIcon(lang.L("Timeline"), theme.HistoryIcon(), f.timeline.root),
+		container.NewTabItemWithIcon(lang.L("Emails"), theme.MailComposeIcon(), f.email.root),
+		container.NewTabItemWithIcon(lang.L("Products"), theme.ListIcon(), f.products.root),
+	} {
+		f.tabs.Append(t)
 	}
 }
 
@@ -409,7 +420,7 @@ func (f *DealForm) fillWidgets() {
 			obs = append(obs, e.Name)
 		}
 	}
-	f.observe.set(names, obs)
+	f.observe.Set(names, obs)
 	if in.Amount != 0 || f.Deal.ID != 0 {
 		f.amount.SetText(moneyInput(in.Amount, in.Currency, lang_))
 	} else {
@@ -501,7 +512,7 @@ func (f *DealForm) input() (data.DealInput, map[string]string) {
 	}
 	in.Observers = nil
 	for _, e := range f.employees {
-		if slices.Contains(f.observe.selected(), e.Name) {
+		if slices.Contains(f.observe.Selected(), e.Name) {
 			in.Observers = append(in.Observers, e.ID)
 		}
 	}
@@ -598,7 +609,7 @@ func (f *DealForm) doSave() {
 		} else {
 			d, err = a.Store.UpdateDeal(ctx, me, id, in)
 		}
-		uiDo(func() {
+		a.do(func() {
 			f.save.Enable()
 			if err != nil {
 				f.showErrors(err)
@@ -608,7 +619,6 @@ func (f *DealForm) doSave() {
 			created := f.Deal.ID == 0
 			f.Deal = d
 			if created {
-				a.forms[d.ID] = f
 				f.addTabs()
 			}
 			f.reload()
@@ -666,9 +676,7 @@ func (f *DealForm) close() {
 	if f.unsubscribe != nil {
 		f.unsubscribe()
 	}
-	if f.App.forms[f.Deal.ID] == f {
-		delete(f.App.forms, f.Deal.ID)
-	}
+	f.App.forms = slices.DeleteFunc(f.App.forms, func(o *DealForm) bool { return o == f })
 	for _, fn := range f.OnClose {
 		fn()
 	}
@@ -679,9 +687,12 @@ func (f *DealForm) close() {
 	}
 }
 
-// closeAll closes every open deal form (the main window is closing).
+// closeAll closes the open forms of saved deals (the main window is
+// closing, or someone else uses the device).
 func (a *App) closeAll() {
-	for _, f := range a.forms {
-		f.close()
+	for _, f := range slices.Clone(a.forms) {
+		if f.Deal.ID != 0 {
+			f.close()
+		}
 	}
 }

@@ -246,7 +246,7 @@ func (l *listView) reload() {
 		if err != nil {
 			return err
 		}
-		uiDo(func() {
+		a.do(func() {
 			if seq != l.seq {
 				return
 			}
@@ -279,7 +279,7 @@ func (l *listView) loadMore() {
 	f, seq, me := l.filter, l.seq, a.Me.ID
 	a.run(func(ctx context.Context) error {
 		rows, err := a.Store.DealList(ctx, me, f, &data.ListCursorValue{Key: last.SortKey, ID: last.ID}, listPage)
-		uiDo(func() {
+		a.do(func() {
 			l.busy = false
 			if err != nil || seq != l.seq {
 				return

@@ -13,11 +13,6 @@ import (
 	"comptoir/data"
 )
 
-func init() {
-	registerScreen(screen{ID: "deals", Label: "Deals", IconName: theme.IconNameList, Order: 10,
-		Make: func(a *App) fyne.CanvasObject { return newDealsScreen(a).root }})
-}
-
 // dealsScreen is the Deals destination: a toolbar (pipeline, board or list,
 // my deals) over the board or the list.
 type dealsScreen struct {
@@ -38,12 +33,8 @@ type dealsScreen struct {
 	unsubscribe  func()
 }
 
-// the built Deals screen, for tests and for navigation from other screens
-var lastDealsScreen *dealsScreen
-
 func newDealsScreen(a *App) *dealsScreen {
 	s := &dealsScreen{a: a}
-	lastDealsScreen = s
 	s.pipeSelect = widget.NewSelect(nil, func(name string) {
 		for _, p := range s.pipelines {
 			if p.Name == name && p.ID != s.pipelineID {

@@ -11,6 +11,7 @@ import (
 
 	"comptoir/data"
 	"comptoir/data/datatest"
+	"comptoir/ui/widgets"
 )
 
 func TestNewDealFromPlusAppearsInItsColumn(t *testing.T) {
@@ -18,25 +19,25 @@ func TestNewDealFromPlusAppearsInItsColumn(t *testing.T) {
 	a := startTest(t, db, db.Admin)
 	first, _ := db.Pipeline(t).FirstOpen()
 
-	lastForm = nil
-	onUI(func() { test.Tap(a.main.plus) })
-	onUI(func() { tapMenuItem(t, a.Win.Canvas(), 0) }) // New deal
-	waitFor(t, a, "the new deal form", func() bool { return lastForm != nil && lastForm.loaded })
-	f := lastForm
-	onUI(func() {
+	onUI(a, func() { test.Tap(a.main.plus) })
+	onUI(a, func() { tapMenuItem(t, a.Win.Canvas(), 0) }) // New deal
+	var f *DealForm
+	waitFor(t, a, "the new deal form", func() bool { f = newestForm(a); return f != nil && f.loaded })
+	onUI(a, func() {
 		test.Type(f.title, "Forty chairs for the town hall")
 		test.Type(f.amount, "1234.50")
 		test.Tap(f.save)
 	})
-	waitFor(t, a, "the deal to be saved", func() bool { return f.Deal.ID != 0 })
-	d, err := db.Store.Deal(context.Background(), db.Admin.ID, f.Deal.ID)
+	var id int64
+	waitFor(t, a, "the deal to be saved", func() bool { id = f.Deal.ID; return id != 0 })
+	d, err := db.Store.Deal(context.Background(), db.Admin.ID, id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d.Title != "Forty chairs for the town hall" || d.Amount != 123450 || d.StageID != first.ID {
 		t.Fatalf("saved deal = %q %d in stage %d, want the typed title, 123450 in stage %d", d.Title, d.Amount, d.StageID, first.ID)
 	}
-	waitFor(t, a, "the card in the first column", func() bool { return cardIn(lastDealsScreen.board, first.ID, d.ID) })
+	waitFor(t, a, "the card in the first column", func() bool { return cardIn(a.main.deals.board, first.ID, d.ID) })
 }
 
 func TestStageBarMovesAndTimelineRecordsIt(t *testing.T) {
@@ -44,11 +45,11 @@ func TestStageBarMovesAndTimelineRecordsIt(t *testing.T) {
 	d := db.Deal(t, db.Admin.ID, "Boiler replacement")
 	p := db.Pipeline(t)
 	a := startTest(t, db, db.Admin)
-	onUI(func() { a.openDeal(d.ID) })
-	f := lastForm
-	waitFor(t, a, "the form", func() bool { return f.loaded && len(f.bar.segs) > 2 })
+	onUI(a, func() { a.openDeal(d.ID) })
+	f := a.dealForm(d.ID)
+	waitFor(t, a, "the form", func() bool { return f.loaded && f.bar.view.Len() > 2 })
 	second := p.Stages[1]
-	onUI(func() { test.Tap(f.bar.segs[1].box) })
+	onUI(a, func() { test.Tap(f.bar.view.Segment(1)) })
 	waitFor(t, a, "the move", func() bool { return f.Deal.StageID == second.ID })
 	entries, err := db.Timeline(context.Background(), db.Admin.ID, d.ID, data.TimelineCursor{}, 20)
 	if err != nil {
@@ -63,20 +64,20 @@ func TestStageBarMovesAndTimelineRecordsIt(t *testing.T) {
 	if !found {
 		t.Fatalf("no stage entry in the timeline: %+v", entries)
 	}
-	waitFor(t, a, "the card to change column", func() bool { return cardIn(lastDealsScreen.board, second.ID, d.ID) })
+	waitFor(t, a, "the card to change column", func() bool { return cardIn(a.main.deals.board, second.ID, d.ID) })
 }
 
 func TestLostNeedsAReason(t *testing.T) {
 	db := datatest.Open(t)
 	d := db.Deal(t, db.Admin.ID, "Office move")
 	a := startTest(t, db, db.Admin)
-	onUI(func() { a.openDeal(d.ID) })
-	f := lastForm
-	waitFor(t, a, "the form", func() bool { return f.loaded && len(f.bar.segs) > 0 })
-	onUI(func() { test.Tap(f.bar.segs[len(f.bar.segs)-1].box) }) // "Close deal"
+	onUI(a, func() { a.openDeal(d.ID) })
+	f := a.dealForm(d.ID)
+	waitFor(t, a, "the form", func() bool { return f.loaded && f.bar.view.Len() > 0 })
+	onUI(a, func() { test.Tap(f.bar.view.Segment(f.bar.view.Len() - 1)) }) // "Close deal"
 	var lostBtn int = -1
 	p := db.Pipeline(t)
-	onUI(func() {
+	onUI(a, func() {
 		finals := 0
 		for _, st := range p.Stages {
 			if st.Semantics == data.StatusOpen {
@@ -95,9 +96,9 @@ func TestLostNeedsAReason(t *testing.T) {
 	})
 	waitFor(t, a, "the lost dialog", func() bool { return a.lost != nil })
 	ld := a.lost
-	onUI(func() { test.Tap(ld.ok) })
+	onUI(a, func() { test.Tap(ld.ok) })
 	waitFor(t, a, "the refusal", func() bool { return ld.err.Visible() && ld.err.Text != "" })
-	onUI(func() {
+	onUI(a, func() {
 		if ld.closed {
 			t.Error("the lost dialog closed on a refusal")
 		}
@@ -106,7 +107,7 @@ func TestLostNeedsAReason(t *testing.T) {
 	if got.Status != data.StatusOpen {
 		t.Fatalf("deal closed without a reason: %s", got.Status)
 	}
-	onUI(func() {
+	onUI(a, func() {
 		test.Type(ld.reason, "Went with a cheaper offer")
 		test.Tap(ld.ok)
 	})
@@ -126,18 +127,18 @@ func TestObserverSeesTheFormReadOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := startTest(t, db, db.Sales2)
-	onUI(func() { a.openDeal(d.ID) })
-	f := lastForm
+	onUI(a, func() { a.openDeal(d.ID) })
+	f := a.dealForm(d.ID)
 	waitFor(t, a, "the form", func() bool { return f.loaded })
-	onUI(func() {
+	onUI(a, func() {
 		if !f.ReadOnly() || !f.title.Disabled() || f.save.Visible() {
 			t.Errorf("observer can edit: readOnly=%v titleDisabled=%v saveVisible=%v", f.ReadOnly(), f.title.Disabled(), f.save.Visible())
 		}
 		if !f.banner.Visible() {
 			t.Error("no banner saying why the form is read-only")
 		}
-		for _, s := range f.bar.segs {
-			if s.box.onTap != nil {
+		for i := range f.bar.view.Len() {
+			if f.bar.view.Segment(i).OnTapped != nil {
 				t.Error("the observer can tap the stage bar")
 			}
 		}
@@ -154,15 +155,15 @@ func TestObserverSeesTheFormReadOnly(t *testing.T) {
 func TestValidationErrorShownNextToFieldNothingSaved(t *testing.T) {
 	db := datatest.Open(t)
 	a := startTest(t, db, db.Admin)
-	onUI(func() { a.newDeal(data.DealInput{}) })
-	f := lastForm
+	onUI(a, func() { a.newDeal(data.DealInput{}) })
+	f := newestForm(a)
 	waitFor(t, a, "the form", func() bool { return f.loaded })
-	onUI(func() {
+	onUI(a, func() {
 		test.Type(f.amount, "100")
 		test.Tap(f.save) // no title
 	})
 	waitFor(t, a, "the title error", func() bool { return f.errLabel("title").Visible() && f.errLabel("title").Text != "" })
-	onUI(func() {
+	onUI(a, func() {
 		if f.Deal.ID != 0 {
 			t.Error("the form saved an invalid deal")
 		}
@@ -178,9 +179,9 @@ func TestValidationErrorShownNextToFieldNothingSaved(t *testing.T) {
 	if err != nil || len(rows) != 0 {
 		t.Fatalf("deals in the database: %d (%v), want none", len(rows), err)
 	}
-	onUI(func() { f.amount.SetText("12"); test.Tap(f.save) })
+	onUI(a, func() { f.amount.SetText("12"); test.Tap(f.save) })
 	waitFor(t, a, "the valid save", func() bool { return f.Deal.ID != 0 })
-	onUI(func() {
+	onUI(a, func() {
 		if f.errLabel("title").Visible() || f.errLabel("amount").Visible() {
 			t.Error("errors still shown after a valid save")
 		}
@@ -193,12 +194,12 @@ func TestSearchNarrowsTheList(t *testing.T) {
 		db.Deal(t, db.Admin.ID, title)
 	}
 	a := startTest(t, db, db.Admin)
-	s := lastDealsScreen
-	onUI(func() { s.viewSelect.SetSelected("List") })
+	s := a.main.deals
+	onUI(a, func() { s.viewSelect.SetSelected("List") })
 	waitFor(t, a, "the full list", func() bool { return len(s.list.rows) == 4 })
-	onUI(func() { test.Type(s.list.search, "alpha") })
+	onUI(a, func() { test.Type(s.list.search, "alpha") })
 	waitFor(t, a, "the narrowed list", func() bool { return len(s.list.rows) == 2 })
-	onUI(func() {
+	onUI(a, func() {
 		for _, r := range s.list.rows {
 			if r.Title != "Alpha kitchen" && r.Title != "Alpha bathroom" {
 				t.Errorf("row %q does not match", r.Title)
@@ -208,7 +209,7 @@ func TestSearchNarrowsTheList(t *testing.T) {
 		test.Type(a.main.search, "gamm")
 	})
 	waitFor(t, a, "the global search", func() bool { return len(a.main.searchHits) == 1 && a.main.searchHits[0].Title == "Gamma attic" })
-	onUI(func() {
+	onUI(a, func() {
 		if !a.main.searchPanel.Visible() {
 			t.Error("no results panel")
 		}
@@ -225,12 +226,12 @@ func TestListSortsByHeader(t *testing.T) {
 		db.Deal(t, db.Admin.ID, title)
 	}
 	a := startTest(t, db, db.Admin)
-	s := lastDealsScreen
-	onUI(func() { s.viewSelect.SetSelected("List"); s.list.sortBy(data.SortTitle) })
+	s := a.main.deals
+	onUI(a, func() { s.viewSelect.SetSelected("List"); s.list.sortBy(data.SortTitle) })
 	waitFor(t, a, "sorted rows", func() bool {
 		return len(s.list.rows) == 3 && s.list.rows[0].Title == "a" && s.list.rows[2].Title == "c"
 	})
-	onUI(func() { s.list.sortBy(data.SortTitle) })
+	onUI(a, func() { s.list.sortBy(data.SortTitle) })
 	waitFor(t, a, "reversed rows", func() bool { return len(s.list.rows) == 3 && s.list.rows[0].Title == "c" })
 }
 
@@ -240,7 +241,7 @@ func TestBoardFollowsChangesFromElsewhere(t *testing.T) {
 	first, _ := db.Pipeline(t).FirstOpen()
 	// through data/ in this process
 	d := db.Deal(t, db.Manager.ID, "Written by another window")
-	waitFor(t, a, "the deal written in-process", func() bool { return cardIn(lastDealsScreen.board, first.ID, d.ID) })
+	waitFor(t, a, "the deal written in-process", func() bool { return cardIn(a.main.deals.board, first.ID, d.ID) })
 
 	// through a second Store on the same file: another process
 	go db.Store.Watch(a.Ctx, 20_000_000) // 20 ms
@@ -258,7 +259,7 @@ func TestBoardFollowsChangesFromElsewhere(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		seen = waitUntil(a, 2*time.Second, func() bool { return cardIn(lastDealsScreen.board, first.ID, d2.ID) })
+		seen = waitUntil(a, 2*time.Second, func() bool { return cardIn(a.main.deals.board, first.ID, d2.ID) })
 		if seen && try > 0 {
 			t.Logf("seen at try %d", try+1)
 		}
@@ -266,8 +267,8 @@ func TestBoardFollowsChangesFromElsewhere(t *testing.T) {
 	if !seen {
 		t.Fatal("no deal written by another process appeared on the board")
 	}
-	onUI(func() {
-		c := lastDealsScreen.board.column(first.ID)
+	onUI(a, func() {
+		c := a.main.deals.board.column(first.ID)
 		n, _ := db.DealList(context.Background(), db.Admin.ID, data.DealFilter{StageID: first.ID}, nil, 100)
 		if c.count != len(n) {
 			t.Errorf("column count = %d, want %d", c.count, len(n))
@@ -281,15 +282,16 @@ func TestCardPickerMovesDeal(t *testing.T) {
 	p := db.Pipeline(t)
 	a := startTest(t, db, db.Admin)
 	first, _ := p.FirstOpen()
-	waitFor(t, a, "the card", func() bool { return cardIn(lastDealsScreen.board, first.ID, d.ID) })
-	onUI(func() {
-		col := lastDealsScreen.board.column(first.ID)
-		card := newDealCard(lastDealsScreen.board)
-		card.set(col, col.cards[0])
-		card.showPicker()
+	waitFor(t, a, "the card", func() bool { return cardIn(a.main.deals.board, first.ID, d.ID) })
+	onUI(a, func() {
+		b := a.main.deals.board
+		col := b.column(first.ID)
+		card := b.newCard().(*widgets.DragCard)
+		b.setCard(card, col, col.cards[0])
+		card.OnPick(card.View(), card)    // the ⋮ button
 		tapMenuItem(t, a.Win.Canvas(), 2) // the third stage
 	})
-	waitFor(t, a, "the move", func() bool { return cardIn(lastDealsScreen.board, p.Stages[2].ID, d.ID) })
+	waitFor(t, a, "the move", func() bool { return cardIn(a.main.deals.board, p.Stages[2].ID, d.ID) })
 }
 
 func TestFirstStartCreatesAdmin(t *testing.T) {
@@ -297,18 +299,18 @@ func TestFirstStartCreatesAdmin(t *testing.T) {
 	db := openEmpty(t)
 	fa := test.NewTempApp(t)
 	w := fa.NewWindow("Comptoir")
-	var a *App
-	onUI(func() { a = start(fa, w, testDeps(db, "en")) })
-	t.Cleanup(a.close)
+	a := newTestApp(t, fa, w, testDeps(db, "en"))
+	onUI(a, a.showWindow)
+	t.Cleanup(func() { a.close(); waitIdle(a) })
 	waitFor(t, a, "the welcome dialog", func() bool { return a.main.who != nil })
 	who := a.main.who
-	onUI(func() {
+	onUI(a, func() {
 		test.Type(who.name, "Nora Owner")
 		test.Type(who.email, "not-an-email")
 		test.Tap(who.submit)
 	})
 	waitFor(t, a, "the email error", func() bool { return who.errs["email"].Visible() })
-	onUI(func() {
+	onUI(a, func() {
 		who.email.SetText("nora@example.com")
 		test.Tap(who.submit)
 	})
@@ -325,12 +327,12 @@ func TestDragCardToAnotherColumn(t *testing.T) {
 	a := startTest(t, db, db.Admin)
 	first, _ := p.FirstOpen()
 	target := p.Stages[1]
-	waitFor(t, a, "the card", func() bool { return cardIn(lastDealsScreen.board, first.ID, d.ID) })
-	onUI(func() {
-		b := lastDealsScreen.board
+	waitFor(t, a, "the card", func() bool { return cardIn(a.main.deals.board, first.ID, d.ID) })
+	onUI(a, func() {
+		b := a.main.deals.board
 		col, to := b.column(first.ID), b.column(target.ID)
-		card := newDragCard(b)
-		card.set(col, col.cards[0])
+		card := b.newCard().(*widgets.DragCard)
+		b.setCard(card, col, col.cards[0])
 		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(to.root).Add(fyne.NewPos(30, 200))
 		card.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{AbsolutePosition: pos}, Dragged: fyne.NewDelta(300, 0)})
 		if !b.ghost.Visible() {
@@ -338,7 +340,7 @@ func TestDragCardToAnotherColumn(t *testing.T) {
 		}
 		card.DragEnd()
 	})
-	waitFor(t, a, "the dropped card in its new column", func() bool { return cardIn(lastDealsScreen.board, target.ID, d.ID) })
+	waitFor(t, a, "the dropped card in its new column", func() bool { return cardIn(a.main.deals.board, target.ID, d.ID) })
 	got, _ := db.Store.Deal(context.Background(), db.Admin.ID, d.ID)
 	if got.StageID != target.ID {
 		t.Fatalf("stage = %d, want %d", got.StageID, target.ID)
@@ -352,12 +354,11 @@ func TestShortcutsNewDealAndSearch(t *testing.T) {
 	if !ok {
 		t.Fatalf("the test canvas %T takes no shortcut", a.Win.Canvas())
 	}
-	lastForm = nil
-	onUI(func() {
+	onUI(a, func() {
 		sc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault})
 	})
-	waitFor(t, a, "a new deal form", func() bool { return lastForm != nil && lastForm.Deal.ID == 0 })
-	onUI(func() {
+	waitFor(t, a, "a new deal form", func() bool { f := newestForm(a); return f != nil && f.Deal.ID == 0 })
+	onUI(a, func() {
 		sc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault})
 		if a.Win.Canvas().Focused() != a.main.search {
 			t.Errorf("focus on %T, want the search field", a.Win.Canvas().Focused())
@@ -369,10 +370,10 @@ func TestLeavingWithUnsavedChangesAsks(t *testing.T) {
 	db := datatest.Open(t)
 	d := db.Deal(t, db.Admin.ID, "Stairs")
 	a := startTest(t, db, db.Admin)
-	onUI(func() { a.openDeal(d.ID) })
-	f := lastForm
+	onUI(a, func() { a.openDeal(d.ID) })
+	f := a.dealForm(d.ID)
 	waitFor(t, a, "the form", func() bool { return f.loaded })
-	onUI(func() {
+	onUI(a, func() {
 		if f.dirty() {
 			t.Fatal("a freshly loaded form is dirty")
 		}
@@ -399,17 +400,18 @@ func TestNewDealStartsInTheTappedStage(t *testing.T) {
 	db := datatest.Open(t)
 	p := db.Pipeline(t)
 	a := startTest(t, db, db.Sales)
-	onUI(func() { a.newDeal(data.DealInput{}) })
-	f := lastForm
-	waitFor(t, a, "the form", func() bool { return f.loaded && len(f.bar.segs) > 3 })
-	onUI(func() {
-		test.Tap(f.bar.segs[2].box)
+	onUI(a, func() { a.newDeal(data.DealInput{}) })
+	f := newestForm(a)
+	waitFor(t, a, "the form", func() bool { return f.loaded && f.bar.view.Len() > 3 })
+	onUI(a, func() {
+		test.Tap(f.bar.view.Segment(2))
 		test.Type(f.title, "Heat pump")
 		test.Tap(f.save)
 	})
-	waitFor(t, a, "the save", func() bool { return f.Deal.ID != 0 })
-	if f.Deal.StageID != p.Stages[2].ID || f.Deal.ResponsibleID != db.Sales.ID {
-		t.Fatalf("deal in stage %d for %d, want stage %d for the salesperson", f.Deal.StageID, f.Deal.ResponsibleID, p.Stages[2].ID)
+	var saved data.Deal
+	waitFor(t, a, "the save", func() bool { saved = f.Deal; return saved.ID != 0 })
+	if saved.StageID != p.Stages[2].ID || saved.ResponsibleID != db.Sales.ID {
+		t.Fatalf("deal in stage %d for %d, want stage %d for the salesperson", saved.StageID, saved.ResponsibleID, p.Stages[2].ID)
 	}
 }
 
@@ -418,13 +420,12 @@ func TestWhoAmIOnAKnownDatabase(t *testing.T) {
 	db := datatest.Open(t)
 	fa := test.NewTempApp(t)
 	w := fa.NewWindow("Comptoir")
-	var a *App
-	onUI(func() { a = start(fa, w, testDeps(db.Store, "en")) })
-	testApp(t, a)
+	a := newTestApp(t, fa, w, testDeps(db.Store, "en"))
+	onUI(a, a.showWindow)
 	t.Cleanup(func() { a.close(); waitIdle(a) })
 	waitFor(t, a, "the who-am-I dialog", func() bool { return a.main.who != nil })
 	who := a.main.who
-	onUI(func() {
+	onUI(a, func() {
 		if who.name != nil {
 			t.Fatal("a database with employees asks to create an admin")
 		}
@@ -436,7 +437,7 @@ func TestWhoAmIOnAKnownDatabase(t *testing.T) {
 		test.Tap(who.submit)
 	})
 	waitFor(t, a, "the chosen employee", func() bool { return a.Me.ID == db.Sales.ID })
-	waitFor(t, a, "the board", func() bool { return a.main.screen("deals") != nil })
+	waitFor(t, a, "the board", func() bool { return a.main.deals != nil })
 	waitIdle(a)
 	if got := fa.Preferences().String(prefMe); got != db.Sales.Email {
 		t.Fatalf("remembered %q, want %q", got, db.Sales.Email)
@@ -447,12 +448,12 @@ func TestColumnPlusStartsADealInThatStage(t *testing.T) {
 	db := datatest.Open(t)
 	p := db.Pipeline(t)
 	a := startTest(t, db, db.Admin)
-	lastForm = nil
-	onUI(func() { test.Tap(lastDealsScreen.board.column(p.Stages[3].ID).add) })
-	waitFor(t, a, "the form", func() bool { return lastForm != nil && lastForm.loaded })
-	onUI(func() {
-		if lastForm.newStage != p.Stages[3].ID {
-			t.Errorf("new deal starts in stage %d, want %d", lastForm.newStage, p.Stages[3].ID)
+	onUI(a, func() { test.Tap(a.main.deals.board.column(p.Stages[3].ID).add) })
+	var f *DealForm
+	waitFor(t, a, "the form", func() bool { f = newestForm(a); return f != nil && f.loaded })
+	onUI(a, func() {
+		if f.newStage != p.Stages[3].ID {
+			t.Errorf("new deal starts in stage %d, want %d", f.newStage, p.Stages[3].ID)
 		}
 	})
 }
@@ -463,12 +464,12 @@ func TestBoardFollowsStageChanges(t *testing.T) {
 	p := db.Pipeline(t)
 	a := startTest(t, db, db.Admin)
 	first, _ := p.FirstOpen()
-	waitFor(t, a, "the card", func() bool { return cardIn(lastDealsScreen.board, first.ID, d.ID) })
+	waitFor(t, a, "the card", func() bool { return cardIn(a.main.deals.board, first.ID, d.ID) })
 	if _, err := db.UpdateStage(context.Background(), db.Admin.ID, first.ID, data.StageInput{Name: "Fresh leads", Color: "#ff0000", Probability: 10, Semantics: data.StatusOpen}); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, a, "the renamed, recoloured column", func() bool {
-		c := lastDealsScreen.board.column(first.ID)
-		return c != nil && c.name.Text == "Fresh leads" && c.bar.FillColor == parseColor("#ff0000")
+		c := a.main.deals.board.column(first.ID)
+		return c != nil && c.name.Text == "Fresh leads" && c.bar.FillColor == widgets.ParseColor("#ff0000")
 	})
 }

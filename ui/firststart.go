@@ -13,10 +13,6 @@ import (
 	"comptoir/data"
 )
 
-// fillSample loads sample data into a fresh database; set by the file that
-// wires data/seed (nil: the offer is not shown).
-var fillSample func(ctx context.Context, st *data.Store, language string) error
-
 // whoAmI is the dialog that asks who uses this device: on a database with no
 // employee it creates the first admin, else it lets the person pick
 // themselves among the active employees.
@@ -97,7 +93,7 @@ func (d *whoAmI) createAdmin() {
 	a := d.a
 	a.run(func(ctx context.Context) error {
 		e, err := a.Store.CreateFirstAdmin(ctx, name, email)
-		uiDo(func() {
+		a.do(func() {
 			d.submit.Enable()
 			if v := data.FieldErrors(err); v != nil {
 				for _, f := range v.Fields {
@@ -121,9 +117,6 @@ func (d *whoAmI) createAdmin() {
 
 // offerSample proposes to fill a new database with sample deals.
 func (a *App) offerSample() {
-	if fillSample == nil {
-		return
-	}
 	dialog.ShowConfirm(lang.L("Sample data"),
 		lang.L("Load sample deals, contacts and companies so you can try Comptoir at once?"),
 		func(ok bool) {
@@ -134,7 +127,7 @@ func (a *App) offerSample() {
 			prog.Show()
 			a.run(func(ctx context.Context) error {
 				err := fillSample(ctx, a.Store, a.Lang)
-				uiDo(prog.Hide)
+				a.do(prog.Hide)
 				return err
 			})
 		}, a.Win)

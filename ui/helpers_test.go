@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -33,36 +34,114 @@ func testDeps(st *data.Store, language string) Deps {
 	}
 }
 
-// startTest opens the main window over db as who, with Fyne's test driver;
-// opts change the wired services (a fake sender).
-func startTest(t testing.TB, db *datatest.DB, who data.Employee, opts ...func(*Deps)) *App {
+// startTest opens the main window over db as who, with Fyne's test driver
+// and the tests' UI loop; opts change the App before the window opens (its
+// services, what it hands to the system).
+func startTest(t testing.TB, db *datatest.DB, who data.Employee, opts ...func(*App)) *App {
 	t.Helper()
 	setupLanguage("en")
 	fa := test.NewTempApp(t)
 	fa.Preferences().SetString(prefMe, who.Email)
 	w := fa.NewWindow("Comptoir")
 	w.Resize(fyne.NewSize(1280, 800))
-	var a *App
-	d := testDeps(db.Store, "en")
+	a := newTestApp(t, fa, w, testDeps(db.Store, "en"))
 	for _, o := range opts {
-		o(&d)
+		o(a)
 	}
-	onUI(func() { a = start(fa, w, d) })
-	testApp(t, a)
+	onUI(a, a.showWindow)
 	t.Cleanup(func() {
-		onUI(a.closeAll)
+		onUI(a, a.closeAll)
 		a.close()
 		waitIdle(a)
 	})
-	waitFor(t, a, "the board", func() bool { return lastDealsScreen != nil && len(lastDealsScreen.board.cols) > 0 })
+	waitFor(t, a, "the board", func() bool { return a.main.deals != nil && len(a.main.deals.board.cols) > 0 })
 	return a
 }
 
-// onUI runs fn as the UI goroutine would: alone.
-func onUI(fn func()) {
-	uiMu.Lock()
-	defer uiMu.Unlock()
-	fn()
+// newTestApp is an App over d whose UI goroutine is the test binary's UI
+// loop (testLoop); the App belongs to t (testApp).
+func newTestApp(t testing.TB, fa fyne.App, w fyne.Window, d Deps) *App {
+	t.Helper()
+	a := newApp(fa, w, d, testLoop().post)
+	testApp(t, a)
+	return a
+}
+
+// uiLoop is the tests' UI goroutine, as the real driver's main goroutine
+// is: one goroutine runs the functions posted to it, one at a time, in
+// order. (Fyne's test driver runs fyne.Do on the calling goroutine, so
+// background work would change widgets while the test drives them.) There
+// is one for the test binary, as there is one main goroutine in a process:
+// Fyne's caches (text measures, themes) are shared by every window, so two
+// Apps of one test (two people's windows) must not lay out at once either.
+type uiLoop struct {
+	mu    sync.Mutex
+	queue []func()
+	wake  chan struct{}
+}
+
+var (
+	loopOnce sync.Once
+	theLoop  *uiLoop
+)
+
+// testLoop is the test binary's UI loop, started on first use.
+func testLoop() *uiLoop {
+	loopOnce.Do(func() {
+		theLoop = &uiLoop{wake: make(chan struct{}, 1)}
+		go theLoop.run()
+	})
+	return theLoop
+}
+
+// post queues fn without waiting, from any goroutine (the loop's own too).
+func (l *uiLoop) post(fn func()) {
+	l.mu.Lock()
+	l.queue = append(l.queue, fn)
+	l.mu.Unlock()
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run runs the queued functions, for as long as the test binary runs. A
+// function that ends its goroutine (t.FailNow in a test's check) ends this
+// one: another carries on.
+func (l *uiLoop) run() {
+	defer func() { go l.run() }()
+	for {
+		l.mu.Lock()
+		if len(l.queue) == 0 {
+			l.mu.Unlock()
+			<-l.wake
+			continue
+		}
+		fn := l.queue[0]
+		l.queue[0] = nil
+		l.queue = l.queue[1:]
+		l.mu.Unlock()
+		fn()
+	}
+}
+
+// onUI runs fn on a's UI goroutine and waits for it, as a person's gesture
+// would run: alone, between the updates background work posts. A t.Fatal
+// in fn ends the test.
+func onUI(a *App, fn func()) {
+	ok := make(chan bool, 1)
+	a.do(func() {
+		finished := false
+		defer func() { ok <- finished }()
+		fn()
+		finished = true
+	})
+	if !<-ok {
+		if t, known := testOf.Load(a); known {
+			t.(testing.TB).FailNow()
+		}
+		runtime.Goexit()
+	}
 }
 
 // testOf maps an App to the test that opened it (startTest, testApp), so that
@@ -100,12 +179,10 @@ func waitFor(t testing.TB, a *App, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		// cond runs under uiMu, as every UI update does, so it never sees a
-		// half-applied change; long-running work (a sync loop) does not
-		// keep it from being checked.
-		uiMu.Lock()
-		ok := cond()
-		uiMu.Unlock()
+		// cond runs on the UI goroutine, as every UI update does, so it
+		// never sees a half-applied change.
+		var ok bool
+		onUI(a, func() { ok = cond() })
 		if ok {
 			return
 		}
@@ -161,13 +238,21 @@ func openEmpty(t testing.TB) *data.Store {
 func waitUntil(a *App, bound time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(bound)
 	for time.Now().Before(deadline) {
-		uiMu.Lock()
-		ok := cond()
-		uiMu.Unlock()
+		var ok bool
+		onUI(a, func() { ok = cond() })
 		if ok {
 			return true
 		}
 		time.Sleep(3 * time.Millisecond)
 	}
 	return false
+}
+
+// newestForm is the deal form opened last, or nil. Read it on the UI
+// goroutine, or once the App is idle.
+func newestForm(a *App) *DealForm {
+	if len(a.forms) == 0 {
+		return nil
+	}
+	return a.forms[len(a.forms)-1]
 }

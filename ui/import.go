@@ -160,7 +160,7 @@ func (w *importWizard) chooseFile() {
 			if err != nil {
 				return fmt.Errorf("read %s: %w", name, err)
 			}
-			uiDo(func() { w.loadBytes(name, b) })
+			w.a.do(func() { w.loadBytes(name, b) })
 			return nil
 		})
 	}, w.win)
@@ -175,7 +175,7 @@ func (w *importWizard) loadPath(path string) {
 		if err != nil {
 			return err
 		}
-		uiDo(func() { w.loadBytes(filepath.Base(path), b) })
+		w.a.do(func() { w.loadBytes(filepath.Base(path), b) })
 		return nil
 	})
 }
@@ -352,7 +352,7 @@ func (w *importWizard) refresh() {
 		if err != nil && !errors.As(err, &ie) {
 			return err
 		}
-		uiDo(func() {
+		w.a.do(func() {
 			if seq == w.seq {
 				w.showOutcome(recs, res)
 			}
@@ -481,14 +481,14 @@ func (w *importWizard) runImport() {
 		res, err := st.Import(ctx, me, kind, recs, data.ImportOptions{})
 		var ie *data.ImportError
 		if errors.As(err, &ie) {
-			uiDo(func() { w.showOutcome(recs, res) })
+			w.a.do(func() { w.showOutcome(recs, res) })
 			return nil
 		}
 		if err != nil {
-			uiDo(func() { w.importBtn.Enable() })
+			w.a.do(func() { w.importBtn.Enable() })
 			return err
 		}
-		uiDo(func() {
+		w.a.do(func() {
 			w.outcome = res
 			w.ok = false
 			msg := lang.L("Done: {{.New}} created, {{.Updated}} updated.", map[string]any{"New": res.Created, "Updated": res.Updated})

@@ -26,17 +26,8 @@ import (
 // the number waiting. Attachments are only ever saved where the person
 // chooses, never opened.
 
-func init() {
-	registerScreen(screen{ID: "inbox", Label: "Inbox", IconName: theme.IconNameMailReply, Order: 50,
-		Make: func(a *App) fyne.CanvasObject { return newInboxScreen(a).root }})
-	registerStart(startInboxBadge)
-}
-
 // inboxLimit is how many waiting emails the screen lists.
 const inboxLimit = 500
-
-// lastInbox is the last built Inbox (tests).
-var lastInbox *inboxScreen
 
 type inboxScreen struct {
 	a    *App
@@ -67,13 +58,15 @@ type inboxScreen struct {
 	listPage *fyne.Container // the list and the empty text (phone)
 	back     *widget.Button  // closes the email's page (phone)
 
+	confirm *dialog.ConfirmDialog // the last "ignore this sender?" asked
+	picker  *dealPicker           // the last "attach to deal" picker opened
+
 	refresh *time.Timer
 	seq     int
 }
 
 func newInboxScreen(a *App) *inboxScreen {
 	s := &inboxScreen{a: a}
-	lastInbox = s
 	s.list = widget.NewList(func() int { return len(s.emails) },
 		func() fyne.CanvasObject {
 			from := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -361,18 +354,15 @@ func (s *inboxScreen) createDeal() {
 	s.create.Disable()
 	a.run(func(ctx context.Context) error {
 		d, err := a.Store.CreateDealFromEmail(ctx, me, m.ID, data.DealInput{})
-		uiDo(func() {
+		a.do(func() {
 			s.create.Enable()
-			if err == nil && openCreatedDeal {
+			if err == nil && !a.keepClosed {
 				a.openDeal(d.ID)
 			}
 		})
 		return err
 	})
 }
-
-// openCreatedDeal opens the deal made from an email (tests switch it off).
-var openCreatedDeal = true
 
 // confirmIgnore asks before ignoring the shown email's sender.
 func (s *inboxScreen) confirmIgnore() {
@@ -391,15 +381,9 @@ func (s *inboxScreen) confirmIgnore() {
 			me := a.Me.ID
 			a.run(func(ctx context.Context) error { return a.Store.IgnoreSender(ctx, me, m.ID) })
 		}, a.Win)
-	lastInboxConfirm = d
+	s.confirm = d
 	d.Show()
 }
-
-// lastInboxConfirm is the last confirmation shown (tests).
-var lastInboxConfirm *dialog.ConfirmDialog
-
-// lastAttachPicker is the last deal picker opened (tests).
-var lastAttachPicker *dealPicker
 
 // dealPicker finds a deal by search to attach an email to.
 type dealPicker struct {
@@ -417,7 +401,7 @@ func (s *inboxScreen) attachDialog() {
 		return
 	}
 	a := s.a
-	showDealPicker(a, a.Win, lang.L("Attach to deal"), func(h data.Hit) {
+	s.picker = showDealPicker(a, a.Win, lang.L("Attach to deal"), func(h data.Hit) {
 		me := a.Me.ID
 		a.run(func(ctx context.Context) error { return a.Store.AttachEmailToDeal(ctx, me, m.ID, h.ID) })
 	})
@@ -427,7 +411,6 @@ func (s *inboxScreen) attachDialog() {
 // client; pick runs on the UI goroutine with the chosen deal.
 func showDealPicker(a *App, win fyne.Window, title string, pick func(data.Hit)) *dealPicker {
 	p := &dealPicker{pick: pick}
-	lastAttachPicker = p
 	p.search = widget.NewEntry()
 	p.search.SetPlaceHolder(lang.L("Search a deal by title or client…"))
 	p.list = widget.NewList(func() int { return len(p.hits) },
@@ -559,10 +542,10 @@ func startInboxBadge(a *App) {
 			if n > 0 {
 				label = lang.L("Inbox ({{.N}})", map[string]any{"N": n})
 			}
-			if b := a.main.navSide["inbox"]; b != nil && b.Text != label {
-				b.SetText(label)
+			if s := a.main.find("inbox"); s != nil && s.side != nil && s.side.Text != label {
+				s.side.SetText(label)
 			}
-			inboxBadgeCount = n
+			a.main.inboxCount = n
 		})
 	}
 	update()
@@ -574,6 +557,3 @@ func startInboxBadge(a *App) {
 	})
 	context.AfterFunc(a.Ctx, unsub)
 }
-
-// inboxBadgeCount is the last count shown (tests).
-var inboxBadgeCount int

@@ -27,24 +27,15 @@ import (
 // user reads), never to the database, the preferences or the logs; the form
 // shows an empty password field, and leaving it empty keeps the saved one.
 
-func init() {
-	registerSettings(settingsSection{ID: "mail", Label: "Mail accounts", Order: 30,
-		Make: func(a *App) fyne.CanvasObject { return newAccountsSection(a).root }})
+// checkIMAP tries settings for "Test connection".
+func checkIMAP(ctx context.Context, acc data.Account, password string) error {
+	return imapsync.Check(ctx, acc, password, imapsync.Options{})
 }
 
-// checkIMAP and checkSMTP try settings for "Test connection" (tests replace
-// them to add their certificate authority).
-var (
-	checkIMAP = func(ctx context.Context, acc data.Account, password string) error {
-		return imapsync.Check(ctx, acc, password, imapsync.Options{})
-	}
-	checkSMTP = func(ctx context.Context, acc data.Account, password string) error {
-		return send.Check(ctx, acc, password, send.Options{})
-	}
-)
-
-// lastAccounts is the last built section (tests).
-var lastAccounts *accountsSection
+// checkSMTP tries the sending settings for "Test connection".
+func checkSMTP(ctx context.Context, acc data.Account, password string) error {
+	return send.Check(ctx, acc, password, send.Options{})
+}
 
 type accountsSection struct {
 	a    *App
@@ -53,6 +44,7 @@ type accountsSection struct {
 	add  *widget.Button
 	accs []data.Account
 	rows map[int64]*accountRow
+	form *accountForm // the last account form opened
 }
 
 type accountRow struct {
@@ -63,7 +55,6 @@ type accountRow struct {
 
 func newAccountsSection(a *App) *accountsSection {
 	s := &accountsSection{a: a, rows: map[int64]*accountRow{}}
-	lastAccounts = s
 	s.list = container.NewVBox()
 	s.add = widget.NewButtonWithIcon(lang.L("Add a mail account"), theme.ContentAddIcon(), func() { s.openForm(data.Account{}) })
 	s.add.Importance = widget.HighImportance
@@ -240,9 +231,6 @@ func policyLabel(p data.Policy) string {
 	return string(p)
 }
 
-// lastAccountForm is the last opened form (tests).
-var lastAccountForm *accountForm
-
 // accountForm adds or edits an account.
 type accountForm struct {
 	a   *App
@@ -272,7 +260,7 @@ type accountForm struct {
 func (s *accountsSection) openForm(acc data.Account) {
 	a := s.a
 	f := &accountForm{a: a, acc: acc, errs: map[string]*widget.Label{}}
-	lastAccountForm = f
+	s.form = f
 	entry := func(ph string) *widget.Entry {
 		e := widget.NewEntry()
 		e.SetPlaceHolder(ph)
@@ -670,7 +658,7 @@ func (f *accountForm) testConnection() {
 				lines = append(lines, lang.L("SMTP: the server accepted the connection."))
 			}
 		}
-		uiDo(func() {
+		a.do(func() {
 			f.testing = false
 			if f.a.Me.CanConfigure() {
 				f.test.Enable()
@@ -717,7 +705,7 @@ func (f *accountForm) submit() {
 				restartMailSync(a) // a running connection keeps the old password
 			}
 		}
-		uiDo(func() {
+		a.do(func() {
 			f.save.Enable()
 			if err != nil {
 				if acc.ID != 0 {

@@ -39,7 +39,7 @@ func BenchmarkInboxOpen(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		var s *inboxScreen
-		onUI(func() { s = newInboxScreen(a) })
+		onUI(a, func() { s = newInboxScreen(a) })
 		waitFor(b, a, "the Inbox", func() bool { return len(s.emails) == inboxLimit && s.sel != 0 })
 	}
 }

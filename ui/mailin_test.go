@@ -34,13 +34,21 @@ func mailDB(t testing.TB) *datatest.DB {
 	return db
 }
 
+// keepCreatedClosed makes a deal made from an email not open its form.
+func keepCreatedClosed(a *App) { a.keepClosed = true }
+
 // openMailTab shows Settings → Mail accounts and returns its section.
 func openMailTab(t *testing.T, a *App) *accountsSection {
 	t.Helper()
-	lastAccounts = nil
-	onUI(func() { openMailSettings(a) })
-	waitFor(t, a, "the mail accounts section", func() bool { return lastAccounts != nil })
-	return lastAccounts
+	onUI(a, func() { openMailSettings(a) })
+	var s *accountsSection
+	waitFor(t, a, "the mail accounts section", func() bool {
+		if a.main.settings != nil && a.main.settings.tabs.Selected() == a.main.settings.mailTab {
+			s = a.main.settings.mail
+		}
+		return s != nil
+	})
+	return s
 }
 
 // fileContains reports whether any of the database's files holds b.
@@ -64,11 +72,11 @@ func TestAccountFormStoresPasswordInSecretStore(t *testing.T) {
 	a := startTest(t, db, db.Admin)
 	s := openMailTab(t, a)
 
-	onUI(func() { test.Tap(s.add) })
-	f := lastAccountForm
+	onUI(a, func() { test.Tap(s.add) })
+	f := s.form
 	// An unencrypted connection to another machine is refused by data/,
 	// and the message stands next to the security field.
-	onUI(func() {
+	onUI(a, func() {
 		test.Type(f.email, "sales@ourshop.test")
 		test.Type(f.imapHost, "imap.example.com")
 		f.imapSec.SetSelectedIndex(indexOf(securities, data.SecurityNone))
@@ -81,7 +89,7 @@ func TestAccountFormStoresPasswordInSecretStore(t *testing.T) {
 	}
 
 	// A wrong password: "Test connection" says so in plain words.
-	onUI(func() {
+	onUI(a, func() {
 		f.imapHost.SetText(srv.Host())
 		f.imapPort.SetText(fmt.Sprint(srv.Port()))
 		f.password.SetText("wrong")
@@ -92,13 +100,13 @@ func TestAccountFormStoresPasswordInSecretStore(t *testing.T) {
 		t.Fatalf("test result = %q", got)
 	}
 	// The right one: the server accepts it.
-	onUI(func() {
+	onUI(a, func() {
 		f.password.SetText("s3cret-Pa55word")
 		test.Tap(f.test)
 	})
 	waitFor(t, a, "the test result", func() bool { return !f.testing && strings.Contains(f.testResult.Text, "accepted") })
 
-	onUI(func() { test.Tap(f.save) })
+	onUI(a, func() { test.Tap(f.save) })
 	waitFor(t, a, "the saved account", func() bool { return f.saved })
 	accs, err := db.Accounts(context.Background(), db.Admin.ID)
 	if err != nil || len(accs) != 1 {
@@ -119,7 +127,8 @@ func TestAccountFormStoresPasswordInSecretStore(t *testing.T) {
 		t.Fatal("the password is in the database file")
 	}
 	// The window's sync logs in with it: the account turns up to date.
-	waitFor(t, a, "the account synced", func() bool { return lastSyncStatus != nil && lastSyncStatus.state == "ok" })
+	sync := a.main.sync
+	waitFor(t, a, "the account synced", func() bool { return sync.state == "ok" })
 	if first, _ := db.Account(context.Background(), db.Admin.ID, acc.ID); first.Status != data.AccountOK {
 		t.Fatalf("status = %q %q", first.Status, first.StatusMessage)
 	}
@@ -127,18 +136,18 @@ func TestAccountFormStoresPasswordInSecretStore(t *testing.T) {
 	// "Sync now" shows the sync running until the account has synced again.
 	// (Without the kick the connection would idle for minutes.)
 	tapped := time.Now()
-	onUI(func() { test.Tap(lastSyncStatus.now) })
+	onUI(a, func() { test.Tap(sync.now) })
 	waitFor(t, a, "a sync after the tap", func() bool {
 		again, _ := db.Account(context.Background(), db.Admin.ID, acc.ID)
-		return again.LastSyncAt.After(tapped) && lastSyncStatus.state == "ok"
+		return again.LastSyncAt.After(tapped) && sync.state == "ok"
 	})
 
 	// A new password typed on edit replaces the saved one and the sync
 	// logs in again with it (here: refused, shown in the top bar).
 	waitFor(t, a, "the account row", func() bool { return s.rows[acc.ID] != nil && s.rows[acc.ID].edit != nil })
-	onUI(func() { test.Tap(s.rows[acc.ID].edit) })
-	f = lastAccountForm
-	onUI(func() {
+	onUI(a, func() { test.Tap(s.rows[acc.ID].edit) })
+	f = s.form
+	onUI(a, func() {
 		test.Type(f.password, "changed")
 		test.Tap(f.save)
 	})
@@ -146,31 +155,37 @@ func TestAccountFormStoresPasswordInSecretStore(t *testing.T) {
 	if p, _ := sec.Get(acc.IMAPSecretKey()); p != "changed" {
 		t.Fatalf("secret store has %q", p)
 	}
-	waitFor(t, a, "the error state", func() bool { return lastSyncStatus.state == "error" })
+	waitFor(t, a, "the error state", func() bool { return sync.state == "error" })
 }
 
 func TestSyncStatusShowsFailingAccount(t *testing.T) {
 	db := mailDB(t)
 	srv := mailtest.NewIMAPMemServer(t, "sales@ourshop.test", "right")
 	a := startTest(t, db, db.Admin)
-	if lastSyncStatus == nil || lastSyncStatus.box.Visible() {
+	sync := a.main.sync
+	if sync == nil || sync.box.Visible() {
 		t.Fatal("the sync status shows without any account")
 	}
 	// The password is saved first, as the form does, so the first attempt
 	// already logs in.
 	acc := accountWithPassword(t, db, data.AccountInput{Email: "sales@ourshop.test",
 		IMAPHost: srv.Host(), IMAPPort: srv.Port(), IMAPSecurity: data.SecurityNone}, "wrong")
-	waitFor(t, a, "the error state", func() bool { return lastSyncStatus.state == "error" })
+	waitFor(t, a, "the error state", func() bool { return sync.state == "error" })
 	var text string
-	onUI(func() { text = lastSyncStatus.btn.Text })
+	onUI(a, func() { text = sync.btn.Text })
 	if !strings.Contains(text, "refused the user name or password") {
 		t.Fatalf("status = %q", text)
 	}
 	// Tapping it opens the accounts, where the account says the same.
-	lastAccounts = nil
-	onUI(func() { test.Tap(lastSyncStatus.btn) })
-	waitFor(t, a, "the accounts", func() bool { return lastAccounts != nil && lastAccounts.rows[acc.ID] != nil })
-	if got := lastAccounts.rows[acc.ID].status.Text; !strings.Contains(got, "refused") {
+	onUI(a, func() { test.Tap(sync.btn) })
+	var accounts *accountsSection
+	waitFor(t, a, "the accounts", func() bool {
+		if st := a.main.settings; st != nil && st.tabs.Selected() == st.mailTab {
+			accounts = st.mail
+		}
+		return accounts != nil && accounts.rows[acc.ID] != nil
+	})
+	if got := accounts.rows[acc.ID].status.Text; !strings.Contains(got, "refused") {
 		t.Fatalf("account row = %q", got)
 	}
 }
@@ -196,21 +211,19 @@ func TestInboxCreateDealFromSyncedMail(t *testing.T) {
 		"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n"
 	srv.Append(t, "INBOX", []byte(raw))
 
-	openCreatedDeal = false
-	t.Cleanup(func() { openCreatedDeal = true })
-	a := startTest(t, db, db.Sales)
-	onUI(func() { a.main.show("inbox") })
-	s := lastInbox
+	a := startTest(t, db, db.Sales, keepCreatedClosed)
+	onUI(a, func() { a.main.show("inbox") })
+	s := a.main.inbox
 	accountWithPassword(t, db, data.AccountInput{Email: "sales@ourshop.test",
 		IMAPHost: srv.Host(), IMAPPort: srv.Port(), IMAPSecurity: data.SecurityNone}, "pw")
 	// The window's sync fetches it; the contact has two open deals: Inbox.
 	waitFor(t, a, "the email in the Inbox", func() bool { return len(s.emails) == 1 && s.sel != 0 })
 	var subj, reason, text, nav string
 	var atts int
-	onUI(func() {
+	onUI(a, func() {
 		subj, reason, text, atts = s.subject.Text, s.reason.Text, s.text.Text, len(s.atts.Objects)
 	})
-	waitFor(t, a, "the badge", func() bool { nav = a.main.navSide["inbox"].Text; return inboxBadgeCount == 1 })
+	waitFor(t, a, "the badge", func() bool { nav = a.main.find("inbox").side.Text; return a.main.inboxCount == 1 })
 	if subj != "New order for spare parts" || !strings.Contains(reason, "several open deals") ||
 		!strings.Contains(text, "40 gaskets") || atts != 2 || nav != "Inbox (1)" {
 		t.Fatalf("shown: %q / %q / %q / %d attachment rows / nav %q", subj, reason, text, atts, nav)
@@ -219,8 +232,8 @@ func TestInboxCreateDealFromSyncedMail(t *testing.T) {
 		t.Fatalf("attachments = %+v", m.Attachments)
 	}
 
-	onUI(func() { test.Tap(s.create) })
-	waitFor(t, a, "the Inbox emptied", func() bool { return len(s.emails) == 0 && !s.detail.Visible() && inboxBadgeCount == 0 })
+	onUI(a, func() { test.Tap(s.create) })
+	waitFor(t, a, "the Inbox emptied", func() bool { return len(s.emails) == 0 && !s.detail.Visible() && a.main.inboxCount == 0 })
 	if n := countDeals(t, db); n != dealsBefore+1 {
 		t.Fatalf("deals: %d, want %d", n, dealsBefore+1)
 	}
@@ -237,13 +250,15 @@ func TestInboxCreateDealFromSyncedMail(t *testing.T) {
 	}
 
 	// The deal's Emails tab moves it to a new deal.
-	onUI(func() {
-		moveButtons = map[int64][2]*widget.Button{} // earlier tests' windows used the same ids
-		a.openDeal(m.DealID)
-	})
+	onUI(a, func() { a.openDeal(m.DealID) })
 	var moveNew *widget.Button
-	waitFor(t, a, "the move buttons", func() bool { moveNew = moveButtons[m.ID][1]; return moveNew != nil })
-	onUI(func() { test.Tap(moveNew) })
+	waitFor(t, a, "the move buttons", func() bool {
+		if f := a.dealForm(m.DealID); f != nil && f.email != nil {
+			moveNew = f.email.moves[m.ID][1]
+		}
+		return moveNew != nil
+	})
+	onUI(a, func() { test.Tap(moveNew) })
 	var moved data.StoredEmail
 	waitFor(t, a, "the email moved", func() bool {
 		moved, err = db.Email(ctx, db.Admin.ID, m.ID)
@@ -255,12 +270,12 @@ func TestInboxCreateDealFromSyncedMail(t *testing.T) {
 
 	// The Timeline's entry hook offers the same move on email entries.
 	var tl *DealForm
-	onUI(func() { a.openDeal(moved.DealID) })
+	onUI(a, func() { a.openDeal(moved.DealID) })
 	waitFor(t, a, "the new deal's form", func() bool {
-		tl = a.forms[moved.DealID]
+		tl = a.dealForm(moved.DealID)
 		return tl != nil && tl.Deal.ID == moved.DealID && !tl.ReadOnly()
 	})
-	onUI(func() {
+	onUI(a, func() {
 		if o := timelineMoveAction(tl, data.Entry{Kind: data.EntryComment}); o != nil {
 			t.Error("a move button on a comment")
 		}
@@ -319,14 +334,14 @@ func TestInboxAttachAndIgnoreSender(t *testing.T) {
 	accountWithPassword(t, db, data.AccountInput{Email: "sales@ourshop.test", IMAPHost: srv.Host(),
 		IMAPPort: srv.Port(), IMAPSecurity: data.SecurityNone, Policy: data.PolicyInbox}, "pw")
 	a := startTest(t, db, db.Sales)
-	onUI(func() { a.main.show("inbox") })
-	s := lastInbox
+	onUI(a, func() { a.main.show("inbox") })
+	s := a.main.inbox
 	waitFor(t, a, "three emails waiting", func() bool { return len(s.emails) == 3 })
 	pick := func(subject string) data.StoredEmail {
 		t.Helper()
 		for i, m := range s.emails {
 			if m.Subject == subject {
-				onUI(func() { s.list.Select(i) })
+				onUI(a, func() { s.list.Select(i) })
 				return m
 			}
 		}
@@ -336,11 +351,11 @@ func TestInboxAttachAndIgnoreSender(t *testing.T) {
 
 	// Attach to deal…: search the deal, pick it.
 	bob := pick("About the boiler")
-	onUI(func() { test.Tap(s.attach) })
-	p := lastAttachPicker
-	onUI(func() { test.Type(p.search, "boiler") })
+	onUI(a, func() { test.Tap(s.attach) })
+	p := s.picker
+	onUI(a, func() { test.Type(p.search, "boiler") })
 	waitFor(t, a, "the deal found", func() bool { return len(p.hits) == 1 && p.hits[0].ID == target.ID })
-	onUI(func() { p.list.Select(0) })
+	onUI(a, func() { p.list.Select(0) })
 	waitFor(t, a, "two left", func() bool { return len(s.emails) == 2 })
 	if m, _ := db.Email(ctx, db.Admin.ID, bob.ID); m.DealID != target.ID || m.State != "linked" {
 		t.Fatalf("attached email = %+v", m)
@@ -348,16 +363,16 @@ func TestInboxAttachAndIgnoreSender(t *testing.T) {
 
 	// Ignore this sender: asks first, then files both of its emails.
 	pick("Big sale")
-	lastInboxConfirm = nil
-	onUI(func() { test.Tap(s.ignore) })
-	if lastInboxConfirm == nil {
+	s.confirm = nil
+	onUI(a, func() { test.Tap(s.ignore) })
+	if s.confirm == nil {
 		t.Fatal("no confirmation asked")
 	}
 	if got := len(s.emails); got != 2 {
 		t.Fatalf("ignored before confirming: %d left", got)
 	}
-	onUI(func() { lastInboxConfirm.Confirm() })
-	waitFor(t, a, "the Inbox empty", func() bool { return len(s.emails) == 0 && inboxBadgeCount == 0 })
+	onUI(a, func() { s.confirm.Confirm() })
+	waitFor(t, a, "the Inbox empty", func() bool { return len(s.emails) == 0 && a.main.inboxCount == 0 })
 	if st, _ := db.SenderStatus(ctx, db.Admin.ID, "promo@spam.test"); st != "ignored" {
 		t.Fatalf("sender status = %q", st)
 	}
@@ -378,7 +393,7 @@ func TestMailAccountsReadOnlyForSales(t *testing.T) {
 		}
 	}
 	var shown bool
-	onUI(func() { shown = s.add.Visible() && test.WidgetRenderer(s.add) != nil && isInTree(s.root, s.add) })
+	onUI(a, func() { shown = s.add.Visible() && test.WidgetRenderer(s.add) != nil && isInTree(s.root, s.add) })
 	if shown {
 		t.Fatal("a sales employee gets the add button")
 	}
@@ -406,10 +421,10 @@ func TestAccountFormTestsSMTP(t *testing.T) {
 	smtpSrv.SetAuth("sales@ourshop.test", "smtp-pw")
 	a := startTest(t, db, db.Admin)
 	s := openMailTab(t, a)
-	onUI(func() { test.Tap(s.add) })
-	f := lastAccountForm
+	onUI(a, func() { test.Tap(s.add) })
+	f := s.form
 	none := indexOf(securities, data.SecurityNone)
-	onUI(func() {
+	onUI(a, func() {
 		test.Type(f.email, "sales@ourshop.test")
 		test.Type(f.imapHost, imapSrv.Host())
 		test.Type(f.imapPort, fmt.Sprint(imapSrv.Port()))
@@ -425,7 +440,7 @@ func TestAccountFormTestsSMTP(t *testing.T) {
 	if got := f.testResult.Text; !strings.Contains(got, "IMAP: the server accepted") || !strings.Contains(got, "SMTP: The server said") {
 		t.Fatalf("test result = %q", got)
 	}
-	onUI(func() {
+	onUI(a, func() {
 		f.smtpPass.SetText("smtp-pw")
 		test.Tap(f.test)
 	})
@@ -433,7 +448,7 @@ func TestAccountFormTestsSMTP(t *testing.T) {
 	if n := len(smtpSrv.Messages()); n != 0 {
 		t.Fatalf("the test sent %d messages", n)
 	}
-	onUI(func() { test.Tap(f.save) })
+	onUI(a, func() { test.Tap(f.save) })
 	waitFor(t, a, "the saved account", func() bool { return f.saved })
 	accs, _ := db.Accounts(context.Background(), db.Admin.ID)
 	if len(accs) != 1 || accs[0].SMTPPort != smtpSrv.Port() {
@@ -535,21 +550,19 @@ func TestInboxPhonePages(t *testing.T) {
 		t.Fatal(err)
 	}
 	dealsBefore := countDeals(t, db)
-	openCreatedDeal = false
-	t.Cleanup(func() { openCreatedDeal = true })
-	a := startTest(t, db, db.Sales)
-	onUI(func() {
+	a := startTest(t, db, db.Sales, keepCreatedClosed)
+	onUI(a, func() {
 		a.Win.Resize(fyne.NewSize(400, 800))
 		a.main.show("inbox")
 	})
-	s := lastInbox
+	s := a.main.inbox
 	waitFor(t, a, "three emails waiting", func() bool { return len(s.emails) == 3 })
 	width, height := float32(400), float32(800)
 	within := func(o fyne.CanvasObject) bool {
 		y := fyne.CurrentApp().Driver().AbsolutePositionForObject(o).Y
 		return inside(o, width) && y >= 0 && y+o.Size().Height <= height
 	}
-	onUI(func() {
+	onUI(a, func() {
 		if !s.narrow || !s.list.Visible() || s.detail.Visible() || s.sel != 0 {
 			t.Errorf("at 400 px: narrow %v, list shown %v, email shown %v (id %d)", s.narrow, s.list.Visible(), s.detail.Visible(), s.sel)
 		}
@@ -560,13 +573,13 @@ func TestInboxPhonePages(t *testing.T) {
 	if t.Failed() {
 		t.FailNow()
 	}
-	shot(t, a.Win, "inbox-phone-list.png")
+	shot(t, a, a.Win, "inbox-phone-list.png")
 
 	// A tap opens the first email as a page; back returns to the list, and
 	// the same email opens again.
 	first := s.emails[0]
-	onUI(func() { s.list.Select(0) })
-	onUI(func() {
+	onUI(a, func() { s.list.Select(0) })
+	onUI(a, func() {
 		if !s.detail.Visible() || s.listPage.Visible() || s.sel != first.ID || s.subject.Text != first.Subject ||
 			!strings.Contains(s.from.Text, first.From.Email) || s.date.Text == "" || !strings.Contains(s.text.Text, "quote") {
 			t.Errorf("the email's page: shown %v, list shown %v, subject %q, from %q, date %q", s.detail.Visible(), s.listPage.Visible(),
@@ -579,22 +592,22 @@ func TestInboxPhonePages(t *testing.T) {
 			}
 		}
 	})
-	shot(t, a.Win, "inbox-phone-email.png")
-	onUI(func() { test.Tap(s.back) })
-	onUI(func() {
+	shot(t, a, a.Win, "inbox-phone-email.png")
+	onUI(a, func() { test.Tap(s.back) })
+	onUI(a, func() {
 		if s.detail.Visible() || !s.listPage.Visible() {
 			t.Error("back did not return to the list")
 		}
 		s.list.Select(0)
 	})
-	onUI(func() {
+	onUI(a, func() {
 		if !s.detail.Visible() || s.sel != first.ID {
 			t.Error("the same email did not open again")
 		}
 	})
 
 	// Create deal from the page: the deal exists, the email left, the list is back.
-	onUI(func() { test.Tap(s.create) })
+	onUI(a, func() { test.Tap(s.create) })
 	waitFor(t, a, "the email out of the Inbox", func() bool { return len(s.emails) == 2 && !s.detail.Visible() && s.listPage.Visible() })
 	m, err := db.EmailByMessageID(ctx, db.Admin.ID, first.MessageID)
 	if err != nil || m.DealID == 0 || m.State != "linked" {
@@ -605,12 +618,12 @@ func TestInboxPhonePages(t *testing.T) {
 	}
 
 	// A wide window: the list beside the first email, as on the desktop.
-	onUI(func() { a.Win.Resize(fyne.NewSize(1280, 800)) })
+	onUI(a, func() { a.Win.Resize(fyne.NewSize(1280, 800)) })
 	waitIdle(a)
-	onUI(func() {
+	onUI(a, func() {
 		if s.narrow || !s.detail.Visible() || s.sel != s.emails[0].ID || s.list.Size().Width > 640 {
 			t.Errorf("at 1280 px: narrow %v, email shown %v, list %v px wide", s.narrow, s.detail.Visible(), s.list.Size().Width)
 		}
 	})
-	shot(t, a.Win, "inbox-wide.png")
+	shot(t, a, a.Win, "inbox-wide.png")
 }

@@ -15,18 +15,13 @@ import (
 // Under each email of a deal's Emails tab (ui/compose_tab.go): why it was
 // linked to this deal, its attachments to save, and — for those who may
 // edit the deal — "Move to another deal…" and "Move to a new deal" for an
-// email the sync put in the wrong place. (The Timeline tab shows the same
-// emails among the other entries; it has no hook for per-entry actions.)
+// email the sync put in the wrong place. The Timeline tab offers the same
+// moves on its email entries (timelineMoveAction).
 
-// emailRowExtras build widgets shown under an email of the deal's Emails
-// tab; nil adds nothing.
-var emailRowExtras = []func(f *DealForm, m data.StoredEmail) fyne.CanvasObject{emailMoveRow}
-
-// moveButtons are the last built move buttons by email id (tests; UI
-// goroutine).
-var moveButtons = map[int64][2]*widget.Button{}
-
-func emailMoveRow(f *DealForm, m data.StoredEmail) fyne.CanvasObject {
+// emailMoveRow builds what shows under an email of the deal's Emails tab;
+// nil when there is nothing to show.
+func (t *emailTab) emailMoveRow(m data.StoredEmail) fyne.CanvasObject {
+	f := t.f
 	a := f.App
 	box := container.NewVBox()
 	if w := linkedBecause(m); w != "" {
@@ -47,7 +42,7 @@ func emailMoveRow(f *DealForm, m data.StoredEmail) fyne.CanvasObject {
 		mv := widget.NewButtonWithIcon(lang.L("Move to another deal…"), theme.MailForwardIcon(), func() { moveEmailToDeal(f, id, from) })
 		nw := widget.NewButtonWithIcon(lang.L("Move to a new deal"), theme.ContentAddIcon(), func() { moveEmailToNew(a, id) })
 		mv.Importance, nw.Importance = widget.LowImportance, widget.LowImportance
-		moveButtons[id] = [2]*widget.Button{mv, nw}
+		t.moves[id] = [2]*widget.Button{mv, nw}
 		box.Add(container.NewHBox(mv, nw))
 	}
 	if len(box.Objects) == 0 {
@@ -79,8 +74,8 @@ func moveEmailToNew(a *App, emailID int64) {
 		if err != nil {
 			return err
 		}
-		uiDo(func() {
-			if openCreatedDeal {
+		a.do(func() {
+			if !a.keepClosed {
 				a.openDeal(id)
 			}
 		})
@@ -110,13 +105,9 @@ func linkedBecause(m data.StoredEmail) string {
 	return m.Because
 }
 
-// In the Timeline tab (through compose_tab.go's timelineEntryActions, once
-// the Timeline calls it): a "Move…" button on each email entry, with the
-// same two choices.
-func init() {
-	timelineEntryActions = append(timelineEntryActions, timelineMoveAction)
-}
-
+// timelineMoveAction is the "Move…" button of an email entry of the
+// Timeline tab, with the same two choices; nil for other entries, or for a
+// reader.
 func timelineMoveAction(f *DealForm, e data.Entry) fyne.CanvasObject {
 	id, _ := e.Data["email_id"].(float64)
 	if (e.Kind != data.EntryEmailIn && e.Kind != data.EntryEmailOut) || id == 0 || f.ReadOnly() {

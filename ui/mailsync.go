@@ -16,19 +16,14 @@ import (
 )
 
 // The mail sync in the main window: the window runs the IMAP sync of every
-// account while it is open (started by a start hook, stopped when the window
+// account while it is open (started with the window's work, stopped when it
 // closes), and shows its state in the top bar: syncing, up to date, or the
 // failing account's problem in plain words. Tapping it opens Settings → Mail
 // accounts; the button beside it syncs now.
 //
 // The outbox sender runs beside it; "Sync now" kicks it too.
 
-func init() {
-	registerStart(startMailSync)
-	registerStatus(newSyncStatus)
-}
-
-// startMailSync is the start hook: the IMAP sync and the outbox sender
+// startMailSync starts, with the window's work, the IMAP sync and the outbox sender
 // that main wired run while the window is open. They are not counted as
 // pending UI work: they run until the window closes.
 func startMailSync(a *App) {
@@ -52,9 +47,6 @@ func syncNow(a *App) {
 	a.deps.Syncer.Kick()
 }
 
-// lastSyncStatus is the last indicator built (tests).
-var lastSyncStatus *syncStatus
-
 // syncStatus is the top bar's mail indicator.
 type syncStatus struct {
 	a       *App
@@ -67,9 +59,8 @@ type syncStatus struct {
 	poll    *time.Timer
 }
 
-func newSyncStatus(a *App) fyne.CanvasObject {
+func newSyncStatus(a *App) *syncStatus {
 	s := &syncStatus{a: a}
-	lastSyncStatus = s
 	s.btn = widget.NewButtonWithIcon("", theme.MailComposeIcon(), func() { openMailSettings(a) })
 	s.btn.Importance = widget.LowImportance
 	s.now = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), s.syncNow)
@@ -84,7 +75,7 @@ func newSyncStatus(a *App) fyne.CanvasObject {
 		}
 	})
 	context.AfterFunc(a.Ctx, unsub)
-	return s.box
+	return s
 }
 
 // syncNow kicks the sync and shows "syncing" until an account reports.
@@ -189,27 +180,6 @@ func openMailSettings(a *App) {
 		return
 	}
 	a.main.show("settings")
-	root := a.main.screen("settings")
-	if tabs := findAppTabs(root); tabs != nil {
-		for _, it := range tabs.Items {
-			if it.Text == lang.L("Mail accounts") {
-				tabs.Select(it)
-			}
-		}
-	}
-}
-
-// findAppTabs finds the first AppTabs in a tree of containers.
-func findAppTabs(o fyne.CanvasObject) *container.AppTabs {
-	switch x := o.(type) {
-	case *container.AppTabs:
-		return x
-	case *fyne.Container:
-		for _, c := range x.Objects {
-			if t := findAppTabs(c); t != nil {
-				return t
-			}
-		}
-	}
-	return nil
+	s := a.main.settings
+	s.tabs.Select(s.mailTab)
 }

@@ -15,19 +15,16 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comptoir/data"
+	"comptoir/ui/widgets"
 )
-
-func init() {
-	registerNewAction(newAction{ID: "deal", Label: "New deal", IconName: theme.IconNameDocumentCreate, Order: 10,
-		Run: func(a *App) { a.newDeal(data.DealInput{}) }})
-	registerOpener(data.KindDeal, func(a *App, id int64) { a.openDeal(id) })
-}
 
 // narrowWidth is the window width under which the phone layout is used.
 const narrowWidth = 600
 
 // mainWindow is the main window's frame: top bar (search, "+", status),
-// navigation (sidebar or bottom bar) and the current screen.
+// navigation (sidebar or bottom bar) and the current screen. Its screens,
+// "+" menu and status items are listed in screens.go; it keeps each screen
+// once built.
 type mainWindow struct {
 	a    *App
 	root *fyne.Container
@@ -36,10 +33,10 @@ type mainWindow struct {
 	side    *fyne.Container
 	bottom  *fyne.Container
 	content *fyne.Container // a stack: one built screen shown at a time
-	status  *fyne.Container // the sync status, outbox counter (hooks)
+	status  *fyne.Container // the sync status, outbox counter (statusItems)
 	meLabel *widget.Label
 
-	search      *escEntry
+	search      *widgets.EscEntry
 	searchBtn   *widget.Button // search icon; clears the search while typing
 	searchPanel *fyne.Container
 	resultList  *widget.List
@@ -50,12 +47,26 @@ type mainWindow struct {
 
 	plus *widget.Button
 
-	navSide   map[string]*widget.Button
-	navBottom map[string]*widget.Button
-	built     map[string]fyne.CanvasObject
-	current   string
+	screens []*screen // in navigation order (plan)
+	current string    // the shown screen's id
 
-	who *whoAmI
+	// The screens, once built: each is built when first shown.
+	deals      *dealsScreen
+	contacts   *clientsScreen
+	companies  *clientsScreen
+	activities *activitiesScreen
+	inbox      *inboxScreen
+	products   *catalogScreen
+	settings   *settingsScreen
+
+	// The top bar's status items, once the window is ready.
+	sync   *syncStatus
+	outbox *outboxStatus
+
+	inboxCount int // the waiting emails the Inbox entry counts (startInboxBadge)
+
+	who      *whoAmI   // the first-start or who-am-I dialog, while asked
+	callForm *callForm // the last "Log a call" opened from the "+" menu
 }
 
 // searchRow is a group heading or a hit of the search results.
@@ -65,12 +76,13 @@ type searchRow struct {
 }
 
 func newMainWindow(a *App) *mainWindow {
-	m := &mainWindow{a: a, navSide: map[string]*widget.Button{}, navBottom: map[string]*widget.Button{}, built: map[string]fyne.CanvasObject{}}
+	m := &mainWindow{a: a}
+	m.screens = m.plan()
 	m.content = container.NewStack()
 	m.status = container.NewHBox()
 	m.meLabel = widget.NewLabel("")
 
-	m.search = newEscEntry(func() { m.closeSearch() })
+	m.search = widgets.NewEscEntry(func() { m.closeSearch() })
 	m.search.SetPlaceHolder(lang.L("Search deals, contacts, companies…"))
 	m.searchBtn = widget.NewButtonWithIcon("", theme.SearchIcon(), func() {
 		if m.search.Text != "" {
@@ -183,35 +195,25 @@ func (m *mainWindow) ready() {
 	m.bottom.RemoveAll()
 	// a new person on this device: screens are built again for them
 	m.content.RemoveAll()
-	m.built = map[string]fyne.CanvasObject{}
-	m.navSide = map[string]*widget.Button{}
-	m.navBottom = map[string]*widget.Button{}
-	for _, s := range screens {
-		s := s
-		b := widget.NewButtonWithIcon(lang.L(s.Label), icon(s.Icon, s.IconName), func() { m.show(s.ID) })
-		b.Alignment = widget.ButtonAlignLeading
-		b.Importance = widget.LowImportance
-		m.navSide[s.ID] = b
-		m.side.Add(b)
-		mobile := s.Order < 50
-		if s.Mobile != nil {
-			mobile = *s.Mobile
-		}
-		if mobile {
-			bb := widget.NewButtonWithIcon("", icon(s.Icon, s.IconName), func() { m.show(s.ID) })
-			bb.Importance = widget.LowImportance
-			m.navBottom[s.ID] = bb
-			m.bottom.Add(bb)
+	m.forgetScreens()
+	for _, s := range m.screens {
+		s.side = widget.NewButtonWithIcon(s.label, s.icon, func() { m.show(s.id) })
+		s.side.Alignment = widget.ButtonAlignLeading
+		s.side.Importance = widget.LowImportance
+		m.side.Add(s.side)
+		if s.phone {
+			s.bottom = widget.NewButtonWithIcon("", s.icon, func() { m.show(s.id) })
+			s.bottom.Importance = widget.LowImportance
+			m.bottom.Add(s.bottom)
 		}
 	}
 	more := widget.NewButtonWithIcon("", theme.MoreHorizontalIcon(), nil)
 	more.Importance = widget.LowImportance
 	more.OnTapped = func() {
 		var items []*fyne.MenuItem
-		for _, s := range screens {
-			s := s
-			if _, in := m.navBottom[s.ID]; !in {
-				items = append(items, fyne.NewMenuItem(lang.L(s.Label), func() { m.show(s.ID) }))
+		for _, s := range m.screens {
+			if !s.phone {
+				items = append(items, fyne.NewMenuItem(s.label, func() { m.show(s.id) }))
 			}
 		}
 		if len(items) > 0 {
@@ -219,14 +221,10 @@ func (m *mainWindow) ready() {
 		}
 	}
 	m.bottom.Add(more)
-	m.status.RemoveAll()
-	for _, mk := range statusItems {
-		if o := mk(a); o != nil {
-			m.status.Add(o)
-		}
-	}
-	if len(screens) > 0 {
-		m.show(screens[0].ID)
+	m.status.Objects = m.statusItems()
+	m.status.Refresh()
+	if len(m.screens) > 0 {
+		m.show(m.screens[0].id)
 	}
 	c := a.Win.Canvas()
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) {
@@ -240,60 +238,50 @@ func (m *mainWindow) ready() {
 
 // show switches to a screen, building it the first time.
 func (m *mainWindow) show(id string) {
-	var s *screen
-	for i := range screens {
-		if screens[i].ID == id {
-			s = &screens[i]
-		}
-	}
+	s := m.find(id)
 	if s == nil {
 		return
 	}
-	o, ok := m.built[id]
-	if !ok {
-		o = s.Make(m.a)
-		m.built[id] = o
-		m.content.Add(o)
+	if s.content == nil {
+		s.content = s.build()
+		m.content.Add(s.content)
 	}
-	for k, b := range m.built {
-		if k == id {
-			b.Show()
-		} else {
-			b.Hide()
+	for _, o := range m.screens {
+		if o.content != nil {
+			if o == s {
+				o.content.Show()
+			} else {
+				o.content.Hide()
+			}
 		}
-	}
-	for k, b := range m.navSide {
-		if k == id {
-			b.Importance = widget.HighImportance
-		} else {
-			b.Importance = widget.LowImportance
+		for _, b := range []*widget.Button{o.side, o.bottom} {
+			if b == nil {
+				continue
+			}
+			if o == s {
+				b.Importance = widget.HighImportance
+			} else {
+				b.Importance = widget.LowImportance
+			}
+			b.Refresh()
 		}
-		b.Refresh()
-	}
-	for k, b := range m.navBottom {
-		if k == id {
-			b.Importance = widget.HighImportance
-		} else {
-			b.Importance = widget.LowImportance
-		}
-		b.Refresh()
 	}
 	m.current = id
 	m.closeSearchPanel()
 }
 
-// screen returns a built screen's content (tests).
-func (m *mainWindow) screen(id string) fyne.CanvasObject { return m.built[id] }
+// find is the screen of an id, or nil.
+func (m *mainWindow) find(id string) *screen {
+	for _, s := range m.screens {
+		if s.id == id {
+			return s
+		}
+	}
+	return nil
+}
 
 func (m *mainWindow) showPlusMenu() {
-	var items []*fyne.MenuItem
-	for _, n := range newActions {
-		n := n
-		it := fyne.NewMenuItem(lang.L(n.Label), func() { n.Run(m.a) })
-		it.Icon = icon(n.Icon, n.IconName)
-		items = append(items, it)
-	}
-	widget.ShowPopUpMenuAtRelativePosition(fyne.NewMenu("", items...), m.a.Win.Canvas(), fyne.NewPos(0, m.plus.Size().Height), m.plus)
+	widget.ShowPopUpMenuAtRelativePosition(fyne.NewMenu("", m.newActions()...), m.a.Win.Canvas(), fyne.NewPos(0, m.plus.Size().Height), m.plus)
 }
 
 // searchChanged waits for a short pause in typing, then searches.
@@ -318,7 +306,7 @@ func (m *mainWindow) searchNow(text string) {
 		if err != nil {
 			return err
 		}
-		uiDo(func() {
+		a.do(func() {
 			if seq != m.searchSeq {
 				return
 			}
@@ -460,25 +448,3 @@ func (l *searchPanelLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 func (l *searchPanelLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(0, 0) }
-
-// escEntry is an entry that calls onEsc when Escape is pressed (the global
-// search closes its results).
-type escEntry struct {
-	widget.Entry
-	onEsc func()
-}
-
-func newEscEntry(onEsc func()) *escEntry {
-	e := &escEntry{onEsc: onEsc}
-	e.ExtendBaseWidget(e)
-	return e
-}
-
-// TypedKey handles Escape, and passes every other key to the entry.
-func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && e.onEsc != nil {
-		e.onEsc()
-		return
-	}
-	e.Entry.TypedKey(k)
-}

@@ -21,27 +21,20 @@ import (
 // with the first email to send and delivers whenever the network allows
 // (`comptoir sync` may run beside it: claims keep them from sending twice).
 
-func init() {
-	registerStatus(newOutboxStatus)
-}
-
 // kickOutbox makes the window's sender look at the outbox now.
 func kickOutbox(a *App) { a.deps.Sender.Kick() }
-
-// lastOutboxStatus is the last counter built (tests).
-var lastOutboxStatus *outboxStatus
 
 type outboxStatus struct {
 	a       *App
 	btn     *widget.Button
 	counts  data.OutboxCounts
 	refresh *time.Timer
+	list    *outboxList // the last list opened
 }
 
-func newOutboxStatus(a *App) fyne.CanvasObject {
+func newOutboxStatus(a *App) *outboxStatus {
 	o := &outboxStatus{a: a}
-	lastOutboxStatus = o
-	o.btn = widget.NewButtonWithIcon("", theme.MailSendIcon(), func() { showOutboxList(a) })
+	o.btn = widget.NewButtonWithIcon("", theme.MailSendIcon(), func() { o.list = showOutboxList(a) })
 	o.btn.Importance = widget.LowImportance
 	o.btn.Hide()
 	o.load(true)
@@ -52,7 +45,7 @@ func newOutboxStatus(a *App) fyne.CanvasObject {
 		}
 	})
 	context.AfterFunc(a.Ctx, unsub)
-	return o.btn
+	return o
 }
 
 // load reads the counts; at start-up, emails waiting (or unknown ones to
@@ -99,15 +92,13 @@ func outStateLabel(s data.OutState) string {
 	return string(s)
 }
 
-// lastOutboxList is the last list opened (tests).
-var lastOutboxList *outboxList
-
 type outboxList struct {
-	a     *App
-	box   *fyne.Container
-	rows  map[int64]*outboxRow
-	d     dialog.Dialog
-	unsub func()
+	a       *App
+	box     *fyne.Container
+	rows    map[int64]*outboxRow
+	d       dialog.Dialog
+	unsub   func()
+	compose *composeForm // the last queued email opened to edit
 }
 
 type outboxRow struct {
@@ -121,7 +112,6 @@ type outboxRow struct {
 
 func showOutboxList(a *App) *outboxList {
 	l := &outboxList{a: a, box: container.NewVBox(), rows: map[int64]*outboxRow{}}
-	lastOutboxList = l
 	sc := container.NewVScroll(l.box)
 	sc.SetMinSize(fyne.NewSize(560, 420))
 	l.d = dialog.NewCustom(lang.L("Outbox"), lang.L("Close"), sc, a.Win)
@@ -175,7 +165,9 @@ func (l *outboxList) row(it data.OutboxItem) fyne.CanvasObject {
 	if it.State == data.OutQueued && it.LastError != "" {
 		r.err.Importance = widget.WarningImportance
 	}
-	r.edit = widget.NewButtonWithIcon(lang.L("Edit"), theme.DocumentCreateIcon(), func() { editQueuedDialog(a, a.Win, it) })
+	r.edit = widget.NewButtonWithIcon(lang.L("Edit"), theme.DocumentCreateIcon(), func() {
+		editQueuedDialog(a, a.Win, it, func(c *composeForm) { l.compose = c })
+	})
 	r.cancel = widget.NewButtonWithIcon(lang.L("Cancel sending"), theme.CancelIcon(), func() {
 		dialog.ShowConfirm(lang.L("Cancel this email?"), it.Subject, func(ok bool) {
 			if ok {
@@ -213,7 +205,7 @@ func (l *outboxList) act(fn func(ctx context.Context) error) {
 		if err := fn(ctx); err != nil {
 			return err
 		}
-		uiDo(func() { kickOutbox(a) })
+		a.do(func() { kickOutbox(a) })
 		return nil
 	})
 }

@@ -23,11 +23,6 @@ import (
 // The catalog screen: the products, searchable, edited by managers and
 // admins, imported from and exported to CSV.
 
-func init() {
-	registerScreen(screen{ID: "products", Label: "Products", IconName: theme.IconNameStorage, Order: 60,
-		Make: func(a *App) fyne.CanvasObject { return newCatalogScreen(a).root }})
-}
-
 type catalogScreen struct {
 	a        *App
 	products []data.Product
@@ -46,12 +41,8 @@ type catalogScreen struct {
 	unsub      func()
 }
 
-// lastCatalog is the last built catalog screen (tests).
-var lastCatalog *catalogScreen
-
 func newCatalogScreen(a *App) *catalogScreen {
 	s := &catalogScreen{a: a}
-	lastCatalog = s
 	s.search = widget.NewEntry()
 	s.search.SetPlaceHolder(lang.L("Search by name or SKU"))
 	s.search.OnChanged = func(string) { s.reload() }
@@ -235,7 +226,7 @@ func (f *productForm) save() {
 	a, id := f.s.a, f.p.ID
 	a.run(func(ctx context.Context) error {
 		p, err := a.Store.SaveProduct(ctx, a.Me.ID, id, in)
-		uiDo(func() {
+		a.do(func() {
 			if v := data.FieldErrors(err); v != nil {
 				for _, fe := range v.Fields {
 					if l, ok := f.errs[fe.Field]; ok {
@@ -279,7 +270,7 @@ func (s *catalogScreen) importFrom(r io.ReadCloser) {
 			return err
 		}
 		res, err := formats.ImportCatalogCSV(ctx, a.Store, a.Me.ID, bytes.NewReader(b))
-		uiDo(func() { s.imported(res, err) })
+		a.do(func() { s.imported(res, err) })
 		return nil
 	})
 }

@@ -169,7 +169,7 @@ func (p *documentsPanel) createDoc(kind data.DocumentKind) {
 				d, err = a.Store.CreateDocument(ctx, a.Me.ID, id, kind)
 				return err
 			})
-			uiDo(func() { p.done(d, notIssued(err)) })
+			a.do(func() { p.done(d, notIssued(err)) })
 			return nil
 		})
 	})
@@ -183,7 +183,7 @@ func (p *documentsPanel) invoiceQuote(q data.Document) {
 			d, err = a.Store.InvoiceFromQuote(ctx, a.Me.ID, q.ID)
 			return err
 		})
-		uiDo(func() { p.done(d, notIssued(err)) })
+		a.do(func() { p.done(d, notIssued(err)) })
 		return nil
 	})
 }
@@ -249,7 +249,7 @@ func (p *documentsPanel) applyStatus(d data.Document, to data.DocumentStatus, pa
 		} else {
 			_, err = a.Store.SetDocumentStatus(ctx, a.Me.ID, d.ID, to)
 		}
-		uiDo(func() {
+		a.do(func() {
 			if err != nil {
 				a.showErrorIn(p.t.f.Window(), err)
 			}
@@ -325,22 +325,18 @@ func openDocumentPDF(a *App, docID int64, opened func(path string)) {
 		if err != nil {
 			return err
 		}
-		uiDo(func() {
+		a.do(func() {
 			if opened != nil {
 				opened(path)
 			}
-			if pdfOpened != nil {
-				pdfOpened(path)
+			if a.pdfOpened != nil {
+				a.pdfOpened(path)
 			}
-			_ = a.FyneApp.OpenURL(u)
+			_ = a.openExternal(u)
 		})
 		return nil
 	})
 }
-
-// pdfOpened, when set (tests), is told every path openDocumentPDF hands to
-// the viewer, on the UI goroutine.
-var pdfOpened func(path string)
 
 // viewerDir is the private folder (0700, made by os.MkdirTemp once per run)
 // where PDFs are written for the system viewer. A shared, predictable path

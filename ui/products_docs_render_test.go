@@ -57,10 +57,10 @@ func TestDocumentPDFFailureShownInWords(t *testing.T) {
 		}
 	}
 	opened := false
-	onUI(func() { openDocumentPDF(a, doc.ID, func(string) { opened = true }) })
+	onUI(a, func() { openDocumentPDF(a, doc.ID, func(string) { opened = true }) })
 	waitIdle(a)
 	var shown string
-	onUI(func() { shown = overlayLabels(a) })
+	onUI(a, func() { shown = overlayLabels(a) })
 	if opened || !strings.Contains(shown, lang.L("The PDF of this document could not be made.")) {
 		t.Errorf("opened %v; the window shows %q", opened, shown)
 	}

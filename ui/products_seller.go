@@ -21,13 +21,6 @@ import (
 // The Settings section with the company's details printed on quotes and
 // invoices: identity, bank, payment terms, numbering and logo.
 
-func init() {
-	registerSettings(settingsSection{ID: "seller", Label: "Company & documents", Order: 20,
-		Make: func(a *App) fyne.CanvasObject {
-			return container.NewVScroll(container.NewPadded(newSellerForm(a).root))
-		}})
-}
-
 type sellerForm struct {
 	a    *App
 	logo []byte
@@ -57,14 +50,10 @@ type sellerForm struct {
 	errs        map[string]*widget.Label
 }
 
-// lastSellerForm is the last built form (tests).
-var lastSellerForm *sellerForm
-
 var docLanguages = []string{"", "fr", "en"}
 
 func newSellerForm(a *App) *sellerForm {
 	f := &sellerForm{a: a, errs: map[string]*widget.Label{}}
-	lastSellerForm = f
 	entry := func(ph string) *widget.Entry {
 		e := widget.NewEntry()
 		e.SetPlaceHolder(ph)
@@ -186,7 +175,7 @@ func (f *sellerForm) chooseLogo() {
 			if err != nil {
 				return err
 			}
-			uiDo(func() { f.setLogo(b) })
+			f.a.do(func() { f.setLogo(b) })
 			return nil
 		})
 	}, f.a.Win)
@@ -229,7 +218,7 @@ func (f *sellerForm) save() {
 	a := f.a
 	a.run(func(ctx context.Context) error {
 		err := a.Store.SetSeller(ctx, a.Me.ID, s)
-		uiDo(func() {
+		a.do(func() {
 			if v := data.FieldErrors(err); v != nil {
 				for _, fe := range v.Fields {
 					if l, ok := f.errs[fe.Field]; ok {

@@ -22,11 +22,6 @@ import (
 // comes from data.ComputeLine and data.ComputeTotals; this file only parses
 // what is typed and places the results.
 
-func init() {
-	registerDealTab(dealTab{ID: "products", Label: "Products", IconName: theme.IconNameList, Order: 30,
-		Make: func(f *DealForm) fyne.CanvasObject { return newProductsTab(f).root }})
-}
-
 // productsTab is one open form's Products tab.
 type productsTab struct {
 	f        *DealForm
@@ -62,12 +57,8 @@ type productsTab struct {
 	invalidShown bool
 }
 
-// lastProductsTab is the last built tab (tests).
-var lastProductsTab *productsTab
-
 func newProductsTab(f *DealForm) *productsTab {
 	t := &productsTab{f: f, currency: f.Deal.Currency}
-	lastProductsTab = t
 	t.list = container.NewVBox()
 	t.empty = widget.NewLabel(lang.L("No product lines yet: add one from the catalog or a free line."))
 	t.empty.Importance = widget.LowImportance
@@ -410,7 +401,7 @@ func (t *productsTab) save() {
 	t.saveBtn.Disable()
 	a.run(func(ctx context.Context) error {
 		saved, err := a.Store.SetLines(ctx, a.Me.ID, id, lines)
-		uiDo(func() {
+		a.do(func() {
 			if err != nil {
 				t.showSaveError(err)
 				t.updateButtons()

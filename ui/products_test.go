@@ -29,8 +29,7 @@ func newProductsTestApp(t testing.TB) (*App, *datatest.DB, data.Company) {
 	db := datatest.OpenLang(t, "fr")
 	w := fa.NewWindow("Comptoir")
 	w.Resize(fyne.NewSize(1100, 800))
-	a := newApp(fa, w, testDeps(db.Store, "fr"))
-	testApp(t, a)
+	a := newTestApp(t, fa, w, testDeps(db.Store, "fr"))
 	a.Me = db.Sales
 	t.Cleanup(func() {
 		a.close()
@@ -52,11 +51,11 @@ func newProductsTestApp(t testing.TB) (*App, *datatest.DB, data.Company) {
 // openProductsTab opens the deal's form and returns its Products tab.
 func openProductsTab(t testing.TB, a *App, dealID int64) *productsTab {
 	t.Helper()
-	lastProductsTab = nil
-	onUI(func() { openDealForm(a, dealID, data.DealInput{}) })
+	var f *DealForm
+	onUI(a, func() { f = openDealForm(a, dealID, data.DealInput{}) })
 	waitIdle(a)
 	waitIdle(a)
-	pt := lastProductsTab
+	pt := f.products
 	if pt == nil || pt.f.Deal.ID != dealID {
 		t.Fatal("the deal form has no Products tab")
 	}
@@ -80,18 +79,18 @@ func TestProductsTabEditTotalsSaveAndInvoice(t *testing.T) {
 	}
 
 	// Search as you type, then pick the product.
-	onUI(func() { test.Type(pt.search, "chai") })
+	onUI(a, func() { test.Type(pt.search, "chai") })
 	waitIdle(a)
 	if len(pt.hits) != 1 || pt.hits[0].SKU != "CH-1" {
 		t.Fatalf("catalog hits %v", pt.hits)
 	}
-	onUI(func() { pt.addProduct(pt.hits[0]) })
+	onUI(a, func() { pt.addProduct(pt.hits[0]) })
 	if len(pt.rows) != 1 || pt.rows[0].name.Text != "Chaise bistrot" || pt.rows[0].in.ProductID == 0 {
 		t.Fatalf("line from catalog: %+v", pt.rows)
 	}
 	r := pt.rows[0]
 	// 2.125 chairs at 49,90 € less 10 %: 2.125 × 44.91 = 95.43375 → 95,43 € net; VAT 19,09; gross 114,52.
-	onUI(func() {
+	onUI(a, func() {
 		r.qty.SetText("")
 		test.Type(r.qty, "2,125")
 		test.Type(r.discount, "10")
@@ -100,9 +99,9 @@ func TestProductsTabEditTotalsSaveAndInvoice(t *testing.T) {
 		t.Errorf("line total %q", got)
 	}
 	// A free line at 5.5 %, tax included.
-	onUI(func() { test.Tap(pt.addFree) })
+	onUI(a, func() { test.Tap(pt.addFree) })
 	f := pt.rows[1]
-	onUI(func() {
+	onUI(a, func() {
 		test.Type(f.name, "Livre de cuisine")
 		f.price.SetText("")
 		test.Type(f.price, "21,10")
@@ -122,7 +121,7 @@ func TestProductsTabEditTotalsSaveAndInvoice(t *testing.T) {
 	}
 
 	// A bad quantity: the line shows its error and is left out.
-	onUI(func() {
+	onUI(a, func() {
 		f.qty.SetText("")
 		test.Type(f.qty, "0")
 	})
@@ -132,17 +131,17 @@ func TestProductsTabEditTotalsSaveAndInvoice(t *testing.T) {
 	if pt.net.Text != "95,43\u00a0€" {
 		t.Errorf("the bad line counted: net %q", pt.net.Text)
 	}
-	onUI(func() { f.qty.SetText("1") })
+	onUI(a, func() { f.qty.SetText("1") })
 	if !f.valid || pt.saveBtn.Disabled() {
 		t.Fatalf("fixed line still invalid: %q", f.err.Text)
 	}
 
 	// Reorder, then save.
-	onUI(func() { test.Tap(f.up) })
+	onUI(a, func() { test.Tap(f.up) })
 	if pt.rows[0] != f {
 		t.Fatal("move up did nothing")
 	}
-	onUI(func() { test.Tap(pt.saveBtn) })
+	onUI(a, func() { test.Tap(pt.saveBtn) })
 	waitIdle(a)
 	lines, err := db.Lines(ctx, db.Sales.ID, deal.ID)
 	if err != nil || len(lines) != 2 || lines[0].Name != "Livre de cuisine" || lines[1].Quantity != 2125 || lines[1].Discount != 1000 {
@@ -158,7 +157,7 @@ func TestProductsTabEditTotalsSaveAndInvoice(t *testing.T) {
 	}
 
 	// Create an invoice from the saved lines; it shows in the list.
-	onUI(func() { pt.docs.createDoc(data.DocInvoice) })
+	onUI(a, func() { pt.docs.createDoc(data.DocInvoice) })
 	waitIdle(a)
 	waitIdle(a)
 	docs, err := db.DealDocuments(ctx, db.Sales.ID, deal.ID)
@@ -168,7 +167,7 @@ func TestProductsTabEditTotalsSaveAndInvoice(t *testing.T) {
 	if len(pt.docs.docs) != 1 {
 		t.Errorf("the panel lists %d documents", len(pt.docs.docs))
 	}
-	onUI(func() { pt.docs.open(docs[0]) })
+	onUI(a, func() { pt.docs.open(docs[0]) })
 	waitIdle(a)
 	pdf, err := os.ReadFile(pt.docs.lastOpen)
 	if err != nil || !strings.HasPrefix(string(pdf), "%PDF-") {
@@ -176,13 +175,13 @@ func TestProductsTabEditTotalsSaveAndInvoice(t *testing.T) {
 	}
 
 	var saved bufCloser
-	onUI(func() { writeDocumentPDF(a, docs[0].ID, &saved) })
+	onUI(a, func() { writeDocumentPDF(a, docs[0].ID, &saved) })
 	waitIdle(a)
 	if !saved.closed || !strings.HasPrefix(saved.String(), "%PDF-") {
 		t.Errorf("saved PDF: closed %v, %d bytes", saved.closed, saved.Len())
 	}
 	// Mark it paid: the payment lands in the timeline.
-	onUI(func() {
+	onUI(a, func() {
 		pt.docs.applyStatus(docs[0], data.DocPaid, data.Payment{Method: "bank_transfer", Reference: "VIR-1"})
 	})
 	waitIdle(a)
@@ -196,7 +195,7 @@ func TestProductsTabEditTotalsSaveAndInvoice(t *testing.T) {
 	}
 
 	// Remove a line.
-	onUI(func() { test.Tap(pt.rows[0].del) })
+	onUI(a, func() { test.Tap(pt.rows[0].del) })
 	if len(pt.rows) != 1 || !pt.dirty() {
 		t.Errorf("remove: %d rows, dirty %v", len(pt.rows), pt.dirty())
 	}
@@ -241,24 +240,25 @@ func BenchmarkProductsTabKeystroke200Lines(b *testing.B) {
 		b.Fatal(err)
 	}
 	pt := openProductsTab(b, a, deal.ID)
-	onUI(func() { a.Win.SetContent(pt.root) })
+	onUI(a, func() { a.Win.SetContent(pt.root) })
 	if len(pt.rows) != 200 {
 		b.Fatalf("%d rows", len(pt.rows))
 	}
 	e := pt.rows[100].qty
-	uiMu.Lock() // the benchmark is the UI goroutine
-	defer uiMu.Unlock()
-	b.ResetTimer()
-	for i := 0; b.Loop(); i++ {
-		e.SetText(fmt.Sprintf("%d", i%9+1)) // OnChanged: parse, ComputeLine, ComputeTotals, labels
-	}
+	waitIdle(a)
+	onUI(a, func() { // the benchmark runs on the UI goroutine
+		b.ResetTimer()
+		for i := 0; b.Loop(); i++ {
+			e.SetText(fmt.Sprintf("%d", i%9+1)) // OnChanged: parse, ComputeLine, ComputeTotals, labels
+		}
+	})
 }
 
 func TestCatalogScreenEditAndImport(t *testing.T) {
 	a, db, _ := newProductsTestApp(t)
 	a.Me = db.Manager
 	var s *catalogScreen
-	onUI(func() {
+	onUI(a, func() {
 		s = newCatalogScreen(a)
 		a.Win.SetContent(s.root)
 	})
@@ -267,7 +267,7 @@ func TestCatalogScreenEditAndImport(t *testing.T) {
 		t.Fatalf("empty catalog lists %d", len(s.products))
 	}
 	var f *productForm
-	onUI(func() {
+	onUI(a, func() {
 		test.Tap(s.newBtn)
 		f = s.form
 		test.Type(f.name, "Chaise bistrot")
@@ -282,7 +282,7 @@ func TestCatalogScreenEditAndImport(t *testing.T) {
 		t.Fatalf("after save: %+v", s.products)
 	}
 	// A taken SKU shows next to the field.
-	onUI(func() {
+	onUI(a, func() {
 		test.Tap(s.newBtn)
 		f = s.form
 		test.Type(f.name, "Autre")
@@ -294,15 +294,15 @@ func TestCatalogScreenEditAndImport(t *testing.T) {
 	if f.errs["sku"].Hidden || f.errs["sku"].Text == "" {
 		t.Error("the taken SKU is not shown on its field")
 	}
-	onUI(f.dlg.Hide)
+	onUI(a, f.dlg.Hide)
 
 	// A bad file: nothing imported, each line named.
-	onUI(func() { s.importFrom(io.NopCloser(strings.NewReader("name,sku,price\nTable,TB-1,100\n,XX,abc\n"))) })
+	onUI(a, func() { s.importFrom(io.NopCloser(strings.NewReader("name,sku,price\nTable,TB-1,100\n,XX,abc\n"))) })
 	waitIdle(a)
 	if !strings.Contains(s.lastImport, "3") || !strings.Contains(s.lastImport, "price") || len(s.products) != 1 {
 		t.Errorf("bad import: %q, %d products", s.lastImport, len(s.products))
 	}
-	onUI(func() {
+	onUI(a, func() {
 		s.importFrom(io.NopCloser(strings.NewReader("name,sku,price\nTable,TB-1,100\nChaise bistrot,CH-1,45\n")))
 	})
 	waitIdle(a)
@@ -310,7 +310,7 @@ func TestCatalogScreenEditAndImport(t *testing.T) {
 	if len(s.products) != 2 || !strings.Contains(s.lastImport, "1") {
 		t.Errorf("good import: %q, %v", s.lastImport, s.products)
 	}
-	onUI(func() { test.Type(s.search, "tab") })
+	onUI(a, func() { test.Type(s.search, "tab") })
 	waitIdle(a)
 	if len(s.products) != 1 || s.products[0].Name != "Table" {
 		t.Errorf("search: %v", s.products)
@@ -321,7 +321,7 @@ func TestSellerSettingsForm(t *testing.T) {
 	a, db, _ := newProductsTestApp(t)
 	a.Me = db.Admin
 	var f *sellerForm
-	onUI(func() {
+	onUI(a, func() {
 		f = newSellerForm(a)
 		a.Win.SetContent(container.NewVScroll(f.root))
 	})
@@ -329,7 +329,7 @@ func TestSellerSettingsForm(t *testing.T) {
 	if f.name.Text != "Atelier Dupré" || f.quotePfx.Text != "DEV" || f.days.Text != "30" {
 		t.Fatalf("form shows %q %q %q", f.name.Text, f.quotePfx.Text, f.days.Text)
 	}
-	onUI(func() {
+	onUI(a, func() {
 		f.invoicePfx.SetText("DEV")
 		test.Tap(f.saveBtn)
 	})
@@ -337,7 +337,7 @@ func TestSellerSettingsForm(t *testing.T) {
 	if f.errs["invoice_prefix"].Hidden {
 		t.Error("same prefixes accepted")
 	}
-	onUI(func() {
+	onUI(a, func() {
 		f.invoicePfx.SetText("FA")
 		f.iban.SetText("fr76 3000 6000 0112 3456 7890 189")
 		f.days.SetText("45")
@@ -351,7 +351,7 @@ func TestSellerSettingsForm(t *testing.T) {
 	// A sales employee sees the details but cannot change them.
 	a.Me = db.Sales
 	var g *sellerForm
-	onUI(func() { g = newSellerForm(a) })
+	onUI(a, func() { g = newSellerForm(a) })
 	waitIdle(a)
 	if !g.saveBtn.Disabled() || !g.name.Disabled() {
 		t.Error("a sales employee can edit the seller")
@@ -383,7 +383,7 @@ func TestProductsTabScreenshot(t *testing.T) {
 	}
 	pt := openProductsTab(t, a, deal.ID)
 	w := pt.f.Window()
-	onUI(func() {
+	onUI(a, func() {
 		w.Resize(fyne.NewSize(780, 760))
 		for i, it := range pt.f.tabs.Items {
 			if it.Content == pt.root {
@@ -393,7 +393,7 @@ func TestProductsTabScreenshot(t *testing.T) {
 	})
 	waitIdle(a)
 	var img image.Image
-	onUI(func() { img = w.Canvas().Capture() })
+	onUI(a, func() { img = w.Canvas().Capture() })
 	out, err := os.Create(filepath.Join(dir, "products-tab.png"))
 	if err != nil {
 		t.Fatal(err)
@@ -425,53 +425,39 @@ func TestProductsScreensInMainWindow(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := startTest(t, db, db.Admin)
-	lastCatalog = nil
-	onUI(func() { a.main.show("products") })
-	waitFor(t, a, "the catalog", func() bool { return lastCatalog != nil && len(lastCatalog.products) == 1 })
-	shot(t, a.Win, "catalog.png")
-	lastSellerForm = nil
-	onUI(func() { a.main.show("settings") })
+	onUI(a, func() { a.main.show("products") })
+	waitFor(t, a, "the catalog", func() bool { return a.main.products != nil && len(a.main.products.products) == 1 })
+	shot(t, a, a.Win, "catalog.png")
+	onUI(a, func() { a.main.show("settings") })
 	waitIdle(a)
 	var found bool
-	onUI(func() { found = lastSellerForm != nil && a.main.screen("settings") != nil })
+	onUI(a, func() { found = a.main.settings != nil && a.main.settings.seller != nil })
 	if !found {
-		t.Error("the settings screen has no company section")
+		t.Fatal("the settings screen has no company section")
 	}
-	onUI(func() {
-		if tabs := findTabs(a.main.screen("settings")); tabs != nil {
-			for i, it := range tabs.Items {
-				if it.Text == lang.L("Company & documents") {
-					tabs.SelectIndex(i)
-				}
+	onUI(a, func() {
+		tabs := a.main.settings.tabs
+		for i, it := range tabs.Items {
+			if it.Text == lang.L("Company & documents") {
+				tabs.SelectIndex(i)
 			}
+		}
+		if sc, ok := tabs.Selected().Content.(*container.Scroll); !ok || !isInTree(sc.Content, a.main.settings.seller.root) {
+			t.Error("the Company & documents tab does not show the seller's form")
 		}
 	})
-	shot(t, a.Win, "settings-company.png")
+	shot(t, a, a.Win, "settings-company.png")
 }
 
-// findTabs finds the first AppTabs in a tree of containers.
-func findTabs(o fyne.CanvasObject) *container.AppTabs {
-	switch v := o.(type) {
-	case *container.AppTabs:
-		return v
-	case *fyne.Container:
-		for _, c := range v.Objects {
-			if t := findTabs(c); t != nil {
-				return t
-			}
-		}
-	}
-	return nil
-}
-
-// shot keeps a picture of a window in COMPTOIR_SHOT_DIR, when set.
-func shot(t *testing.T, w fyne.Window, name string) {
+// shot keeps a picture of a window of the App in COMPTOIR_SHOT_DIR, when
+// set.
+func shot(t *testing.T, a *App, w fyne.Window, name string) {
 	dir := os.Getenv("COMPTOIR_SHOT_DIR")
 	if dir == "" {
 		return
 	}
 	var img image.Image
-	onUI(func() { img = w.Canvas().Capture() })
+	onUI(a, func() { img = w.Canvas().Capture() })
 	out, err := os.Create(filepath.Join(dir, name))
 	if err != nil {
 		t.Fatal(err)
@@ -491,7 +477,7 @@ func TestProductsTabLinesPushTotalsDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	pt := openProductsTab(t, a, deal.ID)
-	onUI(func() {
+	onUI(a, func() {
 		for i, it := range pt.f.tabs.Items {
 			if it.Content == pt.root {
 				pt.f.tabs.SelectIndex(i)
@@ -499,10 +485,10 @@ func TestProductsTabLinesPushTotalsDown(t *testing.T) {
 		}
 	})
 	for i := 0; i < 3; i++ {
-		onUI(func() { test.Tap(pt.addFree) })
+		onUI(a, func() { test.Tap(pt.addFree) })
 	}
 	var lastBottom, totalsTop float32
-	onUI(func() {
+	onUI(a, func() {
 		d := fyne.CurrentApp().Driver()
 		last := pt.rows[len(pt.rows)-1].root
 		lastBottom = d.AbsolutePositionForObject(last).Y + last.Size().Height
@@ -554,7 +540,7 @@ func TestProductsTabPhoneCards(t *testing.T) {
 	before := data.ComputeTotals(lines).Gross
 	pt := openProductsTab(t, a, deal.ID)
 	w := pt.f.Window()
-	onUI(func() {
+	onUI(a, func() {
 		selectProductsTab(pt)
 		w.Resize(fyne.NewSize(400, 800))
 	})
@@ -564,7 +550,7 @@ func TestProductsTabPhoneCards(t *testing.T) {
 	}
 	check := func(when string) {
 		t.Helper()
-		onUI(func() {
+		onUI(a, func() {
 			if !pt.narrow {
 				t.Errorf("%s: the tab keeps its desktop layout at 400 px", when)
 			}
@@ -592,11 +578,11 @@ func TestProductsTabPhoneCards(t *testing.T) {
 		})
 	}
 	check("six lines")
-	shot(t, w, "products-phone.png")
+	shot(t, a, w, "products-phone.png")
 
 	// Edit the first card: 3 chairs instead of 2, then save.
 	r := pt.rows[0]
-	onUI(func() {
+	onUI(a, func() {
 		r.qty.SetText("")
 		test.Type(r.qty, "3")
 	})
@@ -604,14 +590,14 @@ func TestProductsTabPhoneCards(t *testing.T) {
 		t.Errorf("card total %q", got)
 	}
 	// Remove the last card, add a free line (a card too) and fill it in.
-	onUI(func() {
+	onUI(a, func() {
 		test.Tap(pt.rows[5].del)
 		test.Tap(pt.addFree)
 	})
 	f := pt.rows[len(pt.rows)-1]
 	waitIdle(a)
 	check("a new line without a name") // its error shows above the totals, which stay in view
-	onUI(func() {
+	onUI(a, func() {
 		d := fyne.CurrentApp().Driver()
 		top := d.AbsolutePositionForObject(pt.phoneScroll).Y
 		if y := d.AbsolutePositionForObject(f.name).Y; y < top || y+f.name.Size().Height > top+pt.phoneScroll.Size().Height {
@@ -631,10 +617,10 @@ func TestProductsTabPhoneCards(t *testing.T) {
 	})
 	waitIdle(a)
 	check("a free line added")
-	onUI(func() { test.Tap(pt.saveBtn) })
+	onUI(a, func() { test.Tap(pt.saveBtn) })
 	waitIdle(a)
 	waitIdle(a)
-	onUI(func() {
+	onUI(a, func() {
 		if !pt.status.Visible() || pt.status.Text == "" {
 			t.Error("no status line after saving")
 		}
@@ -647,9 +633,9 @@ func TestProductsTabPhoneCards(t *testing.T) {
 	}
 
 	// A wide window again: the desktop rows come back.
-	onUI(func() { w.Resize(fyne.NewSize(900, 800)) })
+	onUI(a, func() { w.Resize(fyne.NewSize(900, 800)) })
 	waitIdle(a)
-	onUI(func() {
+	onUI(a, func() {
 		d := fyne.CurrentApp().Driver()
 		if r := pt.rows[0]; pt.narrow || d.AbsolutePositionForObject(r.unit).Y != d.AbsolutePositionForObject(r.name).Y {
 			t.Error("the desktop layout did not come back at 900 px")

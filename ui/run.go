@@ -14,10 +14,6 @@ import (
 	"comptoir/mail/secret"
 )
 
-// processStart is when the process started, as main said (Deps.Started),
-// to log how long the first board took.
-var processStart = time.Now()
-
 // prefMe is the Preferences key holding the email of the employee using this
 // device. It is who-am-I, not a secret.
 const prefMe = "me.email"
@@ -69,12 +65,9 @@ func Language(fa fyne.App, flag string) string {
 // Run opens the main window over the wired services and runs until it
 // closes. It returns the process exit code.
 func Run(fa fyne.App, d Deps) int {
-	if !d.Started.IsZero() {
-		processStart = d.Started
-	}
 	w := fa.NewWindow("Comptoir")
 	w.Resize(fyne.NewSize(1280, 800))
-	ua := start(fa, w, d)
+	ua := start(fa, w, d, fyne.Do)
 	go func() {
 		if err := d.Store.Watch(ua.Ctx, time.Second); err != nil && ua.Ctx.Err() == nil {
 			slog.Error("watch the database", "err", err)
@@ -86,31 +79,36 @@ func Run(fa fyne.App, d Deps) int {
 	return 0
 }
 
-// start builds the App over an open store and fills the window: the main
-// screens when this device knows who is using it, else the first-start or
-// who-am-I dialog first.
-func start(fa fyne.App, w fyne.Window, d Deps) *App {
-	a := newApp(fa, w, d)
-	st, as := d.Store, d.As
+// start builds the App over an open store and fills the window (see
+// showWindow). post runs functions on the UI goroutine (fyne.Do). It is
+// called on the UI goroutine.
+func start(fa fyne.App, w fyne.Window, d Deps, post func(func())) *App {
+	a := newApp(fa, w, d, post)
+	a.showWindow()
+	return a
+}
+
+// showWindow fills the window: the main screens when this device knows who
+// is using it, else the first-start or who-am-I dialog first.
+func (a *App) showWindow() {
+	w := a.Win
 	a.main = newMainWindow(a)
 	w.SetContent(a.main.root)
 	w.SetCloseIntercept(func() {
 		a.closeAll()
 		w.Close()
 	})
-	email := fa.Preferences().String(prefMe)
-	if as != "" {
-		email = as
+	email := a.FyneApp.Preferences().String(prefMe)
+	if a.deps.As != "" {
+		email = a.deps.As
 	}
-	ctx := a.Ctx
-	me, err := resolveMe(ctx, st, email)
+	me, err := resolveMe(a.Ctx, a.Store, email)
 	switch {
 	case err == nil:
 		a.setMe(me)
 	default:
 		a.askWhoAmI()
 	}
-	return a
 }
 
 // resolveMe finds the device's employee by the saved email.
@@ -139,10 +137,8 @@ func (a *App) setMe(e data.Employee) {
 	}
 	a.closeAll()
 	a.main.ready()
-	if !a.started {
-		a.started = true
-		for _, fn := range startHooks {
-			fn(a)
-		}
+	if !a.working {
+		a.working = true
+		a.startWork()
 	}
 }

@@ -1,160 +1,104 @@
 package ui
 
 import (
-	"sort"
-
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"comptoir/data"
 )
 
-// This file holds the registries through which the screens, tabs and
-// actions written in other files of this package plug into the main window
-// and the deal form. A file registers from its init function; whatever is not
-// registered simply does not show.
-//
-// Known screen ids and their order: "deals" (10), "contacts" (20),
-// "companies" (30), "activities" (40), "inbox" (50), "products" (60),
-// "settings" (90).
+// The main window's floor plan: its screens in the order of the navigation
+// (and which of them the phone's bottom bar shows), the entries of the "+"
+// menu, the top bar's status items, how a record of each kind opens, and
+// the work that starts with the window. The deal form lists its tabs in
+// DealForm.addTabs, the Settings screen its sections in newSettingsScreen.
 
 // screen is one destination of the main navigation.
 type screen struct {
-	ID    string        // stable id, e.g. "contacts"
-	Label string        // translation key, shown through lang.L
-	Icon  fyne.Resource // an icon; prefer IconName in init functions
-	// IconName is a theme icon, looked up when the window is built (calling
-	// theme.XxxIcon() in init logs an error: no app is running yet).
-	IconName fyne.ThemeIconName
-	Order    int // position in the navigation, lowest first
-	// Make builds the screen's content once, when it is first shown.
-	Make func(a *App) fyne.CanvasObject
-	// Mobile says whether the screen appears in the phone's bottom bar (the
-	// others are reached from its "more" menu). Default: Order < 50.
-	Mobile *bool
+	id    string // stable id, e.g. "contacts"
+	label string // in the sidebar and the phone's "more" menu
+	icon  fyne.Resource
+	phone bool // in the phone's bottom bar; the others are in its "more" menu
+	// build makes the screen, keeps it in the main window and returns its
+	// content. It is called once, when the screen is first shown.
+	build func() fyne.CanvasObject
+
+	content fyne.CanvasObject // once built
+	side    *widget.Button    // its sidebar entry, once the window is ready
+	bottom  *widget.Button    // its bottom-bar entry (phone screens)
 }
 
-var screens []screen
-
-// registerScreen adds a destination to the main navigation. Registering an
-// id twice replaces the first.
-func registerScreen(s screen) {
-	for i := range screens {
-		if screens[i].ID == s.ID {
-			screens[i] = s
-			return
-		}
+// plan lists the main window's screens, in order.
+func (m *mainWindow) plan() []*screen {
+	a := m.a
+	return []*screen{
+		{id: "deals", label: lang.L("Deals"), icon: theme.ListIcon(), phone: true,
+			build: func() fyne.CanvasObject { m.deals = newDealsScreen(a); return m.deals.root }},
+		{id: "contacts", label: lang.L("Contacts"), icon: theme.AccountIcon(), phone: true,
+			build: func() fyne.CanvasObject { m.contacts = newClientsScreen(a, data.KindContact); return m.contacts.root }},
+		{id: "companies", label: lang.L("Companies"), icon: theme.HomeIcon(), phone: true,
+			build: func() fyne.CanvasObject { m.companies = newClientsScreen(a, data.KindCompany); return m.companies.root }},
+		{id: "activities", label: lang.L("Activities"), icon: theme.CalendarIcon(), phone: true,
+			build: func() fyne.CanvasObject { m.activities = newActivitiesScreen(a); return m.activities.root }},
+		{id: "inbox", label: lang.L("Inbox"), icon: theme.MailReplyIcon(),
+			build: func() fyne.CanvasObject { m.inbox = newInboxScreen(a); return m.inbox.root }},
+		{id: "products", label: lang.L("Products"), icon: theme.StorageIcon(),
+			build: func() fyne.CanvasObject { m.products = newCatalogScreen(a); return m.products.root }},
+		{id: "settings", label: lang.L("Settings"), icon: theme.SettingsIcon(),
+			build: func() fyne.CanvasObject { m.settings = newSettingsScreen(a); return m.settings.root }},
 	}
-	screens = append(screens, s)
-	sort.SliceStable(screens, func(i, j int) bool { return screens[i].Order < screens[j].Order })
 }
 
-// dealTab is one tab of the deal form after Details (Timeline at 20,
-// Products at 30).
-type dealTab struct {
-	ID       string // "timeline", "products"
-	Label    string // translation key
-	Icon     fyne.Resource
-	IconName fyne.ThemeIconName // used when Icon is nil
-	Order    int
-	// Make builds the tab's content for an open form. It is called on the UI
-	// goroutine; it should load its data with f.App.run. The tab can watch
-	// f.OnDealChanged to follow the deal, and is told the form closed
-	// through f.OnClose.
-	Make func(f *DealForm) fyne.CanvasObject
+// forgetScreens drops the built screens: they are built again, for the
+// person now using the window, when next shown.
+func (m *mainWindow) forgetScreens() {
+	m.deals, m.contacts, m.companies, m.activities, m.inbox, m.products, m.settings = nil, nil, nil, nil, nil, nil, nil
+	m.screens = m.plan()
 }
 
-var dealTabs []dealTab
-
-// registerDealTab adds a tab to every deal form.
-func registerDealTab(t dealTab) {
-	for i := range dealTabs {
-		if dealTabs[i].ID == t.ID {
-			dealTabs[i] = t
-			return
-		}
+// newActions are the entries of the top bar's "+" menu, in order.
+func (m *mainWindow) newActions() []*fyne.MenuItem {
+	a := m.a
+	item := func(label string, icon fyne.Resource, run func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(label, run)
+		it.Icon = icon
+		return it
 	}
-	dealTabs = append(dealTabs, t)
-	sort.SliceStable(dealTabs, func(i, j int) bool { return dealTabs[i].Order < dealTabs[j].Order })
-}
-
-// newAction is an entry of the "+" menu (New deal is built in; New contact
-// and New company come from the clients screens).
-type newAction struct {
-	ID       string // "deal", "contact", "company"
-	Label    string // translation key
-	Icon     fyne.Resource
-	IconName fyne.ThemeIconName // used when Icon is nil
-	Order    int
-	Run      func(a *App)
-}
-
-var newActions []newAction
-
-// registerNewAction adds an entry to the "+" menu.
-func registerNewAction(n newAction) {
-	for i := range newActions {
-		if newActions[i].ID == n.ID {
-			newActions[i] = n
-			return
-		}
+	return []*fyne.MenuItem{
+		item(lang.L("New deal"), theme.DocumentCreateIcon(), func() { a.newDeal(data.DealInput{}) }),
+		// a call from a number: finds or creates the contact and the deal
+		item(lang.L("Log a call"), callIcon(), func() { m.callForm = logCallDialog(a, a.Win, 0, "") }),
+		item(lang.L("New contact"), theme.AccountIcon(), func() { openClient(a, data.KindContact, 0) }),
+		item(lang.L("New company"), theme.HomeIcon(), func() { openClient(a, data.KindCompany, 0) }),
 	}
-	newActions = append(newActions, n)
-	sort.SliceStable(newActions, func(i, j int) bool { return newActions[i].Order < newActions[j].Order })
 }
 
-// openers open a record of a kind (a search hit, a link in a timeline):
-// data.KindDeal is built in; the clients screens register KindContact and
-// KindCompany.
-var openers = map[data.Kind]func(a *App, id int64){}
-
-// registerOpener sets how records of a kind are opened.
-func registerOpener(kind data.Kind, open func(a *App, id int64)) { openers[kind] = open }
-
-// statusItems are small widgets shown in the top bar (the sync status, the
-// outbox counter). Each is built once per window.
-var statusItems []func(a *App) fyne.CanvasObject
-
-// registerStatus adds a widget to the top bar's status area.
-func registerStatus(make func(a *App) fyne.CanvasObject) { statusItems = append(statusItems, make) }
-
-// startHooks run once the main window is up and the current employee known
-// (mail workers' UI glue, reminders). They get the app's context through a.
-var startHooks []func(a *App)
-
-// registerStart adds a hook run after the main window is shown.
-func registerStart(fn func(a *App)) { startHooks = append(startHooks, fn) }
-
-// settingsSections are extra sections of the Settings screen (mail accounts,
-// …) after the built-in ones.
-var settingsSections []settingsSection
-
-type settingsSection struct {
-	ID    string
-	Label string // translation key
-	Order int
-	Make  func(a *App) fyne.CanvasObject
+// statusItems builds the top bar's status items, in order: the mail sync's
+// state, the outbox counter.
+func (m *mainWindow) statusItems() []fyne.CanvasObject {
+	m.sync = newSyncStatus(m.a)
+	m.outbox = newOutboxStatus(m.a)
+	return []fyne.CanvasObject{m.sync.box, m.outbox.btn}
 }
 
-// registerSettings adds a section to the Settings screen.
-func registerSettings(s settingsSection) {
-	settingsSections = append(settingsSections, s)
-	sort.SliceStable(settingsSections, func(i, j int) bool { return settingsSections[i].Order < settingsSections[j].Order })
-}
-
-// tabItem is a helper for dealTab constructors.
-func tabItem(label string, icon fyne.Resource, content fyne.CanvasObject) *container.TabItem {
-	if icon != nil {
-		return container.NewTabItemWithIcon(label, icon, content)
+// open opens a record of any kind (a search hit, a link): a deal in its
+// form, a contact or a company in its screen.
+func (a *App) open(kind data.Kind, id int64) {
+	switch kind {
+	case data.KindDeal:
+		a.openDeal(id)
+	case data.KindContact, data.KindCompany:
+		openClient(a, kind, id)
 	}
-	return container.NewTabItem(label, content)
 }
 
-// icon picks a resource or, when nil, the named theme icon.
-func icon(r fyne.Resource, name fyne.ThemeIconName) fyne.Resource {
-	if r != nil || name == "" {
-		return r
-	}
-	return theme.Icon(name)
+// startWork starts what runs while the window is open, once the employee
+// using it is known: the reminders, the Inbox entry's count, the mail sync
+// and the outbox sender. They end with a.Ctx.
+func (a *App) startWork() {
+	startReminders(a)
+	startInboxBadge(a)
+	startMailSync(a)
 }

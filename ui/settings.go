@@ -15,20 +15,21 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comptoir/data"
+	"comptoir/ui/widgets"
 )
 
-func init() {
-	registerScreen(screen{ID: "settings", Label: "Settings", IconName: theme.IconNameSettings, Order: 90,
-		Make: func(a *App) fyne.CanvasObject { return newSettingsScreen(a).root }})
-}
-
 // settingsScreen: pipelines and stages, custom fields, employees, this
-// device. Only an employee who may configure changes the first three; others
-// read them.
+// device, the company on documents, mail accounts and email. Only an
+// employee who may configure changes the first three; others read them.
 type settingsScreen struct {
 	a    *App
 	root *fyne.Container
 	tabs *container.AppTabs
+
+	seller  *sellerForm        // Company & documents (products_seller.go)
+	mail    *accountsSection   // Mail accounts (mailaccounts.go)
+	mailTab *container.TabItem // its tab
+	email   *templatesSettings // Email: signature and templates (compose_templates.go)
 
 	pipelines []data.Pipeline
 	pipeIdx   int
@@ -43,17 +44,16 @@ type settingsScreen struct {
 
 func newSettingsScreen(a *App) *settingsScreen {
 	s := &settingsScreen{a: a, entity: data.EntityDeal}
+	// the sections, in order (each is built here, left to right)
 	s.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Pipelines"), s.pipelinesTab()),
 		container.NewTabItem(lang.L("Custom fields"), s.fieldsTab()),
 		container.NewTabItem(lang.L("Employees"), s.employeesTab()),
 		container.NewTabItem(lang.L("This device"), s.deviceTab()),
+		container.NewTabItem(lang.L("Company & documents"), s.sellerTab()),
+		s.mailAccountsTab(),
+		container.NewTabItem(lang.L("Email"), s.emailTab()),
 	)
-	for _, sec := range settingsSections {
-		if o := sec.Make(a); o != nil {
-			s.tabs.Append(container.NewTabItem(lang.L(sec.Label), o))
-		}
-	}
 	var top fyne.CanvasObject = widget.NewLabel("")
 	if !a.Me.CanConfigure() {
 		l := widget.NewLabel(lang.L("Only an administrator can change the pipelines, the custom fields and the employees. You see them read-only."))
@@ -82,6 +82,26 @@ func newSettingsScreen(a *App) *settingsScreen {
 }
 
 func (s *settingsScreen) admin() bool { return s.a.Me.CanConfigure() }
+
+// sellerTab is the company printed on quotes and invoices.
+func (s *settingsScreen) sellerTab() fyne.CanvasObject {
+	s.seller = newSellerForm(s.a)
+	return container.NewVScroll(container.NewPadded(s.seller.root))
+}
+
+// mailAccountsTab is the mailboxes client mail is read from and sent
+// through.
+func (s *settingsScreen) mailAccountsTab() *container.TabItem {
+	s.mail = newAccountsSection(s.a)
+	s.mailTab = container.NewTabItem(lang.L("Mail accounts"), s.mail.root)
+	return s.mailTab
+}
+
+// emailTab is the employee's signature and the shared email templates.
+func (s *settingsScreen) emailTab() fyne.CanvasObject {
+	s.email = newTemplatesSettings(s.a)
+	return s.email.root
+}
 
 // ---- pipelines and stages
 
@@ -162,7 +182,7 @@ func (s *settingsScreen) showStages() {
 	}
 	for i, st := range p.Stages {
 		i, st := i, st
-		sw := canvas.NewRectangle(parseColor(st.Color))
+		sw := canvas.NewRectangle(widgets.ParseColor(st.Color))
 		sw.CornerRadius = 4
 		sw.SetMinSize(fyne.NewSize(22, 22))
 		info := widget.NewLabel(semanticsLabel(st.Semantics) + " · " + strconv.Itoa(st.Probability) + " %")
@@ -278,7 +298,7 @@ func settingsForm(a *App, title string, width float32, errs map[string]*widget.L
 func saveInDialog(a *App, dlg dialog.Dialog, errs map[string]*widget.Label, write func(ctx context.Context) error) {
 	a.run(func(ctx context.Context) error {
 		err := write(ctx)
-		uiDo(func() {
+		a.do(func() {
 			if showFieldErrors(err, errs) {
 				return
 			}
@@ -324,7 +344,7 @@ func (s *settingsScreen) nameDialog(title, value string, save func(ctx context.C
 		name := e.Text
 		a.run(func(ctx context.Context) error {
 			err := save(ctx, name)
-			uiDo(func() {
+			a.do(func() {
 				if v := data.FieldErrors(err); v != nil && len(v.Fields) > 0 {
 					setError(errL, fieldMessage(v.Fields[0]))
 					return

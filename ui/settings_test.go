@@ -24,11 +24,11 @@ func TestCustomFieldOnDealForm(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := startTest(t, db, db.Admin)
-	onUI(func() { a.newDeal(data.DealInput{}) })
-	f := lastForm
+	onUI(a, func() { a.newDeal(data.DealInput{}) })
+	f := newestForm(a)
 	waitFor(t, a, "the form", func() bool { return f.loaded })
 	var seats *widget.Entry
-	onUI(func() {
+	onUI(a, func() {
 		cf, ok := f.custom["seats"]
 		if !ok {
 			t.Fatal("no widget for the custom field")
@@ -42,7 +42,7 @@ func TestCustomFieldOnDealForm(t *testing.T) {
 		test.Tap(f.save)
 	})
 	waitFor(t, a, "the custom field error", func() bool { return f.errLabel("custom.seats").Visible() })
-	onUI(func() {
+	onUI(a, func() {
 		if got := f.errLabel("custom.seats").Text; got != "Not a number." {
 			t.Errorf("error under the field = %q", got)
 		}
@@ -50,14 +50,15 @@ func TestCustomFieldOnDealForm(t *testing.T) {
 			t.Error("saved with an invalid custom field")
 		}
 	})
-	onUI(func() {
+	onUI(a, func() {
 		seats.SetText("")
 		test.Type(seats, "12")
 		f.custom["size"].set("M")
 		test.Tap(f.save)
 	})
-	waitFor(t, a, "the save", func() bool { return f.Deal.ID != 0 })
-	d, err := db.Store.Deal(ctx, db.Admin.ID, f.Deal.ID)
+	var id int64
+	waitFor(t, a, "the save", func() bool { id = f.Deal.ID; return id != 0 })
+	d, err := db.Store.Deal(ctx, db.Admin.ID, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,16 +73,16 @@ func TestSettingsStagesByRole(t *testing.T) {
 	db := datatest.Open(t)
 	a := startTest(t, db, db.Admin)
 	var s *settingsScreen
-	onUI(func() { s = newSettingsScreen(a) })
+	onUI(a, func() { s = newSettingsScreen(a) })
 	waitFor(t, a, "the stages", func() bool { return len(s.stages.Objects) > 0 })
 	p := db.Pipeline(t)
 	var d *stageForm
-	onUI(func() {
+	onUI(a, func() {
 		d = s.stageDialog(p, data.Stage{Semantics: data.StatusOpen, Color: "#39a8ef"}, 1)
 		test.Tap(d.save) // no name
 	})
 	waitFor(t, a, "the name error", func() bool { return d.errs["name"].Visible() })
-	onUI(func() {
+	onUI(a, func() {
 		test.Type(d.name, "Site visit")
 		test.Tap(d.save)
 	})
@@ -92,9 +93,9 @@ func TestSettingsStagesByRole(t *testing.T) {
 
 	b := startTest(t, db, db.Sales)
 	var ss *settingsScreen
-	onUI(func() { ss = newSettingsScreen(b) })
+	onUI(b, func() { ss = newSettingsScreen(b) })
 	waitFor(t, b, "the stages", func() bool { return len(ss.stages.Objects) > 0 })
-	onUI(func() {
+	onUI(b, func() {
 		if ss.admin() {
 			t.Fatal("a salesperson may configure")
 		}

@@ -2,19 +2,16 @@ package ui
 
 import (
 	"context"
-	"image/color"
-	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"comptoir/data"
+	"comptoir/ui/widgets"
 )
 
 // stagePalette are the colours offered for a new stage.
@@ -31,7 +28,7 @@ func (a *App) moveDeal(win fyne.Window, dealID int64, p data.Pipeline, st data.S
 		me := a.Me.ID
 		a.run(func(ctx context.Context) error {
 			d, err := a.Store.MoveDeal(ctx, me, dealID, st.ID, reason)
-			uiDo(func() {
+			a.do(func() {
 				if err != nil {
 					if onErr == nil || !onErr(err) {
 						a.showErrorIn(win, err)
@@ -113,29 +110,7 @@ func (a *App) addStageDialog(win fyne.Window, p data.Pipeline, done func(data.St
 	name := widget.NewEntry()
 	name.SetPlaceHolder(lang.L("Stage name"))
 	nameErr := newErrorLabel()
-	colour := stagePalette[0]
-	swatches := container.NewGridWithColumns(len(stagePalette))
-	var marks []*canvas.Rectangle
-	for _, c := range stagePalette {
-		c := c
-		r := canvas.NewRectangle(parseColor(c))
-		r.CornerRadius = 4
-		r.SetMinSize(fyne.NewSize(28, 28))
-		r.StrokeColor = theme.Color(theme.ColorNameForeground)
-		marks = append(marks, r)
-		swatches.Add(newTapBox(r, func() {
-			colour = c
-			for i, m := range marks {
-				if stagePalette[i] == c {
-					m.StrokeWidth = 3
-				} else {
-					m.StrokeWidth = 0
-				}
-				m.Refresh()
-			}
-		}))
-	}
-	marks[0].StrokeWidth = 3
+	swatches := widgets.NewSwatches(stagePalette, nil)
 	pos, prob := len(p.Stages), 0
 	for i, st := range p.Stages {
 		if st.Semantics != data.StatusOpen {
@@ -147,11 +122,11 @@ func (a *App) addStageDialog(win fyne.Window, p data.Pipeline, done func(data.St
 	var dlg dialog.Dialog
 	add := widget.NewButtonWithIcon(lang.L("Add stage"), theme.ContentAddIcon(), func() {
 		setError(nameErr, "")
-		in := data.StageInput{Name: name.Text, Color: colour, Probability: prob, Semantics: data.StatusOpen}
+		in := data.StageInput{Name: name.Text, Color: swatches.Selected(), Probability: prob, Semantics: data.StatusOpen}
 		me := a.Me.ID
 		a.run(func(ctx context.Context) error {
 			st, err := a.Store.AddStage(ctx, me, p.ID, pos, in)
-			uiDo(func() {
+			a.do(func() {
 				if v := data.FieldErrors(err); v != nil && v.Field("name") != nil {
 					setError(nameErr, fieldMessage(*v.Field("name")))
 					return
@@ -178,124 +153,52 @@ func (a *App) addStageDialog(win fyne.Window, p data.Pipeline, done func(data.St
 	win.Canvas().Focus(name)
 }
 
-// stageBar is the row of coloured stage segments across the top of a deal
-// form. Open stages are segments; the closing stages share the last one,
-// which asks "won or lost". Tapping a segment moves the deal.
+// stageBar is the deal form's stage bar (widgets.StageBar) and what its
+// taps do: move the deal to an open stage, or close it as won or lost.
 type stageBar struct {
 	f    *DealForm
-	root *fyne.Container
-	segs []*stageSegment
-	plus *widget.Button
+	view *widgets.StageBar
 	// closeBtns are the buttons of the last "close deal" dialog (tests)
 	closeBtns []*widget.Button
 }
 
-type stageSegment struct {
-	stage data.Stage
-	final bool // the closing segment
-	bg    *canvas.Rectangle
-	text  *canvas.Text
-	box   *tapBox
-}
-
 func newStageBar(f *DealForm) *stageBar {
-	b := &stageBar{f: f, root: container.NewStack()}
-	return b
+	v := widgets.NewStageBar()
+	v.Scroll = f.App.Mobile // a phone scrolls the bar sideways
+	return &stageBar{f: f, view: v}
 }
 
 // set draws the bar for the pipeline and the deal's current stage.
 func (b *stageBar) set(p data.Pipeline, d data.Deal) {
 	f := b.f
 	a := f.App
-	b.segs = b.segs[:0]
-	seg := &segmentsLayout{}
-	if a.Mobile {
-		seg.minSeg = 88 // a phone scrolls the bar sideways
-	}
-	row := container.New(seg)
 	var cur data.Stage
-	curIdx := -1
-	for i, st := range p.Stages {
-		if st.ID == d.StageID {
-			cur, curIdx = st, i
-		}
-	}
 	var finals []data.Stage
-	for i, st := range p.Stages {
+	for _, st := range p.Stages {
+		if st.ID == d.StageID {
+			cur = st
+		}
 		if st.Semantics != data.StatusOpen {
 			finals = append(finals, st)
-			continue
 		}
-		st := st
-		seg := &stageSegment{stage: st}
-		filled := cur.Semantics == data.StatusOpen && i <= curIdx
-		seg.draw(st.Name, st.Color, filled, st.ID == d.StageID)
-		switch {
-		case d.ID == 0:
-			// a new deal: choose the stage it starts in
-			seg.box.onTap = func() {
-				f.newStage = st.ID
-				b.set(p, f.barDeal())
-			}
-		case !f.ReadOnly():
-			seg.box.onTap = func() { b.tap(p, st) }
-		}
-		b.segs = append(b.segs, seg)
-		row.Add(seg.box)
 	}
-	if len(finals) > 0 {
-		seg := &stageSegment{final: true}
-		switch cur.Semantics {
-		case data.StatusWon, data.StatusLost:
-			seg.stage = cur
-			label := cur.Name
-			if cur.Semantics == data.StatusLost && d.LostReason != "" {
-				label += " · " + d.LostReason
-			}
-			seg.draw(label, cur.Color, true, true)
-		default:
-			seg.draw(lang.L("Close deal"), "#8c9aa6", false, false)
+	v := b.view
+	v.OnStage, v.OnClose, v.OnAdd = nil, nil, nil
+	switch {
+	case d.ID == 0:
+		// a new deal: choose the stage it starts in
+		v.OnStage = func(st data.Stage) {
+			f.newStage = st.ID
+			b.set(p, f.barDeal())
 		}
-		if !f.ReadOnly() && d.ID != 0 {
-			seg.box.onTap = func() { b.askClose(p, finals, cur) }
-		}
-		b.segs = append(b.segs, seg)
-		row.Add(seg.box)
+	case !f.ReadOnly():
+		v.OnStage = func(st data.Stage) { b.tap(p, st) }
+		v.OnClose = func() { b.askClose(p, finals, cur) }
 	}
-	var rowObj fyne.CanvasObject = row
-	if a.Mobile {
-		rowObj = container.NewHScroll(row)
-	}
-	objs := []fyne.CanvasObject{rowObj}
 	if a.Me.CanConfigure() && d.ID != 0 {
-		b.plus = widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() {
-			a.addStageDialog(f.Window(), p, nil)
-		})
-		b.plus.Importance = widget.LowImportance
-		objs = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, b.plus, rowObj)}
+		v.OnAdd = func() { a.addStageDialog(f.Window(), p, nil) }
 	}
-	b.root.Objects = objs
-	b.root.Refresh()
-}
-
-func (s *stageSegment) draw(label, hex string, filled, current bool) {
-	base := parseColor(hex)
-	fill := base
-	if !filled {
-		fill = lighten(color.NRGBA{R: 0x8c, G: 0x9a, B: 0xa6, A: 0xff}, 0.75)
-	}
-	s.bg = canvas.NewRectangle(fill)
-	s.bg.CornerRadius = 4
-	if current {
-		s.bg.StrokeColor = theme.Color(theme.ColorNameForeground)
-		s.bg.StrokeWidth = 2
-	}
-	fg := readableOn(fill)
-	s.text = canvas.NewText(label, fg)
-	s.text.TextStyle = fyne.TextStyle{Bold: current}
-	s.text.Alignment = fyne.TextAlignCenter
-	s.text.TextSize = theme.TextSize() * 0.9
-	s.box = newTapBox(container.NewStack(s.bg, container.New(layout.NewCustomPaddedLayout(7, 7, 6, 6), container.New(&truncLayout{full: label}, s.text))), nil)
+	v.Set(p.Stages, d.StageID, lang.L("Close deal"), d.LostReason)
 }
 
 // tap moves to an open stage (reopening a closed deal asks first).
@@ -362,59 +265,4 @@ func (b *stageBar) askClose(p data.Pipeline, finals []data.Stage, cur data.Stage
 	btns.Add(widget.NewButton(lang.L("Cancel"), func() { dlg.Hide() }))
 	dlg = dialog.NewCustomWithoutButtons(lang.L("Close deal"), btns, f.Window())
 	dlg.Show()
-}
-
-// segmentsLayout shares the width between segments, with a small gap;
-// each is at least minSeg wide.
-type segmentsLayout struct{ minSeg float32 }
-
-func (l segmentsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	if len(objs) == 0 {
-		return
-	}
-	gap := float32(3)
-	w := max((size.Width-gap*float32(len(objs)-1))/float32(len(objs)), l.minSeg)
-	for i, o := range objs {
-		o.Move(fyne.NewPos(float32(i)*(w+gap), 0))
-		o.Resize(fyne.NewSize(w, size.Height))
-	}
-}
-
-func (l segmentsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	h := float32(0)
-	for _, o := range objs {
-		h = max(h, o.MinSize().Height)
-	}
-	return fyne.NewSize(float32(len(objs))*max(40, l.minSeg+3), h)
-}
-
-// truncLayout sizes one canvas.Text and cuts its text with an ellipsis so
-// that it fits the width it is given.
-type truncLayout struct{ full string }
-
-func (l *truncLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		t, ok := o.(*canvas.Text)
-		if !ok {
-			continue
-		}
-		t.Text = l.full
-		rs := []rune(l.full)
-		for len(rs) > 1 && fyne.MeasureText(t.Text, t.TextSize, t.TextStyle).Width > size.Width {
-			rs = rs[:len(rs)-1]
-			t.Text = strings.TrimSpace(string(rs)) + "…"
-		}
-		t.Move(fyne.NewPos(0, 0))
-		t.Resize(size)
-	}
-}
-
-func (l *truncLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	h := float32(0)
-	for _, o := range objs {
-		if t, ok := o.(*canvas.Text); ok {
-			h = max(h, fyne.MeasureText("Ag", t.TextSize, t.TextStyle).Height)
-		}
-	}
-	return fyne.NewSize(16, h)
 }

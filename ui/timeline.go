@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comptoir/data"
+	"comptoir/ui/widgets"
 )
 
 // The Timeline tab of a deal: a composer for comments and the buttons that
@@ -28,20 +29,9 @@ import (
 // email), which a List would need measured by hand for every row; only the
 // pages scrolled to are ever built.
 
-func init() {
-	registerDealTab(dealTab{ID: "timeline", Label: "Timeline", IconName: theme.IconNameHistory, Order: 20,
-		Make: func(f *DealForm) fyne.CanvasObject { return newTimelineTab(f).root }})
-	// a call from a number: finds or creates the contact and the deal
-	registerNewAction(newAction{ID: "call", Label: "Log a call", Icon: callIcon(), Order: 15,
-		Run: func(a *App) { logCallDialog(a, a.Win, 0, "") }})
-}
-
 // timelinePage is how many entries one read brings.
 // It fills a tall window; more come as the person scrolls.
 const timelinePage = 30
-
-// lastTimeline is the last Timeline tab built (tests).
-var lastTimeline *timelineTab
 
 type timelineTab struct {
 	f    *DealForm
@@ -56,7 +46,7 @@ type timelineTab struct {
 	payBtn     *widget.Button
 	deliverBtn *widget.Button
 	phones     *fyne.Container // the client's numbers: dial, then log the call
-	actions    *fyne.Container // log a call, plan, payment, delivery, and the registered actions
+	actions    *fyne.Container // log a call, plan, payment, delivery, write an email
 
 	pinned *fyne.Container
 	feed   *fyne.Container
@@ -76,17 +66,25 @@ type timelineTab struct {
 	unsubscribe func()
 	refresh     *time.Timer
 	icons       bitmapIcons
+
+	// The dialogs last opened from the tab (tests fill and submit them).
+	callForm     *callForm
+	paymentForm  *paymentForm
+	deliveryForm *deliveryForm
+	planForm     *planForm
+	completeForm *completeForm
+	commentForm  *commentForm
+	confirm      *dialog.ConfirmDialog // delete an entry?
 }
 
 func (t *timelineTab) icon(r fyne.Resource) fyne.CanvasObject { return t.icons.icon(r) }
 
-func (t *timelineTab) iconButton(r fyne.Resource, onTap func()) *tapBox {
+func (t *timelineTab) iconButton(r fyne.Resource, onTap func()) *widgets.TapBox {
 	return t.icons.button(r, onTap)
 }
 
 func newTimelineTab(f *DealForm) *timelineTab {
 	t := &timelineTab{f: f, a: f.App}
-	lastTimeline = t
 	t.comment = widget.NewMultiLineEntry()
 	t.comment.SetPlaceHolder(lang.L("Write a comment…"))
 	t.comment.Wrapping = fyne.TextWrapWord
@@ -94,10 +92,10 @@ func newTimelineTab(f *DealForm) *timelineTab {
 	t.commentErr = newErrorLabel()
 	t.addComment = widget.NewButtonWithIcon(lang.L("Add comment"), theme.MailSendIcon(), t.doComment)
 	t.addComment.Importance = widget.HighImportance
-	t.callBtn = widget.NewButtonWithIcon(lang.L("Log a call"), callIcon(), func() { logCallDialog(t.a, t.f.Window(), t.f.Deal.ID, "") })
-	t.planBtn = widget.NewButtonWithIcon(lang.L("Plan an activity"), clockIcon(), func() { planActivityDialog(t.a, t.f.Window(), t.f.Deal.ID, nil) })
-	t.payBtn = widget.NewButtonWithIcon(lang.L("Payment"), moneyIcon(), func() { paymentDialog(t.a, t.f.Window(), t.f.Deal) })
-	t.deliverBtn = widget.NewButtonWithIcon(lang.L("Delivery"), truckIcon(), func() { deliveryDialog(t.a, t.f.Window(), t.f.Deal.ID) })
+	t.callBtn = widget.NewButtonWithIcon(lang.L("Log a call"), callIcon(), func() { t.callForm = logCallDialog(t.a, t.f.Window(), t.f.Deal.ID, "") })
+	t.planBtn = widget.NewButtonWithIcon(lang.L("Plan an activity"), clockIcon(), func() { t.planForm = planActivityDialog(t.a, t.f.Window(), t.f.Deal.ID, nil) })
+	t.payBtn = widget.NewButtonWithIcon(lang.L("Payment"), moneyIcon(), func() { t.paymentForm = paymentDialog(t.a, t.f.Window(), t.f.Deal) })
+	t.deliverBtn = widget.NewButtonWithIcon(lang.L("Delivery"), truckIcon(), func() { t.deliveryForm = deliveryDialog(t.a, t.f.Window(), t.f.Deal.ID) })
 	t.phones = container.NewHBox()
 	t.pinned = container.NewVBox()
 	t.feed = container.NewVBox()
@@ -106,12 +104,8 @@ func newTimelineTab(f *DealForm) *timelineTab {
 	t.more.Hide()
 
 	composer := container.NewBorder(nil, nil, nil, container.NewVBox(t.addComment), t.comment)
-	actions := container.NewHBox(t.callBtn, t.planBtn, t.payBtn, t.deliverBtn)
-	for _, mk := range timelineActions { // e.g. "Write an email" (ui/compose_tab.go)
-		actions.Add(mk(f))
-	}
-	t.actions = actions
-	top := container.NewVBox(composer, t.commentErr, container.NewHScroll(actions), t.phones)
+	t.actions = container.NewHBox(t.callBtn, t.planBtn, t.payBtn, t.deliverBtn, writeEmailButton(f))
+	top := container.NewVBox(composer, t.commentErr, container.NewHScroll(t.actions), t.phones)
 	t.body = container.NewVBox(t.pinned, t.feed, t.more)
 	t.scroll = container.NewVScroll(t.body)
 	t.scroll.OnScrolled = func(p fyne.Position) {
@@ -284,17 +278,17 @@ func (t *timelineTab) showPhones(phones []string) {
 		return
 	}
 	for _, p := range phones {
-		t.phones.Add(widget.NewButtonWithIcon(p, callIcon(), func() { dialThenLog(t.a, t.f.Window(), t.f.Deal.ID, p) }))
+		t.phones.Add(widget.NewButtonWithIcon(p, callIcon(), func() { t.callForm = dialThenLog(t.a, t.f.Window(), t.f.Deal.ID, p) }))
 	}
 }
 
 // dialThenLog opens tel: for the number and then offers to log the call:
-// what the phone buttons of a client call.
-func dialThenLog(a *App, w fyne.Window, dealID int64, phone string) {
-	if err := clientOpenURL(a, telURL(phone)); err != nil {
+// what the phone buttons of a client call. It returns the call's dialog.
+func dialThenLog(a *App, w fyne.Window, dealID int64, phone string) *callForm {
+	if err := a.openExternal(telURL(phone)); err != nil {
 		a.showErrorIn(w, err)
 	}
-	logCallDialog(a, w, dealID, phone)
+	return logCallDialog(a, w, dealID, phone)
 }
 
 func (t *timelineTab) doComment() {
@@ -306,7 +300,7 @@ func (t *timelineTab) doComment() {
 	go func() {
 		defer a.pending.Add(-1)
 		_, err := a.Store.AddComment(a.Ctx, me, id, text)
-		uiDo(func() {
+		a.do(func() {
 			t.addComment.Enable()
 			if v := data.FieldErrors(err); v != nil {
 				setError(t.commentErr, errorText(err))
@@ -355,8 +349,8 @@ func (t *timelineTab) showPinned(acts []data.Activity) {
 			p.due.Importance = widget.DangerImportance
 			ic.SetResource(theme.NewErrorThemedResource(clockIcon()))
 		}
-		p.done = widget.NewButtonWithIcon(lang.L("Done"), theme.ConfirmIcon(), func() { completeActivityDialog(t.a, t.f.Window(), act) })
-		p.edit = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { planActivityDialog(t.a, t.f.Window(), t.f.Deal.ID, &act) })
+		p.done = widget.NewButtonWithIcon(lang.L("Done"), theme.ConfirmIcon(), func() { t.completeForm = completeActivityDialog(t.a, t.f.Window(), act) })
+		p.edit = widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { t.planForm = planActivityDialog(t.a, t.f.Window(), t.f.Deal.ID, &act) })
 		if t.f.ReadOnly() {
 			p.done.Hide()
 			p.edit.Hide()
@@ -374,10 +368,10 @@ type entryRow struct {
 	box   fyne.CanvasObject
 	title *widget.Label
 	body  *widget.Label
-	edit  *tapBox             // own comments only
-	del   *tapBox             // own comments, calls, payments and deliveries
+	edit  *widgets.TapBox     // own comments only
+	del   *widgets.TapBox     // own comments, calls, payments and deliveries
 	full  *widget.Button      // emails: the whole text
-	extra []fyne.CanvasObject // from timelineEntryActions: reply, move…
+	extra []fyne.CanvasObject // emails: reply, move
 	open  *widget.Button      // documents: open the PDF
 	save  *widget.Button      // documents: save the PDF
 }
@@ -425,8 +419,8 @@ func newEntryRow(t *timelineTab, e data.Entry) *entryRow {
 		}
 	}
 	var extra []fyne.CanvasObject
-	for _, mk := range timelineEntryActions { // e.g. reply to or move an email
-		if o := mk(t.f, e); o != nil {
+	for _, o := range []fyne.CanvasObject{replyButton(t.f, e), timelineMoveAction(t.f, e)} { // an email's
+		if o != nil {
 			extra = append(extra, o)
 		}
 	}
@@ -438,10 +432,10 @@ func newEntryRow(t *timelineTab, e data.Entry) *entryRow {
 	var buttons []fyne.CanvasObject
 	if data.MayChangeEntry(t.a.Me, e) {
 		if e.Kind == data.EntryComment {
-			r.edit = t.iconButton(theme.DocumentCreateIcon(), func() { editCommentDialog(t.a, t.f.Window(), e) })
+			r.edit = t.iconButton(theme.DocumentCreateIcon(), func() { t.commentForm = editCommentDialog(t.a, t.f.Window(), e) })
 			buttons = append(buttons, r.edit)
 		}
-		r.del = t.iconButton(theme.DeleteIcon(), func() { confirmDeleteEntry(t.a, t.f.Window(), e) })
+		r.del = t.iconButton(theme.DeleteIcon(), func() { t.confirm = confirmDeleteEntry(t.a, t.f.Window(), e) })
 		buttons = append(buttons, r.del)
 	}
 	r.box = container.NewBorder(nil, nil, container.NewVBox(t.icon(v.icon)), container.NewHBox(buttons...), container.NewVBox(parts...))

@@ -64,7 +64,7 @@ func (fd *formDialog) write(a *App, fn func(ctx context.Context) error, after fu
 	go func() {
 		defer a.pending.Add(-1)
 		err := fn(a.Ctx)
-		uiDo(func() {
+		a.do(func() {
 			fd.save.Enable()
 			if err == nil {
 				fd.close()
@@ -171,9 +171,6 @@ type callForm struct {
 	onLogged func(data.CallLogged)
 }
 
-// lastCallForm is the last call dialog opened (tests).
-var lastCallForm *callForm
-
 // logCallDialog opens "Log a call": on a deal (dealID ≠ 0), or from a
 // phone number alone (dealID 0), in which case the number decides where the
 // call goes: an unknown number creates the contact and a deal with source
@@ -185,7 +182,6 @@ func logCallDialog(a *App, w fyne.Window, dealID int64, phone string) *callForm 
 		w = a.Win
 	}
 	c := &callForm{a: a, dealID: dealID}
-	lastCallForm = c
 	c.phone = widget.NewEntry()
 	c.phone.SetText(phone)
 	c.phone.SetPlaceHolder("+33 6 12 34 56 78")
@@ -363,7 +359,7 @@ func (c *callForm) submit() {
 		var err error
 		got, err = a.Store.LogCallFromNumber(ctx, me, phone, who, in)
 		if errors.Is(err, data.ErrAmbiguousCaller) {
-			uiDo(c.lookUp)
+			a.do(c.lookUp)
 		}
 		return err
 	}, func() {
@@ -387,12 +383,9 @@ type paymentForm struct {
 	note      *widget.Entry
 }
 
-var lastPaymentForm *paymentForm
-
 func paymentDialog(a *App, w fyne.Window, deal data.Deal) *paymentForm {
 	p := &paymentForm{amount: widget.NewEntry(), currency: widget.NewEntry(), date: widget.NewDateEntry(),
 		reference: widget.NewEntry(), note: widget.NewMultiLineEntry()}
-	lastPaymentForm = p
 	p.amount.SetPlaceHolder("0")
 	p.currency.SetText(deal.Currency)
 	today := a.now()
@@ -457,12 +450,9 @@ type deliveryForm struct {
 	note     *widget.Entry
 }
 
-var lastDeliveryForm *deliveryForm
-
 func deliveryDialog(a *App, w fyne.Window, dealID int64) *deliveryForm {
 	d := &deliveryForm{date: widget.NewDateEntry(), carrier: widget.NewEntry(), tracking: widget.NewEntry(),
 		address: widget.NewMultiLineEntry(), note: widget.NewMultiLineEntry()}
-	lastDeliveryForm = d
 	today := a.now()
 	d.date.SetDate(&today)
 	d.date.Date = &today
@@ -515,14 +505,11 @@ type planForm struct {
 	emps     []data.Employee
 }
 
-var lastPlanForm *planForm
-
 var activityKinds = []data.ActivityKind{data.ActivityCall, data.ActivityMeeting, data.ActivityTask, data.ActivityDocuments}
 
 // planActivityDialog plans an activity on a deal, or edits act.
 func planActivityDialog(a *App, w fyne.Window, dealID int64, act *data.Activity) *planForm {
 	p := &planForm{subject: widget.NewEntry()}
-	lastPlanForm = p
 	kinds := make([]string, len(activityKinds))
 	for i, k := range activityKinds {
 		kinds[i] = activityKindLabel(k)
@@ -627,11 +614,8 @@ type completeForm struct {
 	result *widget.Entry
 }
 
-var lastCompleteForm *completeForm
-
 func completeActivityDialog(a *App, w fyne.Window, act data.Activity) *completeForm {
 	c := &completeForm{result: widget.NewMultiLineEntry()}
-	lastCompleteForm = c
 	c.result.SetPlaceHolder(lang.L("What came of it"))
 	c.result.Wrapping = fyne.TextWrapWord
 	c.result.SetMinRowsVisible(3)
@@ -654,11 +638,8 @@ type commentForm struct {
 	text *widget.Entry
 }
 
-var lastCommentForm *commentForm
-
 func editCommentDialog(a *App, w fyne.Window, e data.Entry) *commentForm {
 	c := &commentForm{text: widget.NewMultiLineEntry()}
-	lastCommentForm = c
 	c.text.SetText(e.Text)
 	c.text.Wrapping = fyne.TextWrapWord
 	c.text.SetMinRowsVisible(4)
@@ -674,21 +655,19 @@ func editCommentDialog(a *App, w fyne.Window, e data.Entry) *commentForm {
 	return c
 }
 
-// lastConfirm is the last delete confirmation shown (tests).
-var lastConfirm *dialog.ConfirmDialog
-
 // confirmDeleteEntry asks before deleting one's own entry.
-func confirmDeleteEntry(a *App, w fyne.Window, e data.Entry) {
+func confirmDeleteEntry(a *App, w fyne.Window, e data.Entry) *dialog.ConfirmDialog {
 	msg := lang.L("Delete this comment?")
 	if e.Kind != data.EntryComment {
 		msg = lang.L("Delete this entry?")
 	}
-	lastConfirm = dialog.NewConfirm(lang.L("Delete"), msg, func(ok bool) {
+	d := dialog.NewConfirm(lang.L("Delete"), msg, func(ok bool) {
 		if !ok {
 			return
 		}
 		a.run(func(ctx context.Context) error { return a.Store.DeleteEntry(ctx, a.Me.ID, e.ID) })
 	}, w)
-	lastConfirm.SetConfirmImportance(widget.DangerImportance)
-	lastConfirm.Show()
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+	return d
 }

@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"comptoir/ui/widgets"
 )
 
 // Icons the theme lacks, drawn in the theme's foreground colour: a phone for
@@ -97,6 +99,6 @@ func (b *bitmapIcons) icon(r fyne.Resource) fyne.CanvasObject {
 }
 
 // button is a flat tappable icon (edit, delete on each entry).
-func (b *bitmapIcons) button(r fyne.Resource, onTap func()) *tapBox {
-	return newTapBox(container.NewPadded(b.icon(r)), onTap)
+func (b *bitmapIcons) button(r fyne.Resource, onTap func()) *widgets.TapBox {
+	return widgets.NewTapBox(container.NewPadded(b.icon(r)), onTap)
 }

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -24,10 +23,15 @@ import (
 // Timeline tab to show the first page.
 func openTimeline(t testing.TB, a *App, dealID int64) *timelineTab {
 	t.Helper()
-	lastTimeline = nil
-	onUI(func() { a.openDeal(dealID) })
-	waitFor(t, a, "the timeline", func() bool { return lastTimeline != nil && lastTimeline.loaded })
-	return lastTimeline
+	onUI(a, func() { a.openDeal(dealID) })
+	var tl *timelineTab
+	waitFor(t, a, "the timeline", func() bool {
+		if f := a.dealForm(dealID); f != nil {
+			tl = f.timeline
+		}
+		return tl != nil && tl.loaded
+	})
+	return tl
 }
 
 func TestTimelineCommentOnTop(t *testing.T) {
@@ -39,10 +43,10 @@ func TestTimelineCommentOnTop(t *testing.T) {
 		t.Fatalf("a new deal's timeline: %d rows", len(tl.rows))
 	}
 	// an empty comment is refused next to the composer
-	onUI(func() { test.Tap(tl.addComment) })
+	onUI(a, func() { test.Tap(tl.addComment) })
 	waitFor(t, a, "the error", func() bool { return tl.commentErr.Visible() })
 	db.Clock.Advance(time.Minute)
-	onUI(func() {
+	onUI(a, func() {
 		tl.comment.SetText("They want two units.\nCall back Friday.")
 		test.Tap(tl.addComment)
 	})
@@ -57,9 +61,9 @@ func TestTimelineCommentOnTop(t *testing.T) {
 		t.Fatal("own comment without edit/delete or text")
 	}
 	// edit it
-	onUI(func() { test.Tap(r.edit) })
-	cf := lastCommentForm
-	onUI(func() {
+	onUI(a, func() { test.Tap(r.edit) })
+	cf := tl.commentForm
+	onUI(a, func() {
 		cf.text.SetText("Two units, call Friday")
 		test.Tap(cf.fd.save)
 	})
@@ -67,14 +71,14 @@ func TestTimelineCommentOnTop(t *testing.T) {
 		return len(tl.rows) == 2 && tl.rows[0].e.Text == "Two units, call Friday" && !tl.rows[0].e.EditedAt.IsZero()
 	})
 	// delete asks first; "no" keeps it
-	onUI(func() { test.Tap(tl.rows[0].del) })
-	onUI(func() { lastConfirm.Dismiss() })
+	onUI(a, func() { test.Tap(tl.rows[0].del) })
+	onUI(a, func() { tl.confirm.Dismiss() })
 	waitIdle(a)
 	if len(tl.rows) != 2 {
 		t.Fatal("dismissing the confirmation deleted the comment")
 	}
-	onUI(func() { test.Tap(tl.rows[0].del) })
-	onUI(func() { lastConfirm.Confirm() })
+	onUI(a, func() { test.Tap(tl.rows[0].del) })
+	onUI(a, func() { tl.confirm.Confirm() })
 	waitFor(t, a, "the comment gone", func() bool { return len(tl.rows) == 1 })
 }
 
@@ -127,16 +131,16 @@ func TestPlanActivityPinnedOnCardThenDone(t *testing.T) {
 	a := startTest(t, db, db.Sales)
 	tl := openTimeline(t, a, d.ID)
 
-	onUI(func() { test.Tap(tl.planBtn) })
-	p := lastPlanForm
+	onUI(a, func() { test.Tap(tl.planBtn) })
+	p := tl.planForm
 	// no subject: refused, named
-	onUI(func() { test.Tap(p.fd.save) })
+	onUI(a, func() { test.Tap(p.fd.save) })
 	waitFor(t, a, "the subject error", func() bool { return p.fd.errs["subject"].Visible() })
 	if p.fd.closed {
 		t.Fatal("a refused plan closed the dialog")
 	}
 	due := datatest.Start.Add(48 * time.Hour)
-	onUI(func() {
+	onUI(a, func() {
 		test.Type(p.subject, "Send the revised quote")
 		p.kind.SetSelectedIndex(3) // documents
 		p.due.set(due)
@@ -156,7 +160,7 @@ func TestPlanActivityPinnedOnCardThenDone(t *testing.T) {
 	// on the board card, in the main window and in the data it reads
 	first, _ := db.Pipeline(t).FirstOpen()
 	waitFor(t, a, "the card's next activity", func() bool {
-		c := lastDealsScreen.board.column(first.ID)
+		c := a.main.deals.board.column(first.ID)
 		return c != nil && len(c.cards) == 1 && c.cards[0].NextActivity.Equal(pin.act.DueAt)
 	})
 	cols, err := db.Board(ctx, db.Sales.ID, db.Pipeline(t).ID, data.BoardOptions{})
@@ -167,9 +171,9 @@ func TestPlanActivityPinnedOnCardThenDone(t *testing.T) {
 		t.Fatalf("card = %+v", c)
 	}
 
-	onUI(func() { test.Tap(pin.done) })
-	cf := lastCompleteForm
-	onUI(func() {
+	onUI(a, func() { test.Tap(pin.done) })
+	cf := tl.completeForm
+	onUI(a, func() {
 		test.Type(cf.result, "Sent, they sign Monday")
 		test.Tap(cf.fd.save)
 	})
@@ -211,9 +215,9 @@ func TestLogCallPaymentDeliveryForms(t *testing.T) {
 	a := startTest(t, db, db.Sales)
 	tl := openTimeline(t, a, d.ID)
 
-	onUI(func() { test.Tap(tl.callBtn) })
-	c := lastCallForm
-	onUI(func() {
+	onUI(a, func() { test.Tap(tl.callBtn) })
+	c := tl.callForm
+	onUI(a, func() {
 		test.Type(c.duration, "1:90") // 90 seconds is not ss
 		test.Tap(c.fd.save)
 	})
@@ -221,7 +225,7 @@ func TestLogCallPaymentDeliveryForms(t *testing.T) {
 	if c.fd.closed {
 		t.Fatal("a duration of 1:90 closed the dialog")
 	}
-	onUI(func() {
+	onUI(a, func() {
 		c.duration.SetText("4:30")
 		c.direction.SetSelected("Outgoing")
 		c.outcome.SetSelectedIndex(1) // answered
@@ -236,11 +240,11 @@ func TestLogCallPaymentDeliveryForms(t *testing.T) {
 		t.Fatalf("call title = %q", got)
 	}
 
-	onUI(func() { test.Tap(tl.payBtn) })
-	p := lastPaymentForm
-	onUI(func() { test.Tap(p.fd.save) })
+	onUI(a, func() { test.Tap(tl.payBtn) })
+	p := tl.paymentForm
+	onUI(a, func() { test.Tap(p.fd.save) })
 	waitFor(t, a, "the amount error", func() bool { return p.fd.errs["amount"].Visible() })
-	onUI(func() {
+	onUI(a, func() {
 		test.Type(p.amount, "1200.50")
 		test.Type(p.reference, "INV-7")
 		test.Tap(p.fd.save)
@@ -250,9 +254,9 @@ func TestLogCallPaymentDeliveryForms(t *testing.T) {
 		t.Fatalf("payment = %+v", e)
 	}
 
-	onUI(func() { test.Tap(tl.deliverBtn) })
-	dl := lastDeliveryForm
-	onUI(func() {
+	onUI(a, func() { test.Tap(tl.deliverBtn) })
+	dl := tl.deliveryForm
+	onUI(a, func() {
 		test.Type(dl.carrier, "Colissimo")
 		test.Type(dl.tracking, "6A123")
 		test.Tap(dl.fd.save)
@@ -268,20 +272,19 @@ func TestCallFromUnknownNumberCreatesContactAndDeal(t *testing.T) {
 	ctx := context.Background()
 	a := startTest(t, db, db.Sales)
 	var c *callForm
-	onUI(func() { c = logCallDialog(a, a.Win, 0, "06 99 88 77 66") })
+	onUI(a, func() { c = logCallDialog(a, a.Win, 0, "06 99 88 77 66") })
 	waitFor(t, a, "the number looked up", func() bool { return c.checked != "" })
 	if c.match.Match != data.CallUnknown || !c.newBox.Visible() {
 		t.Fatalf("match = %+v", c.match)
 	}
 	var logged data.CallLogged
 	c.onLogged = func(l data.CallLogged) { logged = l }
-	lastForm = nil
-	onUI(func() {
+	onUI(a, func() {
 		test.Type(c.name, "Jeanne Client")
 		test.Type(c.dealTitle, "New boiler")
 		test.Tap(c.fd.save)
 	})
-	waitFor(t, a, "the call logged", func() bool { return logged.DealID != 0 && lastForm != nil })
+	waitFor(t, a, "the call logged and its deal opened", func() bool { return logged.DealID != 0 && a.dealForm(logged.DealID) != nil })
 	deal, err := db.Store.Deal(ctx, db.Sales.ID, logged.DealID)
 	if err != nil {
 		t.Fatal(err)
@@ -294,7 +297,7 @@ func TestCallFromUnknownNumberCreatesContactAndDeal(t *testing.T) {
 		t.Fatalf("contacts = %+v", cs)
 	}
 	// the same number now goes to that deal
-	onUI(func() { c = logCallDialog(a, a.Win, 0, "+33699887766") })
+	onUI(a, func() { c = logCallDialog(a, a.Win, 0, "+33699887766") })
 	waitFor(t, a, "the second look-up", func() bool { return c.checked != "" })
 	if c.match.Match != data.CallOneDeal || c.match.DealID != deal.ID || c.newBox.Visible() {
 		t.Fatalf("second match = %+v", c.match)
@@ -366,7 +369,7 @@ func BenchmarkTimelineTabOpen(b *testing.B) {
 	defer w.Close()
 	for b.Loop() {
 		var tl *timelineTab
-		onUI(func() {
+		onUI(a, func() {
 			tl = newTimelineTab(f)
 			w.SetContent(tl.root)
 		})
@@ -413,7 +416,7 @@ func TestTimelinePagesByKeyset(t *testing.T) {
 		t.Fatalf("first page: %d rows", len(tl.rows))
 	}
 	for want := 2 * timelinePage; want < 121+timelinePage; want += timelinePage {
-		onUI(func() { test.Tap(tl.more) })
+		onUI(a, func() { test.Tap(tl.more) })
 		waitFor(t, a, "the next page", func() bool { return len(tl.rows) == min(want, 121) })
 	}
 	if tl.more.Visible() {
@@ -457,11 +460,9 @@ func TestEmailEntryFullTextAndPhoneButton(t *testing.T) {
 		t.Fatal(err)
 	}
 	var opened []string
-	old := clientOpenURL
-	clientOpenURL = func(_ *App, u *url.URL) error { opened = append(opened, u.String()); return nil }
-	t.Cleanup(func() { clientOpenURL = old })
-
-	a := startTest(t, db, db.Sales)
+	a := startTest(t, db, db.Sales, func(a *App) {
+		a.openExternal = func(u *url.URL) error { opened = append(opened, u.String()); return nil }
+	})
 	tl := openTimeline(t, a, d.ID)
 	r := tl.rows[0]
 	if r.e.Kind != data.EntryEmailIn || r.full == nil || r.title.Text != "Email from the client · Our project" ||
@@ -471,8 +472,8 @@ func TestEmailEntryFullTextAndPhoneButton(t *testing.T) {
 	if r.del != nil {
 		t.Fatal("an email entry can be deleted")
 	}
-	onUI(func() { test.Tap(r.full) })
-	onUI(func() {
+	onUI(a, func() { test.Tap(r.full) })
+	onUI(a, func() {
 		if _, ok := tl.f.Window().Canvas().Overlays().Top().(*widget.PopUp); !ok {
 			t.Errorf("no full-text dialog on top (%T)", tl.f.Window().Canvas().Overlays().Top())
 		}
@@ -482,16 +483,15 @@ func TestEmailEntryFullTextAndPhoneButton(t *testing.T) {
 	if len(tl.phones.Objects) != 1 {
 		t.Fatalf("phone buttons: %d", len(tl.phones.Objects))
 	}
-	lastCallForm = nil
-	onUI(func() { test.Tap(tl.phones.Objects[0].(*widget.Button)) })
+	onUI(a, func() { test.Tap(tl.phones.Objects[0].(*widget.Button)) })
 	if len(opened) != 1 || opened[0] != "tel:0612345678" {
 		t.Fatalf("opened %v", opened)
 	}
-	cf := lastCallForm
+	cf := tl.callForm
 	if cf == nil || cf.dealID != d.ID || cf.phone.Text != "06 12 34 56 78" || cf.direction.Selected != "Outgoing" {
 		t.Fatal("the call form is not ready for this deal and number")
 	}
-	onUI(func() { test.Tap(cf.fd.save) })
+	onUI(a, func() { test.Tap(cf.fd.save) })
 	// the call is placed at its time, under the email that came a minute later
 	waitFor(t, a, "the call entry", func() bool { return len(tl.rows) == 3 && tl.rows[1].e.Kind == data.EntryCall })
 	if e := tl.rows[1].e; e.Data["phone"] != "06 12 34 56 78" || e.Data["direction"] != "out" {
@@ -515,7 +515,7 @@ func TestObserverMayCommentButNotLog(t *testing.T) {
 	if tl.payBtn.Visible() || tl.deliverBtn.Visible() || tl.pins[0].done.Visible() {
 		t.Fatal("an observer is offered to log or complete")
 	}
-	onUI(func() {
+	onUI(a, func() {
 		tl.comment.SetText("Seen, looks good")
 		test.Tap(tl.addComment)
 	})
@@ -546,11 +546,11 @@ func TestTimelineLoadsOlderOnScroll(t *testing.T) {
 	}
 	a := startTest(t, db, db.Sales)
 	tl := openTimeline(t, a, d.ID)
-	onUI(func() { tl.f.tabs.SelectIndex(1) })
+	onUI(a, func() { tl.f.tabs.SelectIndex(1) })
 	if len(tl.rows) != timelinePage {
 		t.Fatalf("first page: %d", len(tl.rows))
 	}
-	onUI(func() { tl.scroll.ScrollToBottom() })
+	onUI(a, func() { tl.scroll.ScrollToBottom() })
 	waitFor(t, a, "the next page after scrolling", func() bool { return len(tl.rows) == 2*timelinePage })
 }
 
@@ -580,10 +580,9 @@ func TestDocumentEntryOpensPDF(t *testing.T) {
 		t.Fatal(err)
 	}
 	var path string // the file handed to the viewer
-	pdfOpened = func(p string) { path = p }
-	t.Cleanup(func() { pdfOpened = nil })
-
-	a := startTest(t, db, db.Sales)
+	a := startTest(t, db, db.Sales, func(a *App) {
+		a.pdfOpened = func(p string) { path = p }
+	})
 	tl := openTimeline(t, a, d.ID)
 	var row *entryRow
 	for _, r := range tl.rows {
@@ -594,7 +593,7 @@ func TestDocumentEntryOpensPDF(t *testing.T) {
 	if row == nil || row.open == nil || row.save == nil {
 		t.Fatalf("the quote's timeline entry has no Open PDF / Save PDF buttons")
 	}
-	onUI(func() { test.Tap(row.open) })
+	onUI(a, func() { test.Tap(row.open) })
 	waitFor(t, a, "the PDF handed to the viewer", func() bool { return path != "" })
 	t.Cleanup(func() { os.Remove(path) })
 	if filepath.Base(path) != doc.FileName() {
@@ -605,37 +604,49 @@ func TestDocumentEntryOpensPDF(t *testing.T) {
 	}
 }
 
-// TestTimelineShowsRegisteredActions: buttons and entry actions registered
-// by other screens (write an email, reply, move an email) appear in the tab.
-func TestTimelineShowsRegisteredActions(t *testing.T) {
+// TestTimelineShowsEmailActions: the Timeline tab offers "Write an email",
+// and Reply and Move… on an email entry, nothing more on a comment.
+func TestTimelineShowsEmailActions(t *testing.T) {
 	db := datatest.Open(t)
+	ctx := context.Background()
 	d := db.Deal(t, db.Sales.ID, "Boiler")
-	if _, err := db.AddComment(context.Background(), db.Sales.ID, d.ID, "A comment"); err != nil {
+	if _, err := db.AddComment(ctx, db.Sales.ID, d.ID, "A comment"); err != nil {
 		t.Fatal(err)
 	}
-	old := timelineEntryActions
-	t.Cleanup(func() { timelineEntryActions = old })
-	timelineEntryActions = append(slices.Clone(old), func(f *DealForm, e data.Entry) fyne.CanvasObject {
-		if e.Kind != data.EntryComment {
-			return nil
-		}
-		return widget.NewLabel("entry action")
+	err := db.Bulk(ctx, db.Admin.ID, func(bt *data.BulkTx) error {
+		return bt.Entry(d.ID, 0, data.EntryEmailIn, "", map[string]any{"from": "jeanne@example.test", "subject": "Our project",
+			"text": "Hello", "email_id": float64(41)}, datatest.Start.Add(time.Minute))
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	a := startTest(t, db, db.Sales)
 	tl := openTimeline(t, a, d.ID)
 	var write bool
 	for _, o := range tl.actions.Objects {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Write an email" {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Write an email" && b.Visible() {
 			write = true
 		}
 	}
 	if !write {
 		t.Error(`no "Write an email" button among the timeline's actions`)
 	}
+	emails := 0
 	for _, r := range tl.rows {
-		got := len(r.extra) == 1
-		if want := r.e.Kind == data.EntryComment; got != want {
-			t.Errorf("%s entry: registered entry actions shown = %v, want %v", r.e.Kind, got, want)
+		var labels []string
+		for _, o := range r.extra {
+			labels = append(labels, o.(*widget.Button).Text)
 		}
+		want := []string(nil)
+		if r.e.Kind == data.EntryEmailIn {
+			emails++
+			want = []string{"Reply", "Move…"}
+		}
+		if !slices.Equal(labels, want) {
+			t.Errorf("%s entry: actions %q, want %q", r.e.Kind, labels, want)
+		}
+	}
+	if emails != 1 {
+		t.Fatalf("%d email entries shown, want 1", emails)
 	}
 }
