@@ -57,8 +57,8 @@ type CallInput struct {
 
 func (in *CallInput) validate(now time.Time) error {
 	var v validator
-	in.Notes = strings.TrimSpace(in.Notes)
-	in.Phone = strings.TrimSpace(in.Phone)
+	in.Notes = strings.TrimSpace(CleanText(in.Notes))
+	in.Phone = CleanName(in.Phone)
 	if in.Direction != CallIn && in.Direction != CallOut {
 		v.add("direction", "invalid_direction", "direction must be in or out")
 	}
@@ -207,7 +207,7 @@ func (s *Store) LogPayment(ctx context.Context, actor, dealID int64, in PaymentI
 		return Entry{}, fmt.Errorf("log payment on deal %d: %w", dealID, err)
 	}
 	in.Date = checkDate(&v, "date", in.Date, s.Now().In(loc))
-	in.Method, in.Reference, in.Note = strings.TrimSpace(in.Method), strings.TrimSpace(in.Reference), strings.TrimSpace(in.Note)
+	in.Method, in.Reference, in.Note = CleanName(in.Method), CleanName(in.Reference), strings.TrimSpace(CleanText(in.Note))
 	if err := v.err(); err != nil {
 		return Entry{}, err
 	}
@@ -251,8 +251,8 @@ func (s *Store) LogDelivery(ctx context.Context, actor, dealID int64, in Deliver
 		return Entry{}, fmt.Errorf("log delivery on deal %d: %w", dealID, err)
 	}
 	in.Date = checkDate(&v, "date", in.Date, s.Now().In(loc))
-	in.Carrier, in.Tracking = strings.TrimSpace(in.Carrier), strings.TrimSpace(in.Tracking)
-	in.Address, in.Note = strings.TrimSpace(in.Address), strings.TrimSpace(in.Note)
+	in.Carrier, in.Tracking = CleanName(in.Carrier), CleanName(in.Tracking)
+	in.Address, in.Note = strings.TrimSpace(CleanText(in.Address)), strings.TrimSpace(CleanText(in.Note))
 	if err := v.err(); err != nil {
 		return Entry{}, err
 	}

@@ -95,7 +95,7 @@ func cleanList(items []string) []string {
 	out := make([]string, 0, len(items))
 	seen := map[string]bool{}
 	for _, it := range items {
-		it = strings.TrimSpace(it)
+		it = CleanName(it)
 		if it == "" || seen[strings.ToLower(it)] {
 			continue
 		}
@@ -123,18 +123,37 @@ func validatePhones(v *validator, phones []string) {
 }
 
 func (in *ContactInput) normalize() {
-	in.Name = strings.TrimSpace(in.Name)
+	in.Name = CleanName(in.Name)
 	in.Emails = cleanList(in.Emails)
 	in.Phones = cleanList(in.Phones)
+	in.Address = strings.TrimSpace(CleanText(in.Address))
+	in.Notes = strings.TrimSpace(CleanText(in.Notes))
 }
 
 func (in *CompanyInput) normalize() {
-	in.Name = strings.TrimSpace(in.Name)
+	in.Name = CleanName(in.Name)
 	in.Emails = cleanList(in.Emails)
 	in.Phones = cleanList(in.Phones)
+	in.Address = strings.TrimSpace(CleanText(in.Address))
+	in.VATNumber = CleanName(in.VATNumber)
+	in.Registration = CleanName(in.Registration)
+	in.Notes = strings.TrimSpace(CleanText(in.Notes))
 }
 
 func (tx *wtx) validateContact(in *ContactInput) error {
+	defs, err := tx.fieldDefs(EntityContact)
+	if err != nil {
+		return err
+	}
+	return checkContact(in, defs, func(id int64) bool {
+		var x int
+		return tx.queryRow(`SELECT 1 FROM companies WHERE id = ?`, id).Scan(&x) == nil
+	})
+}
+
+// checkContact normalises and checks a contact against the custom field
+// definitions; companyExists tells whether its company is there.
+func checkContact(in *ContactInput, defs []FieldDef, companyExists func(id int64) bool) error {
 	in.normalize()
 	var v validator
 	if in.Name == "" {
@@ -142,19 +161,24 @@ func (tx *wtx) validateContact(in *ContactInput) error {
 	}
 	validateEmails(&v, in.Emails)
 	validatePhones(&v, in.Phones)
-	if in.CompanyID != 0 {
-		var x int
-		if err := tx.queryRow(`SELECT 1 FROM companies WHERE id = ?`, in.CompanyID).Scan(&x); err != nil {
-			v.add("company", "unknown_company", "company %d does not exist", in.CompanyID)
-		}
+	if in.CompanyID != 0 && !companyExists(in.CompanyID) {
+		v.add("company", "unknown_company", "company %d does not exist", in.CompanyID)
 	}
-	if err := tx.validateCustom(&v, EntityContact, in.Custom); err != nil {
-		return err
-	}
+	checkCustom(&v, defs, in.Custom)
 	return v.err()
 }
 
 func (tx *wtx) validateCompany(in *CompanyInput) error {
+	defs, err := tx.fieldDefs(EntityCompany)
+	if err != nil {
+		return err
+	}
+	return checkCompany(in, defs)
+}
+
+// checkCompany normalises and checks a company against the custom field
+// definitions.
+func checkCompany(in *CompanyInput, defs []FieldDef) error {
 	in.normalize()
 	var v validator
 	if in.Name == "" {
@@ -162,9 +186,7 @@ func (tx *wtx) validateCompany(in *CompanyInput) error {
 	}
 	validateEmails(&v, in.Emails)
 	validatePhones(&v, in.Phones)
-	if err := tx.validateCustom(&v, EntityCompany, in.Custom); err != nil {
-		return err
-	}
+	checkCustom(&v, defs, in.Custom)
 	return v.err()
 }
 

@@ -168,7 +168,8 @@ func (l Line) Input() LineInput {
 // ValidateLine checks one line; field names are prefixed with prefix.
 func ValidateLine(in *LineInput, prefix string) []FieldError {
 	var v validator
-	in.Name = strings.TrimSpace(in.Name)
+	in.Name = CleanName(in.Name)
+	in.Unit = CleanName(in.Unit)
 	if in.DiscountKind == "" {
 		in.DiscountKind = DiscountPercent
 	}
@@ -298,8 +299,9 @@ func (in *ProductInput) validate() error {
 // filling the default currency.
 func ValidateProduct(in *ProductInput) []FieldError {
 	var v validator
-	in.Name = strings.TrimSpace(in.Name)
-	in.SKU = strings.TrimSpace(in.SKU)
+	in.Name = CleanName(in.Name)
+	in.SKU = CleanName(in.SKU)
+	in.Unit = CleanName(in.Unit)
 	if in.Currency == "" {
 		in.Currency = DefaultCurrency
 	}
