@@ -208,6 +208,10 @@ func ReadCatalogCSV(r io.Reader) ([]data.CatalogRow, error) {
 func csvReadProblem(err error) data.CSVProblem {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
+		if errors.Is(pe.Err, csv.ErrQuote) {
+			// Where the quoted cell began, not the end of the file it ran to.
+			return data.CSVProblem{Line: pe.StartLine, Message: "a quote opens a cell that does not close: " + pe.Err.Error()}
+		}
 		return data.CSVProblem{Line: pe.Line, Message: pe.Err.Error()}
 	}
 	return data.CSVProblem{Message: err.Error()}
