@@ -322,11 +322,11 @@ var ErrAmbiguousCaller = errors.New("the number matches several deals")
 
 // CallTarget tells where a call with this number would be logged.
 func (s *Store) CallTarget(ctx context.Context, actor int64, phone string) (CallTarget, error) {
-	me, err := s.reader(ctx, actor)
+	me, f, err := s.clientReader(ctx, actor)
 	if err != nil {
 		return CallTarget{}, fmt.Errorf("call target: %w", err)
 	}
-	contacts, err := s.contactsByPhone(ctx, phone)
+	contacts, err := s.contactsByPhone(ctx, f, phone)
 	if err != nil {
 		return CallTarget{}, fmt.Errorf("call target: %w", err)
 	}
@@ -420,7 +420,15 @@ func (s *Store) LogCallFromNumber(ctx context.Context, actor int64, phone string
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(tx.ctx, `SELECT DISTINCT contact_id FROM contact_phones WHERE digits = ? ORDER BY contact_id`, phoneKey(in.Phone))
+		// The contacts the caller may read (see ClientScope), as CallTarget
+		// showed them.
+		f, err := clientFilterFor(tx.ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		cond, args := f.contacts("contact_id")
+		rows, err := tx.QueryContext(tx.ctx, `SELECT DISTINCT contact_id FROM contact_phones WHERE digits = ?`+cond+` ORDER BY contact_id`,
+			append([]any{phoneKey(in.Phone)}, args...)...)
 		if err != nil {
 			return err
 		}
