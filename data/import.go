@@ -125,7 +125,9 @@ const importChunk = 500
 // each. If a chunk fails, it is rolled back whole, the chunks before it
 // stay, and the error is an *ImportStoppedError telling the first line not
 // written; the result counts what was. Importing the file again finishes
-// the work: the records already written are found again and updated.
+// the work: the records already written are found again (by the rules
+// below) and updated; only a contact without an email would be created a
+// second time.
 //
 // A contact whose email (any of them, whatever the case) already belongs to
 // a contact updates that contact instead of creating a duplicate; a company
