@@ -59,7 +59,7 @@ type ActivityInput struct {
 
 func (in *ActivityInput) validate() error {
 	var v validator
-	in.Subject = strings.TrimSpace(in.Subject)
+	in.Subject = CleanName(in.Subject)
 	if !in.Kind.Valid() {
 		v.add("kind", "invalid_kind", "kind must be call, meeting, task or documents")
 	}
@@ -131,7 +131,7 @@ func (s *Store) CompleteActivity(ctx context.Context, actor, id int64, result st
 		if done.Valid {
 			return &ValidationError{Fields: []FieldError{{Field: "done", Code: "already_done", Message: "this activity is already done"}}}
 		}
-		result = strings.TrimSpace(result)
+		result = strings.TrimSpace(CleanText(result))
 		if _, err := tx.exec(`UPDATE activities SET done_at = ?, result = ? WHERE id = ?`, tx.s.now(), result, id); err != nil {
 			return err
 		}

@@ -409,9 +409,7 @@ func (b *BulkTx) Deal(in BulkDeal) (int64, error) {
 	if !b.active[in.ResponsibleID] {
 		v.add("responsible", "unknown_employee", "the responsible must be an active employee")
 	}
-	for i := range in.Lines {
-		v.errs = append(v.errs, ValidateLine(&in.Lines[i], fmt.Sprintf("lines[%d].", i))...)
-	}
+	v.errs = append(v.errs, ValidateLines(in.Lines)...)
 	checkCustom(&v, b.defs[EntityDeal], in.Custom)
 	if err := v.err(); err != nil {
 		return 0, fmt.Errorf("deal %q: %w", in.Title, err)

@@ -57,8 +57,8 @@ type CallInput struct {
 
 func (in *CallInput) validate(now time.Time) error {
 	var v validator
-	in.Notes = strings.TrimSpace(in.Notes)
-	in.Phone = strings.TrimSpace(in.Phone)
+	in.Notes = strings.TrimSpace(CleanText(in.Notes))
+	in.Phone = CleanName(in.Phone)
 	if in.Direction != CallIn && in.Direction != CallOut {
 		v.add("direction", "invalid_direction", "direction must be in or out")
 	}
@@ -207,7 +207,7 @@ func (s *Store) LogPayment(ctx context.Context, actor, dealID int64, in PaymentI
 		return Entry{}, fmt.Errorf("log payment on deal %d: %w", dealID, err)
 	}
 	in.Date = checkDate(&v, "date", in.Date, s.Now().In(loc))
-	in.Method, in.Reference, in.Note = strings.TrimSpace(in.Method), strings.TrimSpace(in.Reference), strings.TrimSpace(in.Note)
+	in.Method, in.Reference, in.Note = CleanName(in.Method), CleanName(in.Reference), strings.TrimSpace(CleanText(in.Note))
 	if err := v.err(); err != nil {
 		return Entry{}, err
 	}
@@ -251,8 +251,8 @@ func (s *Store) LogDelivery(ctx context.Context, actor, dealID int64, in Deliver
 		return Entry{}, fmt.Errorf("log delivery on deal %d: %w", dealID, err)
 	}
 	in.Date = checkDate(&v, "date", in.Date, s.Now().In(loc))
-	in.Carrier, in.Tracking = strings.TrimSpace(in.Carrier), strings.TrimSpace(in.Tracking)
-	in.Address, in.Note = strings.TrimSpace(in.Address), strings.TrimSpace(in.Note)
+	in.Carrier, in.Tracking = CleanName(in.Carrier), CleanName(in.Tracking)
+	in.Address, in.Note = strings.TrimSpace(CleanText(in.Address)), strings.TrimSpace(CleanText(in.Note))
 	if err := v.err(); err != nil {
 		return Entry{}, err
 	}
@@ -322,11 +322,11 @@ var ErrAmbiguousCaller = errors.New("the number matches several deals")
 
 // CallTarget tells where a call with this number would be logged.
 func (s *Store) CallTarget(ctx context.Context, actor int64, phone string) (CallTarget, error) {
-	me, err := s.reader(ctx, actor)
+	me, f, err := s.clientReader(ctx, actor)
 	if err != nil {
 		return CallTarget{}, fmt.Errorf("call target: %w", err)
 	}
-	contacts, err := s.contactsByPhone(ctx, phone)
+	contacts, err := s.contactsByPhone(ctx, f, phone)
 	if err != nil {
 		return CallTarget{}, fmt.Errorf("call target: %w", err)
 	}
@@ -420,7 +420,15 @@ func (s *Store) LogCallFromNumber(ctx context.Context, actor int64, phone string
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(tx.ctx, `SELECT DISTINCT contact_id FROM contact_phones WHERE digits = ? ORDER BY contact_id`, phoneKey(in.Phone))
+		// The contacts the caller may read (see ClientScope), as CallTarget
+		// showed them.
+		f, err := clientFilterFor(tx.ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		cond, args := f.contacts("contact_id")
+		rows, err := tx.QueryContext(tx.ctx, `SELECT DISTINCT contact_id FROM contact_phones WHERE digits = ?`+cond+` ORDER BY contact_id`,
+			append([]any{phoneKey(in.Phone)}, args...)...)
 		if err != nil {
 			return err
 		}

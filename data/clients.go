@@ -95,7 +95,7 @@ func cleanList(items []string) []string {
 	out := make([]string, 0, len(items))
 	seen := map[string]bool{}
 	for _, it := range items {
-		it = strings.TrimSpace(it)
+		it = CleanName(it)
 		if it == "" || seen[strings.ToLower(it)] {
 			continue
 		}
@@ -123,18 +123,37 @@ func validatePhones(v *validator, phones []string) {
 }
 
 func (in *ContactInput) normalize() {
-	in.Name = strings.TrimSpace(in.Name)
+	in.Name = CleanName(in.Name)
 	in.Emails = cleanList(in.Emails)
 	in.Phones = cleanList(in.Phones)
+	in.Address = strings.TrimSpace(CleanText(in.Address))
+	in.Notes = strings.TrimSpace(CleanText(in.Notes))
 }
 
 func (in *CompanyInput) normalize() {
-	in.Name = strings.TrimSpace(in.Name)
+	in.Name = CleanName(in.Name)
 	in.Emails = cleanList(in.Emails)
 	in.Phones = cleanList(in.Phones)
+	in.Address = strings.TrimSpace(CleanText(in.Address))
+	in.VATNumber = CleanName(in.VATNumber)
+	in.Registration = CleanName(in.Registration)
+	in.Notes = strings.TrimSpace(CleanText(in.Notes))
 }
 
 func (tx *wtx) validateContact(in *ContactInput) error {
+	defs, err := tx.fieldDefs(EntityContact)
+	if err != nil {
+		return err
+	}
+	return checkContact(in, defs, func(id int64) bool {
+		var x int
+		return tx.queryRow(`SELECT 1 FROM companies WHERE id = ?`, id).Scan(&x) == nil
+	})
+}
+
+// checkContact normalises and checks a contact against the custom field
+// definitions; companyExists tells whether its company is there.
+func checkContact(in *ContactInput, defs []FieldDef, companyExists func(id int64) bool) error {
 	in.normalize()
 	var v validator
 	if in.Name == "" {
@@ -142,19 +161,24 @@ func (tx *wtx) validateContact(in *ContactInput) error {
 	}
 	validateEmails(&v, in.Emails)
 	validatePhones(&v, in.Phones)
-	if in.CompanyID != 0 {
-		var x int
-		if err := tx.queryRow(`SELECT 1 FROM companies WHERE id = ?`, in.CompanyID).Scan(&x); err != nil {
-			v.add("company", "unknown_company", "company %d does not exist", in.CompanyID)
-		}
+	if in.CompanyID != 0 && !companyExists(in.CompanyID) {
+		v.add("company", "unknown_company", "company %d does not exist", in.CompanyID)
 	}
-	if err := tx.validateCustom(&v, EntityContact, in.Custom); err != nil {
-		return err
-	}
+	checkCustom(&v, defs, in.Custom)
 	return v.err()
 }
 
 func (tx *wtx) validateCompany(in *CompanyInput) error {
+	defs, err := tx.fieldDefs(EntityCompany)
+	if err != nil {
+		return err
+	}
+	return checkCompany(in, defs)
+}
+
+// checkCompany normalises and checks a company against the custom field
+// definitions.
+func checkCompany(in *CompanyInput, defs []FieldDef) error {
 	in.normalize()
 	var v validator
 	if in.Name == "" {
@@ -162,9 +186,7 @@ func (tx *wtx) validateCompany(in *CompanyInput) error {
 	}
 	validateEmails(&v, in.Emails)
 	validatePhones(&v, in.Phones)
-	if err := tx.validateCustom(&v, EntityCompany, in.Custom); err != nil {
-		return err
-	}
+	checkCustom(&v, defs, in.Custom)
 	return v.err()
 }
 
@@ -306,10 +328,15 @@ func (s *Store) UpdateCompany(ctx context.Context, actor, id int64, in CompanyIn
 }
 
 // Contact returns one contact with its emails, phones and custom fields, to
-// an active employee.
+// an active employee who may read it (see ClientScope; ErrNotFound
+// otherwise, as for a contact that does not exist).
 func (s *Store) Contact(ctx context.Context, actor, id int64) (Contact, error) {
-	if _, err := s.reader(ctx, actor); err != nil {
+	_, f, err := s.clientReader(ctx, actor)
+	if err != nil {
 		return Contact{}, fmt.Errorf("contact %d: %w", id, err)
+	}
+	if ok, err := f.sees(ctx, s.r, KindContact, id); err != nil || !ok {
+		return Contact{}, fmt.Errorf("contact %d: %w", id, cmpErr(err, ErrNotFound))
 	}
 	return s.contact(ctx, id)
 }
@@ -350,10 +377,15 @@ func loadContact(ctx context.Context, q querier, id int64) (Contact, error) {
 	return c, err
 }
 
-// Company returns one company, to an active employee.
+// Company returns one company, to an active employee who may read it (see
+// ClientScope; ErrNotFound otherwise).
 func (s *Store) Company(ctx context.Context, actor, id int64) (Company, error) {
-	if _, err := s.reader(ctx, actor); err != nil {
+	_, f, err := s.clientReader(ctx, actor)
+	if err != nil {
 		return Company{}, fmt.Errorf("company %d: %w", id, err)
+	}
+	if ok, err := f.sees(ctx, s.r, KindCompany, id); err != nil || !ok {
+		return Company{}, fmt.Errorf("company %d: %w", id, cmpErr(err, ErrNotFound))
 	}
 	return s.company(ctx, id)
 }
@@ -383,29 +415,36 @@ func loadCompany(ctx context.Context, q querier, id int64) (Company, error) {
 }
 
 // ContactsByEmail finds the contacts that have the address,
-// case-insensitively, for an active employee.
+// case-insensitively, among those an active employee may read.
 func (s *Store) ContactsByEmail(ctx context.Context, actor int64, email string) ([]Contact, error) {
-	if _, err := s.reader(ctx, actor); err != nil {
+	_, f, err := s.clientReader(ctx, actor)
+	if err != nil {
 		return nil, fmt.Errorf("contacts of %s: %w", email, err)
 	}
-	return s.contactsWhere(ctx, `SELECT DISTINCT contact_id FROM contact_emails WHERE email = ? ORDER BY contact_id`, strings.TrimSpace(email))
+	cond, args := f.contacts("contact_id")
+	return s.contactsWhere(ctx, `SELECT DISTINCT contact_id FROM contact_emails WHERE email = ?`+cond+` ORDER BY contact_id`,
+		append([]any{strings.TrimSpace(email)}, args...)...)
 }
 
 // ContactsByPhone finds the contacts with a matching phone number, whatever
-// its spacing or international prefix, for an active employee.
+// its spacing or international prefix, among those an active employee may
+// read.
 func (s *Store) ContactsByPhone(ctx context.Context, actor int64, phone string) ([]Contact, error) {
-	if _, err := s.reader(ctx, actor); err != nil {
+	_, f, err := s.clientReader(ctx, actor)
+	if err != nil {
 		return nil, fmt.Errorf("contacts of %s: %w", phone, err)
 	}
-	return s.contactsByPhone(ctx, phone)
+	return s.contactsByPhone(ctx, f, phone)
 }
 
-func (s *Store) contactsByPhone(ctx context.Context, phone string) ([]Contact, error) {
+func (s *Store) contactsByPhone(ctx context.Context, f clientFilter, phone string) ([]Contact, error) {
 	key := phoneKey(phone)
 	if len(key) < 3 {
 		return nil, nil
 	}
-	return s.contactsWhere(ctx, `SELECT DISTINCT contact_id FROM contact_phones WHERE digits = ? ORDER BY contact_id`, key)
+	cond, args := f.contacts("contact_id")
+	return s.contactsWhere(ctx, `SELECT DISTINCT contact_id FROM contact_phones WHERE digits = ?`+cond+` ORDER BY contact_id`,
+		append([]any{key}, args...)...)
 }
 
 func (s *Store) contactsWhere(ctx context.Context, query string, args ...any) ([]Contact, error) {
@@ -443,18 +482,20 @@ type ClientRow struct {
 	Phone   string // first phone
 }
 
-// ContactList returns up to limit contacts after the cursor, by name, to an
-// active employee.
+// ContactList returns up to limit contacts after the cursor, by name, of
+// those an active employee may read.
 func (s *Store) ContactList(ctx context.Context, actor int64, after ListCursor, limit int) ([]ClientRow, error) {
-	if _, err := s.reader(ctx, actor); err != nil {
+	_, f, err := s.clientReader(ctx, actor)
+	if err != nil {
 		return nil, fmt.Errorf("contact list: %w", err)
 	}
+	cond, args := f.contacts("c.id")
 	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.name, coalesce(co.name, ''),
 		coalesce((SELECT email FROM contact_emails WHERE contact_id = c.id ORDER BY position LIMIT 1), ''),
 		coalesce((SELECT phone FROM contact_phones WHERE contact_id = c.id ORDER BY position LIMIT 1), '')
 		FROM contacts c LEFT JOIN companies co ON co.id = c.company_id
-		WHERE (c.name COLLATE NOCASE, c.id) > (? COLLATE NOCASE, ?)
-		ORDER BY c.name COLLATE NOCASE, c.id LIMIT ?`, after.Key, after.ID, limit)
+		WHERE (c.name COLLATE NOCASE, c.id) > (? COLLATE NOCASE, ?)`+cond+`
+		ORDER BY c.name COLLATE NOCASE, c.id LIMIT ?`, append(append([]any{after.Key, after.ID}, args...), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("contact list: %w", err)
 	}
@@ -470,14 +511,17 @@ func (s *Store) ContactList(ctx context.Context, actor int64, after ListCursor, 
 	return out, rows.Err()
 }
 
-// CompanyList returns up to limit companies after the cursor, by name, to
-// an active employee.
+// CompanyList returns up to limit companies after the cursor, by name, of
+// those an active employee may read.
 func (s *Store) CompanyList(ctx context.Context, actor int64, after ListCursor, limit int) ([]ClientRow, error) {
-	if _, err := s.reader(ctx, actor); err != nil {
+	_, f, err := s.clientReader(ctx, actor)
+	if err != nil {
 		return nil, fmt.Errorf("company list: %w", err)
 	}
+	cond, args := f.companies("id")
 	rows, err := s.r.QueryContext(ctx, `SELECT id, name, emails, phones FROM companies
-		WHERE (name COLLATE NOCASE, id) > (? COLLATE NOCASE, ?) ORDER BY name COLLATE NOCASE, id LIMIT ?`, after.Key, after.ID, limit)
+		WHERE (name COLLATE NOCASE, id) > (? COLLATE NOCASE, ?)`+cond+` ORDER BY name COLLATE NOCASE, id LIMIT ?`,
+		append(append([]any{after.Key, after.ID}, args...), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("company list: %w", err)
 	}

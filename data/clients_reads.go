@@ -10,33 +10,39 @@ import (
 // SearchClients finds contacts (kind KindContact) or companies (KindCompany)
 // matching what is typed, as Search does (every word, the last one as a
 // prefix, accents folded), as list rows ordered by name; at most limit. Any
-// active employee may.
+// active employee may, among the clients they may read (see ClientScope).
 func (s *Store) SearchClients(ctx context.Context, actor int64, kind Kind, text string, limit int) ([]ClientRow, error) {
-	if _, err := s.reader(ctx, actor); err != nil {
+	_, f, err := s.clientReader(ctx, actor)
+	if err != nil {
 		return nil, fmt.Errorf("search clients: %w", err)
 	}
 	all, _ := ftsQuery(text)
 	if all == "" {
 		return nil, nil
 	}
-	var q string
+	// The filter goes inside the search's LIMIT, so that the clients one
+	// may read are found however many others match.
+	var q, cond string
+	var args []any
 	switch kind {
 	case KindContact:
+		cond, args = f.contacts("rowid / 4")
 		q = `SELECT c.id, c.name, coalesce(co.name, ''),
 			coalesce((SELECT email FROM contact_emails WHERE contact_id = c.id ORDER BY position LIMIT 1), ''),
 			coalesce((SELECT phone FROM contact_phones WHERE contact_id = c.id ORDER BY position LIMIT 1), '')
 			FROM contacts c LEFT JOIN companies co ON co.id = c.company_id
-			WHERE c.id IN (SELECT rowid / 4 FROM search WHERE search MATCH ? AND rowid % 4 = 2 LIMIT ?)
+			WHERE c.id IN (SELECT rowid / 4 FROM search WHERE search MATCH ? AND rowid % 4 = 2` + cond + ` LIMIT ?)
 			ORDER BY c.name COLLATE NOCASE, c.id`
 	case KindCompany:
+		cond, args = f.companies("rowid / 4")
 		q = `SELECT id, name, '', coalesce(emails ->> '$[0]', ''), coalesce(phones ->> '$[0]', '')
 			FROM companies
-			WHERE id IN (SELECT rowid / 4 FROM search WHERE search MATCH ? AND rowid % 4 = 3 LIMIT ?)
+			WHERE id IN (SELECT rowid / 4 FROM search WHERE search MATCH ? AND rowid % 4 = 3` + cond + ` LIMIT ?)
 			ORDER BY name COLLATE NOCASE, id`
 	default:
 		return nil, fmt.Errorf("search clients: kind %q is not a client", kind)
 	}
-	rows, err := s.r.QueryContext(ctx, q, all, limit)
+	rows, err := s.r.QueryContext(ctx, q, append(append([]any{all}, args...), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("search %ss %q: %w", kind, text, err)
 	}
@@ -99,15 +105,17 @@ func (s *Store) ClientDeals(ctx context.Context, actor int64, kind Kind, id int6
 
 // CompanyNames returns the companies whose name starts with prefix (any
 // case), by name; at most limit. It serves pickers that complete a name,
-// for an active employee.
+// for an active employee, among the companies they may read.
 func (s *Store) CompanyNames(ctx context.Context, actor int64, prefix string, limit int) ([]ClientRow, error) {
-	if _, err := s.reader(ctx, actor); err != nil {
+	_, f, err := s.clientReader(ctx, actor)
+	if err != nil {
 		return nil, fmt.Errorf("company names: %w", err)
 	}
 	prefix = strings.TrimSpace(prefix)
 	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(prefix)
-	rows, err := s.r.QueryContext(ctx, `SELECT id, name FROM companies WHERE name LIKE ? ESCAPE '\'
-		ORDER BY name COLLATE NOCASE, id LIMIT ?`, esc+"%", limit)
+	cond, args := f.companies("id")
+	rows, err := s.r.QueryContext(ctx, `SELECT id, name FROM companies WHERE name LIKE ? ESCAPE '\'`+cond+`
+		ORDER BY name COLLATE NOCASE, id LIMIT ?`, append(append([]any{esc + "%"}, args...), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("company names %q: %w", prefix, err)
 	}
@@ -124,15 +132,18 @@ func (s *Store) CompanyNames(ctx context.Context, actor int64, prefix string, li
 }
 
 // CompanyContacts lists the contacts of a company by name; at most limit;
-// to an active employee.
+// to an active employee, among the contacts they may read.
 func (s *Store) CompanyContacts(ctx context.Context, actor, companyID int64, limit int) ([]ClientRow, error) {
-	if _, err := s.reader(ctx, actor); err != nil {
+	_, f, err := s.clientReader(ctx, actor)
+	if err != nil {
 		return nil, fmt.Errorf("contacts of company %d: %w", companyID, err)
 	}
+	cond, args := f.contacts("c.id")
 	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.name, '',
 		coalesce((SELECT email FROM contact_emails WHERE contact_id = c.id ORDER BY position LIMIT 1), ''),
 		coalesce((SELECT phone FROM contact_phones WHERE contact_id = c.id ORDER BY position LIMIT 1), '')
-		FROM contacts c WHERE c.company_id = ? ORDER BY c.name COLLATE NOCASE, c.id LIMIT ?`, companyID, limit)
+		FROM contacts c WHERE c.company_id = ?`+cond+` ORDER BY c.name COLLATE NOCASE, c.id LIMIT ?`,
+		append(append([]any{companyID}, args...), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("contacts of company %d: %w", companyID, err)
 	}

@@ -86,7 +86,7 @@ func loadFieldDefs(ctx context.Context, q querier, entity Entity) ([]FieldDef, e
 func (s *Store) SaveFieldDef(ctx context.Context, actor int64, d FieldDef) (FieldDef, error) {
 	var v validator
 	d.Key = strings.TrimSpace(d.Key)
-	d.Label = strings.TrimSpace(d.Label)
+	d.Label = CleanName(d.Label)
 	if d.Entity != EntityDeal && d.Entity != EntityContact && d.Entity != EntityCompany {
 		v.add("entity", "invalid_entity", "custom fields belong to a deal, a contact or a company")
 	}
@@ -184,7 +184,7 @@ func NormalizeFieldValue(d FieldDef, raw string) (string, error) {
 	}
 	switch d.Type {
 	case FieldText:
-		return raw, nil
+		return strings.TrimSpace(CleanText(raw)), nil
 	case FieldNumber:
 		v, err := parseScaled(raw, 6)
 		if err != nil {

@@ -199,7 +199,7 @@ func (s *Store) Deal(ctx context.Context, actor, id int64) (Deal, error) {
 
 // checkFields checks the fields that need no database, filling defaults.
 func (in *DealInput) checkFields(v *validator) {
-	in.Title = strings.TrimSpace(in.Title)
+	in.Title = CleanName(in.Title)
 	if in.Title == "" {
 		v.add("title", "required", "title is required")
 	} else if len([]rune(in.Title)) > 500 {
@@ -233,7 +233,7 @@ func (in *DealInput) checkFields(v *validator) {
 
 // checkLostReason: a deal closed as lost needs a reason; any other keeps none.
 func (in *DealInput) checkLostReason(v *validator, stage Stage) {
-	in.LostReason = strings.TrimSpace(in.LostReason)
+	in.LostReason = strings.TrimSpace(CleanText(in.LostReason))
 	if stage.Semantics == StatusLost && in.LostReason == "" {
 		v.add("lost_reason", "required", "a lost deal needs a reason")
 	}

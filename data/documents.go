@@ -195,7 +195,7 @@ var prefixRE = regexp.MustCompile(`^[A-Za-z0-9_]{1,10}$`)
 
 func (in *Seller) validate() error {
 	var v validator
-	in.Name = strings.TrimSpace(in.Name)
+	in.Name = CleanName(in.Name)
 	in.QuotePrefix = strings.TrimSpace(in.QuotePrefix)
 	in.InvoicePrefix = strings.TrimSpace(in.InvoicePrefix)
 	in.IBAN = strings.ToUpper(strings.TrimSpace(in.IBAN))

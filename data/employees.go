@@ -138,6 +138,7 @@ const maxSignature = 4000
 // SetSignature changes the acting employee's own email signature, and only
 // that column, so it never reverts a concurrent edit of their other details.
 func (s *Store) SetSignature(ctx context.Context, actor int64, text string) error {
+	text = CleanText(text)
 	if len(text) > maxSignature {
 		return &ValidationError{Fields: []FieldError{{Field: "signature", Code: "too_long",
 			Message: fmt.Sprintf("a signature is at most %d characters", maxSignature)}}}
@@ -161,8 +162,9 @@ func (s *Store) SetSignature(ctx context.Context, actor int64, text string) erro
 
 func (in *EmployeeInput) validate() error {
 	var v validator
-	in.Name = strings.TrimSpace(in.Name)
+	in.Name = CleanName(in.Name)
 	in.Email = strings.TrimSpace(in.Email)
+	in.Signature = CleanText(in.Signature)
 	if in.Name == "" {
 		v.add("name", "required", "name is required")
 	}

@@ -16,6 +16,7 @@ type Snapshot struct {
 	tx  *sql.Tx
 	q   *stmtCache
 	me  Employee
+	cf  clientFilter // the clients the employee may read (ClientScope)
 }
 
 // stmtCache is a querier that prepares each distinct query once per
@@ -70,7 +71,12 @@ func (s *Store) Snapshot(ctx context.Context, actor int64) (*Snapshot, error) {
 		tx.Rollback()
 		return nil, fmt.Errorf("read snapshot: employee %s is inactive: %w", me.Email, ErrForbidden)
 	}
-	return &Snapshot{ctx: ctx, tx: tx, q: &stmtCache{tx: tx, stmts: map[string]*sql.Stmt{}}, me: me}, nil
+	cf, err := clientFilterFor(ctx, tx, me)
+	if err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("read snapshot: %w", err)
+	}
+	return &Snapshot{ctx: ctx, tx: tx, q: &stmtCache{tx: tx, stmts: map[string]*sql.Stmt{}}, me: me, cf: cf}, nil
 }
 
 // Close ends the snapshot.
@@ -149,8 +155,12 @@ func (sn *Snapshot) Employee(id int64) (Employee, error) {
 	return e, nil
 }
 
-// Contact returns one contact with its emails, phones and custom fields.
+// Contact returns one contact with its emails, phones and custom fields, if
+// the actor may read it (ErrNotFound otherwise).
 func (sn *Snapshot) Contact(id int64) (Contact, error) {
+	if ok, err := sn.cf.sees(sn.ctx, sn.q, KindContact, id); err != nil || !ok {
+		return Contact{}, fmt.Errorf("contact %d: %w", id, cmpErr(err, ErrNotFound))
+	}
 	c, err := loadContact(sn.ctx, sn.q, id)
 	if err != nil {
 		return c, fmt.Errorf("contact %d: %w", id, err)
@@ -158,8 +168,12 @@ func (sn *Snapshot) Contact(id int64) (Contact, error) {
 	return c, nil
 }
 
-// Company returns one company.
+// Company returns one company, if the actor may read it (ErrNotFound
+// otherwise).
 func (sn *Snapshot) Company(id int64) (Company, error) {
+	if ok, err := sn.cf.sees(sn.ctx, sn.q, KindCompany, id); err != nil || !ok {
+		return Company{}, fmt.Errorf("company %d: %w", id, cmpErr(err, ErrNotFound))
+	}
 	c, err := loadCompany(sn.ctx, sn.q, id)
 	if err != nil {
 		return c, fmt.Errorf("company %d: %w", id, err)
@@ -167,10 +181,12 @@ func (sn *Snapshot) Company(id int64) (Company, error) {
 	return c, nil
 }
 
-// ContactIDs returns up to limit contact ids greater than after, ascending.
-// Every active employee sees every client.
+// ContactIDs returns up to limit ids of the contacts the actor may read
+// (see ClientScope), greater than after, ascending.
 func (sn *Snapshot) ContactIDs(after int64, limit int) ([]int64, error) {
-	rows, err := sn.q.QueryContext(sn.ctx, `SELECT id FROM contacts WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
+	cond, args := sn.cf.contacts("id")
+	rows, err := sn.q.QueryContext(sn.ctx, `SELECT id FROM contacts WHERE id > ?`+cond+` ORDER BY id LIMIT ?`,
+		append(append([]any{after}, args...), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("contact ids: %w", err)
 	}
@@ -181,9 +197,12 @@ func (sn *Snapshot) ContactIDs(after int64, limit int) ([]int64, error) {
 	return ids, nil
 }
 
-// CompanyIDs returns up to limit company ids greater than after, ascending.
+// CompanyIDs returns up to limit ids of the companies the actor may read,
+// greater than after, ascending.
 func (sn *Snapshot) CompanyIDs(after int64, limit int) ([]int64, error) {
-	rows, err := sn.q.QueryContext(sn.ctx, `SELECT id FROM companies WHERE id > ? ORDER BY id LIMIT ?`, after, limit)
+	cond, args := sn.cf.companies("id")
+	rows, err := sn.q.QueryContext(sn.ctx, `SELECT id FROM companies WHERE id > ?`+cond+` ORDER BY id LIMIT ?`,
+		append(append([]any{after}, args...), limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("company ids: %w", err)
 	}

@@ -80,58 +80,69 @@ func (e *ImportError) Error() string {
 	return "import refused, nothing written: " + strings.Join(parts, "; ")
 }
 
-var errDryRun = errors.New("dry run")
+// ImportStoppedError is the error of an import that stopped after some of
+// its records were written: a chunk failed (the disk, a cancelled context,
+// a record the database refused after a concurrent change). That chunk was
+// rolled back whole; the chunks before it stay written.
+type ImportStoppedError struct {
+	Written int   // records created or updated, all on lines before Line
+	Line    int   // the first line of the file not written
+	Err     error // why the chunk failed
+}
 
-// Import writes the records in one transaction: if any record is invalid,
-// nothing is written and the error is an *ImportError naming each bad line
-// and field (the result's Lines still tell every record's outcome). A contact
-// whose email (any of them, whatever the case) already belongs to a contact
-// updates that contact instead of creating a duplicate; a company is matched
-// by email, then by name. An update keeps what the file leaves empty: the
-// name, address, notes and company are replaced when given, emails and
-// phones are added, custom values are merged. Any active employee may import.
-func (s *Store) Import(ctx context.Context, actor int64, kind ImportKind, recs []ImportRecord, opt ImportOptions) (ImportResult, error) {
-	var res ImportResult
-	err := s.writeTx(ctx, func(tx *wtx) error {
-		if _, err := tx.actor(actor); err != nil {
-			return err
-		}
-		res = ImportResult{Lines: make([]LineOutcome, 0, len(recs))}
-		var bad []LineError
-		for _, rec := range recs {
-			out := LineOutcome{Line: rec.Line}
-			var err error
-			switch kind {
-			case ImportContacts:
-				err = tx.importContact(rec, &out, &res)
-			case ImportCompanies:
-				err = tx.importCompany(rec, &out)
-			default:
-				return fmt.Errorf("unknown import kind %q", kind)
-			}
-			if ve := FieldErrors(err); ve != nil {
-				out.ID, out.Updated, out.Errors = 0, false, ve.Fields
-				bad = append(bad, LineError{Line: rec.Line, Fields: ve.Fields})
-			} else if err != nil {
-				return fmt.Errorf("line %d: %w", rec.Line, err)
-			} else if out.Updated {
-				res.Updated++
-			} else {
-				res.Created++
-			}
-			res.Lines = append(res.Lines, out)
-		}
-		if len(bad) > 0 {
-			return &ImportError{Lines: bad}
-		}
-		if opt.DryRun {
-			return errDryRun
-		}
-		return nil
-	})
-	if errors.Is(err, errDryRun) {
-		return res, nil
+func (e *ImportStoppedError) Error() string {
+	return fmt.Sprintf("import stopped at line %d: %v; the %d records before that line were written, that line and the ones after it were not",
+		e.Line, e.Err, e.Written)
+}
+
+func (e *ImportStoppedError) Unwrap() error { return e.Err }
+
+// stopped makes the error of a chunk that failed after others were written.
+// A validation error is kept as text only: it must not read as the
+// *ValidationError or *ImportError of a file of which nothing was written.
+func stopped(written, line int, err error) error {
+	if FieldErrors(err) != nil {
+		err = errors.New(err.Error())
 	}
+	return &ImportStoppedError{Written: written, Line: line, Err: err}
+}
+
+// importChunk is how many records one transaction of an import writes:
+// enough that the commit costs little per record, few enough that the one
+// write lock is held a fraction of a second, so that mail and people's
+// edits go in between the chunks of even a large file.
+const importChunk = 500
+
+// Import writes the records. First every record is checked, in a read
+// snapshot that holds no lock, against the database and against the
+// records before it in the file: if any record is invalid, nothing is
+// written and the error is an *ImportError naming each bad line and field
+// (the result's Lines still tell every record's outcome). A dry run stops
+// there: its result is the preview (the ids it gives new records are the
+// ones they would likely get).
+//
+// Then the records are written in chunks of importChunk, one transaction
+// each. If a chunk fails, it is rolled back whole, the chunks before it
+// stay, and the error is an *ImportStoppedError telling the first line not
+// written; the result counts what was. Importing the file again finishes
+// the work: the records already written are found again (by the rules
+// below) and updated; only a contact without an email would be created a
+// second time.
+//
+// A contact whose email (any of them, whatever the case) already belongs to
+// a contact updates that contact instead of creating a duplicate; a company
+// is matched by email, then by name. An update keeps what the file leaves
+// empty: the name, address, notes and company are replaced when given,
+// emails and phones are added, custom values are merged. Any active
+// employee may import.
+func (s *Store) Import(ctx context.Context, actor int64, kind ImportKind, recs []ImportRecord, opt ImportOptions) (ImportResult, error) {
+	if kind != ImportContacts && kind != ImportCompanies {
+		return ImportResult{}, fmt.Errorf("import: unknown import kind %q", kind)
+	}
+	if _, err := s.reader(ctx, actor); err != nil {
+		return ImportResult{}, fmt.Errorf("import %ss: %w", kind, err)
+	}
+	res, err := s.checkImport(ctx, kind, recs)
 	var ie *ImportError
 	if errors.As(err, &ie) {
 		return res, err
@@ -139,14 +150,120 @@ func (s *Store) Import(ctx context.Context, actor int64, kind ImportKind, recs [
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import %ss: %w", kind, err)
 	}
+	if opt.DryRun {
+		return res, nil
+	}
+	out := ImportResult{Lines: make([]LineOutcome, 0, len(recs))}
+	for start := 0; start < len(recs); start += importChunk {
+		chunk := recs[start:min(start+importChunk, len(recs))]
+		var part ImportResult
+		err := s.writeTx(ctx, func(tx *wtx) error {
+			tx.batchMode() // custom field definitions read once, search rows written once
+			if _, err := tx.actor(actor); err != nil {
+				return err
+			}
+			part = ImportResult{Lines: make([]LineOutcome, 0, len(chunk))}
+			im := &txImporter{wtx: tx}
+			for _, rec := range chunk {
+				o, err := importRecord(im, kind, rec, &part)
+				if err != nil {
+					return fmt.Errorf("line %d: %w", rec.Line, err)
+				}
+				part.Lines = append(part.Lines, o)
+			}
+			return nil
+		})
+		if err != nil && start == 0 {
+			return ImportResult{}, fmt.Errorf("import %ss: %w", kind, err) // nothing written
+		}
+		if err != nil {
+			return out, fmt.Errorf("import %ss: %w", kind, stopped(out.Created+out.Updated, chunk[0].Line, err))
+		}
+		out.Created += part.Created
+		out.Updated += part.Updated
+		out.CompaniesCreated += part.CompaniesCreated
+		out.Lines = append(out.Lines, part.Lines...)
+	}
+	return out, nil
+}
+
+// checkImport runs the import in a read snapshot, writing nothing: each
+// record meets the database as the records before it would leave it.
+func (s *Store) checkImport(ctx context.Context, kind ImportKind, recs []ImportRecord) (ImportResult, error) {
+	tx, err := s.r.BeginTx(ctx, nil)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	defer tx.Rollback()
+	dry, err := newDryImporter(ctx, tx)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	res := ImportResult{Lines: make([]LineOutcome, 0, len(recs))}
+	var bad []LineError
+	for i, rec := range recs {
+		if i%1000 == 0 && ctx.Err() != nil {
+			return ImportResult{}, ctx.Err()
+		}
+		o, err := importRecord(dry, kind, rec, &res)
+		if ve := FieldErrors(err); ve != nil {
+			o.ID, o.Updated, o.Errors = 0, false, ve.Fields
+			bad = append(bad, LineError{Line: rec.Line, Fields: ve.Fields})
+		} else if err != nil {
+			return ImportResult{}, fmt.Errorf("line %d: %w", rec.Line, err)
+		}
+		res.Lines = append(res.Lines, o)
+	}
+	if len(bad) > 0 {
+		return res, &ImportError{Lines: bad}
+	}
 	return res, nil
 }
 
-func (tx *wtx) importContact(rec ImportRecord, out *LineOutcome, res *ImportResult) error {
+// importer is where an import's records go: the write transaction
+// (txImporter), or the check that comes first (dryImporter), which reads a
+// snapshot and remembers what the file's records would write. Both run the
+// same steps (importContact, importCompany), so that the check decides as
+// the writing will.
+type importer interface {
+	companyNamed(name string) (id int64, created bool, err error)
+	validateContact(in *ContactInput) error
+	contactWithEmail(emails []string) (int64, error)
+	createContact(in ContactInput) (int64, error)
+	readContact(id int64) (Contact, error)
+	updateContact(id int64, in ContactInput) error
+	validateCompany(in *CompanyInput) error
+	companyMatching(in CompanyInput) (int64, error)
+	createCompany(in CompanyInput) (int64, error)
+	readCompany(id int64) (Company, error)
+	updateCompany(id int64, in CompanyInput) error
+}
+
+// importRecord imports one record and counts it.
+func importRecord(im importer, kind ImportKind, rec ImportRecord, res *ImportResult) (LineOutcome, error) {
+	out := LineOutcome{Line: rec.Line}
+	var err error
+	if kind == ImportContacts {
+		err = importContact(im, rec, &out, res)
+	} else {
+		err = importCompany(im, rec, &out)
+	}
+	if err != nil {
+		return out, err
+	}
+	if out.Updated {
+		res.Updated++
+	} else {
+		res.Created++
+	}
+	return out, nil
+}
+
+func importContact(im importer, rec ImportRecord, out *LineOutcome, res *ImportResult) error {
 	in := rec.Contact
 	in.Emails, in.Phones, in.Custom = slices.Clone(in.Emails), slices.Clone(in.Phones), maps.Clone(in.Custom)
-	if name := strings.TrimSpace(rec.CompanyName); name != "" {
-		id, created, err := tx.companyNamed(name)
+	if name := CleanName(rec.CompanyName); name != "" {
+		id, created, err := im.companyNamed(name)
 		if ve := FieldErrors(err); ve != nil {
 			fields := make([]FieldError, len(ve.Fields))
 			for i, f := range ve.Fields {
@@ -161,18 +278,18 @@ func (tx *wtx) importContact(rec ImportRecord, out *LineOutcome, res *ImportResu
 		}
 		in.CompanyID = id
 	}
-	if err := tx.validateContact(&in); err != nil {
+	if err := im.validateContact(&in); err != nil {
 		return err
 	}
-	existing, err := tx.contactWithEmail(in.Emails)
+	existing, err := im.contactWithEmail(in.Emails)
 	if err != nil {
 		return err
 	}
 	if existing == 0 {
-		out.ID, err = tx.createContact(in)
+		out.ID, err = im.createContact(in)
 		return err
 	}
-	old, err := loadContact(tx.ctx, tx, existing)
+	old, err := im.readContact(existing)
 	if err != nil {
 		return err
 	}
@@ -185,9 +302,12 @@ func (tx *wtx) importContact(rec ImportRecord, out *LineOutcome, res *ImportResu
 		Notes:     cmp.Or(in.Notes, old.Notes),
 		Custom:    old.Custom,
 	}
+	if merged.Custom == nil {
+		merged.Custom = map[string]string{}
+	}
 	maps.Copy(merged.Custom, in.Custom)
 	out.ID, out.Updated = existing, true
-	return tx.updateContact(existing, merged)
+	return im.updateContact(existing, merged)
 }
 
 // mergePhones adds the new numbers that are not already there in another
@@ -275,21 +395,21 @@ func (tx *wtx) updateContact(id int64, in ContactInput) error {
 	return tx.reindexDealsOf("contact_id", id)
 }
 
-func (tx *wtx) importCompany(rec ImportRecord, out *LineOutcome) error {
+func importCompany(im importer, rec ImportRecord, out *LineOutcome) error {
 	in := rec.Company
 	in.Emails, in.Phones, in.Custom = slices.Clone(in.Emails), slices.Clone(in.Phones), maps.Clone(in.Custom)
-	if err := tx.validateCompany(&in); err != nil {
+	if err := im.validateCompany(&in); err != nil {
 		return err
 	}
-	existing, err := tx.companyMatching(in)
+	existing, err := im.companyMatching(in)
 	if err != nil {
 		return err
 	}
 	if existing == 0 {
-		out.ID, err = tx.createCompany(in)
+		out.ID, err = im.createCompany(in)
 		return err
 	}
-	old, err := loadCompany(tx.ctx, tx, existing)
+	old, err := im.readCompany(existing)
 	if err != nil {
 		return err
 	}
@@ -303,23 +423,12 @@ func (tx *wtx) importCompany(rec ImportRecord, out *LineOutcome) error {
 		Notes:        cmp.Or(in.Notes, old.Notes),
 		Custom:       old.Custom,
 	}
+	if merged.Custom == nil {
+		merged.Custom = map[string]string{}
+	}
 	maps.Copy(merged.Custom, in.Custom)
 	out.ID, out.Updated = existing, true
-	return tx.updateCompany(existing, merged)
-}
-
-// companyMatching finds the company that has one of the input's emails, else
-// the one with its name.
-func (tx *wtx) companyMatching(in CompanyInput) (int64, error) {
-	var id int64
-	for _, e := range in.Emails {
-		err := tx.queryRow(`SELECT min(c.id) FROM companies c, json_each(c.emails) j WHERE j.value = ? COLLATE NOCASE`, e).Scan(&nullInt{&id})
-		if err != nil || id != 0 {
-			return id, err
-		}
-	}
-	err := tx.queryRow(`SELECT min(id) FROM companies WHERE name = ? COLLATE NOCASE`, in.Name).Scan(&nullInt{&id})
-	return id, err
+	return im.updateCompany(existing, merged)
 }
 
 // updateCompany replaces a company's fields inside the transaction (for

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -330,8 +331,8 @@ func (s *Store) prepare(ctx context.Context, actor int64, in ComposeInput, keep 
 	} else if acc.SMTPHost == "" {
 		v.add("account", "no_smtp", "the account %s has no SMTP server", acc.Email)
 	}
-	d := Draft{DealID: deal.ID, AccountID: acc.ID, AuthorID: me.ID, Subject: strings.TrimSpace(in.Subject),
-		Text: strings.ReplaceAll(in.Text, "\r\n", "\n"), HTML: in.HTML, Input: in}
+	d := Draft{DealID: deal.ID, AccountID: acc.ID, AuthorID: me.ID, Subject: CleanName(in.Subject),
+		Text: CleanText(in.Text), HTML: in.HTML, Input: in}
 	d.Input.Files = nil
 	d.Input.KeepFiles = false
 	for _, f := range []struct {
@@ -348,9 +349,6 @@ func (s *Store) prepare(ctx context.Context, actor int64, in ComposeInput, keep 
 	}
 	if len(d.To)+len(d.Cc)+len(d.Bcc) == 0 && v.errs == nil {
 		v.add("to", "required", "the email has no recipient")
-	}
-	if strings.ContainsAny(d.Subject, "\r\n") {
-		d.Subject = strings.Join(strings.Fields(d.Subject), " ")
 	}
 	if in.ReplyTo != 0 {
 		p, err := s.email(ctx, in.ReplyTo)
@@ -429,9 +427,9 @@ func (s *Store) readFile(ctx context.Context, actor, dealID int64, fi FileInput,
 		if err != nil {
 			return File{}, &FieldError{Code: "unreadable", Message: fmt.Sprintf("%s cannot be read: %v", name, plainFileError(err))}
 		}
-		return File{Name: safeFileName(name), ContentType: contentTypeOf(name, fi.ContentType), Data: b}, nil
+		return File{Name: cmp.Or(SafeFileName(name), "attachment"), ContentType: contentTypeOf(name, fi.ContentType), Data: b}, nil
 	default:
-		name := safeFileName(fi.Name)
+		name := SafeFileName(fi.Name)
 		if name == "" {
 			return File{}, &FieldError{Code: "required", Message: "the attachment has no name"}
 		}
@@ -454,21 +452,6 @@ func plainFileError(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
-}
-
-func safeFileName(n string) string {
-	n = filepath.Base(strings.ReplaceAll(n, "\\", "/"))
-	n = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, n)
-	n = strings.TrimLeft(n, ".")
-	if n == "/" {
-		return ""
-	}
-	return n
 }
 
 func contentTypeOf(name, given string) string {

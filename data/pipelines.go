@@ -212,7 +212,7 @@ var colorRE = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
 func (in *StageInput) validate() error {
 	var v validator
-	in.Name = strings.TrimSpace(in.Name)
+	in.Name = CleanName(in.Name)
 	if in.Name == "" {
 		v.add("name", "required", "stage name is required")
 	}
@@ -236,7 +236,7 @@ func (in *StageInput) validate() error {
 
 // CreatePipeline adds a pipeline with a copy of the default stages; admins only.
 func (s *Store) CreatePipeline(ctx context.Context, actor int64, name string) (Pipeline, error) {
-	name = strings.TrimSpace(name)
+	name = CleanName(name)
 	if name == "" {
 		return Pipeline{}, &ValidationError{Fields: []FieldError{{Field: "name", Code: "required", Message: "pipeline name is required"}}}
 	}
@@ -265,7 +265,7 @@ func (s *Store) CreatePipeline(ctx context.Context, actor int64, name string) (P
 
 // RenamePipeline renames a pipeline; admins only.
 func (s *Store) RenamePipeline(ctx context.Context, actor, id int64, name string) error {
-	name = strings.TrimSpace(name)
+	name = CleanName(name)
 	if name == "" {
 		return &ValidationError{Fields: []FieldError{{Field: "name", Code: "required", Message: "pipeline name is required"}}}
 	}

@@ -168,7 +168,8 @@ func (l Line) Input() LineInput {
 // ValidateLine checks one line; field names are prefixed with prefix.
 func ValidateLine(in *LineInput, prefix string) []FieldError {
 	var v validator
-	in.Name = strings.TrimSpace(in.Name)
+	in.Name = CleanName(in.Name)
+	in.Unit = CleanName(in.Unit)
 	if in.DiscountKind == "" {
 		in.DiscountKind = DiscountPercent
 	}
@@ -209,8 +210,34 @@ func ValidateLine(in *LineInput, prefix string) []FieldError {
 }
 
 // MaxLineTotal bounds a product line's gross total, in minor units (ten
-// trillion euros): the sum of thousands of lines still fits in an int64.
+// thousand trillion euros), and the gross total of a deal's lines
+// (ValidateLines): then no figure of one line nor of their sum (net, tax,
+// gross, each rate's) can overflow an int64.
 const MaxLineTotal = 1_000_000_000_000_000
+
+// ValidateLines checks a deal's lines, each as ValidateLine does (fields
+// "lines[i].…"), and their sum: the line whose gross total takes the sum
+// past MaxLineTotal is refused with the field "lines[i].total" and code
+// "too_large", so that a deal's amount never wraps around.
+func ValidateLines(lines []LineInput) []FieldError {
+	var v validator
+	var sum int64
+	for i := range lines {
+		errs := ValidateLine(&lines[i], fmt.Sprintf("lines[%d].", i))
+		v.errs = append(v.errs, errs...)
+		if len(errs) > 0 {
+			continue
+		}
+		// Each gross is at most MaxLineTotal, so this never overflows.
+		sum += ComputeLine(lines[i]).Gross
+		if sum > MaxLineTotal {
+			v.add(fmt.Sprintf("lines[%d].total", i), "too_large",
+				"the lines add up to more than the largest total a deal can hold")
+			break
+		}
+	}
+	return v.errs
+}
 
 // Lines returns a deal's product lines in order, with their totals.
 func (s *Store) Lines(ctx context.Context, actor, dealID int64) ([]Line, error) {
@@ -244,12 +271,8 @@ func loadLines(ctx context.Context, q querier, dealID int64) ([]Line, error) {
 // deal's amount to their gross total, in one transaction with a timeline
 // entry. No lines: the amount stays as it was and is editable again.
 func (s *Store) SetLines(ctx context.Context, actor, dealID int64, lines []LineInput) ([]Line, error) {
-	var v validator
-	for i := range lines {
-		v.errs = append(v.errs, ValidateLine(&lines[i], fmt.Sprintf("lines[%d].", i))...)
-	}
-	if err := v.err(); err != nil {
-		return nil, err
+	if errs := ValidateLines(lines); len(errs) > 0 {
+		return nil, &ValidationError{Fields: errs}
 	}
 	err := s.writeTx(ctx, func(tx *wtx) error {
 		a, d, err := tx.editableDeal(actor, dealID)
@@ -298,8 +321,9 @@ func (in *ProductInput) validate() error {
 // filling the default currency.
 func ValidateProduct(in *ProductInput) []FieldError {
 	var v validator
-	in.Name = strings.TrimSpace(in.Name)
-	in.SKU = strings.TrimSpace(in.SKU)
+	in.Name = CleanName(in.Name)
+	in.SKU = CleanName(in.SKU)
+	in.Unit = CleanName(in.Unit)
 	if in.Currency == "" {
 		in.Currency = DefaultCurrency
 	}

@@ -11,9 +11,11 @@ import (
 // refused, and deal-bound data (a deal, its timeline, lines, documents,
 // activities, emails and outgoing emails) follows the deal's visibility rule
 // (dealAccess: admins and managers see every deal, a sales employee the
-// deals they are responsible for or observe). Shared data (clients,
-// products, pipelines, fields, templates, employees, mail accounts, the
-// seller) is read by any active employee.
+// deals they are responsible for or observe). Clients (contacts and
+// companies) are read by any active employee, unless an admin limits sales
+// employees to the clients of their own deals (ClientScope, client_scope.go).
+// Other shared data (products, pipelines, fields, templates, employees, mail
+// accounts, the seller) is read by any active employee.
 //
 // Reads made without an actor, and why:
 //   - Employee, EmployeeByEmail, FirstAdmin and SignInEmployees find who

@@ -126,13 +126,13 @@ func phoneForms(w string) []string {
 // type: the last word is a prefix, accents do not matter. Title matches come
 // first (deal titles, contact and company names), then matches on emails,
 // phones and client names; at most limit hits. A sales employee only finds
-// the deals they may see.
+// the deals they may see, and the clients they may read (ClientScope).
 func (s *Store) Search(ctx context.Context, actor int64, text string, limit int) ([]Hit, error) {
 	all, title := ftsQuery(text)
 	if all == "" || limit <= 0 {
 		return nil, nil
 	}
-	me, err := s.reader(ctx, actor)
+	me, f, err := s.clientReader(ctx, actor)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -147,6 +147,12 @@ func (s *Store) Search(ctx context.Context, actor int64, text string, limit int)
 		filter = ` AND (search.rowid % 4 <> 1
 			OR EXISTS (SELECT 1 FROM deals d WHERE d.id = search.rowid / 4 AND d.responsible_id = ?2 AND d.deleted_at IS NULL)
 			OR EXISTS (SELECT 1 FROM deal_observers o WHERE o.deal_id = search.rowid / 4 AND o.employee_id = ?2))`
+	}
+	if f.only { // only the clients of their deals (ClientScope); their parameter is the employee, ?2
+		contacts, _ := f.contactSet()
+		companies, _ := f.companySet()
+		filter += ` AND (search.rowid % 4 <> 2 OR search.rowid / 4 IN (` + strings.ReplaceAll(contacts, "?", "?2") + `))
+			AND (search.rowid % 4 <> 3 OR search.rowid / 4 IN (` + strings.ReplaceAll(companies, "?", "?2") + `))`
 	}
 	var hits []Hit
 	for _, q := range []string{title, "(" + all + ") NOT " + title} {

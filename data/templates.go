@@ -66,7 +66,9 @@ func WithSignature(text, signature string) string {
 
 func (t *EmailTemplate) validate() error {
 	var v validator
-	t.Name = strings.TrimSpace(t.Name)
+	t.Name = CleanName(t.Name)
+	t.Subject = CleanName(t.Subject)
+	t.Body = CleanText(t.Body)
 	if t.Name == "" {
 		v.add("name", "required", "the template needs a name")
 	}

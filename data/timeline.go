@@ -125,7 +125,7 @@ func loadTimeline(ctx context.Context, q querier, dealID int64, before TimelineC
 
 // AddComment adds a comment to a deal. Whoever may see the deal may comment.
 func (s *Store) AddComment(ctx context.Context, actor, dealID int64, text string) (Entry, error) {
-	text = strings.TrimSpace(text)
+	text = strings.TrimSpace(CleanText(text))
 	if text == "" {
 		return Entry{}, &ValidationError{Fields: []FieldError{{Field: "text", Code: "required", Message: "the comment is empty"}}}
 	}
@@ -155,7 +155,7 @@ func (s *Store) AddComment(ctx context.Context, actor, dealID int64, text string
 
 // EditComment changes the text of one's own comment, and of nothing else.
 func (s *Store) EditComment(ctx context.Context, actor, entryID int64, text string) (Entry, error) {
-	text = strings.TrimSpace(text)
+	text = strings.TrimSpace(CleanText(text))
 	if text == "" {
 		return Entry{}, &ValidationError{Fields: []FieldError{{Field: "text", Code: "required", Message: "the comment is empty"}}}
 	}

@@ -177,3 +177,48 @@ func TestHugeLineRefusedByValidation(t *testing.T) {
 		t.Fatalf("overflowing line: %v", errs)
 	}
 }
+
+// TestLinesWhoseSumOverflowsAreRefused: 10,000 lines, each at the largest
+// total a line may have, once added up to a negative deal amount.
+func TestLinesWhoseSumOverflowsAreRefused(t *testing.T) {
+	t.Parallel()
+	db := datatest.Open(t)
+	ctx := context.Background()
+	d, err := db.CreateDeal(ctx, db.Sales.ID, data.DealInput{Title: "Everything", Amount: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One unit at half the bound, taxed at 100 %: the largest line allowed.
+	biggest := data.LineInput{Name: "Big", Quantity: 1000, Price: data.MaxLineTotal / 2, TaxRate: 10000}
+	if errs := data.ValidateLine(&biggest, ""); len(errs) != 0 {
+		t.Fatalf("the largest line is refused: %v", errs)
+	}
+	lines := make([]data.LineInput, 10_000)
+	for i := range lines {
+		lines[i] = biggest
+	}
+	_, err = db.SetLines(ctx, db.Sales.ID, d.ID, lines)
+	fe := data.FieldErrors(err)
+	if fe == nil || len(fe.Fields) != 1 || fe.Fields[0].Field != "lines[1].total" || fe.Fields[0].Code != "too_large" {
+		t.Fatalf("10,000 largest lines: err = %v, want lines[1].total too_large", err)
+	}
+	if d, _ = db.Store.Deal(ctx, db.Sales.ID, d.ID); d.Amount != 500 || d.HasLines {
+		t.Fatalf("after the refusal: amount %d, lines %v", d.Amount, d.HasLines)
+	}
+	// Up to the bound is fine, to the cent.
+	half := data.LineInput{Name: "Half", Quantity: 1000, Price: data.MaxLineTotal / 2}
+	if _, err := db.SetLines(ctx, db.Sales.ID, d.ID, []data.LineInput{half, half}); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ = db.Store.Deal(ctx, db.Sales.ID, d.ID); d.Amount != data.MaxLineTotal {
+		t.Fatalf("amount %d, want %d", d.Amount, int64(data.MaxLineTotal))
+	}
+	// The bulk loader (seed, sync) keeps the same rule.
+	err = db.Bulk(ctx, db.Admin.ID, func(b *data.BulkTx) error {
+		_, err := b.Deal(data.BulkDeal{DealInput: data.DealInput{Title: "Bulk"}, Lines: []data.LineInput{biggest, biggest, biggest}})
+		return err
+	})
+	if fe := data.FieldErrors(err); fe == nil || fe.Field("lines[1].total") == nil {
+		t.Fatalf("bulk deal with overflowing lines: %v", err)
+	}
+}

@@ -35,7 +35,9 @@ func ImportCatalogCSV(ctx context.Context, st *data.Store, actor int64, r io.Rea
 
 // ExportCatalogCSV writes every product (active or not) as CSV, sorted by
 // name: name, sku, unit, price, currency, tax_rate, active. Amounts are
-// plain decimals ("1234.50"), rates in percent ("5.5").
+// plain decimals ("1234.50"), rates in percent ("5.5"). A cell that would
+// start a spreadsheet formula gets a leading "'" (SafeCell), which
+// ImportCatalogCSV takes off again.
 func ExportCatalogCSV(ctx context.Context, st *data.Store, actor int64, w io.Writer) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CatalogColumns); err != nil {
@@ -52,7 +54,7 @@ func ExportCatalogCSV(ctx context.Context, st *data.Store, actor int64, w io.Wri
 			if !p.Active {
 				active = "false"
 			}
-			if err := cw.Write([]string{p.Name, p.SKU, p.Unit, data.FormatMinor(p.Price, p.Currency), p.Currency, data.FormatRate(p.TaxRate), active}); err != nil {
+			if err := cw.Write(safeRow([]string{p.Name, p.SKU, p.Unit, data.FormatMinor(p.Price, p.Currency), p.Currency, data.FormatRate(p.TaxRate), active})); err != nil {
 				return fmt.Errorf("export catalog: %w", err)
 			}
 		}
@@ -125,7 +127,7 @@ func ReadCatalogCSV(r io.Reader) ([]data.CatalogRow, error) {
 	}
 	get := func(rec []string, name string) string {
 		if i := col[name]; i > 0 && i <= len(rec) {
-			return strings.TrimSpace(rec[i-1])
+			return strings.TrimSpace(unsafeCell(rec[i-1]))
 		}
 		return ""
 	}
@@ -206,6 +208,10 @@ func ReadCatalogCSV(r io.Reader) ([]data.CatalogRow, error) {
 func csvReadProblem(err error) data.CSVProblem {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
+		if errors.Is(pe.Err, csv.ErrQuote) {
+			// Where the quoted cell began, not the end of the file it ran to.
+			return data.CSVProblem{Line: pe.StartLine, Message: "a quote opens a cell that does not close: " + pe.Err.Error()}
+		}
 		return data.CSVProblem{Line: pe.Line, Message: pe.Err.Error()}
 	}
 	return data.CSVProblem{Message: err.Error()}

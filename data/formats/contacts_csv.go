@@ -77,7 +77,12 @@ type Table struct {
 // ReadCSV reads a CSV file as spreadsheets write it: UTF-8 with or without a
 // byte-order mark, UTF-16 with one, or Windows-1252 (Excel's default in
 // Western Europe); comma, semicolon (French Excel) or tab separated; quoted
-// cells may span lines. Blank rows are skipped.
+// cells may span lines. Blank rows are skipped. A quote inside a cell
+// (Jean "JJ" Dupont) is kept, but a quoted cell that does not close where a
+// cell ends (a stray quote, which would swallow the rest of the file into
+// one name) refuses the file with a *data.ImportError naming the line the
+// quote opened on. A "'" that an export put before a formula character is
+// taken off (see SafeCell).
 func ReadCSV(r io.Reader) (*Table, error) {
 	raw, err := io.ReadAll(io.LimitReader(r, maxImportBytes+1))
 	if err != nil {
@@ -88,6 +93,10 @@ func ReadCSV(r io.Reader) (*Table, error) {
 	}
 	text := decodeText(raw)
 	t := &Table{Comma: guessComma(text)}
+	if line, ok := unclosedQuote(text, byte(t.Comma)); ok {
+		return nil, &data.ImportError{Lines: []data.LineError{{Line: line, Fields: []data.FieldError{{Field: "file",
+			Code: "unclosed_quote", Message: "a quote opens a cell here that does not close where a cell ends; fix the quote and import the file again"}}}}}
+	}
 	cr := csv.NewReader(strings.NewReader(text))
 	cr.Comma = t.Comma
 	cr.FieldsPerRecord = -1
@@ -101,6 +110,9 @@ func ReadCSV(r io.Reader) (*Table, error) {
 			return nil, fmt.Errorf("read csv: %w", err)
 		}
 		line, _ := cr.FieldPos(0)
+		for i, c := range rec {
+			rec[i] = unsafeCell(c)
+		}
 		if t.Header == nil {
 			t.Header = make([]string, len(rec))
 			for i, h := range rec {
@@ -118,6 +130,56 @@ func ReadCSV(r io.Reader) (*Table, error) {
 		return nil, errors.New("read csv: the file is empty")
 	}
 	return t, nil
+}
+
+// unclosedQuote finds a quoted cell that does not end as a quoted cell
+// must (a closing quote followed by the separator, a line break or the end
+// of the file; "" inside is a quote) and returns the line its opening quote
+// is on. Read leniently, such a cell would run on to the next stray quote or
+// to the end of the file, taking every line on its way into one value.
+// Quotes that do not open a cell (Jean "JJ" Dupont) are left alone.
+func unclosedQuote(text string, comma byte) (line int, found bool) {
+	line = 1
+	start := true // at the start of a cell
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if !start || c != '"' {
+			switch c {
+			case comma:
+				start = true
+			case '\n':
+				line++
+				start = true
+			default:
+				start = false
+			}
+			continue
+		}
+		open, closed := line, false
+		for i++; i < len(text); i++ {
+			switch {
+			case text[i] == '\n':
+				line++
+				continue
+			case text[i] != '"':
+				continue
+			case i+1 < len(text) && text[i+1] == '"': // "" is a quote
+				i++
+				continue
+			}
+			// The closing quote: the cell must end right after it.
+			if i+1 < len(text) && text[i+1] != comma && text[i+1] != '\n' && text[i+1] != '\r' {
+				return open, true
+			}
+			closed = true
+			break
+		}
+		if !closed {
+			return open, true
+		}
+		start = false
+	}
+	return 0, false
 }
 
 // decodeText turns file bytes into UTF-8 text without a byte-order mark.

@@ -62,7 +62,9 @@ import (
 // `comptoir export companies` CompanyExport objects (fields below).
 //
 // In CSV each record is one row; the header row names the columns:
-// dealColumns, contactColumns and companyColumns.
+// dealColumns, contactColumns and companyColumns. A cell that would start a
+// spreadsheet formula ("=", "+", "-", "@", tab, line break) is written with
+// a leading "'" (SafeCell); numbers such as "-12.50" are written as they are.
 
 // DealExport is one deal in `comptoir export deals`.
 type DealExport struct {
@@ -284,7 +286,7 @@ func (rw *recordWriter) write(v any, row func() []string) error {
 			}
 		}
 		rw.n++
-		if err := rw.csv.Write(row()); err != nil {
+		if err := rw.csv.Write(safeRow(row())); err != nil {
 			return fmt.Errorf("write: %w", err)
 		}
 		return nil

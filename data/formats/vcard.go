@@ -64,21 +64,28 @@ func splitCards(raw []byte) []rawCard {
 	var cards []rawCard
 	var cur *strings.Builder
 	start := 0
+	var buf []byte // a folded line, joined in place: linear however many folds
 	for i := 0; i < len(phys); i++ {
 		line, lineNo := phys[i], i+1
 		// RFC folding: a line starting with a space or tab continues the
 		// previous one.
-		for i+1 < len(phys) && len(phys[i+1]) > 0 && (phys[i+1][0] == ' ' || phys[i+1][0] == '\t') {
-			i++
-			line += phys[i][1:]
+		if folded(phys, i) {
+			buf = append(buf[:0], line...)
+			for folded(phys, i) {
+				i++
+				buf = append(buf, phys[i][1:]...)
+			}
+			line = string(buf)
 		}
 		// Quoted-printable soft line breaks: a value ending with "="
 		// continues on the next line, as is.
-		if isQuotedPrintable(line) {
-			for strings.HasSuffix(line, "=") && i+1 < len(phys) {
+		if isQuotedPrintable(line) && strings.HasSuffix(line, "=") && i+1 < len(phys) {
+			buf = append(buf[:0], line...)
+			for bytes.HasSuffix(buf, []byte("=")) && i+1 < len(phys) {
 				i++
-				line = line[:len(line)-1] + strings.TrimLeft(phys[i], " \t")
+				buf = append(buf[:len(buf)-1], strings.TrimLeft(phys[i], " \t")...)
 			}
+			line = string(buf)
 		}
 		if strings.TrimSpace(line) == "" {
 			continue
@@ -110,6 +117,12 @@ func splitCards(raw []byte) []rawCard {
 		cards = append(cards, rawCard{line: start, text: cur.String()})
 	}
 	return cards
+}
+
+// folded reports whether the line after phys[i] continues it (RFC 6350
+// folding: it starts with a space or a tab).
+func folded(phys []string, i int) bool {
+	return i+1 < len(phys) && len(phys[i+1]) > 0 && (phys[i+1][0] == ' ' || phys[i+1][0] == '\t')
 }
 
 func isQuotedPrintable(line string) bool {

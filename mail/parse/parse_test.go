@@ -482,6 +482,34 @@ func TestParsePathTraversalAttachment(t *testing.T) {
 	}
 }
 
+// TestParseHiddenCharactersInAttachmentNames sends the names an attacker
+// would: bidirectional overrides and isolates that turn "fdp.exe" into
+// "exe.pdf" on screen, a zero-width space that hides an extension, and a
+// Windows device name; each comes out plain.
+func TestParseHiddenCharactersInAttachmentNames(t *testing.T) {
+	t.Parallel()
+	names := []struct{ header, want string }{
+		{"=?utf-8?q?Invoice=E2=80=ADfdp=2Eexe?=", "Invoicefdp.exe"},                // U+202D
+		{"=?utf-8?q?a=E2=81=A6b=E2=81=A7c=E2=81=A8d=E2=81=A9=2Epdf?=", "abcd.pdf"}, // U+2066–2069
+		{"=?utf-8?q?photo=E2=80=8B=2Ejpg=E2=80=8B=2Eexe?=", "photo.jpg.exe"},       // U+200B
+		{"CONIN$", "_CONIN$"},
+	}
+	lines := []string{"From: a@example.com", "Content-Type: multipart/mixed; boundary=x", "", "--x", "Content-Type: text/plain", "", "hi"}
+	for _, n := range names {
+		lines = append(lines, "--x", "Content-Type: application/octet-stream",
+			`Content-Disposition: attachment; filename="`+n.header+`"`, "", "data")
+	}
+	e := Parse(msg(append(lines, "--x--")...), Options{})
+	if len(e.Attachments) != len(names) {
+		t.Fatalf("Attachments = %+v", e.Attachments)
+	}
+	for i, n := range names {
+		if got := e.Attachments[i].Name; got != n.want {
+			t.Errorf("attachment %d: name = %q, want %q", i, got, n.want)
+		}
+	}
+}
+
 func TestSafeFileName(t *testing.T) {
 	long := strings.Repeat("é", 150) + ".pdf" // 304 bytes
 	tests := []struct{ in, want string }{
@@ -493,7 +521,16 @@ func TestSafeFileName(t *testing.T) {
 		{"   ", "attachment"},
 		{".bashrc", "bashrc"},
 		{"...hidden.txt", "hidden.txt"},
-		{"a\x00b\nc\td.txt", "abcd.txt"},
+		{"a\x00b\nc\td.txt", "ab c d.txt"}, // NUL dropped, a line break or tab is a space
+		{"\x1b[31mred.txt", "[31mred.txt"},
+		{"invoice\u202Dexe.pdf", "invoiceexe.pdf"},
+		{"a\u2066b\u2067c\u2068d\u2069.txt", "abcd.txt"},
+		{"report\u200B.exe\u200B.pdf", "report.exe.pdf"},
+		{"CONIN$", "_CONIN$"},
+		{"conout$.log", "_conout$.log"},
+		{"COM¹.txt", "_COM¹.txt"},
+		{"LPT0", "_LPT0"},
+		{"COM10.txt", "COM10.txt"},
 		{`what?<is>:this"|*.txt`, "what__is__this___.txt"},
 		{"résumé.pdf", "résumé.pdf"},
 		{"NUL.txt", "_NUL.txt"},
