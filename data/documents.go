@@ -1,10 +1,13 @@
 package data
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strings"
 	"time"
@@ -291,7 +294,8 @@ func (s *Store) CreateDocument(ctx context.Context, actor, dealID int64, kind Do
 		return Document{}, &ValidationError{Fields: []FieldError{{Field: "kind", Code: "invalid", Message: "a document is a quote or an invoice"}}}
 	}
 	var id int64
-	err := s.writeTx(ctx, func(tx *wtx) error {
+	var dr drawing
+	err := s.drawFirst(ctx, &dr, func(tx *wtx) error {
 		a, d, err := tx.editableDeal(actor, dealID)
 		if err != nil {
 			return err
@@ -343,7 +347,7 @@ func (s *Store) CreateDocument(ctx context.Context, actor, dealID int64, kind Do
 		for _, r := range t.ByRate {
 			snap.ByRate = append(snap.ByRate, document.RateTotal{Rate: r.Rate, Net: r.Net, Tax: r.Tax})
 		}
-		id, err = tx.issue(a.ID, dealID, kind, seller, snap, 0)
+		id, err = tx.issue(a.ID, dealID, kind, seller, snap, 0, &dr)
 		return err
 	})
 	if err != nil {
@@ -357,7 +361,8 @@ func (s *Store) CreateDocument(ctx context.Context, actor, dealID int64, kind Do
 // seller details. The quote becomes accepted.
 func (s *Store) InvoiceFromQuote(ctx context.Context, actor, quoteID int64) (Document, error) {
 	var id int64
-	err := s.writeTx(ctx, func(tx *wtx) error {
+	var dr drawing
+	err := s.drawFirst(ctx, &dr, func(tx *wtx) error {
 		q, err := loadDocument(tx.ctx, tx, quoteID)
 		if err != nil {
 			return err
@@ -378,7 +383,7 @@ func (s *Store) InvoiceFromQuote(ctx context.Context, actor, quoteID int64) (Doc
 		}
 		snap := q.Snapshot
 		snap.SourceNumber = q.Number
-		if id, err = tx.issue(a.ID, q.DealID, DocInvoice, seller, snap, q.ID); err != nil {
+		if id, err = tx.issue(a.ID, q.DealID, DocInvoice, seller, snap, q.ID, &dr); err != nil {
 			return err
 		}
 		if q.Status == DocDraft || q.Status == DocSent {
@@ -394,10 +399,51 @@ func (s *Store) InvoiceFromQuote(ctx context.Context, actor, quoteID int64) (Doc
 	return s.document(ctx, id)
 }
 
+// drawing is a document drawn before its number is committed (drawFirst).
+type drawing struct {
+	dry  bool              // this pass builds the document, then rolls back
+	snap document.Snapshot // what was drawn
+	logo []byte
+}
+
+// errDrawFirst rolls back the pass that only builds a document.
+var errDrawFirst = errors.New("document built, to be drawn")
+
+// drawFirst issues a document without drawing it under the write lock: run
+// (a transaction that ends in issue) is run once to build the document and
+// roll back; the document is drawn with no lock held, refused in words if
+// it cannot be; then run is run for real, and issue draws it again, inside,
+// only if something it prints changed in between. A document that cannot
+// be drawn is never numbered, and other writers (another process on the
+// same file) never wait for a drawing.
+func (s *Store) drawFirst(ctx context.Context, dr *drawing, run func(tx *wtx) error) error {
+	dr.dry = true
+	err := s.writeTx(ctx, run)
+	if !errors.Is(err, errDrawFirst) {
+		return err
+	}
+	if _, err := renderPDF(dr.snap, document.Options{Logo: dr.logo}); err != nil {
+		return fmt.Errorf("%s not issued, its number stays free: %w", dr.snap.Number, err)
+	}
+	dr.dry = false
+	return s.writeTx(ctx, run)
+}
+
+// drawn reports whether snap, printed with logo, is what was drawn (its
+// number aside: another document may have taken the one drawn).
+func (dr *drawing) drawn(snap document.Snapshot, logo []byte) bool {
+	if dr == nil || dr.dry {
+		return false
+	}
+	snap.Number = dr.snap.Number
+	return bytes.Equal(logo, dr.logo) && reflect.DeepEqual(snap, dr.snap)
+}
+
 // issue numbers and stores a document, with its timeline entry. The number
 // is the next of its kind and year, allocated inside the write transaction:
 // writes are serialised by the single writer, so numbers never gap or repeat.
-func (tx *wtx) issue(actor, dealID int64, kind DocumentKind, seller Seller, snap document.Snapshot, sourceID int64) (int64, error) {
+// In the building pass of drawFirst it stops before writing anything.
+func (tx *wtx) issue(actor, dealID int64, kind DocumentKind, seller Seller, snap document.Snapshot, sourceID int64, dr *drawing) (int64, error) {
 	// Dates and the numbering year are days in the business's zone.
 	now := tx.s.Now().In(seller.Location())
 	issue := now.Format(time.DateOnly)
@@ -432,12 +478,19 @@ func (tx *wtx) issue(actor, dealID int64, kind DocumentKind, seller Seller, snap
 		snap.DueDate = now.AddDate(0, 0, seller.PaymentDays).Format(time.DateOnly)
 		due = snap.DueDate
 	}
-	// A document is issued only if it prints: drawn here, inside the
-	// transaction, a document that cannot be drawn rolls back with its
-	// number, which the next document then takes. (It is drawn again, with
-	// the seller's logo of the day, each time its PDF is asked for.)
-	if _, err := renderPDF(snap, document.Options{Logo: seller.Logo}); err != nil {
-		return 0, fmt.Errorf("%s not issued, its number stays free: %w", number, err)
+	// A document is issued only if it prints: drawn before this
+	// transaction (drawFirst) or, when what it prints changed since, here,
+	// inside it, a document that cannot be drawn rolls back with its number,
+	// which the next document then takes. (It is drawn again, with the
+	// seller's logo of the day, each time its PDF is asked for.)
+	if dr != nil && dr.dry {
+		dr.snap, dr.logo = snap, seller.Logo
+		return 0, errDrawFirst
+	}
+	if !dr.drawn(snap, seller.Logo) {
+		if _, err := renderPDF(snap, document.Options{Logo: seller.Logo}); err != nil {
+			return 0, fmt.Errorf("%s not issued, its number stays free: %w", number, err)
+		}
 	}
 	b, err := json.Marshal(snap)
 	if err != nil {

@@ -1,12 +1,15 @@
 package data_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"comptoir/data"
 	"comptoir/data/document"
+
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -125,5 +128,42 @@ func TestFailedRenderUsesNoNumber(t *testing.T) {
 	}
 	if _, err := f.DocumentPDF(f.ctx, f.Sales.ID, next.ID); err != nil {
 		t.Errorf("PDF once drawing works: %v", err)
+	}
+}
+
+// A document is drawn with no write lock held: another process on the same
+// file writes while it is being drawn, and the drawing happens once when
+// nothing changed in between.
+func TestDocumentDrawnOutsideTheWriteLock(t *testing.T) {
+	f := newDocFixture(t)
+	other, err := data.Open(f.ctx, f.Path, data.OpenOptions{Now: f.Clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	draws := 0
+	var during error
+	restore := data.SetDocumentRenderer(func(s data.DocumentSnapshot, o document.Options) ([]byte, error) {
+		draws++
+		ctx, cancel := context.WithTimeout(f.ctx, 2*time.Second)
+		defer cancel()
+		// busy_timeout would wait 5 s for a lock held by the drawing
+		// transaction; the bound above makes that a failure.
+		during = other.SetSetting(ctx, "drawn.by.test", s.Number)
+		return document.Render(s, o)
+	})
+	defer restore()
+	d, err := f.CreateDocument(f.ctx, f.Sales.ID, f.deal.ID, data.DocInvoice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if during != nil {
+		t.Fatalf("a write from another process while the invoice was drawn: %v", during)
+	}
+	if draws != 1 {
+		t.Errorf("the invoice was drawn %d times, want once", draws)
+	}
+	if v, _ := f.Setting(f.ctx, "drawn.by.test"); v != d.Number {
+		t.Errorf("the other process wrote %q, want the number drawn %q", v, d.Number)
 	}
 }
