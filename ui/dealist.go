@@ -237,7 +237,7 @@ func (l *listView) reload() {
 	seq := l.seq
 	f := l.currentFilter()
 	n := max(listPage, min(len(l.rows), 1000))
-	if f != l.filter {
+	if !f.Same(l.filter) {
 		n = listPage
 	}
 	me := a.Me.ID
@@ -250,7 +250,7 @@ func (l *listView) reload() {
 			if seq != l.seq {
 				return
 			}
-			changed := f != l.filter
+			changed := !f.Same(l.filter)
 			l.filter = f
 			l.rows = rows
 			l.more = len(rows) == n
