@@ -84,9 +84,10 @@ type IngestResult struct {
 }
 
 // MessageKey is the dedupe key of a message: its Message-ID, or "sha256:"
-// and the hash of its raw bytes when it has none.
+// and the hash of its raw bytes when it has none that RFC 5322's grammar
+// allows (ValidMessageID).
 func MessageKey(e *Email) string {
-	if id := strings.TrimSpace(e.MessageID); id != "" {
+	if id := strings.TrimSpace(e.MessageID); ValidMessageID(id) {
 		return id
 	}
 	h := sha256.Sum256(e.Raw)

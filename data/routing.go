@@ -300,15 +300,16 @@ func (tx *itx) thread(e *Email) (threadMatch, error) {
 }
 
 // threadIDs are the Message-IDs an email replies to, in the order they are
-// tried: In-Reply-To, then References newest first.
+// tried: In-Reply-To, then References newest first. Only valid Message-IDs
+// (ValidMessageID) are tried.
 func threadIDs(e *Email) []string {
 	ids := make([]string, 0, 1+len(e.References))
-	if e.InReplyTo != "" {
+	if ValidMessageID(e.InReplyTo) {
 		ids = append(ids, e.InReplyTo)
 	}
 	for i := len(e.References) - 1; i >= 0; i-- {
-		if e.References[i] != e.InReplyTo {
-			ids = append(ids, e.References[i])
+		if r := e.References[i]; r != e.InReplyTo && ValidMessageID(r) {
+			ids = append(ids, r)
 		}
 	}
 	return ids
@@ -632,16 +633,10 @@ func (tx *itx) contactFromAddress(a Address) (contactID, companyID int64, err er
 // marked bounced with the failed address here.
 func (tx *itx) bounce(e *Email) (int64, error) {
 	ids := []string{}
-	if e.BouncedMessageID != "" {
+	if ValidMessageID(e.BouncedMessageID) {
 		ids = append(ids, e.BouncedMessageID)
 	}
-	if e.InReplyTo != "" {
-		ids = append(ids, e.InReplyTo)
-	}
-	for i := len(e.References) - 1; i >= 0; i-- {
-		ids = append(ids, e.References[i])
-	}
-	for _, id := range ids {
+	for _, id := range append(ids, threadIDs(e)...) {
 		var msgID int64
 		var dealID sql.NullInt64
 		err := tx.queryRow(`SELECT id, deal_id FROM messages WHERE message_id = ? AND direction = 'out'`, id).Scan(&msgID, &dealID)
