@@ -269,7 +269,12 @@ func (s *Store) CreateDealFromEmail(ctx context.Context, actor, emailID int64, i
 		if in.Source == "" {
 			in.Source = SourceEmail
 		}
-		if in.ContactID == 0 && m.From.Email != "" && m.Direction != "out" {
+		own, err := tx.ownAddresses()
+		if err != nil {
+			return err
+		}
+		// Mail from one of our addresses makes no contact of us.
+		if in.ContactID == 0 && m.From.Email != "" && m.Direction != "out" && !own[strings.ToLower(m.From.Email)] {
 			c, co, err := newItx(tx).contactFromAddress(m.From)
 			if err != nil {
 				return err
