@@ -13,7 +13,7 @@ import (
 // and the outbox read it.
 type StoredEmail struct {
 	ID          int64
-	MessageID   string // the dedupe key: Message-ID, or sha256:… when it had none
+	MessageID   string // the dedupe key: Message-ID, or sha256:… when it had none, or "ID #2"… (see collisionKey)
 	Direction   string // "in" or "out"
 	AccountID   int64
 	Folder      string

@@ -1,6 +1,9 @@
 package data
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Message-IDs come from outside: they are checked against RFC 5322's grammar
 // when a message is stored (mail/parse drops what does not parse, MessageKey
@@ -94,10 +97,38 @@ func idLiteral(s string) bool {
 	return true
 }
 
+// A message whose Message-ID is already stored for another message (one
+// that a person would tell apart: another sender, date, subject or text) is
+// kept under the key ID + " #2" (then " #3"…): a valid Message-ID holds no
+// space, so the key says which Message-ID it carries, and no one can send a
+// Message-ID that takes such a key.
+const collisionMark = " #"
+
+// collisionEnd bounds the keys made from one Message-ID: they sort from
+// ID+collisionMark up to, not including, ID+collisionEnd.
+const collisionEnd = " $"
+
+// collisionKey is the key of the n-th message (n ≥ 2) carrying Message-ID id.
+func collisionKey(id string, n int) string { return id + collisionMark + strconv.Itoa(n) }
+
+// collisionNumber is n of a key made by collisionKey, or 1 for the key of
+// the first message carrying its Message-ID.
+func collisionNumber(key string) int {
+	if i := strings.Index(key, collisionMark); i >= 0 {
+		if n, err := strconv.Atoi(key[i+len(collisionMark):]); err == nil {
+			return n
+		}
+	}
+	return 1
+}
+
 // keyMessageID is the Message-ID a stored message's key carries, or "" when
 // it carries none that may be written in a header (a hash key, an ID stored
 // before the grammar was checked).
 func keyMessageID(key string) string {
+	if i := strings.Index(key, collisionMark); i >= 0 {
+		key = key[:i]
+	}
 	if !ValidMessageID(key) {
 		return ""
 	}

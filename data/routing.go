@@ -257,8 +257,9 @@ func (tx *itx) liveDeal(id int64) (live, deleted bool, err error) {
 // newest first, each matched exactly against the Message-IDs we stored (in
 // or out); then a [D-123] subject tag, which only counts when the sender
 // (from, lower-cased) is already on that deal. The shape of an ID counts for
-// nothing: anyone can write deal-2.x@anything. A reply to a deleted deal
-// threads nowhere (it may start a new deal).
+// nothing: anyone can write deal-2.x@anything. A Message-ID that several
+// stored messages on different deals share is no clue. A reply to a deleted
+// deal threads nowhere (it may start a new deal).
 func (tx *itx) thread(e *Email, from string) (threadMatch, error) {
 	var deleted bool
 	for _, id := range threadIDs(e) {
@@ -266,7 +267,7 @@ func (tx *itx) thread(e *Email, from string) (threadMatch, error) {
 		if err != nil {
 			return threadMatch{}, err
 		}
-		if !ok || k.dealID == 0 {
+		if !ok || k.dealID == 0 || k.ambiguous {
 			continue
 		}
 		if k.gone {
@@ -346,10 +347,11 @@ func threadIDs(e *Email) []string {
 	return ids
 }
 
-// storedMessage finds a stored message by Message-ID: in the batch's map
-// within Ingest, in the database otherwise.
+// storedMessage finds a stored message by Message-ID (or dedupe key): in
+// the batch's map within Ingest, in the database otherwise.
 func (tx *itx) storedMessage(id string) (knownMessage, bool, error) {
-	if k, ok := tx.known[id]; ok || (tx.known != nil && utf8.ValidString(id)) {
+	if tx.known != nil {
+		k, ok := tx.known[id]
 		return k, ok, nil
 	}
 	var k knownMessage
@@ -363,6 +365,12 @@ func (tx *itx) storedMessage(id string) (knownMessage, bool, error) {
 		return k, false, err
 	}
 	k.sent = nullTime(sent)
+	var other bool
+	if err := tx.queryRow(`SELECT EXISTS (SELECT 1 FROM messages WHERE message_id >= ? AND message_id < ?
+		AND coalesce(deal_id, 0) <> ?)`, id+collisionMark, id+collisionEnd, k.dealID).Scan(&other); err != nil {
+		return k, false, err
+	}
+	k.ambiguous = other
 	return k, true, nil
 }
 

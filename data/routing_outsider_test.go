@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strings"
 	"testing"
+	"time"
 
 	"comptoir/data"
 	"comptoir/data/datatest"
@@ -185,4 +186,77 @@ func mustEmail(t testing.TB, db *datatest.DB, id int64) data.StoredEmail {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// A Message-ID already stored does not make another message a duplicate:
+// the real order sent second with a stranger's ID is kept, with a note,
+// and replies by that ID no longer pick one of them; a true copy (fetched
+// from another folder, other Received lines) stays a duplicate.
+func TestIngestMessageIDCollisionKeepsBoth(t *testing.T) {
+	t.Parallel()
+	f := newOutFixture(t)
+	ctx := context.Background()
+	db, acc := f.db, f.acc
+	const id = "CAF=abc123@mail.gmail.com"
+	stranger := clientMail(id, "someone@evil.test", "", "Hello")
+	first := ingest(t, db, acc, stranger)
+	if !first.NewDeal {
+		t.Fatalf("stranger: %+v", first)
+	}
+	order := clientMail(id, "claire@client.test", "Claire", "Order: 40 chairs")
+	order.Text, order.VisibleText = "Please deliver 40 chairs.\n", "Please deliver 40 chairs."
+	second := ingest(t, db, acc, order)
+	if second.Reason == data.ReasonDuplicate || second.EmailID == 0 || second.DealID != f.deal.ID ||
+		second.MessageID == id || !strings.Contains(second.Because, "another message already had its Message-ID") {
+		t.Fatalf("the real order: %+v", second)
+	}
+	m := mustEmail(t, db, second.EmailID)
+	if m.From.Email != "claire@client.test" || !strings.Contains(m.Text, "40 chairs") || m.DealID != f.deal.ID {
+		t.Fatalf("stored order: %+v", m)
+	}
+	// The same order fetched again from another folder: a duplicate.
+	again := clientMail(id, "Claire@Client.test", "Claire", "Order: 40 chairs")
+	again.Text = "Please deliver\r\n40 chairs.\r\n"
+	again.Raw = []byte("Received: from elsewhere\r\nSubject: Order: 40 chairs\r\n\r\nPlease deliver 40 chairs.")
+	if d := ingest(t, db, acc, again); d.Reason != data.ReasonDuplicate {
+		t.Fatalf("the order again: %+v", d)
+	}
+	if d := ingest(t, db, acc, clientMail(id, "someone@evil.test", "", "Hello")); d.Reason != data.ReasonDuplicate {
+		t.Fatalf("the stranger's mail again: %+v", d)
+	}
+	// A third message with that ID, in a batch with its copy.
+	third := clientMail(id, "claire@client.test", "Claire", "Order: 40 chairs")
+	third.Date = third.Date.Add(time.Minute)
+	copy3 := *third
+	copy3.Raw = []byte("x")
+	res, err := db.Ingest(ctx, acc.ID, "INBOX", 1, 100, []data.Incoming{{UID: 99, Email: third}, {UID: 100, Email: &copy3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds := res.Decisions; ds[0].Reason == data.ReasonDuplicate || ds[0].MessageID == second.MessageID || ds[1].Reason != data.ReasonDuplicate {
+		t.Fatalf("a third in one batch with its copy: %+v", ds)
+	}
+	if n := countSQL(t, db, `SELECT count(*) FROM messages WHERE message_id = ? OR message_id LIKE ?`, id, id+" %"); n != 3 {
+		t.Fatalf("%d messages with that Message-ID, want 3", n)
+	}
+	// Messages on two deals share the ID: a reply naming it picks neither
+	// (here: the Inbox, as its sender is a contact with two open deals).
+	db.Deal(t, db.Admin.ID, "Another")
+	if _, err := db.CreateDeal(ctx, db.Admin.ID, data.DealInput{Title: "Tables", ContactID: f.contact.ID}); err != nil {
+		t.Fatal(err)
+	}
+	r := clientMail("re@client.test", "claire@client.test", "", "Re: Hello")
+	r.InReplyTo = id
+	if d := ingest(t, db, acc, r); d.DealID != 0 || d.Reason != data.ReasonSeveralDeals {
+		t.Fatalf("reply to a shared Message-ID: %+v", d)
+	}
+	// Answering the real order from its deal refers to its real Message-ID.
+	dr, err := db.PrepareEmail(ctx, db.Admin.ID, data.ComposeInput{DealID: f.deal.ID, To: "claire@client.test", Subject: "Re: Order",
+		Text: "Noted.", ReplyTo: second.EmailID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dr.InReplyTo != id || len(dr.References) != 1 || dr.References[0] != id {
+		t.Fatalf("reply headers: %q %q", dr.InReplyTo, dr.References)
+	}
 }

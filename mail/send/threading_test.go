@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"comptoir/data"
+	"comptoir/mail/imapsync"
 	"comptoir/mail/parse"
 )
 
@@ -111,5 +112,36 @@ func TestLongReferencesFolded(t *testing.T) {
 	back := parse.Parse(raw, parse.Options{})
 	if !slices.Equal(back.References, refs) || back.InReplyTo != "parent@client.test" {
 		t.Fatalf("References read back %q, want %q", back.References, refs)
+	}
+}
+
+// Our own mail read back from the Sent folder is the outbox row it was sent
+// from (a duplicate), not a message from our address to check.
+func TestSentCopyReadBackIsADuplicate(t *testing.T) {
+	t.Parallel()
+	srv := memIMAP(t)
+	f := newFixture(t, srv, false)
+	ctx := context.Background()
+	in := f.acc.Input()
+	in.Folders = []string{"INBOX", "Sent"}
+	if _, err := f.db.UpdateAccount(ctx, f.db.Admin.ID, f.acc.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	f.queue(t, data.ComposeInput{Subject: "Votre devis — chaises", Text: "Bonjour Claire,\n\nvoici le devis: 40 chaises, livrées lundi.\n", HTML: true,
+		Files: []data.FileInput{{Name: "devis.txt", Data: []byte("40 x chaise")}}})
+	if st := f.drain(t, f.sender(Options{})); st.Sent != 1 || st.Copied != 1 {
+		t.Fatalf("stats %+v", st)
+	}
+	sy := imapsync.New(f.db.Store, imapsync.Options{Secrets: f.sec, Logger: quietLogger()})
+	st, err := sy.SyncOnce(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Fetched != 1 || st.Duplicates != 1 || st.Stored != 0 {
+		t.Fatalf("the Sent copy: %+v", st)
+	}
+	inbox, err := f.db.Inbox(ctx, f.db.Admin.ID, 10)
+	if err != nil || len(inbox) != 0 {
+		t.Fatalf("Inbox %+v %v", inbox, err)
 	}
 }
