@@ -173,8 +173,8 @@ func (tx *itx) ingestOne(acc *Account, own ownAddresses, folder string, uid uint
 		if err != nil {
 			return Decision{}, err
 		}
-		if same {
-			return Decision{MessageID: key, Reason: ReasonDuplicate, Because: "already stored"}, nil
+		if same != "" {
+			return Decision{MessageID: same, Reason: ReasonDuplicate, Because: "already stored"}, nil
 		}
 		key, kept = next, " (another message already had its Message-ID: kept as a message of its own)"
 	}
@@ -199,17 +199,17 @@ func (tx *itx) ingestOne(acc *Account, own ownAddresses, folder string, uid uint
 	return d, nil
 }
 
-// sameMessage reports whether e is a message already stored under key (or
-// kept apart since under a key made from it): one with the same sender,
+// sameMessage finds the message stored under key (or kept apart since
+// under a key made from it) that e is a copy of: one with the same sender,
 // date, subject and text, the fields a person tells messages apart by. A
-// copy of a message fetched from another folder or account, or our own mail
-// read back from Sent, differs only by transport headers the server added.
-// When none is the same, next is the key to store e under.
-func (tx *itx) sameMessage(key string, e *Email) (same bool, next string, err error) {
+// copy fetched from another folder or account, or our own mail read back
+// from Sent, differs only by transport headers the server added. same is
+// that message's key; when there is none, next is the key to store e under.
+func (tx *itx) sameMessage(key string, e *Email) (same, next string, err error) {
 	rows, err := tx.query(`SELECT message_id, from_email, sent_at, subject, text, visible_text, `+entryTextCol+`
 		FROM messages WHERE message_id = ? OR (message_id >= ? AND message_id < ?)`, key, key+collisionMark, key+collisionEnd)
 	if err != nil {
-		return false, "", err
+		return "", "", err
 	}
 	defer rows.Close()
 	n := 1
@@ -217,19 +217,19 @@ func (tx *itx) sameMessage(key string, e *Email) (same bool, next string, err er
 		var k, from, subject, text, visible string
 		var sent, entryText sql.NullString
 		if err := rows.Scan(&k, &from, &sent, &subject, &text, &visible, &entryText); err != nil {
-			return false, "", err
+			return "", "", err
 		}
 		n = max(n, collisionNumber(k))
 		text, _ = storedText(text, visible, entryText)
 		if strings.EqualFold(from, strings.TrimSpace(e.From.Email)) && sameSecond(nullTime(sent), e.Date) &&
 			sameWords(subject, e.Subject) && sameWords(text, e.Text) {
-			return true, "", nil
+			return k, "", nil
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return false, "", err
+		return "", "", err
 	}
-	return false, collisionKey(key, n+1), nil
+	return "", collisionKey(key, n+1), nil
 }
 
 // sameSecond reports whether two dates (either may be missing) are the

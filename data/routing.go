@@ -65,7 +65,7 @@ const (
 // Decision is what routing did with one email.
 type Decision struct {
 	EmailID   int64  // the stored message (0 for a duplicate)
-	MessageID string // the dedupe key
+	MessageID string // the key it is stored under (a duplicate: that of the message it copies)
 	Reason    Reason
 	Because   string // plain words, e.g. "reply to your email of 12 Nov"
 	State     string

@@ -218,10 +218,10 @@ func TestIngestMessageIDCollisionKeepsBoth(t *testing.T) {
 	again := clientMail(id, "Claire@Client.test", "Claire", "Order: 40 chairs")
 	again.Text = "Please deliver\r\n40 chairs.\r\n"
 	again.Raw = []byte("Received: from elsewhere\r\nSubject: Order: 40 chairs\r\n\r\nPlease deliver 40 chairs.")
-	if d := ingest(t, db, acc, again); d.Reason != data.ReasonDuplicate {
+	if d := ingest(t, db, acc, again); d.Reason != data.ReasonDuplicate || d.MessageID != second.MessageID {
 		t.Fatalf("the order again: %+v", d)
 	}
-	if d := ingest(t, db, acc, clientMail(id, "someone@evil.test", "", "Hello")); d.Reason != data.ReasonDuplicate {
+	if d := ingest(t, db, acc, clientMail(id, "someone@evil.test", "", "Hello")); d.Reason != data.ReasonDuplicate || d.MessageID != id {
 		t.Fatalf("the stranger's mail again: %+v", d)
 	}
 	// A third message with that ID, in a batch with its copy.
