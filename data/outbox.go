@@ -173,15 +173,19 @@ func trimReferences(refs []string, max int) []string {
 }
 
 // ThreadReferences is the References of a reply: the parent's References
-// plus the parent's Message-ID, trimmed to MaxReferences.
+// plus the parent's Message-ID, each once, trimmed to MaxReferences. An ID
+// that is not a valid Message-ID (ValidMessageID) is left out: it came from
+// outside and is not written into our headers.
 func ThreadReferences(parentRefs []string, parentID string) []string {
 	refs := make([]string, 0, len(parentRefs)+1)
+	seen := map[string]bool{parentID: true}
 	for _, r := range parentRefs {
-		if r != "" && r != parentID {
+		if ValidMessageID(r) && !seen[r] {
+			seen[r] = true
 			refs = append(refs, r)
 		}
 	}
-	if parentID != "" {
+	if ValidMessageID(parentID) {
 		refs = append(refs, parentID)
 	}
 	return trimReferences(refs, MaxReferences)
@@ -354,9 +358,11 @@ func (s *Store) prepare(ctx context.Context, actor int64, in ComposeInput, keep 
 		p, err := s.email(ctx, in.ReplyTo)
 		if err != nil || p.DealID != deal.ID {
 			v.add("reply_to", "unknown_email", "the email answered is not on this deal")
-		} else if !strings.HasPrefix(p.MessageID, "sha256:") {
-			d.InReplyTo = p.MessageID
-			d.References = ThreadReferences(p.References, p.MessageID)
+		} else {
+			// Only valid Message-IDs are answered and referred to: a stored
+			// one may predate the grammar check (see msgid.go).
+			d.InReplyTo = keyMessageID(p.MessageID)
+			d.References = ThreadReferences(p.References, d.InReplyTo)
 		}
 	}
 	limit := int64(DefaultSendMaxSize)

@@ -267,6 +267,10 @@ func reasonText(m data.StoredEmail) string {
 		return lang.L("This sender created too many deals in a short time: new ones were stopped.")
 	case data.ReasonExcluded:
 		return lang.L("The sender is on the account's exclusion list.")
+	case data.ReasonTagStranger:
+		return lang.L("The subject names a deal, but the sender is not one of its people: check it before attaching it.")
+	case data.ReasonOwnAddress:
+		return lang.L("From one of our addresses, but not sent by Comptoir: check it.")
 	}
 	if m.Because != "" {
 		return m.Because

@@ -99,6 +99,8 @@ func linkedBecause(m data.StoredEmail) string {
 		return lang.L("new client")
 	case data.ReasonOwnReply:
 		return lang.L("our own email in this conversation")
+	case data.ReasonOwnAddress:
+		return lang.L("a reply from one of our addresses, not sent by Comptoir")
 	case data.ReasonAutoReply:
 		return lang.L("an automatic reply in this conversation")
 	}
