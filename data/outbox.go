@@ -491,22 +491,6 @@ func byteSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// outEntryData is the Data of an outgoing email's timeline entry.
-type outEntryData struct {
-	EmailID     int64             `json:"email_id"`
-	OutboxID    int64             `json:"outbox_id"`
-	From        string            `json:"from"`
-	To          []string          `json:"to"`
-	Cc          []string          `json:"cc,omitempty"`
-	Subject     string            `json:"subject"`
-	MessageID   string            `json:"message_id"`
-	Text        string            `json:"text"`
-	Attachments []entryAttachment `json:"attachments"`
-	State       OutState          `json:"state"`
-	Error       string            `json:"error,omitempty"`
-	InReplyTo   string            `json:"in_reply_to,omitempty"`
-}
-
 func formatAddresses(l []Address) []string {
 	out := make([]string, 0, len(l))
 	for _, a := range l {
@@ -540,10 +524,10 @@ func (s *Store) QueueEmail(ctx context.Context, d Draft, raw []byte) (OutboxItem
 		cc, _ := json.Marshal(nonNilAddrs(d.Cc))
 		refs, _ := json.Marshal(nonNilStrings(d.References))
 		atts := make([]Attachment, 0, len(d.Files))
-		eatts := make([]entryAttachment, 0, len(d.Files))
+		eatts := make([]EntryAttachment, 0, len(d.Files))
 		for _, f := range d.Files {
 			atts = append(atts, Attachment{Name: f.Name, ContentType: f.ContentType, Size: int64(len(f.Data))})
-			eatts = append(eatts, entryAttachment{Name: f.Name, Size: int64(len(f.Data))})
+			eatts = append(eatts, EntryAttachment{Name: f.Name, Size: int64(len(f.Data))})
 		}
 		attJSON, _ := json.Marshal(atts)
 		rcpts, _ := json.Marshal(d.Recipients())
@@ -554,7 +538,7 @@ func (s *Store) QueueEmail(ctx context.Context, d Draft, raw []byte) (OutboxItem
 		compose, _ := json.Marshal(input)
 		at := tx.s.Now()
 		now := fmtTime(at)
-		entry := outEntryData{From: formatAddress(d.From), To: formatAddresses(d.To), Cc: formatAddresses(d.Cc),
+		entry := EmailData{From: formatAddress(d.From), To: formatAddresses(d.To), Cc: formatAddresses(d.Cc),
 			Subject: d.Subject, MessageID: d.MessageID, Text: d.Text, Attachments: eatts, State: OutQueued, InReplyTo: d.InReplyTo}
 		if d.OutboxID == 0 {
 			var emailID int64
@@ -803,10 +787,10 @@ func outEntryState(e *Entry, state OutState) {
 	if state != OutSent || e.Kind != EntryEmailOut {
 		return
 	}
-	if e.Data == nil {
-		e.Data = map[string]any{}
+	if d, ok := e.Data.(EmailData); ok {
+		d.State, d.Error = OutSent, ""
+		e.Data = d
 	}
-	e.Data["state"], e.Data["error"] = string(OutSent), ""
 }
 
 // setEntryState records an outgoing email's state on its timeline entry

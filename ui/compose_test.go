@@ -295,7 +295,7 @@ func TestTimelineHooksOpenCompose(t *testing.T) {
 	if o := replyButton(tab.f, data.Entry{Kind: data.EntryComment}); o != nil {
 		t.Fatal("a reply button on a comment")
 	}
-	if o := replyButton(tab.f, data.Entry{Kind: data.EntryEmailIn, Data: map[string]any{"email_id": float64(3)}}); o == nil {
+	if o := replyButton(tab.f, data.Entry{Kind: data.EntryEmailIn, Data: data.EmailData{EmailID: 3}}); o == nil {
 		t.Fatal("no reply button on an email")
 	}
 }

@@ -53,10 +53,11 @@ import (
 //	timeline      array    oldest first: [{id, kind, at, author, text, ...}]
 //
 // A timeline entry's structured data (a field change's field/old/new, an
-// email's from/to/subject/message_id/text/attachments/linked_because, …) is
-// flattened into the entry object. Data never replaces id, kind, at,
-// author or edited_at; a non-empty "text" in the data (an email's body)
-// replaces the entry's text.
+// email's from/to/subject/message_id/text/attachments/linked_because/
+// linked_reason, …: the keys of its data.Payload, as stored) is flattened
+// into the entry object. Data never replaces id, kind, at, author or
+// edited_at; a non-empty "text" in the data (an email's body) replaces the
+// entry's text.
 //
 // `comptoir export contacts` writes ContactExport objects and
 // `comptoir export companies` CompanyExport objects (fields below).
@@ -142,17 +143,29 @@ type EntryExport struct {
 	Author   string // the employee's name; "" for the system
 	Text     string
 	EditedAt *time.Time
-	Data     map[string]any
+	Data     data.Payload
 }
 
-// MarshalJSON writes the entry with its data's keys beside its own.
+// MarshalJSON writes the entry with its data's keys beside its own. The
+// data's values go through as JSON text: a number stays the integer it is.
 func (e EntryExport) MarshalJSON() ([]byte, error) {
-	m := make(map[string]any, len(e.Data)+6)
-	for k, v := range e.Data {
+	var keys map[string]json.RawMessage
+	if e.Data != nil {
+		b, err := json.Marshal(e.Data)
+		if err != nil {
+			return nil, fmt.Errorf("entry %d: %w", e.ID, err)
+		}
+		if err := json.Unmarshal(b, &keys); err != nil {
+			return nil, fmt.Errorf("entry %d: %w", e.ID, err)
+		}
+	}
+	m := make(map[string]any, len(keys)+6)
+	for k, v := range keys {
 		m[k] = v
 	}
 	text := e.Text
-	if t, ok := e.Data["text"].(string); ok && t != "" {
+	var t string
+	if raw, ok := keys["text"]; ok && json.Unmarshal(raw, &t) == nil && t != "" {
 		text = t
 	}
 	m["id"], m["kind"], m["at"], m["author"], m["text"] = e.ID, e.Kind, e.At, e.Author, text

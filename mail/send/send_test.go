@@ -90,8 +90,8 @@ func TestSendTransmitsStoredBytesWithThreading(t *testing.T) {
 	}
 	es, _ := f.db.Timeline(ctx, f.db.Sales.ID, f.deal.ID, data.TimelineCursor{}, 20)
 	for _, e := range es {
-		if e.Kind == data.EntryEmailOut && e.Data["state"] != "sent" {
-			t.Fatalf("timeline entry state %v", e.Data["state"])
+		if ed, _ := e.Data.(data.EmailData); e.Kind == data.EntryEmailOut && ed.State != data.OutSent {
+			t.Fatalf("timeline entry state %v", ed.State)
 		}
 	}
 }
