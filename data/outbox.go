@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"comptoir/data/locale"
 )
 
 // The outbox: an email written from a deal is stored first, with its
@@ -195,19 +197,12 @@ func ReplySubject(subject string) string {
 	return "Re: " + s
 }
 
-// QuoteText quotes a message's text for a reply: an attribution line and
-// each line prefixed with "> ".
-func QuoteText(from Address, date time.Time, text string) string {
+// Quote quotes a message's text for a reply: each line prefixed with "> "
+// (">" before a line already quoted). The line above it that says who
+// wrote it and when is the person's words, in their language and time
+// zone: the UI writes it.
+func Quote(text string) string {
 	var b strings.Builder
-	who := from.Name
-	if who == "" {
-		who = from.Email
-	}
-	if date.IsZero() {
-		fmt.Fprintf(&b, "%s wrote:\n", who)
-	} else {
-		fmt.Fprintf(&b, "On %s, %s wrote:\n", date.UTC().Format("2 Jan 2006 15:04"), who)
-	}
 	for _, l := range strings.Split(strings.TrimRight(strings.ReplaceAll(text, "\r\n", "\n"), "\n"), "\n") {
 		if strings.HasPrefix(l, ">") {
 			b.WriteString(">" + l + "\n")
@@ -481,15 +476,9 @@ func contentTypeOf(name, given string) string {
 	return "application/octet-stream"
 }
 
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
+// byteSize words a size for a field error's message, in English as the
+// messages are (the UI words sizes in the person's language).
+func byteSize(n int64) string { return locale.New("en", time.UTC).Size(n) }
 
 func formatAddresses(l []Address) []string {
 	out := make([]string, 0, len(l))

@@ -31,7 +31,7 @@ func TestSendTransmitsStoredBytesWithThreading(t *testing.T) {
 	}
 	pm, _ := f.db.EmailByMessageID(ctx, f.db.Admin.ID, "q1@client.test")
 	it := f.queue(t, data.ComposeInput{Bcc: "boss@ourshop.test", Subject: data.ReplySubject(pm.Subject), ReplyTo: pm.ID, HTML: true,
-		Text:  "Here is the quote.\n\n" + data.QuoteText(pm.From, pm.Date, pm.Text),
+		Text:  "Here is the quote.\n\n" + data.Quote(pm.Text),
 		Files: []data.FileInput{{Name: "plan.txt", Data: []byte("a plan")}}})
 	stored, _ := f.q.OutgoingRaw(ctx, it.ID)
 
