@@ -368,25 +368,6 @@ func (tx *itx) touchDeals() error {
 	return nil
 }
 
-// emailEntryData is the Data of an email's timeline entry, as the timeline
-// and `comptoir export deals` show it.
-type emailEntryData struct {
-	EmailID       int64             `json:"email_id"`
-	From          string            `json:"from"`
-	To            []string          `json:"to"`
-	Subject       string            `json:"subject"`
-	MessageID     string            `json:"message_id"`
-	Text          string            `json:"text"`
-	Attachments   []entryAttachment `json:"attachments"`
-	LinkedBecause string            `json:"linked_because"`
-	LinkedReason  string            `json:"linked_reason"`
-}
-
-type entryAttachment struct {
-	Name string `json:"name"`
-	Size int64  `json:"size"`
-}
-
 // linkFields is what an email's timeline entry shows.
 type linkFields struct {
 	from        Address
@@ -562,8 +543,9 @@ func (f linkFields) entryJSON() (body, text string) {
 }
 
 // entryData assembles the Data of an email's timeline entry around its body
-// (entryJSON): the bytes json.Marshal writes for emailEntryData
-// (TestEmailEntryDataIsJSONMarshal holds it to that).
+// (entryJSON): the bytes json.Marshal writes for its EmailData, in the mail
+// sync's keys (emailEntryData; TestEmailEntryDataIsJSONMarshal holds it to
+// that).
 func entryData(emailID int64, body, because string, reason Reason) string {
 	b := make([]byte, 0, len(body)+len(because)+96)
 	b = append(b, `{"email_id":`...)

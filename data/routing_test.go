@@ -65,17 +65,18 @@ func TestRoutingNewClientCreatesContactCompanyDeal(t *testing.T) {
 	if in == nil {
 		t.Fatalf("no email_in entry: %+v", tl)
 	}
-	for _, k := range []string{"from", "to", "subject", "message_id", "text", "attachments", "linked_because"} {
-		if _, ok := in.Data[k]; !ok {
+	keys := payloadKeys(t, in.Data)
+	for _, k := range []string{"from", "to", "subject", "message_id", "text", "attachments", "linked_because", "linked_reason"} {
+		if _, ok := keys[k]; !ok {
 			t.Errorf("entry data lacks %q: %v", k, in.Data)
 		}
 	}
-	if in.Data["message_id"] != "m1@acme-industrie.fr" || in.Data["linked_because"] != "new client" ||
-		!strings.Contains(in.Data["text"].(string), "40 chairs") || !in.At.Equal(datatest.Start.Add(-time.Hour)) {
+	ed := in.Data.(data.EmailData)
+	if ed.MessageID != "m1@acme-industrie.fr" || ed.LinkedReason != data.ReasonNewClient || ed.LinkedBecause != "new client" ||
+		!strings.Contains(ed.Text, "40 chairs") || !in.At.Equal(datatest.Start.Add(-time.Hour)) {
 		t.Fatalf("entry: %+v", in)
 	}
-	atts := in.Data["attachments"].([]any)
-	if a := atts[0].(map[string]any); a["name"] != "plan.pdf" || a["size"].(float64) != 1234 {
+	if atts := ed.Attachments; len(atts) != 1 || atts[0] != (data.EntryAttachment{Name: "plan.pdf", Size: 1234}) {
 		t.Fatalf("attachments: %v", atts)
 	}
 	// A public provider gives no company.

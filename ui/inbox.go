@@ -326,17 +326,6 @@ func (s *inboxScreen) showEmail(m data.StoredEmail) {
 	s.detail.Refresh()
 }
 
-// sizeText is a size in KB or MB.
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return lang.L("{{.N}} MB", map[string]any{"N": fmt.Sprintf("%.1f", float64(n)/(1<<20))})
-	case n >= 1<<10:
-		return lang.L("{{.N}} KB", map[string]any{"N": (n + 1023) >> 10})
-	}
-	return lang.L("{{.N}} bytes", map[string]any{"N": n})
-}
-
 // current returns the shown email.
 func (s *inboxScreen) current() (data.StoredEmail, bool) {
 	for _, m := range s.emails {
