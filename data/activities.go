@@ -135,7 +135,7 @@ func (s *Store) CompleteActivity(ctx context.Context, actor, id int64, result st
 		if _, err := tx.exec(`UPDATE activities SET done_at = ?, result = ? WHERE id = ?`, tx.s.now(), result, id); err != nil {
 			return err
 		}
-		return tx.addEntry(dealID, a.ID, EntryActivity, result, map[string]any{"activity_id": id, "activity_kind": kind, "subject": subject})
+		return tx.addEntry(dealID, a.ID, EntryActivity, result, ActivityData{ActivityID: id, ActivityKind: ActivityKind(kind), Subject: subject})
 	})
 	if err != nil {
 		return Activity{}, fmt.Errorf("complete activity %d: %w", id, err)

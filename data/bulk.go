@@ -454,15 +454,15 @@ func (b *BulkTx) Deal(in BulkDeal) (int64, error) {
 		return 0, err
 	}
 	first := b.stages[b.firstOpen[in.PipelineID]]
-	if err := b.Entry(id, in.AuthorID, EntryCreated, "", map[string]any{"stage": first.Name, "source": string(in.Source)}, in.CreatedAt); err != nil {
+	if err := b.Entry(id, in.AuthorID, EntryCreated, "", CreatedData{Stage: first.Name, Source: in.Source}, in.CreatedAt); err != nil {
 		return 0, err
 	}
 	if stage.Final() {
 		kind := EntryWon
-		data := map[string]any{"from": first.Name, "to": stage.Name, "from_id": first.ID, "to_id": stage.ID}
+		data := StageData{From: first.Name, To: stage.Name, FromID: first.ID, ToID: stage.ID}
 		if stage.Semantics == StatusLost {
 			kind = EntryLost
-			data["reason"] = in.LostReason
+			data.Reason = in.LostReason
 		}
 		if err := b.Entry(id, in.AuthorID, kind, in.LostReason, data, in.ClosedAt); err != nil {
 			return 0, err
@@ -473,14 +473,11 @@ func (b *BulkTx) Deal(in BulkDeal) (int64, error) {
 	return id, nil
 }
 
-// Entry appends a timeline entry to a deal at the given time. Entries, lines
-// and activities are written in batches; all are in the file when Bulk
-// returns.
-func (b *BulkTx) Entry(dealID, author int64, kind EntryKind, text string, data map[string]any, at time.Time) error {
-	if data == nil {
-		data = map[string]any{}
-	}
-	js, err := json.Marshal(data) // map keys are written sorted
+// Entry appends a timeline entry to a deal at the given time, with data the
+// payload of its kind (nil: none). Entries, lines and activities are written
+// in batches; all are in the file when Bulk returns.
+func (b *BulkTx) Entry(dealID, author int64, kind EntryKind, text string, data Payload, at time.Time) error {
+	js, err := encodePayload(kind, data)
 	if err != nil {
 		return fmt.Errorf("timeline entry: %w", err)
 	}

@@ -129,20 +129,12 @@ func ParseCallDuration(s string) (time.Duration, error) {
 	return d, nil
 }
 
-func (in CallInput) data() map[string]any {
-	d := map[string]any{
-		"direction":  string(in.Direction),
-		"duration_s": int64(in.Duration / time.Second),
-		"outcome":    string(in.Outcome),
-	}
-	if in.Phone != "" {
-		d["phone"] = in.Phone
-	}
-	return d
+func (in CallInput) data() CallData {
+	return CallData{Direction: in.Direction, Seconds: int64(in.Duration / time.Second), Outcome: in.Outcome, Phone: in.Phone}
 }
 
 // LogCall writes a call on a deal's timeline, at the time of the call, with
-// data {direction, duration_s, outcome, phone} and the notes as its text.
+// its CallData and the notes as its text.
 // Whoever may edit the deal may.
 func (s *Store) LogCall(ctx context.Context, actor, dealID int64, in CallInput) (Entry, error) {
 	if err := in.validate(s.Now()); err != nil {
@@ -189,8 +181,8 @@ type PaymentInput struct {
 // PaymentMethods are the methods a form suggests (free text is accepted).
 var PaymentMethods = []string{"bank_transfer", "card", "cash", "cheque", "direct_debit"}
 
-// LogPayment writes a payment on a deal's timeline, with data {amount,
-// currency, date, method, reference} and the note as its text.
+// LogPayment writes a payment on a deal's timeline, with its PaymentData
+// and the note as its text.
 func (s *Store) LogPayment(ctx context.Context, actor, dealID int64, in PaymentInput) (Entry, error) {
 	var v validator
 	if in.Amount <= 0 {
@@ -220,7 +212,7 @@ func (s *Store) LogPayment(ctx context.Context, actor, dealID int64, in PaymentI
 		if in.Currency == "" {
 			in.Currency = d.Currency
 		}
-		data := map[string]any{"amount": in.Amount, "currency": in.Currency, "date": in.Date, "method": in.Method, "reference": in.Reference}
+		data := PaymentData{Amount: in.Amount, Currency: in.Currency, Date: in.Date, Method: in.Method, Reference: in.Reference}
 		if err := tx.addEntry(dealID, a.ID, EntryPayment, in.Note, data); err != nil {
 			return err
 		}
@@ -242,8 +234,8 @@ type DeliveryInput struct {
 	Note     string
 }
 
-// LogDelivery writes a delivery on a deal's timeline, with data {date,
-// carrier, tracking, address} and the note as its text.
+// LogDelivery writes a delivery on a deal's timeline, with its
+// DeliveryData and the note as its text.
 func (s *Store) LogDelivery(ctx context.Context, actor, dealID int64, in DeliveryInput) (Entry, error) {
 	var v validator
 	loc, err := s.location(ctx)
@@ -262,7 +254,7 @@ func (s *Store) LogDelivery(ctx context.Context, actor, dealID int64, in Deliver
 		if err != nil {
 			return err
 		}
-		data := map[string]any{"date": in.Date, "carrier": in.Carrier, "tracking": in.Tracking, "address": in.Address}
+		data := DeliveryData{Date: in.Date, Carrier: in.Carrier, Tracking: in.Tracking, Address: in.Address}
 		if err := tx.addEntry(dealID, a.ID, EntryDelivery, in.Note, data); err != nil {
 			return err
 		}

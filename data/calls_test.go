@@ -31,7 +31,7 @@ func TestLogCall(t *testing.T) {
 	if e.Kind != data.EntryCall || e.Text != "wants a quote" || !e.At.Equal(at) || e.AuthorID != db.Sales.ID {
 		t.Fatalf("entry = %+v", e)
 	}
-	if e.Data["direction"] != "out" || e.Data["duration_s"] != float64(95) || e.Data["outcome"] != "answered" || e.Data["phone"] != "+33 6 12 34 56 78" {
+	if e.Data != (data.CallData{Direction: data.CallOut, Seconds: 95, Outcome: data.OutcomeAnswered, Phone: "+33 6 12 34 56 78"}) {
 		t.Fatalf("data = %v", e.Data)
 	}
 	page, err := db.Timeline(ctx, db.Sales.ID, d.ID, data.TimelineCursor{}, 10)
@@ -78,8 +78,8 @@ func TestLogPaymentAndDelivery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Kind != data.EntryPayment || p.Text != "deposit" || p.Data["amount"] != float64(120050) || p.Data["currency"] != "EUR" ||
-		p.Data["date"] != "2026-11-12" || p.Data["method"] != "bank_transfer" || p.Data["reference"] != "INV-7" {
+	if p.Kind != data.EntryPayment || p.Text != "deposit" ||
+		p.Data != (data.PaymentData{Amount: 120050, Currency: "EUR", Date: "2026-11-12", Method: "bank_transfer", Reference: "INV-7"}) {
 		t.Fatalf("payment = %+v", p)
 	}
 
@@ -87,8 +87,7 @@ func TestLogPaymentAndDelivery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if dl.Kind != data.EntryDelivery || dl.Data["carrier"] != "Colissimo" || dl.Data["tracking"] != "6A123" || dl.Data["date"] != "2026-11-20" ||
-		dl.Data["address"] != "3 rue Haute\nLyon" {
+	if dl.Kind != data.EntryDelivery || dl.Data != (data.DeliveryData{Carrier: "Colissimo", Tracking: "6A123", Date: "2026-11-20", Address: "3 rue Haute\nLyon"}) {
 		t.Fatalf("delivery = %+v", dl)
 	}
 	_, err = db.LogDelivery(ctx, db.Sales.ID, d.ID, data.DeliveryInput{Date: "tomorrow"})

@@ -361,7 +361,7 @@ func (tx *wtx) createDeal(actorID int64, in DealInput) (int64, error) {
 	if err := tx.writeCustom(EntityDeal, id, in.Custom); err != nil {
 		return 0, err
 	}
-	if err := tx.addEntry(id, actor.ID, EntryCreated, "", map[string]any{"stage": stage.Name, "source": string(in.Source)}); err != nil {
+	if err := tx.addEntry(id, actor.ID, EntryCreated, "", CreatedData{Stage: stage.Name, Source: in.Source}); err != nil {
 		return 0, err
 	}
 	tx.changed(KindDeal, id)
@@ -477,7 +477,7 @@ func (tx *wtx) auditFields(author int64, old Deal, in DealInput) error {
 	add("contact", old.ContactName, tx.name("contacts", in.ContactID))
 	add("company", old.CompanyName, tx.name("companies", in.CompanyID))
 	add("responsible", old.Responsible, tx.name("employees", in.ResponsibleID))
-	add("amount", FormatMinor(old.Amount, old.Currency)+" "+old.Currency, FormatMinor(in.Amount, in.Currency)+" "+in.Currency)
+	add("amount", Money{old.Amount, old.Currency}.String(), Money{in.Amount, in.Currency}.String())
 	add("probability", probText(old.Probability), probText(in.Probability))
 	add("close_date", old.CloseDate, in.CloseDate)
 	add("source", string(old.Source), string(in.Source))
@@ -494,7 +494,7 @@ func (tx *wtx) auditFields(author int64, old Deal, in DealInput) error {
 		add("custom."+k, old.Custom[k], in.Custom[k])
 	}
 	for _, c := range cs {
-		if err := tx.addEntry(old.ID, author, EntryField, "", map[string]any{"field": c.field, "old": c.from, "new": c.to}); err != nil {
+		if err := tx.addEntry(old.ID, author, EntryField, "", FieldData{Field: c.field, Old: c.from, New: c.to}); err != nil {
 			return err
 		}
 	}
@@ -582,10 +582,7 @@ func (tx *wtx) moveStage(author int64, old Deal, to Stage, lostReason string) er
 		to.ID, closed, lostReason, now, old.ID); err != nil {
 		return err
 	}
-	data := map[string]any{"from": old.StageName, "to": to.Name, "from_id": old.StageID, "to_id": to.ID}
-	if lostReason != "" {
-		data["reason"] = lostReason
-	}
+	data := StageData{From: old.StageName, To: to.Name, FromID: old.StageID, ToID: to.ID, Reason: lostReason}
 	return tx.addEntry(old.ID, author, kind, lostReason, data)
 }
 

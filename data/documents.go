@@ -509,8 +509,7 @@ func (tx *wtx) issue(actor, dealID int64, kind DocumentKind, seller Seller, snap
 		return 0, err
 	}
 	id, _ := res.LastInsertId()
-	data := map[string]any{"document_id": id, "number": number, "kind": string(kind),
-		"gross": snap.Gross, "currency": snap.Currency}
+	data := DocumentData{DocumentID: id, Number: number, Kind: kind, Gross: snap.Gross, Currency: snap.Currency}
 	if err := tx.addEntry(dealID, actor, EntryDocument, number, data); err != nil {
 		return 0, err
 	}
@@ -610,9 +609,8 @@ func (s *Store) setStatus(ctx context.Context, actor, id int64, to DocumentStatu
 			date = tx.s.Now().In(tx.location()).Format(time.DateOnly)
 		}
 		// The shape of LogPayment's entries: amount in minor units.
-		data := map[string]any{"amount": doc.Gross, "currency": doc.Currency, "date": date,
-			"method": strings.TrimSpace(p.Method), "reference": strings.TrimSpace(p.Reference),
-			"document": doc.Number, "document_id": doc.ID}
+		data := PaymentData{Amount: doc.Gross, Currency: doc.Currency, Date: date, Method: strings.TrimSpace(p.Method),
+			Reference: strings.TrimSpace(p.Reference), Document: doc.Number, DocumentID: doc.ID}
 		return tx.addEntry(doc.DealID, a.ID, EntryPayment, doc.Number, data)
 	})
 	if err != nil {

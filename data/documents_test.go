@@ -196,8 +196,8 @@ func TestCreateInvoiceSnapshotAndPDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if es[0].Kind != data.EntryDocument || es[0].Data["number"] != "FAC-2026-0001" || es[0].Data["gross"] != float64(48522) ||
-		es[0].Data["kind"] != "invoice" || es[0].Data["document_id"] != float64(inv.ID) {
+	if es[0].Kind != data.EntryDocument ||
+		es[0].Data != (data.DocumentData{DocumentID: inv.ID, Number: "FAC-2026-0001", Kind: data.DocInvoice, Gross: 48522, Currency: "EUR"}) {
 		t.Errorf("timeline entry %+v", es[0])
 	}
 }
@@ -421,8 +421,8 @@ func TestStatusesQuoteToInvoiceAndPayment(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := es[0]
-	if p.Kind != data.EntryPayment || p.Data["amount"] != float64(48522) || p.Data["currency"] != "EUR" || p.Data["date"] != "2026-11-20" ||
-		p.Data["method"] != "bank_transfer" || p.Data["reference"] != "VIR 42" || p.Data["document"] != "FAC-2026-0001" {
+	if pd, _ := p.Data.(data.PaymentData); p.Kind != data.EntryPayment || pd.Amount != 48522 || pd.Currency != "EUR" || pd.Date != "2026-11-20" ||
+		pd.Method != "bank_transfer" || pd.Reference != "VIR 42" || pd.Document != "FAC-2026-0001" || pd.DocumentID == 0 {
 		t.Errorf("payment entry %+v", p)
 	}
 	if _, err := f.SetDocumentStatus(f.ctx, f.Sales.ID, inv.ID, data.DocSent); data.FieldErrors(err) == nil {

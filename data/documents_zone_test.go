@@ -38,8 +38,8 @@ func TestDocumentsAreDatedInTheBusinessZone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if es[0].Kind != data.EntryPayment || es[0].Data["date"] != "2027-01-01" {
-		t.Errorf("payment of the invoice %s dated %v, want 2027-01-01", es[0].Kind, es[0].Data["date"])
+	if pd, _ := es[0].Data.(data.PaymentData); pd.Date != "2027-01-01" {
+		t.Errorf("payment of the invoice %s dated %v, want 2027-01-01", es[0].Kind, es[0].Data)
 	}
 
 	// Payments and deliveries without a date are today in Paris too.
@@ -47,15 +47,15 @@ func TestDocumentsAreDatedInTheBusinessZone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Data["date"] != "2027-01-01" {
-		t.Errorf("payment dated %v, want 2027-01-01", p.Data["date"])
+	if pd, _ := p.Data.(data.PaymentData); pd.Date != "2027-01-01" {
+		t.Errorf("payment dated %v, want 2027-01-01", p.Data)
 	}
 	d, err := f.LogDelivery(f.ctx, f.Sales.ID, f.deal.ID, data.DeliveryInput{Carrier: "La Poste"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Data["date"] != "2027-01-01" {
-		t.Errorf("delivery dated %v, want 2027-01-01", d.Data["date"])
+	if dd, _ := d.Data.(data.DeliveryData); dd.Date != "2027-01-01" {
+		t.Errorf("delivery dated %v, want 2027-01-01", d.Data)
 	}
 }
 
@@ -97,7 +97,7 @@ func TestSellerTimeZone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Data["date"] != "2026-12-31" {
-		t.Errorf("payment in New York dated %v", p.Data["date"])
+	if pd, _ := p.Data.(data.PaymentData); pd.Date != "2026-12-31" {
+		t.Errorf("payment in New York dated %v", p.Data)
 	}
 }

@@ -23,7 +23,7 @@ type Attachment struct {
 // so that a message that could not be parsed is never lost.
 type Email struct {
 	ID        int64
-	MessageID string // without angle brackets; empty when the message has none
+	MessageID string // without angle brackets; empty when the message has none valid (ValidMessageID)
 	InReplyTo string // without angle brackets
 	// References, oldest first as in the header, without angle brackets.
 	References []string

@@ -13,7 +13,7 @@ import (
 // and the outbox read it.
 type StoredEmail struct {
 	ID          int64
-	MessageID   string // the dedupe key: Message-ID, or sha256:… when it had none
+	MessageID   string // the dedupe key: Message-ID, or sha256:… when it had none, or "ID #2"… (see collisionKey)
 	Direction   string // "in" or "out"
 	AccountID   int64
 	Folder      string
@@ -269,7 +269,12 @@ func (s *Store) CreateDealFromEmail(ctx context.Context, actor, emailID int64, i
 		if in.Source == "" {
 			in.Source = SourceEmail
 		}
-		if in.ContactID == 0 && m.From.Email != "" && m.Direction != "out" {
+		own, err := tx.ownAddresses()
+		if err != nil {
+			return err
+		}
+		// Mail from one of our addresses makes no contact of us.
+		if in.ContactID == 0 && m.From.Email != "" && m.Direction != "out" && !own[strings.ToLower(m.From.Email)] {
 			c, co, err := newItx(tx).contactFromAddress(m.From)
 			if err != nil {
 				return err

@@ -84,9 +84,11 @@ type IngestResult struct {
 }
 
 // MessageKey is the dedupe key of a message: its Message-ID, or "sha256:"
-// and the hash of its raw bytes when it has none.
+// and the hash of its raw bytes when it has none that RFC 5322's grammar
+// allows (ValidMessageID). A message whose Message-ID another one already
+// holds is stored under a key of its own (see ingestOne).
 func MessageKey(e *Email) string {
-	if id := strings.TrimSpace(e.MessageID); id != "" {
+	if id := strings.TrimSpace(e.MessageID); ValidMessageID(id) {
 		return id
 	}
 	h := sha256.Sum256(e.Raw)
@@ -160,22 +162,90 @@ func (s *Store) Ingest(ctx context.Context, accountID int64, folder string, uidV
 
 func (tx *itx) ingestOne(acc *Account, own ownAddresses, folder string, uid uint32, e *Email, p *prepared) (Decision, error) {
 	key := p.key
-	// 1. Same Message-ID already stored: nothing.
+	// 1. The same message already stored: nothing. Another message with a
+	// Message-ID already stored (by mistake, or sent first by someone who
+	// wants the real one dropped) is kept too, under a key of its own.
+	var kept string
 	if _, ok, err := tx.storedMessage(key); err != nil {
 		return Decision{}, err
 	} else if ok {
-		return Decision{MessageID: key, Reason: ReasonDuplicate, Because: "already stored"}, nil
+		same, next, err := tx.sameMessage(key, e)
+		if err != nil {
+			return Decision{}, err
+		}
+		if same != "" {
+			return Decision{MessageID: same, Reason: ReasonDuplicate, Because: "already stored"}, nil
+		}
+		key, kept = next, " (another message already had its Message-ID: kept as a message of its own)"
 	}
 	d, err := tx.route(acc, own, e)
 	if err != nil {
 		return d, err
 	}
-	d.MessageID = key
+	d.MessageID, d.Because = key, d.Because+kept
 	if err := tx.storeMessage(acc, folder, uid, e, p, &d); err != nil {
 		return d, err
 	}
-	tx.known[key] = knownMessage{dealID: d.DealID, direction: d.Direction, sent: e.Date.UTC()}
+	k := knownMessage{dealID: d.DealID, direction: d.Direction, sent: e.Date.UTC()}
+	if kept != "" {
+		// Threading by a Message-ID that messages on different deals
+		// share would pick one at random: it is no clue then.
+		first := tx.known[p.key]
+		first.ambiguous = first.ambiguous || first.dealID != k.dealID
+		k = first
+		key = p.key
+	}
+	tx.known[key] = k
 	return d, nil
+}
+
+// sameMessage finds the message stored under key (or kept apart since
+// under a key made from it) that e is a copy of: one with the same sender,
+// date, subject and text, the fields a person tells messages apart by. A
+// copy fetched from another folder or account, or our own mail read back
+// from Sent, differs only by transport headers the server added. same is
+// that message's key; when there is none, next is the key to store e under.
+func (tx *itx) sameMessage(key string, e *Email) (same, next string, err error) {
+	rows, err := tx.query(`SELECT message_id, from_email, sent_at, subject, text, visible_text, `+entryTextCol+`
+		FROM messages WHERE message_id = ? OR (message_id >= ? AND message_id < ?)`, key, key+collisionMark, key+collisionEnd)
+	if err != nil {
+		return "", "", err
+	}
+	defer rows.Close()
+	n := 1
+	for rows.Next() {
+		var k, from, subject, text, visible string
+		var sent, entryText sql.NullString
+		if err := rows.Scan(&k, &from, &sent, &subject, &text, &visible, &entryText); err != nil {
+			return "", "", err
+		}
+		n = max(n, collisionNumber(k))
+		text, _ = storedText(text, visible, entryText)
+		if strings.EqualFold(from, strings.TrimSpace(e.From.Email)) && sameSecond(nullTime(sent), e.Date) &&
+			sameWords(subject, e.Subject) && sameWords(text, e.Text) {
+			return k, "", nil
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", "", err
+	}
+	return "", collisionKey(key, n+1), nil
+}
+
+// sameSecond reports whether two dates (either may be missing) are the
+// same to the second.
+func sameSecond(a, b time.Time) bool {
+	if a.IsZero() || b.IsZero() {
+		return a.IsZero() == b.IsZero()
+	}
+	return a.Truncate(time.Second).Equal(b.Truncate(time.Second))
+}
+
+// sameWords reports whether two texts hold the same words: line endings,
+// the wrapping and the spaces a transfer encoding may change do not count.
+func sameWords(a, b string) bool {
+	fa, fb := strings.Fields(a), strings.Fields(b)
+	return slices.Equal(fa, fb)
 }
 
 // knownMessage is a stored message as threading sees it.
@@ -184,16 +254,20 @@ type knownMessage struct {
 	direction string
 	sent      time.Time
 	gone      bool // its deal is deleted
+	// ambiguous: messages on different deals carry this Message-ID (see
+	// collisionKey), so it says nothing of where a reply goes.
+	ambiguous bool
 }
 
 // loadKnown reads, in one query, the stored messages that a batch names:
 // each message's own key (the duplicates) and the Message-IDs it replies
-// to. Ingest then keeps the map up to date with the messages it stores, so
-// that deduplication and threading need no query per message.
+// to, with the messages kept apart under keys made from them. Ingest then
+// keeps the map up to date with the messages it stores, so that
+// deduplication and threading need no query per message.
 func (tx *itx) loadKnown(msgs []Incoming, preps []*prepared) error {
 	// Message-IDs travel as a JSON array, which cannot hold invalid UTF-8
-	// (encoding/json writes U+FFFD instead): storedMessage looks such IDs up
-	// one by one.
+	// (encoding/json writes U+FFFD instead); keys and valid Message-IDs
+	// are ASCII.
 	var ids []string
 	for i, m := range msgs {
 		ids = append(ids, preps[i].key)
@@ -203,25 +277,48 @@ func (tx *itx) loadKnown(msgs []Incoming, preps []*prepared) error {
 	}
 	ids = slices.DeleteFunc(ids, func(id string) bool { return !utf8.ValidString(id) })
 	js, _ := json.Marshal(ids)
-	rows, err := tx.query(`SELECT m.message_id, coalesce(d.id, 0), m.direction, m.sent_at, coalesce(d.deleted_at IS NOT NULL, 0)
+	rows, err := tx.query(`SELECT m.message_id, 0, coalesce(d.id, 0), m.direction, m.sent_at, coalesce(d.deleted_at IS NOT NULL, 0)
 		FROM messages m LEFT JOIN deals d ON d.id = m.deal_id
-		WHERE m.message_id IN (SELECT value FROM json_each(?))`, string(js))
+		WHERE m.message_id IN (SELECT value FROM json_each(?1))
+		UNION ALL
+		SELECT j.value, 1, coalesce(d.id, 0), m.direction, m.sent_at, coalesce(d.deleted_at IS NOT NULL, 0)
+		FROM json_each(?1) j JOIN messages m ON m.message_id >= j.value || '`+collisionMark+`' AND m.message_id < j.value || '`+collisionEnd+`'
+		LEFT JOIN deals d ON d.id = m.deal_id`, string(js))
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	tx.known = make(map[string]knownMessage, len(msgs))
+	type kept struct {
+		id     string
+		dealID int64
+	}
+	var apart []kept
 	for rows.Next() {
 		var id string
+		var isApart bool
 		var k knownMessage
 		var sent sql.NullString
-		if err := rows.Scan(&id, &k.dealID, &k.direction, &sent, &k.gone); err != nil {
+		if err := rows.Scan(&id, &isApart, &k.dealID, &k.direction, &sent, &k.gone); err != nil {
 			return err
+		}
+		if isApart {
+			apart = append(apart, kept{id, k.dealID})
+			continue
 		}
 		k.sent = nullTime(sent)
 		tx.known[id] = k
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, a := range apart {
+		if k, ok := tx.known[a.id]; ok && k.dealID != a.dealID {
+			k.ambiguous = true
+			tx.known[a.id] = k
+		}
+	}
+	return nil
 }
 
 // itx is the write transaction of a batch of mail, with what routing and
@@ -269,25 +366,6 @@ func (tx *itx) touchDeals() error {
 	}
 	clear(tx.touched)
 	return nil
-}
-
-// emailEntryData is the Data of an email's timeline entry, as the timeline
-// and `comptoir export deals` show it.
-type emailEntryData struct {
-	EmailID       int64             `json:"email_id"`
-	From          string            `json:"from"`
-	To            []string          `json:"to"`
-	Subject       string            `json:"subject"`
-	MessageID     string            `json:"message_id"`
-	Text          string            `json:"text"`
-	Attachments   []entryAttachment `json:"attachments"`
-	LinkedBecause string            `json:"linked_because"`
-	LinkedReason  string            `json:"linked_reason"`
-}
-
-type entryAttachment struct {
-	Name string `json:"name"`
-	Size int64  `json:"size"`
 }
 
 // linkFields is what an email's timeline entry shows.
@@ -465,8 +543,9 @@ func (f linkFields) entryJSON() (body, text string) {
 }
 
 // entryData assembles the Data of an email's timeline entry around its body
-// (entryJSON): the bytes json.Marshal writes for emailEntryData
-// (TestEmailEntryDataIsJSONMarshal holds it to that).
+// (entryJSON): the bytes json.Marshal writes for its EmailData, in the mail
+// sync's keys (emailEntryData; TestEmailEntryDataIsJSONMarshal holds it to
+// that).
 func entryData(emailID int64, body, because string, reason Reason) string {
 	b := make([]byte, 0, len(body)+len(because)+96)
 	b = append(b, `{"email_id":`...)

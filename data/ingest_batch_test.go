@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,16 +144,17 @@ func TestIngestBatchModeSameRecords(t *testing.T) {
 }
 
 // TestIngestMessageIDNotUTF8 proves that a Message-ID whose bytes are not
-// UTF-8 (headers are kept as they came) is deduplicated and threaded like
-// any other, across batches and within one: the batch's lookup cannot carry
-// it, so it is looked up on its own.
+// UTF-8 (headers are kept as they came) counts as no Message-ID, as RFC
+// 5322's grammar has it: the message is keyed by the hash of its bytes, so
+// that the same bytes again are a duplicate, across batches and within one,
+// and a reply naming that ID threads by nothing.
 func TestIngestMessageIDNotUTF8(t *testing.T) {
 	db := datatest.Open(t)
 	ctx := context.Background()
 	acc := mailAccount(t, db, data.AccountInput{ResponsibleID: db.Sales.ID})
 	const id = "devis-caf\xe9@client.test"
 	first := ingest(t, db, acc, clientMail(id, "jeanne@client.test", "Jeanne", "Devis"))
-	if !first.NewDeal {
+	if !first.NewDeal || !strings.HasPrefix(first.MessageID, "sha256:") {
 		t.Fatalf("first: %+v", first)
 	}
 	if again := ingest(t, db, acc, clientMail(id, "jeanne@client.test", "Jeanne", "Devis")); again.Reason != data.ReasonDuplicate {
@@ -160,8 +162,8 @@ func TestIngestMessageIDNotUTF8(t *testing.T) {
 	}
 	reply := clientMail("re1@client.test", "paul@other.test", "Paul", "Re: Devis")
 	reply.InReplyTo = id
-	if d := ingest(t, db, acc, reply); d.Reason != data.ReasonReply || d.DealID != first.DealID {
-		t.Fatalf("reply: %+v, want a reply on deal %d", d, first.DealID)
+	if d := ingest(t, db, acc, reply); d.Reason != data.ReasonNewClient || d.DealID == first.DealID {
+		t.Fatalf("reply: %+v, want a new deal (an invalid Message-ID threads by nothing)", d)
 	}
 	// Within one batch: a new message, its copy and a reply to it.
 	const id2 = "autre-\xff@client.test"
@@ -178,7 +180,7 @@ func TestIngestMessageIDNotUTF8(t *testing.T) {
 		t.Fatal(err)
 	}
 	ds := res.Decisions
-	if !ds[0].NewDeal || ds[1].Reason != data.ReasonDuplicate || ds[2].Reason != data.ReasonReply || ds[2].DealID != ds[0].DealID {
+	if !ds[0].NewDeal || ds[1].Reason != data.ReasonDuplicate || ds[2].Reason != data.ReasonNewClient || ds[2].DealID == ds[0].DealID {
 		t.Fatalf("one batch: %+v", ds)
 	}
 }

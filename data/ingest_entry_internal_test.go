@@ -3,13 +3,16 @@ package data
 import (
 	"encoding/json"
 	"math/rand/v2"
+	"reflect"
+	"strings"
 	"testing"
 )
 
 // TestEmailEntryDataIsJSONMarshal holds the hand-assembled Data of an
-// email's timeline entry to the bytes json.Marshal writes for it, on text
-// that json escapes (HTML, control characters, invalid UTF-8, line
-// separators) and on empty lists.
+// email's timeline entry to the bytes json.Marshal writes for its typed
+// payload (EmailData), on text that json escapes (HTML, control characters,
+// invalid UTF-8, line separators) and on empty lists; and the payload read
+// back from those bytes writes them again.
 func TestEmailEntryDataIsJSONMarshal(t *testing.T) {
 	for i, f := range []linkFields{
 		{from: Address{Name: "Jeanne <J&M>", Email: "jeanne@acme.test"}, to: []Address{{Email: "a@b.test"}, {Name: "Équipe", Email: "c@d.test"}},
@@ -19,13 +22,13 @@ func TestEmailEntryDataIsJSONMarshal(t *testing.T) {
 	} {
 		body, text := f.entryJSON()
 		got := entryData(int64(i+7), body, "reply to <your> email", ReasonReply)
-		want := emailEntryData{EmailID: int64(i + 7), From: formatAddress(f.from), To: []string{}, Subject: f.subject, MessageID: f.messageID,
-			Text: f.visible, Attachments: []entryAttachment{}, LinkedBecause: "reply to <your> email", LinkedReason: string(ReasonReply)}
+		want := EmailData{EmailID: int64(i + 7), From: formatAddress(f.from), Subject: f.subject, MessageID: f.messageID,
+			Text: f.visible, LinkedBecause: "reply to <your> email", LinkedReason: ReasonReply}
 		for _, a := range f.to {
 			want.To = append(want.To, formatAddress(a))
 		}
 		for _, a := range f.attachments {
-			want.Attachments = append(want.Attachments, entryAttachment{Name: a.Name, Size: a.Size})
+			want.Attachments = append(want.Attachments, EntryAttachment{Name: a.Name, Size: a.Size})
 		}
 		b, err := json.Marshal(want)
 		if err != nil {
@@ -33,6 +36,18 @@ func TestEmailEntryDataIsJSONMarshal(t *testing.T) {
 		}
 		if got != string(b) {
 			t.Errorf("case %d:\n got %s\nwant %s", i, got, b)
+		}
+		// Read back: the same email, invalid UTF-8 as U+FFFD.
+		back := DecodePayload(EntryEmailIn, []byte(got)).(EmailData)
+		want.Text = strings.ToValidUTF8(want.Text, "\ufffd")
+		if want.To == nil {
+			want.To = []string{}
+		}
+		if want.Attachments == nil {
+			want.Attachments = []EntryAttachment{}
+		}
+		if !reflect.DeepEqual(back, want) {
+			t.Errorf("case %d: read back\n got %+v\nwant %+v", i, back, want)
 		}
 		if i == 0 && entryCanHoldText(f.visible, text) {
 			t.Errorf("a text with NUL and invalid UTF-8 cannot be held by the entry alone")

@@ -98,7 +98,7 @@ func TestIngestStoresVisibleTextOnce(t *testing.T) {
 	var texts []string
 	for _, e := range tl {
 		if e.Kind == data.EntryEmailIn {
-			texts = append(texts, e.Data["text"].(string))
+			texts = append(texts, e.Data.(data.EmailData).Text)
 		}
 	}
 	if len(texts) != 3 || texts[1] != "Oui." || texts[2] != same.VisibleText {

@@ -5,21 +5,56 @@ import (
 	"math/big"
 	"strings"
 
-	"golang.org/x/text/currency"
+	"comptoir/data/locale"
 )
+
+// Money here is read, checked and computed: integer minor units and an ISO
+// 4217 code, never a float. How an amount is written for a person (symbol,
+// grouping, decimal mark) is data/locale's; FormatMinor below is the plain
+// decimal of files and records, not for people.
 
 // DefaultCurrency is the currency of a new deal or product.
 const DefaultCurrency = "EUR"
 
 // CurrencyDigits is the number of minor-unit digits of an ISO 4217 currency
 // (2 for EUR, 0 for JPY, 3 for KWD). ok is false for an unknown code.
-func CurrencyDigits(code string) (digits int, ok bool) {
-	u, err := currency.ParseISO(code)
-	if err != nil || strings.ToUpper(code) != code {
-		return 0, false
+func CurrencyDigits(code string) (digits int, ok bool) { return locale.Digits(code) }
+
+// Money is an amount: integer minor units of an ISO 4217 currency.
+type Money struct {
+	Minor    int64
+	Currency string
+}
+
+// String is the amount as records hold it: FormatMinor and the code,
+// "1234.50 EUR" (a history entry's old and new amounts, a money custom
+// field).
+func (m Money) String() string { return FormatMinor(m.Minor, m.Currency) + " " + m.Currency }
+
+// ParseMoney reads the record form String writes back ("1234.50 EUR").
+func ParseMoney(s string) (Money, error) {
+	amount, code, ok := strings.Cut(strings.TrimSpace(s), " ")
+	if !ok {
+		return Money{}, fmt.Errorf("%q is not an amount and a currency", s)
 	}
-	scale, _ := currency.Standard.Rounding(u)
-	return scale, true
+	minor, err := ParseMinor(amount, code)
+	if err != nil {
+		return Money{}, err
+	}
+	return Money{Minor: minor, Currency: code}, nil
+}
+
+// MarshalText writes String.
+func (m Money) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+// UnmarshalText reads what MarshalText writes.
+func (m *Money) UnmarshalText(b []byte) error {
+	v, err := ParseMoney(string(b))
+	if err != nil {
+		return err
+	}
+	*m = v
+	return nil
 }
 
 // FormatMinor writes an amount in minor units as a plain decimal string with

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"comptoir/data/locale"
 )
 
 // The outbox: an email written from a deal is stored first, with its
@@ -173,15 +175,19 @@ func trimReferences(refs []string, max int) []string {
 }
 
 // ThreadReferences is the References of a reply: the parent's References
-// plus the parent's Message-ID, trimmed to MaxReferences.
+// plus the parent's Message-ID, each once, trimmed to MaxReferences. An ID
+// that is not a valid Message-ID (ValidMessageID) is left out: it came from
+// outside and is not written into our headers.
 func ThreadReferences(parentRefs []string, parentID string) []string {
 	refs := make([]string, 0, len(parentRefs)+1)
+	seen := map[string]bool{parentID: true}
 	for _, r := range parentRefs {
-		if r != "" && r != parentID {
+		if ValidMessageID(r) && !seen[r] {
+			seen[r] = true
 			refs = append(refs, r)
 		}
 	}
-	if parentID != "" {
+	if ValidMessageID(parentID) {
 		refs = append(refs, parentID)
 	}
 	return trimReferences(refs, MaxReferences)
@@ -196,19 +202,12 @@ func ReplySubject(subject string) string {
 	return "Re: " + s
 }
 
-// QuoteText quotes a message's text for a reply: an attribution line and
-// each line prefixed with "> ".
-func QuoteText(from Address, date time.Time, text string) string {
+// Quote quotes a message's text for a reply: each line prefixed with "> "
+// (">" before a line already quoted). The line above it that says who
+// wrote it and when is the person's words, in their language and time
+// zone: the UI writes it.
+func Quote(text string) string {
 	var b strings.Builder
-	who := from.Name
-	if who == "" {
-		who = from.Email
-	}
-	if date.IsZero() {
-		fmt.Fprintf(&b, "%s wrote:\n", who)
-	} else {
-		fmt.Fprintf(&b, "On %s, %s wrote:\n", date.UTC().Format("2 Jan 2006 15:04"), who)
-	}
 	for _, l := range strings.Split(strings.TrimRight(strings.ReplaceAll(text, "\r\n", "\n"), "\n"), "\n") {
 		if strings.HasPrefix(l, ">") {
 			b.WriteString(">" + l + "\n")
@@ -354,9 +353,11 @@ func (s *Store) prepare(ctx context.Context, actor int64, in ComposeInput, keep 
 		p, err := s.email(ctx, in.ReplyTo)
 		if err != nil || p.DealID != deal.ID {
 			v.add("reply_to", "unknown_email", "the email answered is not on this deal")
-		} else if !strings.HasPrefix(p.MessageID, "sha256:") {
-			d.InReplyTo = p.MessageID
-			d.References = ThreadReferences(p.References, p.MessageID)
+		} else {
+			// Only valid Message-IDs are answered and referred to: a stored
+			// one may predate the grammar check (see msgid.go).
+			d.InReplyTo = keyMessageID(p.MessageID)
+			d.References = ThreadReferences(p.References, d.InReplyTo)
 		}
 	}
 	limit := int64(DefaultSendMaxSize)
@@ -464,31 +465,9 @@ func contentTypeOf(name, given string) string {
 	return "application/octet-stream"
 }
 
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
-
-// outEntryData is the Data of an outgoing email's timeline entry.
-type outEntryData struct {
-	EmailID     int64             `json:"email_id"`
-	OutboxID    int64             `json:"outbox_id"`
-	From        string            `json:"from"`
-	To          []string          `json:"to"`
-	Cc          []string          `json:"cc,omitempty"`
-	Subject     string            `json:"subject"`
-	MessageID   string            `json:"message_id"`
-	Text        string            `json:"text"`
-	Attachments []entryAttachment `json:"attachments"`
-	State       OutState          `json:"state"`
-	Error       string            `json:"error,omitempty"`
-	InReplyTo   string            `json:"in_reply_to,omitempty"`
-}
+// byteSize words a size for a field error's message, in English as the
+// messages are (the UI words sizes in the person's language).
+func byteSize(n int64) string { return locale.New("en", time.UTC).Size(n) }
 
 func formatAddresses(l []Address) []string {
 	out := make([]string, 0, len(l))
@@ -523,10 +502,10 @@ func (s *Store) QueueEmail(ctx context.Context, d Draft, raw []byte) (OutboxItem
 		cc, _ := json.Marshal(nonNilAddrs(d.Cc))
 		refs, _ := json.Marshal(nonNilStrings(d.References))
 		atts := make([]Attachment, 0, len(d.Files))
-		eatts := make([]entryAttachment, 0, len(d.Files))
+		eatts := make([]EntryAttachment, 0, len(d.Files))
 		for _, f := range d.Files {
 			atts = append(atts, Attachment{Name: f.Name, ContentType: f.ContentType, Size: int64(len(f.Data))})
-			eatts = append(eatts, entryAttachment{Name: f.Name, Size: int64(len(f.Data))})
+			eatts = append(eatts, EntryAttachment{Name: f.Name, Size: int64(len(f.Data))})
 		}
 		attJSON, _ := json.Marshal(atts)
 		rcpts, _ := json.Marshal(d.Recipients())
@@ -537,7 +516,7 @@ func (s *Store) QueueEmail(ctx context.Context, d Draft, raw []byte) (OutboxItem
 		compose, _ := json.Marshal(input)
 		at := tx.s.Now()
 		now := fmtTime(at)
-		entry := outEntryData{From: formatAddress(d.From), To: formatAddresses(d.To), Cc: formatAddresses(d.Cc),
+		entry := EmailData{From: formatAddress(d.From), To: formatAddresses(d.To), Cc: formatAddresses(d.Cc),
 			Subject: d.Subject, MessageID: d.MessageID, Text: d.Text, Attachments: eatts, State: OutQueued, InReplyTo: d.InReplyTo}
 		if d.OutboxID == 0 {
 			var emailID int64
@@ -786,10 +765,10 @@ func outEntryState(e *Entry, state OutState) {
 	if state != OutSent || e.Kind != EntryEmailOut {
 		return
 	}
-	if e.Data == nil {
-		e.Data = map[string]any{}
+	if d, ok := e.Data.(EmailData); ok {
+		d.State, d.Error = OutSent, ""
+		e.Data = d
 	}
-	e.Data["state"], e.Data["error"] = string(OutSent), ""
 }
 
 // setEntryState records an outgoing email's state on its timeline entry

@@ -220,5 +220,5 @@ func NoteOutFailure(tx *storage.Tx, at time.Time, id int64, words string) error 
 	}
 	w := &wtx{Tx: tx, ctx: tx.Context()}
 	return w.addEntryAt(dealID.Int64, 0, EntryNote, "Email not sent: "+subject+" — the server said: "+words,
-		map[string]any{"outbox_id": id, "message_id": msgID, "state": string(OutFailed), "error": words}, at)
+		NoteData{EmailData{OutboxID: id, MessageID: msgID, Subject: subject, State: OutFailed, Error: words}}, at)
 }

@@ -90,12 +90,13 @@ func TestQueueEmailStoresMessageAndTimeline(t *testing.T) {
 	for _, e := range es {
 		if e.Kind == data.EntryEmailOut {
 			found = true
+			keys := payloadKeys(t, e.Data)
 			for _, k := range []string{"from", "to", "subject", "message_id", "text", "attachments", "state"} {
-				if _, ok := e.Data[k]; !ok {
+				if _, ok := keys[k]; !ok {
 					t.Errorf("entry data lacks %q: %v", k, e.Data)
 				}
 			}
-			if e.Data["state"] != "queued" || e.Data["message_id"] != it.MessageID {
+			if ed := e.Data.(data.EmailData); ed.State != data.OutQueued || ed.MessageID != it.MessageID || ed.OutboxID != it.ID {
 				t.Errorf("entry data %v", e.Data)
 			}
 		}

@@ -296,8 +296,7 @@ func (s *Store) SetLines(ctx context.Context, actor, dealID int64, lines []LineI
 		if _, err := tx.exec(`UPDATE deals SET amount = ?, updated_at = ? WHERE id = ?`, amount, tx.s.now(), dealID); err != nil {
 			return err
 		}
-		data := map[string]any{"lines": len(lines), "old": FormatMinor(d.Amount, d.Currency) + " " + d.Currency,
-			"new": FormatMinor(amount, d.Currency) + " " + d.Currency}
+		data := ProductsData{Lines: len(lines), Old: Money{d.Amount, d.Currency}, New: Money{amount, d.Currency}}
 		if err := tx.addEntry(dealID, a.ID, EntryProducts, "", data); err != nil {
 			return err
 		}

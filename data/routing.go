@@ -19,15 +19,20 @@ type Reason string
 
 // Routing reasons, in the order the rules are tried.
 const (
-	ReasonDuplicate     Reason = "duplicate"          // same Message-ID already stored: nothing done
-	ReasonOwnMail       Reason = "own_mail"           // from us, threads nowhere: filed
-	ReasonOwnReply      Reason = "own_reply"          // from us, threads to a deal: recorded there as outgoing
-	ReasonBounce        Reason = "bounce"             // a delivery failure report: never a deal
-	ReasonAutoReply     Reason = "auto_reply"         // an automatic reply: a quiet note if it threads
-	ReasonList          Reason = "list"               // a mailing list or newsletter: no new deal
-	ReasonReply         Reason = "reply"              // In-Reply-To or References names a stored message
-	ReasonOurMessageID  Reason = "our_message_id"     // threads by our own Message-ID format
-	ReasonSubjectTag    Reason = "subject_tag"        // the subject carries [D-123]
+	ReasonDuplicate Reason = "duplicate"  // the same message already stored: nothing done
+	ReasonBounce    Reason = "bounce"     // a delivery failure report: never a deal
+	ReasonAutoReply Reason = "auto_reply" // an automatic reply: a quiet note if it threads
+	// ReasonOwnAddress: from one of our addresses, but not a message
+	// Comptoir sent (what it sends comes back as a duplicate of its outbox
+	// row): in the Inbox, or on the deal it threads to as an incoming
+	// email; never shown as sent by us, never a contact.
+	ReasonOwnAddress Reason = "own_address"
+	ReasonList       Reason = "list"        // a mailing list or newsletter: no new deal
+	ReasonReply      Reason = "reply"       // In-Reply-To or References names a stored message, exactly
+	ReasonSubjectTag Reason = "subject_tag" // the subject carries [D-123] and the sender is on that deal
+	// ReasonTagStranger: the subject names a deal the sender is not on
+	// (senderOnDeal): the Inbox, for a person to check.
+	ReasonTagStranger   Reason = "subject_tag_stranger"
 	ReasonOnlyOpenDeal  Reason = "only_open_deal"     // a known contact with exactly one open deal
 	ReasonSeveralDeals  Reason = "several_open_deals" // a known contact with several open deals: Inbox
 	ReasonRepeatDeal    Reason = "repeat_deal"        // a known contact with no open deal: a new deal
@@ -42,6 +47,14 @@ const (
 	ReasonByPerson      Reason = "by_person"          // a person created, attached or moved it
 )
 
+// Reasons routing no longer gives, which databases written by earlier
+// versions hold: they stay readable (and translated).
+const (
+	ReasonOwnMail      Reason = "own_mail"       // from us, threading nowhere: filed
+	ReasonOwnReply     Reason = "own_reply"      // from us, threading to a deal: recorded there as outgoing
+	ReasonOurMessageID Reason = "our_message_id" // threaded by the shape of our own Message-IDs
+)
+
 // Message states.
 const (
 	StateLinked = "linked" // on a deal's timeline
@@ -52,7 +65,7 @@ const (
 // Decision is what routing did with one email.
 type Decision struct {
 	EmailID   int64  // the stored message (0 for a duplicate)
-	MessageID string // the dedupe key
+	MessageID string // the key it is stored under (a duplicate: that of the message it copies)
 	Reason    Reason
 	Because   string // plain words, e.g. "reply to your email of 12 Nov"
 	State     string
@@ -116,12 +129,11 @@ func companyName(domain string) string {
 	return strings.Join(words, " ")
 }
 
-// ownIDRE matches our own Message-IDs: deal-ID.RANDOM@domain.
-var ownIDRE = regexp.MustCompile(`^deal-([0-9]+)\.[A-Za-z0-9]+@`)
-
 // NewMessageID makes the Message-ID (without angle brackets) of a message
-// sent from a deal: deal-ID.RANDOM@domain. A reply to it finds the deal even
-// if the stored message was lost.
+// sent from a deal: deal-ID.RANDOM@domain. A reply finds the deal because
+// this exact ID is stored with the message in the outbox, never by its
+// shape: anyone can write an ID of this shape (another company using
+// Comptoir does).
 func NewMessageID(dealID int64, domain string) string {
 	b := make([]byte, 10)
 	_, _ = rand.Read(b)
@@ -131,20 +143,12 @@ func NewMessageID(dealID int64, domain string) string {
 	return fmt.Sprintf("deal-%d.%s@%s", dealID, hex.EncodeToString(b), domain)
 }
 
-// ownMessageDeal returns the deal named by one of our Message-IDs, or 0.
-func ownMessageDeal(id string) int64 {
-	m := ownIDRE.FindStringSubmatch(id)
-	if m == nil {
-		return 0
-	}
-	n, _ := strconv.ParseInt(m[1], 10, 64)
-	return n
-}
-
 // subjectTagRE matches a deal tag in a subject: [D-123].
 var subjectTagRE = regexp.MustCompile(`\[D-([0-9]+)\]`)
 
-// SubjectTag is the tag put in the subject of mail sent from a deal.
+// SubjectTag is the tag put in the subject of mail sent from a deal. Deal
+// numbers are small and follow each other, so anyone can write one: a tag
+// only counts from a sender already on that deal (senderOnDeal).
 func SubjectTag(dealID int64) string { return fmt.Sprintf("[D-%d]", dealID) }
 
 // subjectPrefixRE matches reply and forward prefixes, in several languages.
@@ -225,11 +229,15 @@ func (tx *wtx) ownAddresses() (ownAddresses, error) {
 // threadMatch is a deal an email threads to.
 type threadMatch struct {
 	dealID  int64
-	reason  Reason
+	reason  Reason // ReasonReply (a stored Message-ID) or ReasonSubjectTag
 	because string
 	// deleted is set when the email replies to a deal that was deleted:
 	// it starts a new deal rather than joining another one.
 	deleted bool
+	// strangerTag is the live deal the subject's tag names when the
+	// sender is not on it (the match is then empty); tag is the tag.
+	strangerTag int64
+	tag         string
 }
 
 // liveDeal reports whether a deal exists and is not deleted, and whether it
@@ -246,18 +254,20 @@ func (tx *itx) liveDeal(id int64) (live, deleted bool, err error) {
 }
 
 // thread finds the deal an email replies to: In-Reply-To, then References
-// newest first, against every stored Message-ID; then our own Message-ID
-// format; then a [D-123] subject tag. A reply to a deleted deal threads
-// nowhere (it may start a new deal).
-func (tx *itx) thread(e *Email) (threadMatch, error) {
-	ids := threadIDs(e)
+// newest first, each matched exactly against the Message-IDs we stored (in
+// or out); then a [D-123] subject tag, which only counts when the sender
+// (from, lower-cased) is already on that deal. The shape of an ID counts for
+// nothing: anyone can write deal-2.x@anything. A Message-ID that several
+// stored messages on different deals share is no clue. A reply to a deleted
+// deal threads nowhere (it may start a new deal).
+func (tx *itx) thread(e *Email, from string) (threadMatch, error) {
 	var deleted bool
-	for _, id := range ids {
+	for _, id := range threadIDs(e) {
 		k, ok, err := tx.storedMessage(id)
 		if err != nil {
 			return threadMatch{}, err
 		}
-		if !ok || k.dealID == 0 {
+		if !ok || k.dealID == 0 || k.ambiguous {
 			continue
 		}
 		if k.gone {
@@ -273,51 +283,75 @@ func (tx *itx) thread(e *Email) (threadMatch, error) {
 		}
 		return threadMatch{dealID: k.dealID, reason: ReasonReply, because: because}, nil
 	}
-	for _, id := range ids {
-		if d := ownMessageDeal(id); d != 0 {
-			ok, gone, err := tx.liveDeal(d)
-			if err != nil {
-				return threadMatch{}, err
-			}
-			deleted = deleted || gone
-			if ok {
-				return threadMatch{dealID: d, reason: ReasonOurMessageID, because: "reply to an email sent from this deal"}, nil
-			}
-		}
-	}
 	if m := subjectTagRE.FindStringSubmatch(e.Subject); m != nil {
 		d, _ := strconv.ParseInt(m[1], 10, 64)
 		ok, gone, err := tx.liveDeal(d)
 		if err != nil {
 			return threadMatch{}, err
 		}
-		deleted = deleted || gone
-		if ok {
-			return threadMatch{dealID: d, reason: ReasonSubjectTag, because: "the subject names this deal (" + m[0] + ")"}, nil
+		if ok || gone {
+			on, err := tx.senderOnDeal(d, from)
+			if err != nil {
+				return threadMatch{}, err
+			}
+			switch {
+			case on && ok:
+				return threadMatch{dealID: d, reason: ReasonSubjectTag, because: "the subject names this deal (" + m[0] + ")"}, nil
+			case on:
+				deleted = true
+			case ok:
+				return threadMatch{deleted: deleted, strangerTag: d, tag: m[0]}, nil
+			}
 		}
 	}
 	return threadMatch{deleted: deleted}, nil
 }
 
+// senderOnDeal reports whether addr (lower-cased) is already on a deal: an
+// address of the deal's contact, of its company or of a contact of its
+// company; the sender of an email stored on the deal; or a recipient of an
+// email we sent from it.
+func (tx *itx) senderOnDeal(dealID int64, addr string) (bool, error) {
+	if addr == "" {
+		return false, nil
+	}
+	var on bool
+	err := tx.queryRow(`SELECT EXISTS (SELECT 1 FROM deals d JOIN contacts c ON c.id = d.contact_id OR c.company_id = d.company_id
+			JOIN contact_emails ce ON ce.contact_id = c.id WHERE d.id = ?1 AND ce.email = ?2)
+		OR EXISTS (SELECT 1 FROM deals d JOIN companies co ON co.id = d.company_id, json_each(co.emails) j
+			WHERE d.id = ?1 AND lower(trim(j.value)) = ?2)
+		OR EXISTS (SELECT 1 FROM messages WHERE deal_id = ?1 AND direction = 'in' AND from_email = ?2)
+		OR EXISTS (SELECT 1 FROM messages m, json_each(m.to_addrs) j WHERE m.deal_id = ?1 AND m.direction = 'out'
+			AND lower(json_extract(j.value, '$.email')) = ?2)
+		OR EXISTS (SELECT 1 FROM messages m, json_each(m.cc_addrs) j WHERE m.deal_id = ?1 AND m.direction = 'out'
+			AND lower(json_extract(j.value, '$.email')) = ?2)`, dealID, addr).Scan(&on)
+	if err != nil {
+		return false, fmt.Errorf("sender on deal %d: %w", dealID, err)
+	}
+	return on, nil
+}
+
 // threadIDs are the Message-IDs an email replies to, in the order they are
-// tried: In-Reply-To, then References newest first.
+// tried: In-Reply-To, then References newest first. Only valid Message-IDs
+// (ValidMessageID) are tried.
 func threadIDs(e *Email) []string {
 	ids := make([]string, 0, 1+len(e.References))
-	if e.InReplyTo != "" {
+	if ValidMessageID(e.InReplyTo) {
 		ids = append(ids, e.InReplyTo)
 	}
 	for i := len(e.References) - 1; i >= 0; i-- {
-		if e.References[i] != e.InReplyTo {
-			ids = append(ids, e.References[i])
+		if r := e.References[i]; r != e.InReplyTo && ValidMessageID(r) {
+			ids = append(ids, r)
 		}
 	}
 	return ids
 }
 
-// storedMessage finds a stored message by Message-ID: in the batch's map
-// within Ingest, in the database otherwise.
+// storedMessage finds a stored message by Message-ID (or dedupe key): in
+// the batch's map within Ingest, in the database otherwise.
 func (tx *itx) storedMessage(id string) (knownMessage, bool, error) {
-	if k, ok := tx.known[id]; ok || (tx.known != nil && utf8.ValidString(id)) {
+	if tx.known != nil {
+		k, ok := tx.known[id]
 		return k, ok, nil
 	}
 	var k knownMessage
@@ -331,6 +365,12 @@ func (tx *itx) storedMessage(id string) (knownMessage, bool, error) {
 		return k, false, err
 	}
 	k.sent = nullTime(sent)
+	var other bool
+	if err := tx.queryRow(`SELECT EXISTS (SELECT 1 FROM messages WHERE message_id >= ? AND message_id < ?
+		AND coalesce(deal_id, 0) <> ?)`, id+collisionMark, id+collisionEnd, k.dealID).Scan(&other); err != nil {
+		return k, false, err
+	}
+	k.ambiguous = other
 	return k, true, nil
 }
 
@@ -354,6 +394,10 @@ const (
 	LoopGuardWindow = 2 * time.Hour
 )
 
+// ownAddressBecause is why mail from one of our addresses that Comptoir did
+// not send is where it is.
+const ownAddressBecause = "from one of our addresses but not sent by Comptoir"
+
 // route applies the routing rules to an email that is not a duplicate. It
 // may create a contact, a company and a deal; the caller stores the message
 // and its timeline entry.
@@ -361,21 +405,7 @@ func (tx *itx) route(acc *Account, own ownAddresses, e *Email) (Decision, error)
 	d := Decision{Direction: "in"}
 	from := strings.ToLower(e.From.Email)
 
-	// 2. Our own mail.
-	if own[from] || ownMessageDeal(e.MessageID) != 0 {
-		d.Direction = "out"
-		m, err := tx.thread(e)
-		if err != nil {
-			return d, err
-		}
-		if m.dealID != 0 {
-			d.State, d.DealID, d.Reason, d.Because = StateLinked, m.dealID, ReasonOwnReply, "sent by us, "+m.because
-			return d, nil
-		}
-		d.State, d.Reason, d.Because = StateFiled, ReasonOwnMail, "sent by us"
-		return d, nil
-	}
-	// 3. Bounce.
+	// 2. Bounce.
 	if IsBounce(e) {
 		d.State, d.Reason, d.Because = StateFiled, ReasonBounce, "delivery failure report"
 		dealID, err := tx.bounce(e)
@@ -391,12 +421,12 @@ func (tx *itx) route(acc *Account, own ownAddresses, e *Email) (Decision, error)
 		}
 		return d, nil
 	}
-	// 4. Auto-reply.
+	// 3. Auto-reply.
+	m, err := tx.thread(e, from)
+	if err != nil {
+		return d, err
+	}
 	if IsAutoReply(e) {
-		m, err := tx.thread(e)
-		if err != nil {
-			return d, err
-		}
 		d.State, d.Reason, d.Because = StateFiled, ReasonAutoReply, "automatic reply"
 		if m.dealID != 0 {
 			d.State, d.DealID, d.Quiet = StateLinked, m.dealID, true
@@ -404,11 +434,22 @@ func (tx *itx) route(acc *Account, own ownAddresses, e *Email) (Decision, error)
 		}
 		return d, nil
 	}
-	// 5. Mailing list or newsletter; 6. a reply.
-	m, err := tx.thread(e)
-	if err != nil {
-		return d, err
+	// 4. From one of our addresses. What Comptoir sent is stored with its
+	// Message-ID and came back as a duplicate (rule 1): this one was not,
+	// whoever wrote it (a colleague's mail program, or a forged From). It is
+	// never shown as sent by us nor made a contact: on the deal it replies
+	// to (a stored Message-ID) as an incoming email, else in the Inbox.
+	if own[from] {
+		d.Reason = ReasonOwnAddress
+		if m.reason == ReasonReply {
+			d.State, d.DealID, d.Because = StateLinked, m.dealID, m.because+", "+ownAddressBecause
+			return d, nil
+		}
+		d.State, d.Because = StateInbox, ownAddressBecause+": check it"
+		return d, nil
 	}
+	// 5. A reply (or a tag from a sender on the deal); 6. a mailing list or
+	// newsletter.
 	if m.dealID != 0 {
 		d.State, d.DealID, d.Reason, d.Because = StateLinked, m.dealID, m.reason, m.because
 		return d, nil
@@ -434,8 +475,15 @@ func (tx *itx) route(acc *Account, own ownAddresses, e *Email) (Decision, error)
 		d.State, d.Reason, d.Because = StateInbox, ReasonFlagged, "this sender sent too many new requests: check by hand"
 		return d, nil
 	}
+	// 7. A subject tag from a sender who is not on that deal: a person
+	// decides (deal numbers are easy to guess).
+	if m.strangerTag != 0 {
+		d.State, d.Reason = StateInbox, ReasonTagStranger
+		d.Because = "the subject names deal " + m.tag + ", but the sender is not on it: check it"
+		return d, nil
+	}
 
-	// 7. A known contact.
+	// 8. A known contact.
 	contactID, companyID, open, err := tx.contactDeals(from)
 	if err != nil {
 		return d, err
@@ -462,7 +510,7 @@ func (tx *itx) route(acc *Account, own ownAddresses, e *Email) (Decision, error)
 		}
 		return tx.newDealFromEmail(acc, e, d, contactID, companyID, ReasonRepeatDeal, because)
 	}
-	// 8. An unknown sender.
+	// 9. An unknown sender.
 	if excluded(acc, from) {
 		d.State, d.Reason, d.Because = StateFiled, ReasonExcluded, "sender on the account's exclusion list"
 		return d, nil
@@ -632,16 +680,10 @@ func (tx *itx) contactFromAddress(a Address) (contactID, companyID int64, err er
 // marked bounced with the failed address here.
 func (tx *itx) bounce(e *Email) (int64, error) {
 	ids := []string{}
-	if e.BouncedMessageID != "" {
+	if ValidMessageID(e.BouncedMessageID) {
 		ids = append(ids, e.BouncedMessageID)
 	}
-	if e.InReplyTo != "" {
-		ids = append(ids, e.InReplyTo)
-	}
-	for i := len(e.References) - 1; i >= 0; i-- {
-		ids = append(ids, e.References[i])
-	}
-	for _, id := range ids {
+	for _, id := range append(ids, threadIDs(e)...) {
 		var msgID int64
 		var dealID sql.NullInt64
 		err := tx.queryRow(`SELECT id, deal_id FROM messages WHERE message_id = ? AND direction = 'out'`, id).Scan(&msgID, &dealID)

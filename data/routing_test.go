@@ -65,17 +65,18 @@ func TestRoutingNewClientCreatesContactCompanyDeal(t *testing.T) {
 	if in == nil {
 		t.Fatalf("no email_in entry: %+v", tl)
 	}
-	for _, k := range []string{"from", "to", "subject", "message_id", "text", "attachments", "linked_because"} {
-		if _, ok := in.Data[k]; !ok {
+	keys := payloadKeys(t, in.Data)
+	for _, k := range []string{"from", "to", "subject", "message_id", "text", "attachments", "linked_because", "linked_reason"} {
+		if _, ok := keys[k]; !ok {
 			t.Errorf("entry data lacks %q: %v", k, in.Data)
 		}
 	}
-	if in.Data["message_id"] != "m1@acme-industrie.fr" || in.Data["linked_because"] != "new client" ||
-		!strings.Contains(in.Data["text"].(string), "40 chairs") || !in.At.Equal(datatest.Start.Add(-time.Hour)) {
+	ed := in.Data.(data.EmailData)
+	if ed.MessageID != "m1@acme-industrie.fr" || ed.LinkedReason != data.ReasonNewClient || ed.LinkedBecause != "new client" ||
+		!strings.Contains(ed.Text, "40 chairs") || !in.At.Equal(datatest.Start.Add(-time.Hour)) {
 		t.Fatalf("entry: %+v", in)
 	}
-	atts := in.Data["attachments"].([]any)
-	if a := atts[0].(map[string]any); a["name"] != "plan.pdf" || a["size"].(float64) != 1234 {
+	if atts := ed.Attachments; len(atts) != 1 || atts[0] != (data.EntryAttachment{Name: "plan.pdf", Size: 1234}) {
 		t.Fatalf("attachments: %v", atts)
 	}
 	// A public provider gives no company.
@@ -119,13 +120,14 @@ func TestRoutingDedupeAndReplies(t *testing.T) {
 	if d := ingest(t, db, acc, r); d.DealID != first.DealID || d.Reason != data.ReasonReply {
 		t.Fatalf("references: %+v", d)
 	}
-	// Our own Message-ID format when the stored message is unknown.
+	// An ID of our own shape that we never stored is no clue: the contact
+	// has two open deals, so the Inbox.
 	r = clientMail("a4@client.test", "buyer@client.test", "", "Re: quote")
 	r.InReplyTo = data.NewMessageID(second.ID, "ourshop.test")
-	if d := ingest(t, db, acc, r); d.DealID != second.ID || d.Reason != data.ReasonOurMessageID {
-		t.Fatalf("own message id: %+v", d)
+	if d := ingest(t, db, acc, r); d.DealID != 0 || d.Reason != data.ReasonSeveralDeals {
+		t.Fatalf("a Message-ID of our shape, never stored: %+v", d)
 	}
-	// A subject tag when headers were lost.
+	// A subject tag from the deal's contact when headers were lost.
 	r = clientMail("a5@client.test", "buyer@client.test", "", "Fwd: "+data.SubjectTag(second.ID)+" quote")
 	if d := ingest(t, db, acc, r); d.DealID != second.ID || d.Reason != data.ReasonSubjectTag {
 		t.Fatalf("subject tag: %+v", d)
@@ -206,35 +208,55 @@ func TestRoutingKnownContact(t *testing.T) {
 func TestRoutingOwnBounceAutoList(t *testing.T) {
 	db := datatest.Open(t)
 	ctx := context.Background()
-	acc := mailAccount(t, db, data.AccountInput{Addresses: []string{"contact@ourshop.test"}})
+	acc := mailAccount(t, db, data.AccountInput{Addresses: []string{"contact@ourshop.test"},
+		SMTPHost: "127.0.0.1", SMTPPort: 2525, SMTPSecurity: data.SecurityNone})
 	deal := ingest(t, db, acc, clientMail("c1@client.test", "buyer@client.test", "", "Chairs"))
 
-	// Our own mail, not threading: filed, never a deal.
+	// Mail from one of our addresses that Comptoir did not send, threading
+	// nowhere: the Inbox, incoming, and no contact made of our address.
 	own := clientMail("o1@ourshop.test", "contact@ourshop.test", "Us", "Newsletter draft")
-	if d := ingest(t, db, acc, own); d.State != data.StateFiled || d.Reason != data.ReasonOwnMail || d.DealID != 0 || d.Direction != "out" {
-		t.Fatalf("own mail: %+v", d)
+	if d := ingest(t, db, acc, own); d.State != data.StateInbox || d.Reason != data.ReasonOwnAddress || d.DealID != 0 || d.Direction != "in" {
+		t.Fatalf("own address, not sent by Comptoir: %+v", d)
 	}
-	// A colleague's mail (an employee) threading to the deal: outgoing entry.
+	// A colleague's mail (an employee) threading to the deal: on the deal as
+	// an incoming email, never as ours.
 	own = clientMail("o2@ourshop.test", "Sales@comptoir.test", "Sophie", "Re: Chairs")
 	own.InReplyTo = "c1@client.test"
 	d := ingest(t, db, acc, own)
-	if d.DealID != deal.DealID || d.Reason != data.ReasonOwnReply || d.Direction != "out" {
-		t.Fatalf("own reply: %+v", d)
+	if d.DealID != deal.DealID || d.Reason != data.ReasonOwnAddress || d.Direction != "in" || !strings.Contains(d.Because, "not sent by Comptoir") {
+		t.Fatalf("own address threading: %+v", d)
 	}
-	if n := countKind(t, db, deal.DealID, data.EntryEmailOut); n != 1 {
-		t.Fatalf("want one email_out entry, got %d", n)
+	if n := countKind(t, db, deal.DealID, data.EntryEmailOut); n != 0 {
+		t.Fatalf("mail not sent by Comptoir shown as ours: %d email_out entries", n)
+	}
+	if n := countKind(t, db, deal.DealID, data.EntryEmailIn); n != 2 {
+		t.Fatalf("want two email_in entries, got %d", n)
+	}
+	if n := countSQL(t, db, `SELECT count(*) FROM contact_emails WHERE email IN ('contact@ourshop.test', 'sales@comptoir.test')`); n != 0 {
+		t.Fatalf("%d contacts made of our own addresses", n)
+	}
+
+	// What Comptoir sent from the deal.
+	dr, err := db.PrepareEmail(ctx, db.Admin.ID, data.ComposeInput{DealID: deal.DealID, To: "buyer@client.test", Subject: "Re: Chairs",
+		Text: "Our quote."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent, err := db.QueueEmail(ctx, dr, []byte("Subject: Re: Chairs\r\n\r\nOur quote.\r\n"))
+	if err != nil {
+		t.Fatal(err)
 	}
 
 	// A bounce reporting our outgoing message: marked, never a deal.
 	b := &data.Email{MessageID: "b1@mx.client.test", From: data.Address{Email: "MAILER-DAEMON@mx.client.test"}, Subject: "Undelivered Mail",
-		ContentType: "multipart/report", ReportType: "delivery-status", BouncedMessageID: "o2@ourshop.test", BouncedRecipient: "buyer@client.test", ReturnPathNull: true}
+		ContentType: "multipart/report", ReportType: "delivery-status", BouncedMessageID: sent.MessageID, BouncedRecipient: "buyer@client.test", ReturnPathNull: true}
 	d = ingest(t, db, acc, b)
 	if d.Reason != data.ReasonBounce || d.NewDeal || d.DealID != deal.DealID || !d.Quiet {
 		t.Fatalf("bounce: %+v", d)
 	}
-	sent, err := db.EmailByMessageID(ctx, db.Admin.ID, "<o2@ourshop.test>")
-	if err != nil || sent.BouncedAt.IsZero() || sent.BouncedRecipient != "buyer@client.test" {
-		t.Fatalf("sent message not marked bounced: %+v %v", sent, err)
+	out, err := db.EmailByMessageID(ctx, db.Admin.ID, "<"+sent.MessageID+">")
+	if err != nil || out.BouncedAt.IsZero() || out.BouncedRecipient != "buyer@client.test" {
+		t.Fatalf("sent message not marked bounced: %+v %v", out, err)
 	}
 	// A bounce about nothing of ours.
 	b = &data.Email{MessageID: "b2@mx.test", From: data.Address{Email: "postmaster@mx.test"}, Subject: "failure"}
@@ -244,7 +266,7 @@ func TestRoutingOwnBounceAutoList(t *testing.T) {
 
 	// Auto-replies: a quiet note if it threads, nothing otherwise.
 	ar := clientMail("ar1@client.test", "buyer@client.test", "", "Out of office")
-	ar.AutoSubmitted, ar.InReplyTo, ar.ReturnPathNull = "auto-replied", "o2@ourshop.test", true
+	ar.AutoSubmitted, ar.InReplyTo, ar.ReturnPathNull = "auto-replied", sent.MessageID, true
 	if d := ingest(t, db, acc, ar); d.Reason != data.ReasonAutoReply || d.DealID != deal.DealID || !d.Quiet || d.NewDeal {
 		t.Fatalf("threaded auto-reply: %+v", d)
 	}

@@ -440,10 +440,10 @@ func TestAuditTrail(t *testing.T) {
 		if e.Kind != data.EntryField {
 			t.Fatalf("unexpected entry %+v", e)
 		}
-		fields[e.Data["field"].(string)] = e
+		fields[e.Data.(data.FieldData).Field] = e
 	}
-	if len(es) != 3 || fields["title"].Data["old"] != "Boiler" || fields["title"].Data["new"] != "Boiler and pipes" ||
-		fields["amount"].Data["old"] != "100.00 EUR" || fields["amount"].Data["new"] != "125.50 EUR" {
+	if len(es) != 3 || fields["title"].Data != (data.FieldData{Field: "title", Old: "Boiler", New: "Boiler and pipes"}) ||
+		fields["amount"].Data != (data.FieldData{Field: "amount", Old: "100.00 EUR", New: "125.50 EUR"}) {
 		t.Fatalf("field entries: %+v", es)
 	}
 	if fields["title"].AuthorID != db.Sales.ID {
@@ -465,7 +465,8 @@ func TestAuditTrail(t *testing.T) {
 	}
 	es = timelineOf(t, db, d.ID)
 	last := es[len(es)-1]
-	if last.Kind != data.EntryStage || last.Data["from"] != p.Stages[0].Name || last.Data["to"] != p.Stages[2].Name {
+	if sd, _ := last.Data.(data.StageData); last.Kind != data.EntryStage || sd.From != p.Stages[0].Name || sd.To != p.Stages[2].Name ||
+		sd.FromID != p.Stages[0].ID || sd.ToID != p.Stages[2].ID {
 		t.Fatalf("stage entry: %+v", last)
 	}
 	if d.Probability == nil || *d.Probability != 35 || d.EffectiveProbability() != 35 {
@@ -492,7 +493,7 @@ func TestAuditTrail(t *testing.T) {
 	}
 	es = timelineOf(t, db, d.ID)
 	last = es[len(es)-1]
-	if d.LostReason != "Price too high" || d.ClosedAt.IsZero() || last.Kind != data.EntryLost || last.Text != "Price too high" || last.Data["reason"] != "Price too high" {
+	if d.LostReason != "Price too high" || d.ClosedAt.IsZero() || last.Kind != data.EntryLost || last.Text != "Price too high" || last.Data.(data.StageData).Reason != "Price too high" {
 		t.Fatalf("lost: %+v / %+v", d, last)
 	}
 

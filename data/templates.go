@@ -23,7 +23,11 @@ var TemplatePlaceholders = []string{"{{client.name}}", "{{deal.title}}", "{{deal
 type TemplateValues struct {
 	ClientName string
 	DealTitle  string
-	DealAmount string // formatted with its currency
+	// DealAmount is how {{deal.amount}} reads: the UI writes Amount in the
+	// person's language; TemplateValuesFor gives its record form
+	// (Money.String, "1200.00 EUR").
+	DealAmount string
+	Amount     Money
 	MeName     string
 }
 
@@ -50,8 +54,8 @@ func (s *Store) TemplateValuesFor(ctx context.Context, actor, dealID int64) (Tem
 	if err != nil {
 		return TemplateValues{}, err
 	}
-	return TemplateValues{ClientName: d.ClientName(), DealTitle: d.Title,
-		DealAmount: FormatMinor(d.Amount, d.Currency) + " " + d.Currency, MeName: me.Name}, nil
+	amount := Money{Minor: d.Amount, Currency: d.Currency}
+	return TemplateValues{ClientName: d.ClientName(), DealTitle: d.Title, DealAmount: amount.String(), Amount: amount, MeName: me.Name}, nil
 }
 
 // WithSignature appends a signature after the usual "-- " line, unless the

@@ -3,7 +3,6 @@ package data
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -20,7 +19,7 @@ const (
 	EntryWon      EntryKind = "won"       // history: closed as won
 	EntryLost     EntryKind = "lost"      // history: closed as lost, with the reason
 	EntryReopened EntryKind = "reopened"  // history: a closed deal moved back to an open stage
-	EntryField    EntryKind = "field"     // history: a field changed, data {field, old, new}
+	EntryField    EntryKind = "field"     // history: a field changed
 	EntryProducts EntryKind = "products"  // history: product lines changed
 	EntryComment  EntryKind = "comment"   // a person's comment
 	EntryCall     EntryKind = "call"      // a logged call
@@ -42,29 +41,28 @@ func (k EntryKind) History() bool {
 	return false
 }
 
-// Entry is one item of a deal's timeline.
+// Entry is one item of a deal's timeline. Data is its typed payload, the
+// type of its kind (entries.go).
 type Entry struct {
-	ID       int64          `json:"id"`
-	DealID   int64          `json:"deal_id"`
-	Kind     EntryKind      `json:"kind"`
-	AuthorID int64          `json:"author_id,omitempty"`
-	Author   string         `json:"author,omitempty"`
-	At       time.Time      `json:"at"`
-	Text     string         `json:"text"`
-	Data     map[string]any `json:"data,omitempty"`
-	EditedAt time.Time      `json:"edited_at,omitzero"`
+	ID       int64     `json:"id"`
+	DealID   int64     `json:"deal_id"`
+	Kind     EntryKind `json:"kind"`
+	AuthorID int64     `json:"author_id,omitempty"`
+	Author   string    `json:"author,omitempty"`
+	At       time.Time `json:"at"`
+	Text     string    `json:"text"`
+	Data     Payload   `json:"data,omitempty"`
+	EditedAt time.Time `json:"edited_at,omitzero"`
 }
 
-// addEntry appends to a deal's timeline in the current transaction.
-func (tx *wtx) addEntry(dealID, author int64, kind EntryKind, text string, data map[string]any) error {
+// addEntry appends to a deal's timeline in the current transaction; data
+// is the kind's payload (nil: none).
+func (tx *wtx) addEntry(dealID, author int64, kind EntryKind, text string, data Payload) error {
 	return tx.addEntryAt(dealID, author, kind, text, data, tx.s.Now())
 }
 
-func (tx *wtx) addEntryAt(dealID, author int64, kind EntryKind, text string, data map[string]any, at time.Time) error {
-	if data == nil {
-		data = map[string]any{}
-	}
-	b, err := json.Marshal(data)
+func (tx *wtx) addEntryAt(dealID, author int64, kind EntryKind, text string, data Payload, at time.Time) error {
+	b, err := encodePayload(kind, data)
 	if err != nil {
 		return fmt.Errorf("timeline entry: %w", err)
 	}
@@ -109,14 +107,15 @@ func loadTimeline(ctx context.Context, q querier, dealID int64, before TimelineC
 	var out []Entry
 	for rows.Next() {
 		var e Entry
-		var at, data string
+		var at string
+		var data []byte
 		var edited sql.NullString
 		var outState string
 		if err := rows.Scan(&e.ID, &e.DealID, &e.Kind, &e.AuthorID, &e.Author, &at, &e.Text, &data, &edited, &outState); err != nil {
 			return nil, fmt.Errorf("timeline of deal %d: %w", dealID, err)
 		}
 		e.At, e.EditedAt = parseTime(at), nullTime(edited)
-		_ = json.Unmarshal([]byte(data), &e.Data)
+		e.Data = DecodePayload(e.Kind, data)
 		outEntryState(&e, OutState(outState)) // outbox.go
 		out = append(out, e)
 	}

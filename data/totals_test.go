@@ -135,7 +135,8 @@ func TestSetLinesOwnsTheAmount(t *testing.T) {
 		t.Fatalf("deal amount %d (has lines %v), want the gross total 7053", d.Amount, d.HasLines)
 	}
 	es := timelineOf(t, db, d.ID)
-	if last := es[len(es)-1]; last.Kind != data.EntryProducts || last.Data["old"] != "500.00 EUR" || last.Data["new"] != "70.53 EUR" {
+	if last := es[len(es)-1]; last.Kind != data.EntryProducts ||
+		last.Data != (data.ProductsData{Lines: 2, Old: data.Money{Minor: 50000, Currency: "EUR"}, New: data.Money{Minor: 7053, Currency: "EUR"}}) {
 		t.Fatalf("products entry: %+v", last)
 	}
 	// The amount is read-only while there are lines.

@@ -57,6 +57,11 @@ if [ -n "$importers" ]; then
 	echo "$importers" >&2
 	exit 1
 fi
+if other=$(go list -deps ./data/locale | grep -vx 'comptoir/data/locale' | grep -E '^(comptoir/|[^/]*\.)' | grep -v '^golang.org/x/text/'); then
+	echo "data/locale, the formatting leaf, imports more than the standard library and golang.org/x/text:" >&2
+	echo "$other" >&2
+	exit 1
+fi
 if go list -deps ./data | grep -qE '^comptoir/(mail|ui|cli|data/formats)(/|$)'; then
 	echo "data imports mail/, ui/, cli/ or its file formats room" >&2
 	exit 1

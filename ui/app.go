@@ -26,6 +26,9 @@ type App struct {
 	Me data.Employee
 	// Lang is the language strings and numbers are shown in: "fr" or "en".
 	Lang string
+	// Zone is the person's time zone, that dates and times are shown in;
+	// nil: the device's.
+	Zone *time.Location
 	// Ctx ends when the window closes; every I/O started by the UI uses it.
 	Ctx    context.Context
 	cancel context.CancelFunc

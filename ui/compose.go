@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -14,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"comptoir/data"
+	"comptoir/data/locale"
 	"comptoir/mail/send"
 )
 
@@ -69,12 +71,13 @@ type composePrefill struct {
 // readComposePrefill reads the deal, its client's addresses, the email
 // answered, the accounts, documents and templates.
 func readComposePrefill(ctx context.Context, a *App, me data.Employee, dealID, replyTo, editID int64) (composePrefill, error) {
-	st := a.Store
+	st, l := a.Store, a.locale()
 	var p composePrefill
 	var err error
 	if p.values, err = st.TemplateValuesFor(ctx, me.ID, dealID); err != nil {
 		return p, err
 	}
+	p.values.DealAmount = l.Money(p.values.Amount.Minor, p.values.Amount.Currency)
 	deal, err := st.Deal(ctx, me.ID, dealID)
 	if err != nil {
 		return p, err
@@ -128,9 +131,23 @@ func readComposePrefill(ctx context.Context, a *App, me data.Employee, dealID, r
 		if m.Direction == "in" {
 			p.in.To = formatAddr(m.From)
 		}
-		p.in.Text = data.WithSignature("\n", me.Signature) + "\n" + data.QuoteText(m.From, m.Date, m.VisibleText)
+		p.in.Text = data.WithSignature("\n", me.Signature) + "\n" + quoteHeader(l, m.From, m.Date) + "\n" + data.Quote(m.VisibleText)
 	}
 	return p, nil
+}
+
+// quoteHeader is the line above the email quoted in a reply, in the
+// person's language and time zone: "On Nov 12, 2026 at 10:30, Jeanne
+// Martin wrote:" / "Le 12 nov. 2026 à 10:30, Jeanne Martin a écrit :".
+func quoteHeader(l locale.Locale, from data.Address, sent time.Time) string {
+	who := from.Name
+	if who == "" {
+		who = from.Email
+	}
+	if sent.IsZero() {
+		return lang.L("{{.Who}} wrote:", map[string]any{"Who": who})
+	}
+	return lang.L("On {{.Date}} at {{.Time}}, {{.Who}} wrote:", map[string]any{"Date": l.Date(sent), "Time": l.Clock(sent), "Who": who})
 }
 
 func formatAddr(a data.Address) string {

@@ -136,12 +136,12 @@ func writeEmailButton(f *DealForm) *widget.Button {
 // replyButton is the Reply of an email entry of the Timeline tab; nil for
 // other entries, or for a reader.
 func replyButton(f *DealForm, e data.Entry) fyne.CanvasObject {
-	id, _ := e.Data["email_id"].(float64)
-	if (e.Kind != data.EntryEmailIn && e.Kind != data.EntryEmailOut) || id == 0 || f.ReadOnly() {
+	d, ok := e.Data.(data.EmailData)
+	if !ok || d.EmailID == 0 || f.ReadOnly() {
 		return nil
 	}
 	b := widget.NewButtonWithIcon(lang.L("Reply"), theme.MailReplyIcon(), func() {
-		composeDialog(f.App, f.Window(), f.Deal.ID, int64(id), f.keepCompose)
+		composeDialog(f.App, f.Window(), f.Deal.ID, d.EmailID, f.keepCompose)
 	})
 	b.Importance = widget.LowImportance
 	return b

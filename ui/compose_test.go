@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -146,13 +147,20 @@ func TestReplyQuotesAndThreads(t *testing.T) {
 		t.Fatalf("ingest %+v %v", res, err)
 	}
 	emailID := res.Decisions[0].EmailID
-	a := startTest(t, db, db.Sales, withSender(fs))
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := startTest(t, db, db.Sales, withSender(fs), func(a *App) { a.Zone = ny })
 	tab := openEmailTab(t, a, deal.ID)
 	waitFor(t, a, "the email listed", func() bool { return tab.replies[emailID] != nil })
 	onUI(a, func() { test.Tap(tab.replies[emailID]) })
 	var c *composeForm
 	waitFor(t, a, "the reply dialog", func() bool { c = tab.f.compose; return c != nil })
-	if c.subject.Text != "Re: Chairs in oak?" || !strings.Contains(c.body.Text, "> Do you have them in oak?") || c.to.Text != "Claire Client <claire@client.test>" {
+	// The quote's header is the person's: their words, their zone (09:30 UTC
+	// is 04:30 in New York).
+	if c.subject.Text != "Re: Chairs in oak?" || !strings.Contains(c.body.Text, "On Nov 12, 2026 at 04:30, Claire Client wrote:\n> Do you have them in oak?") ||
+		c.to.Text != "Claire Client <claire@client.test>" {
 		t.Fatalf("reply prefill: %q %q %q", c.subject.Text, c.to.Text, c.body.Text)
 	}
 	onUI(a, func() {
@@ -295,7 +303,7 @@ func TestTimelineHooksOpenCompose(t *testing.T) {
 	if o := replyButton(tab.f, data.Entry{Kind: data.EntryComment}); o != nil {
 		t.Fatal("a reply button on a comment")
 	}
-	if o := replyButton(tab.f, data.Entry{Kind: data.EntryEmailIn, Data: map[string]any{"email_id": float64(3)}}); o == nil {
+	if o := replyButton(tab.f, data.Entry{Kind: data.EntryEmailIn, Data: data.EmailData{EmailID: 3}}); o == nil {
 		t.Fatal("no reply button on an email")
 	}
 }

@@ -2,17 +2,20 @@ package ui
 
 import "testing"
 
+// The screens write money through data/locale (whose tests hold the
+// formats); an amount without a currency is in the default one.
 func TestFormatMoney(t *testing.T) {
 	cases := []struct {
 		minor      int64
 		code, lang string
 		want       string
 	}{
-		{123450, "EUR", "fr", "1\u00a0234,50\u00a0€"},
+		{123450, "EUR", "fr", "1\u202f234,50\u00a0€"},
 		{123450, "EUR", "en", "€1,234.50"},
+		{123450, "", "en", "€1,234.50"},
 		{-5, "EUR", "en", "-€0.05"},
 		{100000000, "USD", "en", "$1,000,000.00"},
-		{1234, "JPY", "fr", "1\u00a0234\u00a0¥"},
+		{1234, "JPY", "fr", "1\u202f234\u00a0¥"},
 		{0, "EUR", "fr", "0,00\u00a0€"},
 		{999, "XYZ", "en", "XYZ\u00a09.99"},
 	}
@@ -24,7 +27,7 @@ func TestFormatMoney(t *testing.T) {
 	if got := formatMoneyShort(123456, "EUR", "en"); got != "€1,234" {
 		t.Errorf("short = %q", got)
 	}
-	if got := formatMoneyShort(123456, "EUR", "fr"); got != "1\u00a0234\u00a0€" {
+	if got := formatMoneyShort(123456, "EUR", "fr"); got != "1\u202f234\u00a0€" {
 		t.Errorf("short fr = %q", got)
 	}
 	for in, want := range map[string]int64{"1 234,50": 123450, "1234.5": 123450, "1,234.50": 123450, "": 0, "12": 1200} {

@@ -267,6 +267,10 @@ func reasonText(m data.StoredEmail) string {
 		return lang.L("This sender created too many deals in a short time: new ones were stopped.")
 	case data.ReasonExcluded:
 		return lang.L("The sender is on the account's exclusion list.")
+	case data.ReasonTagStranger:
+		return lang.L("The subject names a deal, but the sender is not one of its people: check it before attaching it.")
+	case data.ReasonOwnAddress:
+		return lang.L("From one of our addresses, but not sent by Comptoir: check it.")
 	}
 	if m.Because != "" {
 		return m.Because
@@ -320,17 +324,6 @@ func (s *inboxScreen) showEmail(m data.StoredEmail) {
 	}
 	s.showState()
 	s.detail.Refresh()
-}
-
-// sizeText is a size in KB or MB.
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return lang.L("{{.N}} MB", map[string]any{"N": fmt.Sprintf("%.1f", float64(n)/(1<<20))})
-	case n >= 1<<10:
-		return lang.L("{{.N}} KB", map[string]any{"N": (n + 1023) >> 10})
-	}
-	return lang.L("{{.N}} bytes", map[string]any{"N": n})
 }
 
 // current returns the shown email.

@@ -279,7 +279,7 @@ func TestInboxCreateDealFromSyncedMail(t *testing.T) {
 		if o := timelineMoveAction(tl, data.Entry{Kind: data.EntryComment}); o != nil {
 			t.Error("a move button on a comment")
 		}
-		b, ok := timelineMoveAction(tl, data.Entry{Kind: data.EntryEmailIn, Data: map[string]any{"email_id": float64(moved.ID)}}).(*widget.Button)
+		b, ok := timelineMoveAction(tl, data.Entry{Kind: data.EntryEmailIn, Data: data.EmailData{EmailID: moved.ID}}).(*widget.Button)
 		if !ok {
 			t.Fatal("no move button on an email entry")
 		}

@@ -24,7 +24,7 @@ func (t *emailTab) emailMoveRow(m data.StoredEmail) fyne.CanvasObject {
 	f := t.f
 	a := f.App
 	box := container.NewVBox()
-	if w := linkedBecause(m); w != "" {
+	if w := linkedBecause(m.Reason, m.Because); w != "" {
 		why := widget.NewLabel(lang.L("Linked because: {{.Why}}", map[string]any{"Why": w}))
 		why.Importance = widget.LowImportance
 		why.Wrapping = fyne.TextWrapWord
@@ -84,9 +84,11 @@ func moveEmailToNew(a *App, emailID int64) {
 }
 
 // linkedBecause says in the person's language why the sync linked an email
-// to its deal; a person's own move keeps data/'s words (they name who).
-func linkedBecause(m data.StoredEmail) string {
-	switch m.Reason {
+// to its deal, from the routing's reason code, on the Emails tab and on the
+// email's timeline entry alike; a person's own move keeps data/'s words
+// (they name who).
+func linkedBecause(reason data.Reason, because string) string {
+	switch reason {
 	case data.ReasonReply, data.ReasonOurMessageID:
 		return lang.L("a reply to an email of this deal")
 	case data.ReasonSubjectTag:
@@ -99,21 +101,23 @@ func linkedBecause(m data.StoredEmail) string {
 		return lang.L("new client")
 	case data.ReasonOwnReply:
 		return lang.L("our own email in this conversation")
+	case data.ReasonOwnAddress:
+		return lang.L("a reply from one of our addresses, not sent by Comptoir")
 	case data.ReasonAutoReply:
 		return lang.L("an automatic reply in this conversation")
 	}
-	return m.Because
+	return because
 }
 
 // timelineMoveAction is the "Move…" button of an email entry of the
 // Timeline tab, with the same two choices; nil for other entries, or for a
 // reader.
 func timelineMoveAction(f *DealForm, e data.Entry) fyne.CanvasObject {
-	id, _ := e.Data["email_id"].(float64)
-	if (e.Kind != data.EntryEmailIn && e.Kind != data.EntryEmailOut) || id == 0 || f.ReadOnly() {
+	d, ok := e.Data.(data.EmailData)
+	if !ok || d.EmailID == 0 || f.ReadOnly() {
 		return nil
 	}
-	emailID, from := int64(id), f.Deal.ID
+	emailID, from := d.EmailID, f.Deal.ID
 	var b *widget.Button
 	b = widget.NewButtonWithIcon(lang.L("Move…"), theme.MailForwardIcon(), func() {
 		menu := fyne.NewMenu("",

@@ -162,9 +162,6 @@ func (s *syncStatus) show(accs []data.Account) {
 	s.box.Show()
 }
 
-// formatClock is a time of day.
-func formatClock(t time.Time) string { return t.Format("15:04") }
-
 // shorten cuts s to at most n characters with an ellipsis.
 func shorten(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {

@@ -41,15 +41,6 @@ type lineRow struct {
 	filling bool
 }
 
-// rateText writes a tax rate for the language: "5,5 %" / "5.5%".
-func rateText(bp int64, language string) string {
-	s := data.FormatRate(bp)
-	if language == "fr" {
-		return strings.Replace(s, ".", ",", 1) + nbsp + "%"
-	}
-	return s + "%"
-}
-
 // rateInput is a rate as typed: "5,5" / "5.5".
 func rateInput(bp int64, language string) string {
 	s := data.FormatRate(bp)
@@ -157,13 +148,6 @@ func (r *lineRow) build(narrow bool) {
 		layout.NewSpacer(),
 	)
 	r.root = container.NewVBox(first, second, r.err, widget.NewSeparator())
-}
-
-func currencySymbol(code string) string {
-	if s, ok := currencySymbols[code]; ok {
-		return s
-	}
-	return code
 }
 
 func (r *lineRow) setReadOnly(ro bool) {

@@ -187,7 +187,10 @@ func TestProductsTabEditTotalsSaveAndInvoice(t *testing.T) {
 	waitIdle(a)
 	waitIdle(a)
 	es, err := db.Timeline(ctx, db.Sales.ID, deal.ID, data.TimelineCursor{}, 1)
-	if err != nil || es[0].Kind != data.EntryPayment || es[0].Data["reference"] != "VIR-1" {
+	if err != nil || len(es) == 0 {
+		t.Fatalf("timeline: %v", err)
+	}
+	if pd, _ := es[0].Data.(data.PaymentData); es[0].Kind != data.EntryPayment || pd.Reference != "VIR-1" {
 		t.Errorf("payment entry %+v, %v", es, err)
 	}
 	if len(pt.docs.docs) != 1 || pt.docs.docs[0].Status != data.DocPaid {

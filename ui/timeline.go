@@ -407,16 +407,14 @@ func newEntryRow(t *timelineTab, e data.Entry) *entryRow {
 		r.full.Importance = widget.LowImportance
 		parts = append(parts, container.NewHBox(r.full))
 	}
-	if e.Kind == data.EntryDocument {
-		if id := entryDocumentID(e); id != 0 {
-			number, _ := e.Data["number"].(string)
-			r.open = widget.NewButtonWithIcon(lang.L("Open PDF"), theme.FileIcon(), func() { openDocumentPDF(t.a, id, nil) })
-			r.save = widget.NewButtonWithIcon(lang.L("Save PDF…"), theme.DocumentSaveIcon(), func() {
-				saveDocumentPDF(t.a, t.f.Window(), id, data.Document{Number: number}.FileName())
-			})
-			r.open.Importance, r.save.Importance = widget.LowImportance, widget.LowImportance
-			parts = append(parts, container.NewHBox(r.open, r.save))
-		}
+	if doc := entryDocument(e); doc.DocumentID != 0 {
+		id, number := doc.DocumentID, doc.Number
+		r.open = widget.NewButtonWithIcon(lang.L("Open PDF"), theme.FileIcon(), func() { openDocumentPDF(t.a, id, nil) })
+		r.save = widget.NewButtonWithIcon(lang.L("Save PDF…"), theme.DocumentSaveIcon(), func() {
+			saveDocumentPDF(t.a, t.f.Window(), id, data.Document{Number: number}.FileName())
+		})
+		r.open.Importance, r.save.Importance = widget.LowImportance, widget.LowImportance
+		parts = append(parts, container.NewHBox(r.open, r.save))
 	}
 	var extra []fyne.CanvasObject
 	for _, o := range []fyne.CanvasObject{replyButton(t.f, e), timelineMoveAction(t.f, e)} { // an email's
@@ -442,15 +440,10 @@ func newEntryRow(t *timelineTab, e data.Entry) *entryRow {
 	return r
 }
 
-// entryDocumentID is the document a document entry names, or 0.
-func entryDocumentID(e data.Entry) int64 {
-	switch v := e.Data["document_id"].(type) {
-	case float64:
-		return int64(v)
-	case int64:
-		return v
-	}
-	return 0
+// entryDocument is the document a document entry names (ID 0 for none).
+func entryDocument(e data.Entry) data.DocumentData {
+	d, _ := e.Data.(data.DocumentData)
+	return d
 }
 
 // entryView is how an entry reads: a title line, a body, and for emails
@@ -462,169 +455,168 @@ type entryView struct {
 	full  string
 }
 
-// describeEntry turns an entry and its structured data into words.
+// join writes the non-blank parts on one line, between dots.
+func join(parts ...string) string { return joinNonBlank(" · ", parts) }
+
+// stack writes the non-blank parts one per line.
+func stack(parts ...string) string { return joinNonBlank("\n", parts) }
+
+func joinNonBlank(sep string, parts []string) string {
+	var out []string
+	for _, p := range parts {
+		if strings.TrimSpace(p) != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}
+
+// move writes a stage move: "Proposal → Won".
+func move(d data.StageData) string { return d.From + " → " + d.To }
+
+// describeEntry turns an entry and its typed data into words in the
+// person's language.
 func describeEntry(e data.Entry, language string) entryView {
-	s := func(k string) string {
-		if v, ok := e.Data[k]; ok && v != nil {
-			switch x := v.(type) {
-			case string:
-				return x
-			case float64:
-				return fmt.Sprintf("%.0f", x)
-			case []any:
-				parts := make([]string, 0, len(x))
-				for _, it := range x {
-					parts = append(parts, fmt.Sprint(it))
-				}
-				return strings.Join(parts, ", ")
-			default:
-				return fmt.Sprint(x)
-			}
-		}
-		return ""
-	}
-	n := func(k string) int64 {
-		if f, ok := e.Data[k].(float64); ok {
-			return int64(f)
-		}
-		return 0
-	}
-	join := func(parts ...string) string {
-		var out []string
-		for _, p := range parts {
-			if strings.TrimSpace(p) != "" {
-				out = append(out, p)
-			}
-		}
-		return strings.Join(out, " · ")
-	}
-	lines := func(parts ...string) string {
-		var out []string
-		for _, p := range parts {
-			if strings.TrimSpace(p) != "" {
-				out = append(out, p)
-			}
-		}
-		return strings.Join(out, "\n")
-	}
-	switch e.Kind {
-	case data.EntryComment:
+	switch d := e.Data.(type) {
+	case data.CommentData:
 		return entryView{icon: commentIcon(), title: lang.L("Comment"), body: e.Text}
-	case data.EntryCall:
+	case data.CallData:
 		title := lang.L("Outgoing call")
-		if s("direction") == string(data.CallIn) {
+		if d.Direction == data.CallIn {
 			title = lang.L("Incoming call")
 		}
 		var dur string
-		if d := n("duration_s"); d > 0 {
-			dur = formatCallDuration(time.Duration(d) * time.Second)
+		if d.Seconds > 0 {
+			dur = formatCallDuration(d.Duration())
 		}
-		return entryView{icon: callIcon(), title: join(title, s("phone"), dur, outcomeLabel(data.CallOutcome(s("outcome")))), body: e.Text}
-	case data.EntryPayment:
-		amount := formatMoney(n("amount"), s("currency"), language)
+		return entryView{icon: callIcon(), title: join(title, d.Phone, dur, outcomeLabel(d.Outcome)), body: e.Text}
+	case data.PaymentData:
+		amount := formatMoney(d.Amount, d.Currency, language)
 		return entryView{icon: moneyIcon(), title: lang.L("Payment received") + ": " + amount,
-			body: lines(join(formatDay(s("date"), language), paymentMethodLabel(s("method")), refLabel(s("reference"))), e.Text)}
-	case data.EntryDelivery:
-		return entryView{icon: truckIcon(), title: join(lang.L("Delivery"), formatDay(s("date"), language)),
-			body: lines(join(s("carrier"), trackingLabel(s("tracking"))), s("address"), e.Text)}
-	case data.EntryActivity:
-		return entryView{icon: theme.ConfirmIcon(), title: lang.L("Done") + ": " + s("subject"), body: e.Text}
-	case data.EntryEmailIn, data.EntryEmailOut:
-		title := lang.L("Email from the client")
-		ic := theme.MailReplyIcon()
-		if e.Kind == data.EntryEmailOut {
-			title, ic = lang.L("Email to the client"), theme.MailSendIcon()
-		}
-		text := s("text")
-		if text == "" {
-			text = e.Text
-		}
-		var state string
-		if st := s("state"); st != "" && data.OutState(st) != data.OutSent {
-			state = outStateLabel(data.OutState(st)) // ui/outbox.go
-		}
-		v := entryView{icon: ic, title: join(title, s("subject"), state)}
-		head := lang.L("From") + ": " + s("from")
-		if to := s("to"); to != "" {
-			head += "\n" + lang.L("To") + ": " + to
-		}
-		var att []string
-		if list, ok := e.Data["attachments"].([]any); ok {
-			for _, it := range list {
-				switch x := it.(type) {
-				case string:
-					att = append(att, x)
-				case map[string]any:
-					if name, ok := x["name"].(string); ok {
-						att = append(att, name)
-					} else if name, ok := x["filename"].(string); ok {
-						att = append(att, name)
-					}
-				}
-			}
-		}
-		attLine := ""
-		if len(att) > 0 {
-			attLine = "📎 " + strings.Join(att, ", ")
-		}
-		short := text
-		if r := []rune(short); len(r) > 400 {
-			short = string(r[:400]) + "…"
-		}
-		v.body = lines(head, short, attLine)
-		if short != text {
-			v.full = text
-		}
-		if e.Kind == data.EntryEmailOut && s("error") != "" {
-			v.body = lines(v.body, s("error"))
-		}
-		if s("linked_because") != "" {
-			v.body = lines(v.body, lang.L("Linked because")+": "+s("linked_because"))
-		}
-		return v
-	case data.EntryDocument:
-		kind := s("kind")
+			body: stack(join(formatDay(d.Date, language), paymentMethodLabel(d.Method), refLabel(d.Reference)), e.Text)}
+	case data.DeliveryData:
+		return entryView{icon: truckIcon(), title: join(lang.L("Delivery"), formatDay(d.Date, language)),
+			body: stack(join(d.Carrier, trackingLabel(d.Tracking)), d.Address, e.Text)}
+	case data.ActivityData:
+		return entryView{icon: theme.ConfirmIcon(), title: lang.L("Done") + ": " + d.Subject, body: e.Text}
+	case data.EmailData:
+		return describeEmail(e.Kind, d, e.Text)
+	case data.NoteData:
+		return describeNote(d, e.Text)
+	case data.DocumentData:
 		label := lang.L("Document")
-		switch kind {
-		case "quote":
+		switch d.Kind {
+		case data.DocQuote:
 			label = lang.L("Quote")
-		case "invoice":
+		case data.DocInvoice:
 			label = lang.L("Invoice")
 		}
 		var amount string
-		if _, ok := e.Data["gross"]; ok {
-			amount = formatMoney(n("gross"), s("currency"), language)
+		if d.Currency != "" {
+			amount = formatMoney(d.Gross, d.Currency, language)
 		}
-		return entryView{icon: theme.FileTextIcon(), title: join(label, s("number")), body: amount}
-	case data.EntryNote:
-		return entryView{icon: theme.InfoIcon(), title: lang.L("Note"), body: e.Text}
-	case data.EntryCreated:
-		return entryView{icon: theme.ContentAddIcon(), title: lang.L("Deal created"), body: join(s("stage"), sourceLabel(data.Source(s("source"))))}
-	case data.EntryStage:
-		return entryView{icon: theme.NavigateNextIcon(), title: lang.L("Stage changed"), body: s("from") + " → " + s("to")}
-	case data.EntryWon:
-		return entryView{icon: theme.ConfirmIcon(), title: lang.L("Deal won"), body: s("from") + " → " + s("to")}
-	case data.EntryLost:
-		reason := s("reason")
-		if reason == "" {
-			reason = e.Text
+		return entryView{icon: theme.FileTextIcon(), title: join(label, d.Number), body: amount}
+	case data.CreatedData:
+		return entryView{icon: theme.ContentAddIcon(), title: lang.L("Deal created"), body: join(d.Stage, sourceLabel(d.Source))}
+	case data.StageData:
+		switch e.Kind {
+		case data.EntryWon:
+			return entryView{icon: theme.ConfirmIcon(), title: lang.L("Deal won"), body: move(d)}
+		case data.EntryLost:
+			reason := d.Reason
+			if reason == "" {
+				reason = e.Text
+			}
+			return entryView{icon: theme.CancelIcon(), title: lang.L("Deal lost"), body: stack(move(d), lang.L("Reason")+": "+reason)}
+		case data.EntryReopened:
+			return entryView{icon: theme.ViewRefreshIcon(), title: lang.L("Deal reopened"), body: move(d)}
 		}
-		return entryView{icon: theme.CancelIcon(), title: lang.L("Deal lost"), body: lines(s("from")+" → "+s("to"), lang.L("Reason")+": "+reason)}
-	case data.EntryReopened:
-		return entryView{icon: theme.ViewRefreshIcon(), title: lang.L("Deal reopened"), body: s("from") + " → " + s("to")}
-	case data.EntryField:
-		old, nw := s("old"), s("new")
+		return entryView{icon: theme.NavigateNextIcon(), title: lang.L("Stage changed"), body: move(d)}
+	case data.FieldData:
+		old, nw := d.Old, d.New
+		if o, n, ok := d.Money(); ok {
+			old, nw = formatMoney(o.Minor, o.Currency, language), formatMoney(n.Minor, n.Currency, language)
+		}
 		if old == "" {
 			old = "—"
 		}
 		if nw == "" {
 			nw = "—"
 		}
-		return entryView{icon: theme.DocumentCreateIcon(), title: lang.L("Changed") + ": " + fieldLabel(s("field")), body: old + " → " + nw}
-	case data.EntryProducts:
-		return entryView{icon: theme.ListIcon(), title: lang.L("Product lines changed"), body: e.Text}
+		return entryView{icon: theme.DocumentCreateIcon(), title: lang.L("Changed") + ": " + fieldLabel(d.Field), body: old + " → " + nw}
+	case data.ProductsData:
+		body := e.Text
+		if d.Old.Currency != "" && d.New.Currency != "" {
+			body = formatMoney(d.Old.Minor, d.Old.Currency, language) + " → " + formatMoney(d.New.Minor, d.New.Currency, language)
+		}
+		return entryView{icon: theme.ListIcon(), title: lang.L("Product lines changed"), body: body}
 	}
 	return entryView{icon: theme.InfoIcon(), title: string(e.Kind), body: e.Text}
+}
+
+// describeEmail is how an email's entry reads: who wrote to whom, its
+// text (cut, the whole one click away), its attachments, an outgoing one's
+// sending state and why the sync linked it to the deal.
+func describeEmail(kind data.EntryKind, d data.EmailData, entryText string) entryView {
+	title := lang.L("Email from the client")
+	ic := theme.MailReplyIcon()
+	if kind == data.EntryEmailOut {
+		title, ic = lang.L("Email to the client"), theme.MailSendIcon()
+	}
+	text := d.Text
+	if text == "" {
+		text = entryText
+	}
+	var state string
+	if d.State != "" && d.State != data.OutSent {
+		state = outStateLabel(d.State) // ui/outbox.go
+	}
+	v := entryView{icon: ic, title: join(title, d.Subject, state)}
+	head := lang.L("From") + ": " + d.From
+	if len(d.To) > 0 {
+		head += "\n" + lang.L("To") + ": " + strings.Join(d.To, ", ")
+	}
+	var att []string
+	for _, a := range d.Attachments {
+		att = append(att, a.Name)
+	}
+	attLine := ""
+	if len(att) > 0 {
+		attLine = "📎 " + strings.Join(att, ", ")
+	}
+	short := text
+	if r := []rune(short); len(r) > 400 {
+		short = string(r[:400]) + "…"
+	}
+	v.body = stack(head, short, attLine)
+	if short != text {
+		v.full = text
+	}
+	if kind == data.EntryEmailOut && d.Error != "" {
+		v.body = stack(v.body, d.Error)
+	}
+	if why := linkedBecause(d.LinkedReason, d.LinkedBecause); why != "" { // ui/mailmove.go
+		v.body = stack(v.body, lang.L("Linked because")+": "+why)
+	}
+	return v
+}
+
+// describeNote is how a quiet note of the system reads, from what it
+// records rather than the English words stored with it.
+func describeNote(d data.NoteData, entryText string) entryView {
+	v := entryView{icon: theme.InfoIcon()}
+	switch d.Cause() {
+	case data.NoteAutoReply:
+		v.title, v.body = lang.L("Automatic reply"), d.Subject
+	case data.NoteBounce:
+		v.title, v.body = lang.L("Delivery failure"), d.Subject
+	case data.NoteNotSent:
+		v.title = lang.L("Email not sent")
+		v.body = stack(d.Subject, lang.L("The server said: {{.Words}}", map[string]any{"Words": d.Error}))
+	default:
+		v.title, v.body = lang.L("Note"), entryText
+	}
+	return v
 }
 
 // fieldLabel names a deal field as the history records it.

@@ -233,7 +233,7 @@ func TestLogCallPaymentDeliveryForms(t *testing.T) {
 		test.Tap(c.fd.save)
 	})
 	waitFor(t, a, "the call entry", func() bool { return len(tl.rows) > 0 && tl.rows[0].e.Kind == data.EntryCall })
-	if e := tl.rows[0].e; e.Data["direction"] != "out" || e.Data["duration_s"] != float64(270) || e.Data["outcome"] != "answered" || e.Text != "Agreed on the price" {
+	if e := tl.rows[0].e; e.Data != (data.CallData{Direction: data.CallOut, Seconds: 270, Outcome: data.OutcomeAnswered}) || e.Text != "Agreed on the price" {
 		t.Fatalf("call = %+v", e)
 	}
 	if got := tl.rows[0].title.Text; got != "Outgoing call · 4 min 30 · Answered" {
@@ -250,7 +250,8 @@ func TestLogCallPaymentDeliveryForms(t *testing.T) {
 		test.Tap(p.fd.save)
 	})
 	waitFor(t, a, "the payment entry", func() bool { return len(tl.rows) > 0 && tl.rows[0].e.Kind == data.EntryPayment })
-	if e := tl.rows[0].e; e.Data["amount"] != float64(120050) || e.Data["reference"] != "INV-7" {
+	if pd, _ := tl.rows[0].e.Data.(data.PaymentData); pd.Amount != 120050 || pd.Reference != "INV-7" {
+		e := tl.rows[0].e
 		t.Fatalf("payment = %+v", e)
 	}
 
@@ -310,17 +311,19 @@ func TestDescribeHistoryAndEmails(t *testing.T) {
 		e           data.Entry
 		title, body string
 	}{
-		{data.Entry{Kind: data.EntryField, Data: map[string]any{"field": "amount", "old": "100.00", "new": "120.00"}}, "Changed: Amount", "100.00 → 120.00"},
-		{data.Entry{Kind: data.EntryStage, Data: map[string]any{"from": "New", "to": "Proposal"}}, "Stage changed", "New → Proposal"},
-		{data.Entry{Kind: data.EntryLost, Text: "too expensive", Data: map[string]any{"from": "Proposal", "to": "Lost", "reason": "too expensive"}}, "Deal lost", "Proposal → Lost\nReason: too expensive"},
-		{data.Entry{Kind: data.EntryReopened, Data: map[string]any{"from": "Lost", "to": "New"}}, "Deal reopened", "Lost → New"},
-		{data.Entry{Kind: data.EntryDocument, Text: "Q-2026-0007", Data: map[string]any{"document_id": 3.0, "number": "Q-2026-0007", "kind": "quote", "gross": 120050.0, "currency": "EUR"}},
+		{data.Entry{Kind: data.EntryField, Data: data.FieldData{Field: "amount", Old: "100.00 EUR", New: "120.00 EUR"}}, "Changed: Amount", "€100.00 → €120.00"},
+		{data.Entry{Kind: data.EntryField, Data: data.FieldData{Field: "title", New: "Boiler"}}, "Changed: Title", "— → Boiler"},
+		{data.Entry{Kind: data.EntryStage, Data: data.StageData{From: "New", To: "Proposal"}}, "Stage changed", "New → Proposal"},
+		{data.Entry{Kind: data.EntryLost, Text: "too expensive", Data: data.StageData{From: "Proposal", To: "Lost", Reason: "too expensive"}}, "Deal lost", "Proposal → Lost\nReason: too expensive"},
+		{data.Entry{Kind: data.EntryReopened, Data: data.StageData{From: "Lost", To: "New"}}, "Deal reopened", "Lost → New"},
+		{data.Entry{Kind: data.EntryDocument, Text: "Q-2026-0007", Data: data.DocumentData{DocumentID: 3, Number: "Q-2026-0007", Kind: data.DocQuote, Gross: 120050, Currency: "EUR"}},
 			"Quote · Q-2026-0007", formatMoney(120050, "EUR", "en")},
-		{data.Entry{Kind: data.EntryEmailOut, Data: map[string]any{"from": "sales@comptoir.test", "to": []any{"a@x.test", "b@x.test"}, "subject": "Quote",
-			"text": "Here it is", "state": "failed", "error": "550 mailbox unknown"}}, "Email to the client · Quote · Refused by the server",
+		{data.Entry{Kind: data.EntryEmailOut, Data: data.EmailData{From: "sales@comptoir.test", To: []string{"a@x.test", "b@x.test"}, Subject: "Quote",
+			Text: "Here it is", State: data.OutFailed, Error: "550 mailbox unknown"}}, "Email to the client · Quote · Refused by the server",
 			"From: sales@comptoir.test\nTo: a@x.test, b@x.test\nHere it is\n550 mailbox unknown"},
-		{data.Entry{Kind: data.EntryEmailIn, Data: map[string]any{"from": "client@example.test", "subject": "Quote?", "text": "Hello,\nhow much?",
-			"attachments": []any{map[string]any{"name": "plan.pdf"}, "photo.jpg"}}}, "Email from the client · Quote?", "From: client@example.test\nHello,\nhow much?\n📎 plan.pdf, photo.jpg"},
+		{data.Entry{Kind: data.EntryEmailIn, Data: data.EmailData{From: "client@example.test", Subject: "Quote?", Text: "Hello,\nhow much?",
+			Attachments: []data.EntryAttachment{{Name: "plan.pdf"}, {Name: "photo.jpg"}}, LinkedReason: data.ReasonReply, LinkedBecause: "reply to Quote of 2 Nov 2026"}},
+			"Email from the client · Quote?", "From: client@example.test\nHello,\nhow much?\n📎 plan.pdf, photo.jpg\nLinked because: a reply to an email of this deal"},
 	}
 	for _, c := range cases {
 		v := describeEntry(c.e, "en")
@@ -329,7 +332,7 @@ func TestDescribeHistoryAndEmails(t *testing.T) {
 		}
 	}
 	long := strings.Repeat("word ", 200)
-	v := describeEntry(data.Entry{Kind: data.EntryEmailOut, Data: map[string]any{"from": "me@x.test", "to": "c@x.test", "subject": "S", "text": long}}, "en")
+	v := describeEntry(data.Entry{Kind: data.EntryEmailOut, Data: data.EmailData{From: "me@x.test", To: []string{"c@x.test"}, Subject: "S", Text: long}}, "en")
 	if v.full != long || len([]rune(v.body)) > 500 {
 		t.Fatalf("long email: full %d, body %d", len(v.full), len(v.body))
 	}
@@ -344,9 +347,9 @@ func BenchmarkTimelineTabOpen(b *testing.B) {
 	err := db.Bulk(ctx, db.Admin.ID, func(bt *data.BulkTx) error {
 		for i := range 5000 {
 			at := datatest.Start.Add(time.Duration(i-5000) * time.Minute)
-			kind, data_ := data.EntryComment, map[string]any(nil)
+			kind, data_ := data.EntryComment, data.Payload(nil)
 			if i%3 == 1 {
-				kind, data_ = data.EntryField, map[string]any{"field": "amount", "old": "1.00", "new": "2.00"}
+				kind, data_ = data.EntryField, data.FieldData{Field: "amount", Old: "1.00 EUR", New: "2.00 EUR"}
 			}
 			if err := bt.Entry(d.ID, db.Sales.ID, kind, "entry text that is a little longer than a word", data_, at); err != nil {
 				return err
@@ -453,8 +456,8 @@ func TestEmailEntryFullTextAndPhoneButton(t *testing.T) {
 	}
 	long := strings.Repeat("All the details of the building. ", 40)
 	err = db.Bulk(ctx, db.Admin.ID, func(bt *data.BulkTx) error {
-		return bt.Entry(d.ID, 0, data.EntryEmailIn, "", map[string]any{"from": "jeanne@example.test", "to": "sales@comptoir.test",
-			"subject": "Our project", "text": long, "attachments": []any{map[string]any{"name": "plan.pdf"}}}, datatest.Start.Add(time.Minute))
+		return bt.Entry(d.ID, 0, data.EntryEmailIn, "", data.EmailData{From: "jeanne@example.test", To: []string{"sales@comptoir.test"},
+			Subject: "Our project", Text: long, Attachments: []data.EntryAttachment{{Name: "plan.pdf"}}}, datatest.Start.Add(time.Minute))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -494,7 +497,8 @@ func TestEmailEntryFullTextAndPhoneButton(t *testing.T) {
 	onUI(a, func() { test.Tap(cf.fd.save) })
 	// the call is placed at its time, under the email that came a minute later
 	waitFor(t, a, "the call entry", func() bool { return len(tl.rows) == 3 && tl.rows[1].e.Kind == data.EntryCall })
-	if e := tl.rows[1].e; e.Data["phone"] != "06 12 34 56 78" || e.Data["direction"] != "out" {
+	if cd, _ := tl.rows[1].e.Data.(data.CallData); cd.Phone != "06 12 34 56 78" || cd.Direction != data.CallOut {
+		e := tl.rows[1].e
 		t.Fatalf("call = %+v", e)
 	}
 }
@@ -614,8 +618,8 @@ func TestTimelineShowsEmailActions(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := db.Bulk(ctx, db.Admin.ID, func(bt *data.BulkTx) error {
-		return bt.Entry(d.ID, 0, data.EntryEmailIn, "", map[string]any{"from": "jeanne@example.test", "subject": "Our project",
-			"text": "Hello", "email_id": float64(41)}, datatest.Start.Add(time.Minute))
+		return bt.Entry(d.ID, 0, data.EntryEmailIn, "", data.EmailData{From: "jeanne@example.test", Subject: "Our project",
+			Text: "Hello", EmailID: 41}, datatest.Start.Add(time.Minute))
 	})
 	if err != nil {
 		t.Fatal(err)

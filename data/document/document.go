@@ -70,7 +70,10 @@ type Snapshot struct {
 	Title        string `json:"title,omitempty"`         // the deal's title, as a subject line
 
 	Currency string `json:"currency"`
-	Digits   int    `json:"digits"` // the currency's minor-unit digits
+	// Digits are the currency's minor-unit digits, as recorded at issue;
+	// amounts print with the currency's ISO 4217 digits (data/locale), the
+	// same.
+	Digits int `json:"digits"`
 
 	Seller Party  `json:"seller"`
 	Buyer  Party  `json:"buyer"`

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/go-pdf/fpdf"
+
+	"comptoir/data/locale"
 )
 
 // Options are what a rendering takes besides the snapshot.
@@ -117,7 +119,13 @@ type renderer struct {
 	size  float64 // points
 }
 
-func (r *renderer) money(v int64) string { return Money(v, r.s.Digits, r.s.Currency, r.s.Language) }
+// loc writes amounts, numbers and dates in the document's language, as the
+// screens do (data/locale): an amount reads the same on both.
+func (r *renderer) loc() locale.Locale { return locale.New(r.s.Language, time.UTC) }
+
+func (r *renderer) money(v int64) string { return r.loc().Money(v, r.s.Currency) }
+
+func (r *renderer) date(ymd string) string { return r.loc().FormalDate(ymd) }
 
 func (r *renderer) title() string {
 	if r.s.Kind == Quote {
@@ -288,7 +296,7 @@ func (r *renderer) header(logo []byte) {
 	r.setFont("", 11)
 	r.cell(70, 6, r.l.number+" "+iso(r.s.Number), 2, "R", false)
 	r.setFont("", 9)
-	r.cell(70, 5, Date(r.s.IssueDate, r.s.Language), 2, "R", false)
+	r.cell(70, 5, r.date(r.s.IssueDate), 2, "R", false)
 	f.SetY(bandH + 8)
 	r.color(textMain)
 }
@@ -390,12 +398,12 @@ func (r *renderer) partyDetails(x, w float64, p Party, maxLines int) {
 func (r *renderer) facts() {
 	f := r.f
 	type fact struct{ k, v string }
-	facts := []fact{{r.l.issueDate, Date(r.s.IssueDate, r.s.Language)}}
+	facts := []fact{{r.l.issueDate, r.date(r.s.IssueDate)}}
 	if r.s.Kind == Quote && r.s.ValidUntil != "" {
-		facts = append(facts, fact{r.l.validTo, Date(r.s.ValidUntil, r.s.Language)})
+		facts = append(facts, fact{r.l.validTo, r.date(r.s.ValidUntil)})
 	}
 	if r.s.Kind == Invoice && r.s.DueDate != "" {
-		facts = append(facts, fact{r.l.dueDate, Date(r.s.DueDate, r.s.Language)})
+		facts = append(facts, fact{r.l.dueDate, r.date(r.s.DueDate)})
 	}
 	if r.s.SourceNumber != "" {
 		facts = append(facts, fact{r.l.fromQuote, iso(r.s.SourceNumber)})
@@ -503,10 +511,10 @@ func (r *renderer) table() {
 		case l.DiscountKind == "amount":
 			disc = "-" + r.money(l.Discount)
 		default:
-			disc = Rate(l.Discount, r.s.Language)
+			disc = r.loc().Percent(l.Discount)
 		}
-		cells := [5]string{Quantity(l.Quantity, r.s.Language), r.money(l.UnitPrice), disc,
-			Rate(l.TaxRate, r.s.Language), r.money(l.Net)}
+		cells := [5]string{r.loc().Quantity(l.Quantity), r.money(l.UnitPrice), disc,
+			r.loc().Percent(l.TaxRate), r.money(l.Net)}
 		x := margin + colW[0]
 		for k, c := range cells {
 			f.SetXY(x, y+1.2)
@@ -544,7 +552,7 @@ func (r *renderer) totals() {
 	}
 	row(r.l.totalNet, r.money(r.s.Net), false)
 	for _, t := range r.s.ByRate {
-		row(fmt.Sprintf("%s %s (%s %s)", r.l.vatAt, Rate(t.Rate, r.s.Language), r.l.onBase, r.money(t.Net)), r.money(t.Tax), false)
+		row(fmt.Sprintf("%s %s (%s %s)", r.l.vatAt, r.loc().Percent(t.Rate), r.l.onBase, r.money(t.Net)), r.money(t.Tax), false)
 	}
 	row(r.l.totalGross, r.money(r.s.Gross), true)
 	f.Ln(1.5)
@@ -595,10 +603,10 @@ func (r *renderer) terms() {
 		terms += " — " + iso(r.s.PaymentNote)
 	}
 	if r.s.Kind == Invoice && r.s.DueDate != "" {
-		terms += ". " + r.l.dueDate + " : " + Date(r.s.DueDate, r.s.Language) + "."
+		terms += ". " + r.l.dueDate + " : " + r.date(r.s.DueDate) + "."
 	}
 	if r.s.Kind == Quote && r.s.ValidUntil != "" {
-		terms += ". " + r.l.validTo + " : " + Date(r.s.ValidUntil, r.s.Language) + "."
+		terms += ". " + r.l.validTo + " : " + r.date(r.s.ValidUntil) + "."
 	}
 	para("", 9, terms)
 	if r.s.IBAN != "" {

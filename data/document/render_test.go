@@ -145,33 +145,6 @@ func manyLines(n int) Snapshot {
 	return s
 }
 
-func TestMoneyFormat(t *testing.T) {
-	for _, c := range []struct {
-		v      int64
-		digits int
-		cur    string
-		lang   string
-		want   string
-	}{
-		{123450, 2, "EUR", "fr", "1\u00a0234,50\u00a0€"},
-		{-5, 2, "EUR", "fr", "-0,05\u00a0€"},
-		{123456789, 2, "EUR", "en", "€1,234,567.89"},
-		{-1999, 2, "USD", "en", "-$19.99"},
-		{1500, 0, "JPY", "fr", "1\u00a0500\u00a0JPY"},
-		{1500, 3, "KWD", "en", "1.500\u00a0KWD"},
-	} {
-		if got := Money(c.v, c.digits, c.cur, c.lang); got != c.want {
-			t.Errorf("Money(%d, %s, %s) = %q, want %q", c.v, c.cur, c.lang, got, c.want)
-		}
-	}
-	if got := Quantity(2125, "fr"); got != "2,125" {
-		t.Errorf("Quantity = %q", got)
-	}
-	if got := Rate(550, "en"); got != "5.5%" {
-		t.Errorf("Rate = %q", got)
-	}
-}
-
 // BenchmarkRender100Lines renders a 100-line invoice (target: ≤ 200 ms).
 func BenchmarkRender100Lines(b *testing.B) {
 	s := manyLines(100)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -53,10 +54,11 @@ import (
 //	timeline      array    oldest first: [{id, kind, at, author, text, ...}]
 //
 // A timeline entry's structured data (a field change's field/old/new, an
-// email's from/to/subject/message_id/text/attachments/linked_because, …) is
-// flattened into the entry object. Data never replaces id, kind, at,
-// author or edited_at; a non-empty "text" in the data (an email's body)
-// replaces the entry's text.
+// email's from/to/subject/message_id/text/attachments/linked_because/
+// linked_reason, …: the keys of its data.Payload, as stored) is flattened
+// into the entry object. Data never replaces id, kind, at, author or
+// edited_at; a non-empty "text" in the data (an email's body) replaces the
+// entry's text.
 //
 // `comptoir export contacts` writes ContactExport objects and
 // `comptoir export companies` CompanyExport objects (fields below).
@@ -147,26 +149,172 @@ type EntryExport struct {
 	Author   string // the employee's name; "" for the system
 	Text     string
 	EditedAt *time.Time
-	Data     map[string]any
+	Data     data.Payload
 }
 
-// MarshalJSON writes the entry with its data's keys beside its own.
+// MarshalJSON writes the entry with its data's keys beside its own, in key
+// order. The data's values go through as the JSON its payload writes: a
+// number stays the integer it is.
 func (e EntryExport) MarshalJSON() ([]byte, error) {
-	m := make(map[string]any, len(e.Data)+6)
-	for k, v := range e.Data {
-		m[k] = v
+	var data []member
+	if e.Data != nil {
+		b, err := json.Marshal(e.Data)
+		if err != nil {
+			return nil, fmt.Errorf("entry %d: %w", e.ID, err)
+		}
+		if data, err = members(b); err != nil {
+			return nil, fmt.Errorf("entry %d: %w", e.ID, err)
+		}
 	}
 	text := e.Text
-	if t, ok := e.Data["text"].(string); ok && t != "" {
-		text = t
+	all := make([]member, 0, len(data)+6)
+	for _, m := range data {
+		switch m.key {
+		case "text":
+			var t string
+			if json.Unmarshal(m.val, &t) == nil && t != "" {
+				text = t
+			}
+		case "id", "kind", "at", "author", "edited_at":
+		default:
+			all = append(all, m)
+		}
 	}
-	m["id"], m["kind"], m["at"], m["author"], m["text"] = e.ID, e.Kind, e.At, e.Author, text
+	own := func(key string, v any) error {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("entry %d: %w", e.ID, err)
+		}
+		all = append(all, member{key: key, raw: `"` + key + `"`, val: b})
+		return nil
+	}
+	for _, f := range []struct {
+		key string
+		v   any
+	}{{"id", e.ID}, {"kind", e.Kind}, {"at", e.At}, {"author", e.Author}, {"text", text}} {
+		if err := own(f.key, f.v); err != nil {
+			return nil, err
+		}
+	}
 	if e.EditedAt != nil {
-		m["edited_at"] = *e.EditedAt
-	} else {
-		delete(m, "edited_at")
+		if err := own("edited_at", *e.EditedAt); err != nil {
+			return nil, err
+		}
 	}
-	return json.Marshal(m)
+	slices.SortFunc(all, func(a, b member) int { return strings.Compare(a.key, b.key) })
+	n := 2
+	for _, m := range all {
+		n += len(m.raw) + len(m.val) + 2
+	}
+	out := make([]byte, 0, n)
+	out = append(out, '{')
+	for i, m := range all {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, m.raw...)
+		out = append(out, ':')
+		out = append(out, m.val...)
+	}
+	return append(out, '}'), nil
+}
+
+// member is one key and value of a JSON object: the key as text and as
+// written, the value as written.
+type member struct {
+	key, raw string
+	val      []byte
+}
+
+// members cuts a compact JSON object, as encoding/json writes one, into its
+// members, without decoding the values.
+func members(b []byte) ([]member, error) {
+	bad := fmt.Errorf("data is not a JSON object: %.40s", b)
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return nil, bad
+	}
+	var out []member
+	for i := 1; i < len(b)-1; {
+		if len(out) > 0 {
+			if b[i] != ',' {
+				return nil, bad
+			}
+			i++
+		}
+		end := skipString(b, i)
+		if end < 0 || end >= len(b) || b[end] != ':' {
+			return nil, bad
+		}
+		m := member{raw: string(b[i:end])}
+		m.key = m.raw[1 : len(m.raw)-1]
+		if strings.IndexByte(m.raw, '\\') >= 0 {
+			// an escaped key is written as encoding/json writes it
+			if err := json.Unmarshal([]byte(m.raw), &m.key); err != nil {
+				return nil, bad
+			}
+			k, _ := json.Marshal(m.key)
+			m.raw = string(k)
+		}
+		vend := skipValue(b, end+1)
+		if vend < 0 || vend > len(b)-1 {
+			return nil, bad
+		}
+		m.val = b[end+1 : vend]
+		out = append(out, m)
+		i = vend
+	}
+	return out, nil
+}
+
+// skipString returns the index after the JSON string starting at i, or -1.
+func skipString(b []byte, i int) int {
+	if i >= len(b) || b[i] != '"' {
+		return -1
+	}
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return -1
+}
+
+// skipValue returns the index after the compact JSON value starting at i,
+// or -1.
+func skipValue(b []byte, i int) int {
+	if i >= len(b) {
+		return -1
+	}
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				if j = skipString(b, j); j < 0 {
+					return -1
+				}
+				j--
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return -1
+	}
+	j := i
+	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' {
+		j++
+	}
+	return j
 }
 
 // ContactExport is one contact in `comptoir export contacts`.

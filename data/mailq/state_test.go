@@ -70,11 +70,11 @@ func TestSentStateOnTimeline(t *testing.T) {
 			if !ok {
 				t.Fatalf("no entry %s", subj)
 			}
-			if e.Data["state"] != want[0] || e.Data["error"] != want[1] {
-				t.Errorf("entry %s: state %v error %q, want %s %q", subj, e.Data["state"], e.Data["error"], want[0], want[1])
+			if ed := e.Data.(data.EmailData); string(ed.State) != want[0] || ed.Error != want[1] {
+				t.Errorf("entry %s: state %v error %q, want %s %q", subj, ed.State, ed.Error, want[0], want[1])
 			}
 		}
-		if m["C"].Data["text"] != "the text of C" || m["C"].Data["outbox_id"] != float64(c.ID) {
+		if ed := m["C"].Data.(data.EmailData); ed.Text != "the text of C" || ed.OutboxID != c.ID {
 			t.Errorf("sent entry data %v", m["C"].Data)
 		}
 	}
@@ -89,11 +89,11 @@ func TestSentStateOnTimeline(t *testing.T) {
 	}
 	tab, export = outEntries(t, f)
 	for _, m := range []map[string]data.Entry{tab, export} {
-		if e := m["A"]; e.Data["state"] != "sent" || e.Data["error"] != "" {
-			t.Errorf("retried entry: state %v error %q", e.Data["state"], e.Data["error"])
+		if ed := m["A"].Data.(data.EmailData); ed.State != data.OutSent || ed.Error != "" {
+			t.Errorf("retried entry: state %v error %q", ed.State, ed.Error)
 		}
-		if e := m["B"]; e.Data["state"] != "failed" {
-			t.Errorf("failed entry: state %v", e.Data["state"])
+		if ed := m["B"].Data.(data.EmailData); ed.State != data.OutFailed {
+			t.Errorf("failed entry: state %v", ed.State)
 		}
 	}
 	// The stored email keeps its text once sent (read through its entry).

@@ -587,7 +587,7 @@ func (s *seeder) deal(b *data.BulkTx, i int) error {
 		} else {
 			mins := 2 + s.rng.IntN(30)
 			if err := b.Entry(id, author, data.EntryCall, pick(s.rng, calls),
-				map[string]any{"duration_min": mins, "direction": pick(s.rng, []string{"in", "out"})}, at); err != nil {
+				data.CallData{Seconds: int64(mins) * 60, Direction: pick(s.rng, []data.CallDirection{data.CallIn, data.CallOut})}, at); err != nil {
 				return err
 			}
 		}

@@ -179,7 +179,8 @@ func testUIDValidityChange(t *testing.T, srv mailtest.IMAP) {
 }
 
 func testRoutingRules(t *testing.T, srv mailtest.IMAP) {
-	f := newFixture(t, srv, data.AccountInput{Addresses: []string{"contact@ourshop.test"}, Exclusions: []string{"supplier.test"}})
+	f := newFixture(t, srv, data.AccountInput{Addresses: []string{"contact@ourshop.test"}, Exclusions: []string{"supplier.test"},
+		SMTPHost: "127.0.0.1", SMTPPort: 2525, SMTPSecurity: data.SecurityNone})
 	ctx := context.Background()
 	reason := func(id string) data.StoredEmail {
 		t.Helper()
@@ -194,8 +195,19 @@ func testRoutingRules(t *testing.T, srv mailtest.IMAP) {
 	f.syncOnce(t)
 	deal := reason("r1@client.test").DealID
 
-	// Our reply (from the account's other address), threading.
-	ours := msg{id: "deal-reply@ourshop.test", from: "contact@ourshop.test", to: "buyer@client.test", subject: "Re: Desks",
+	// Our reply, written from the deal: stored in the outbox.
+	dr, err := f.db.PrepareEmail(ctx, f.db.Sales.ID, data.ComposeInput{DealID: deal, To: "buyer@client.test", Subject: "Re: Desks",
+		Text: "Here is our quote.", ReplyTo: reason("r1@client.test").ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent, err := f.db.QueueEmail(ctx, dr, []byte("Subject: Re: Desks\r\n\r\nHere is our quote.\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A colleague's mail from the account's other address, threading, not
+	// sent by Comptoir: on the deal, as an incoming email.
+	ours := msg{id: "colleague@ourshop.test", from: "contact@ourshop.test", to: "buyer@client.test", subject: "Re: Desks",
 		headers: []string{"In-Reply-To: <r1@client.test>", "References: <r1@client.test>"}, body: "Here is our quote."}
 	// A bounce of our reply: multipart/report delivery-status.
 	bounce := msg{raw: `From: Mail Delivery System <MAILER-DAEMON@mx.client.test>
@@ -223,19 +235,19 @@ Status: 5.1.1
 --BB
 Content-Type: text/rfc822-headers
 
-From: contact@ourshop.test
+From: sales@ourshop.test
 To: buyer@client.test
 Subject: Re: Desks
-Message-ID: <deal-reply@ourshop.test>
+Message-ID: <` + sent.MessageID + `>
 
 --BB--
 `}
 	auto := msg{id: "ooo@client.test", from: "buyer@client.test", subject: "Absent: Re: Desks",
-		headers: []string{"Auto-Submitted: auto-replied", "In-Reply-To: <deal-reply@ourshop.test>"}, body: "I am away."}
+		headers: []string{"Auto-Submitted: auto-replied", "In-Reply-To: <" + sent.MessageID + ">"}, body: "I am away."}
 	news := msg{id: "news1@shop.test", from: "news@shop.test", subject: "Our summer sale",
 		headers: []string{"List-Unsubscribe: <mailto:unsubscribe@shop.test>"}, body: "Sale!"}
 	reply := msg{id: "r2@client.test", from: "buyer@client.test", subject: "Re: Re: Desks",
-		headers: []string{"References: <r1@client.test> <deal-reply@ourshop.test>"}, body: "Thanks!\n\nOn Monday, Us wrote:\n> Here is our quote."}
+		headers: []string{"References: <r1@client.test> <" + sent.MessageID + ">"}, body: "Thanks!\n\nOn Monday, Us wrote:\n> Here is our quote."}
 	excluded := client("x1@supplier.test", "invoices@supplier.test", "Invoice 42")
 	newcomer := client("n1@newco.test", "ceo@newco.test", "Partnership")
 	for _, m := range []msg{ours, bounce, auto, news, reply, excluded, newcomer} {
@@ -243,10 +255,10 @@ Message-ID: <deal-reply@ourshop.test>
 	}
 	f.syncOnce(t)
 
-	if m := reason("deal-reply@ourshop.test"); m.Direction != "out" || m.DealID != deal || m.Reason != data.ReasonOwnReply {
-		t.Fatalf("our reply: %+v", m)
+	if m := reason("colleague@ourshop.test"); m.Direction != "in" || m.DealID != deal || m.Reason != data.ReasonOwnAddress {
+		t.Fatalf("a colleague's reply: %+v", m)
 	}
-	if m := reason("deal-reply@ourshop.test"); m.BouncedAt.IsZero() || m.BouncedRecipient != "buyer@client.test" {
+	if m := reason(sent.MessageID); m.BouncedAt.IsZero() || m.BouncedRecipient != "buyer@client.test" {
 		t.Fatalf("our reply not marked bounced: at %v recipient %q", m.BouncedAt, m.BouncedRecipient)
 	}
 	if m := reason("bounce1@mx.client.test"); m.Reason != data.ReasonBounce {

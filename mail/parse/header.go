@@ -172,11 +172,14 @@ var angleRE = regexp.MustCompile(`<([^<>]*)>`)
 
 // msgIDs returns the message identifiers in a header value, without angle
 // brackets. Values without brackets are split on whitespace and commas.
+// Only what RFC 5322's grammar allows is kept (data.ValidMessageID): an ID
+// holding a line break, a space or thousands of characters is dropped, so
+// that it is never stored, matched nor written back into a reply's headers.
 func msgIDs(v string) []string {
 	var ids []string
 	if ms := angleRE.FindAllStringSubmatch(v, -1); len(ms) > 0 {
 		for _, m := range ms {
-			if id := strings.TrimSpace(m[1]); id != "" {
+			if id := strings.TrimSpace(m[1]); data.ValidMessageID(id) {
 				ids = append(ids, id)
 			}
 		}
@@ -185,14 +188,14 @@ func msgIDs(v string) []string {
 	for _, f := range strings.FieldsFunc(v, func(r rune) bool {
 		return r == ' ' || r == '\t' || r == ',' || r == '\r' || r == '\n'
 	}) {
-		if f = strings.Trim(f, "<>"); f != "" {
+		if f = strings.Trim(f, "<>"); data.ValidMessageID(f) {
 			ids = append(ids, f)
 		}
 	}
 	return ids
 }
 
-// firstID returns the first message identifier of a header value.
+// firstID returns the first valid message identifier of a header value.
 func firstID(v string) string {
 	if ids := msgIDs(v); len(ids) > 0 {
 		return ids[0]

@@ -34,14 +34,31 @@ func mailAddrs(l []data.Address) []*netmail.Address {
 	return out
 }
 
-func angle(ids []string) string {
-	parts := make([]string, 0, len(ids))
+// angle writes Message-IDs as a threading header's value: each in angle
+// brackets, a line folded before an ID that would take it past 78
+// characters (counting the header's name, nameLen). An ID that is not a
+// valid Message-ID (data.ValidMessageID) is left out: it came from outside
+// (a stored message's headers) and could otherwise carry a line break, a
+// header of its own or a line over 998 octets into our message.
+func angle(nameLen int, ids []string) string {
+	var b strings.Builder
+	line := nameLen + 2 // "Name: "
 	for _, id := range ids {
-		if id = strings.Trim(strings.TrimSpace(id), "<>"); id != "" {
-			parts = append(parts, "<"+id+">")
+		if id = strings.TrimSuffix(strings.TrimPrefix(id, "<"), ">"); !data.ValidMessageID(id) {
+			continue
 		}
+		if b.Len() > 0 {
+			if line+1+len(id)+2 > 78 {
+				b.WriteString("\r\n")
+				line = 0
+			}
+			b.WriteByte(' ')
+			line++
+		}
+		b.WriteString("<" + id + ">")
+		line += len(id) + 2
 	}
-	return strings.Join(parts, " ")
+	return b.String()
 }
 
 // simpleHTML renders plain text as simple HTML: escaped, lines kept, quoted
@@ -93,11 +110,11 @@ func newMsg(d data.Draft) (*mail.Msg, error) {
 	m.Subject(d.Subject)
 	m.SetMessageIDWithValue(d.MessageID)
 	m.SetDateWithValue(d.Date)
-	if d.InReplyTo != "" {
-		m.SetGenHeaderPreformatted(mail.HeaderInReplyTo, angle([]string{d.InReplyTo}))
+	if v := angle(len(mail.HeaderInReplyTo), []string{d.InReplyTo}); v != "" {
+		m.SetGenHeaderPreformatted(mail.HeaderInReplyTo, v)
 	}
-	if len(d.References) > 0 {
-		m.SetGenHeaderPreformatted(mail.HeaderReferences, angle(d.References))
+	if v := angle(len(mail.HeaderReferences), d.References); v != "" {
+		m.SetGenHeaderPreformatted(mail.HeaderReferences, v)
 	}
 	text := d.Text
 	if !strings.HasSuffix(text, "\n") {

@@ -31,7 +31,7 @@ func TestSendTransmitsStoredBytesWithThreading(t *testing.T) {
 	}
 	pm, _ := f.db.EmailByMessageID(ctx, f.db.Admin.ID, "q1@client.test")
 	it := f.queue(t, data.ComposeInput{Bcc: "boss@ourshop.test", Subject: data.ReplySubject(pm.Subject), ReplyTo: pm.ID, HTML: true,
-		Text:  "Here is the quote.\n\n" + data.QuoteText(pm.From, pm.Date, pm.Text),
+		Text:  "Here is the quote.\n\n" + data.Quote(pm.Text),
 		Files: []data.FileInput{{Name: "plan.txt", Data: []byte("a plan")}}})
 	stored, _ := f.q.OutgoingRaw(ctx, it.ID)
 
@@ -90,8 +90,8 @@ func TestSendTransmitsStoredBytesWithThreading(t *testing.T) {
 	}
 	es, _ := f.db.Timeline(ctx, f.db.Sales.ID, f.deal.ID, data.TimelineCursor{}, 20)
 	for _, e := range es {
-		if e.Kind == data.EntryEmailOut && e.Data["state"] != "sent" {
-			t.Fatalf("timeline entry state %v", e.Data["state"])
+		if ed, _ := e.Data.(data.EmailData); e.Kind == data.EntryEmailOut && ed.State != data.OutSent {
+			t.Fatalf("timeline entry state %v", ed.State)
 		}
 	}
 }
