@@ -242,7 +242,7 @@ func (tx *wtx) bulkOne(a Employee, d Deal, act BulkAction, stage Stage, emp Empl
 		if _, err := tx.exec(`DELETE FROM deal_observers WHERE deal_id = ? AND employee_id = ?`, d.ID, emp.ID); err != nil {
 			return nil, err
 		}
-		_, err := tx.addLifeEntry(d.ID, a.ID, EntryField, "", fieldChange{Field: "responsible", Old: d.Responsible, New: emp.Name})
+		_, err := tx.addLifeEntry(d.ID, a.ID, EntryField, "", FieldData{Field: "responsible", Old: d.Responsible, New: emp.Name})
 		return &yes, err
 	case BulkAddObserver, BulkRemoveObserver:
 		obs := slices.Clone(d.Observers)
@@ -267,7 +267,7 @@ func (tx *wtx) bulkOne(a Employee, d Deal, act BulkAction, stage Stage, emp Empl
 		if _, err := tx.exec(`UPDATE deals SET updated_at = ? WHERE id = ?`, tx.s.now(), d.ID); err != nil {
 			return nil, err
 		}
-		_, err := tx.addLifeEntry(d.ID, a.ID, EntryField, "", fieldChange{Field: "observers", Old: tx.names(d.Observers), New: tx.names(obs)})
+		_, err := tx.addLifeEntry(d.ID, a.ID, EntryField, "", FieldData{Field: "observers", Old: tx.names(d.Observers), New: tx.names(obs)})
 		return &yes, err
 	case BulkDelete:
 		_, err := tx.trashDeal(a, d, 0, "")
@@ -278,11 +278,4 @@ func (tx *wtx) bulkOne(a Employee, d Deal, act BulkAction, stage Stage, emp Empl
 		return &yes, err
 	}
 	return nil, fmt.Errorf("%q is not a bulk action", act.Kind)
-}
-
-// fieldChange is the data of a "field" entry, as auditFields writes it.
-type fieldChange struct {
-	Field string `json:"field"`
-	Old   string `json:"old"`
-	New   string `json:"new"`
 }

@@ -40,11 +40,15 @@ type DealClient struct {
 	CompanyID int64
 }
 
-type copiedEntryData struct {
+// CopiedData is the data of a copy's "copied" entry: the deal it was made
+// from, and whether it is a repeat deal.
+type CopiedData struct {
 	FromID    int64  `json:"from_id"`
 	FromTitle string `json:"from_title"`
 	Repeat    bool   `json:"repeat,omitempty"`
 }
+
+func (CopiedData) fits(k EntryKind) bool { return k == EntryCopied }
 
 // DuplicateDeal copies a deal the employee may read. The copy's responsible
 // is the original's when the employee may edit the original (and the
@@ -101,7 +105,7 @@ func (s *Store) DuplicateDeal(ctx context.Context, actor, id int64, opt Duplicat
 			FROM deal_products WHERE deal_id = ? ORDER BY position, id`, newID, d.ID); err != nil {
 			return err
 		}
-		if _, err := tx.addLifeEntry(newID, a.ID, EntryCopied, d.Title, copiedEntryData{FromID: d.ID, FromTitle: d.Title, Repeat: opt.Repeat}); err != nil {
+		if _, err := tx.addLifeEntry(newID, a.ID, EntryCopied, d.Title, CopiedData{FromID: d.ID, FromTitle: d.Title, Repeat: opt.Repeat}); err != nil {
 			return err
 		}
 		return nil

@@ -1,12 +1,10 @@
 package data
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -77,8 +75,9 @@ type FileInfo struct {
 // IsPhoto reports whether the file is a picture (a "photo" to a person).
 func (f FileInfo) IsPhoto() bool { return f.Preview == PreviewImage }
 
-// fileEntryData is the data of a file's timeline entry.
-type fileEntryData struct {
+// FileData is the data of a file's timeline entry ("file"): what the file
+// was when it was added (it may be deleted since).
+type FileData struct {
 	FileID  int64       `json:"file_id"`
 	Name    string      `json:"name"`
 	Size    int64       `json:"size"`
@@ -86,6 +85,8 @@ type fileEntryData struct {
 	SHA256  string      `json:"sha256"`
 	Preview PreviewKind `json:"preview,omitempty"`
 }
+
+func (FileData) fits(k EntryKind) bool { return k == EntryFile }
 
 // FileTooLarge is the code of the error a file over the limit gets (field
 // "file"); FileLimitError carries the figures.
@@ -242,7 +243,7 @@ func (s *Store) AddFile(ctx context.Context, actor int64, owner FileOwner, name 
 			if kind == "none" {
 				kind = ""
 			}
-			entry, err := tx.addLifeEntry(owner.ID, a.ID, EntryFile, safe, fileEntryData{FileID: id, Name: safe, Size: int64(len(b)),
+			entry, err := tx.addLifeEntry(owner.ID, a.ID, EntryFile, safe, FileData{FileID: id, Name: safe, Size: int64(len(b)),
 				Type: ctype, SHA256: hash, Preview: PreviewKind(kind)})
 			if err != nil {
 				return err
@@ -553,12 +554,12 @@ func (tx *wtx) dropBlobIfUnused(blob int64) error {
 	return err
 }
 
-// addLifeEntry appends an entry to a deal's timeline with data v (any
-// value that is written as a JSON object) and returns its id.
-func (tx *wtx) addLifeEntry(dealID, author int64, kind EntryKind, text string, v any) (int64, error) {
-	b, err := json.Marshal(v)
-	if err != nil || !bytes.HasPrefix(b, []byte("{")) {
-		return 0, fmt.Errorf("timeline entry %s: data is not an object (%v)", kind, err)
+// addLifeEntry appends an entry to a deal's timeline, as addEntry does,
+// and returns its id.
+func (tx *wtx) addLifeEntry(dealID, author int64, kind EntryKind, text string, p Payload) (int64, error) {
+	b, err := encodePayload(kind, p)
+	if err != nil {
+		return 0, fmt.Errorf("timeline entry: %w", err)
 	}
 	res, err := tx.exec(`INSERT INTO timeline (deal_id, kind, author_id, at, text, data) VALUES (?, ?, ?, ?, ?, ?)`,
 		dealID, kind, nullID(author), tx.s.now(), text, string(b))

@@ -147,7 +147,7 @@ func TestFileOverTheLimitIsRefusedInWords(t *testing.T) {
 	if v == nil || v.Field("file") == nil || v.Field("file").Code != data.FileTooLarge {
 		t.Fatalf("30 MB file: %v, want a too_large error on file", err)
 	}
-	if msg := v.Field("file").Message; !strings.Contains(msg, "25.0 MB") || !strings.Contains(msg, "survey.mov") {
+	if msg := v.Field("file").Message; !strings.Contains(msg, "25.0\u00a0MB") || !strings.Contains(msg, "survey.mov") {
 		t.Errorf("message %q does not name the file and the limit", msg)
 	}
 	le := data.FileLimit(err)

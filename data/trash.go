@@ -92,12 +92,20 @@ const (
 	ClientDealsTrash ClientDeals = "trash"
 )
 
-// deletedEntryData is the data of a deal's "deleted" entry.
-type deletedEntryData struct {
+// DeletedData is the data of a deal's "deleted" entry: why it is on the
+// record (TrashInvoiced, with the invoices' numbers), and the client it went
+// to the trash with ("contact" or "company"), if any.
+type DeletedData struct {
 	Reason   string   `json:"reason,omitempty"`
 	Invoices []string `json:"invoices,omitempty"`
-	With     string   `json:"with,omitempty"` // the client it went with: "contact" or "company"
+	With     string   `json:"with,omitempty"`
 }
+
+// RestoredData is the data of a deal's "restored" entry: none.
+type RestoredData struct{}
+
+func (DeletedData) fits(k EntryKind) bool  { return k == EntryDeleted }
+func (RestoredData) fits(k EntryKind) bool { return k == EntryRestored }
 
 // DealDeletion says whether the employee may delete a deal, and what
 // deleting it means.
@@ -193,7 +201,7 @@ func (tx *wtx) trashDeal(a Employee, d Deal, parent int64, with Kind) (int64, er
 		return 0, err
 	}
 	id, _ := res.LastInsertId()
-	if _, err := tx.addLifeEntry(d.ID, a.ID, EntryDeleted, "", deletedEntryData{Reason: reason, Invoices: inv, With: string(with)}); err != nil {
+	if _, err := tx.addLifeEntry(d.ID, a.ID, EntryDeleted, "", DeletedData{Reason: reason, Invoices: inv, With: string(with)}); err != nil {
 		return 0, err
 	}
 	tx.changed(KindDeal, d.ID)
@@ -299,7 +307,7 @@ func (tx *wtx) restoreDeal(a Employee, it TrashItem) error {
 	if _, err := tx.exec(`DELETE FROM trash WHERE id = ?`, it.ID); err != nil {
 		return err
 	}
-	if _, err := tx.addLifeEntry(d.ID, a.ID, EntryRestored, "", struct{}{}); err != nil {
+	if _, err := tx.addLifeEntry(d.ID, a.ID, EntryRestored, "", RestoredData{}); err != nil {
 		return err
 	}
 	tx.changed(KindDeal, d.ID)
