@@ -179,3 +179,112 @@ func TestDeleteADealThenRestoreItFromTheTrash(t *testing.T) {
 	waitFor(t, a, "the card back on the board", func() bool { return cardIn(a.main.deals.board, d.StageID, d.ID) })
 	waitFor(t, a, "the trash empty", func() bool { return len(a.main.trash.rows) == 0 })
 }
+
+// TestComposeAttachesADealFile: a photo of the deal goes with an email from
+// the compose dialog, read from the database.
+func TestComposeAttachesADealFile(t *testing.T) {
+	fs := &fakeSender{}
+	db := datatest.Open(t)
+	deal := mailDeal(t, db)
+	_, photo := photoFile(t, "site.jpg", 120, 90)
+	if _, err := db.AddFile(context.Background(), db.Sales.ID, data.FileOwner{Kind: data.KindDeal, ID: deal.ID}, "site.jpg", bytes.NewReader(photo)); err != nil {
+		t.Fatal(err)
+	}
+	a := startTest(t, db, db.Sales, withSender(fs))
+	tab := openEmailTab(t, a, deal.ID)
+	onUI(a, func() { test.Tap(tab.write) })
+	var c *composeForm
+	waitFor(t, a, "the compose dialog", func() bool { c = tab.f.compose; return c != nil })
+	onUI(a, func() { test.Tap(c.addDealFile) })
+	waitFor(t, a, "the deal's files to choose from", func() bool { return c.dealFilePick != nil && len(c.dealFilePick.Options) == 1 })
+	files, _ := db.Files(context.Background(), db.Sales.ID, data.FileOwner{Kind: data.KindDeal, ID: deal.ID})
+	onUI(a, func() { c.attachDealFile(files[0]) })
+	waitFor(t, a, "the attachment", func() bool { return len(c.attach) == 1 })
+	onUI(a, func() {
+		c.subject.SetText("The site")
+		test.Tap(c.fd.save)
+	})
+	waitFor(t, a, "the dialog to close", func() bool { return c.fd.closed })
+	items, err := db.Outbox(context.Background(), db.Sales.ID, 10)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("outbox %v %v", items, err)
+	}
+	raw, _ := db.EmailRaw(context.Background(), db.Admin.ID, items[0].EmailID)
+	if !strings.Contains(string(raw), `filename="site.jpg"`) && !strings.Contains(string(raw), "site.jpg") {
+		t.Fatalf("queued bytes lack the photo:\n%.2000s", raw)
+	}
+}
+
+// TestDeleteAContactWithItsDealsThenRestore: a manager deletes a contact,
+// choosing to send its deals to the trash too; the trash shows the contact
+// with its deals, and Restore brings all back, linked again; its business
+// card file comes back with it.
+func TestDeleteAContactWithItsDealsThenRestore(t *testing.T) {
+	db := datatest.Open(t)
+	ctx := context.Background()
+	c, err := db.CreateContact(ctx, db.Sales.ID, data.ContactInput{Name: "Marius Vidal", Emails: []string{"marius@vidal.test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, title := range []string{"Roof", "Gutters"} {
+		if _, err := db.CreateDeal(ctx, db.Sales.ID, data.DealInput{Title: title, ContactID: c.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := startTest(t, db, db.Manager)
+	var s *clientsScreen
+	onUI(a, func() {
+		openClient(a, data.KindContact, c.ID)
+		s = a.main.contacts
+	})
+	var f *ClientForm
+	waitFor(t, a, "the contact's form with Delete and Files", func() bool {
+		f = s.form
+		return f != nil && f.life.del.Visible() && f.life.files != nil && len(f.dealBtns) == 2
+	})
+	path, _ := photoFile(t, "card.jpg", 300, 180)
+	r, _ := storage.Reader(storage.NewFileURI(path))
+	onUI(a, func() { f.life.files.attach(r) })
+	waitFor(t, a, "the card's thumbnail", func() bool {
+		rows := f.life.files.rows
+		return len(rows) == 1 && rows[0].thumb != nil && rows[0].thumb.Resource != nil
+	})
+	onUI(a, func() { test.Tap(f.life.del) })
+	waitFor(t, a, "the question about its deals", func() bool { return f.life.ask != nil && f.life.ask.deals != nil })
+	ask := f.life.ask
+	onUI(a, func() {
+		ask.deals.SetSelected(ask.deals.Options[1]) // to the trash too
+		test.Tap(ask.confirm)
+	})
+	waitFor(t, a, "the form to close", func() bool { return s.form == nil })
+	if _, err := db.Contact(ctx, db.Manager.ID, c.ID); err == nil {
+		t.Fatal("the contact is still there")
+	}
+	onUI(a, func() { a.main.show("trash") })
+	var row *trashRow
+	waitFor(t, a, "the contact in the trash with its two deals", func() bool {
+		ts := a.main.trash
+		if ts == nil {
+			return false
+		}
+		for _, r := range ts.rows {
+			if r.it.Kind == data.KindContact && r.it.Children == 2 {
+				row = r
+			}
+		}
+		return row != nil && len(ts.rows) == 3
+	})
+	onUI(a, func() { test.Tap(row.restore) })
+	waitFor(t, a, "the trash empty", func() bool { return len(a.main.trash.rows) == 0 })
+	back, err := db.Contact(ctx, db.Sales.ID, c.ID)
+	if err != nil || back.Name != "Marius Vidal" || len(back.Emails) != 1 {
+		t.Fatalf("restored contact %+v, %v", back, err)
+	}
+	rows, _ := db.ClientDeals(ctx, db.Sales.ID, data.KindContact, c.ID, 10)
+	if len(rows) != 2 {
+		t.Errorf("%d deals linked again, want 2", len(rows))
+	}
+	if fs, _ := db.Files(ctx, db.Sales.ID, data.FileOwner{Kind: data.KindContact, ID: c.ID}); len(fs) != 1 || fs[0].Name != "card.jpg" {
+		t.Errorf("files after restore %+v", fs)
+	}
+}
