@@ -84,6 +84,11 @@ type FileData struct {
 	Type    string      `json:"type"`
 	SHA256  string      `json:"sha256"`
 	Preview PreviewKind `json:"preview,omitempty"`
+	// Width and Height are a picture's (or a scan's); Thumb says it has a
+	// thumbnail: the timeline lays the entry out before reading it.
+	Width  int  `json:"width,omitempty"`
+	Height int  `json:"height,omitempty"`
+	Thumb  bool `json:"thumb,omitempty"`
 }
 
 func (FileData) fits(k EntryKind) bool { return k == EntryFile }
@@ -238,13 +243,14 @@ func (s *Store) AddFile(ctx context.Context, actor int64, owner FileOwner, name 
 		}
 		id, _ = res.LastInsertId()
 		if owner.Kind == KindDeal {
+			fd := FileData{FileID: id, Name: safe, Size: int64(len(b)), Type: ctype, SHA256: hash}
 			var kind string
-			_ = tx.queryRow(`SELECT kind FROM blob_previews WHERE blob_id = ?`, blob).Scan(&kind)
-			if kind == "none" {
-				kind = ""
+			_ = tx.queryRow(`SELECT kind, width, height, thumb IS NOT NULL FROM blob_previews WHERE blob_id = ?`, blob).
+				Scan(&kind, &fd.Width, &fd.Height, &fd.Thumb)
+			if kind != "none" {
+				fd.Preview = PreviewKind(kind)
 			}
-			entry, err := tx.addLifeEntry(owner.ID, a.ID, EntryFile, safe, FileData{FileID: id, Name: safe, Size: int64(len(b)),
-				Type: ctype, SHA256: hash, Preview: PreviewKind(kind)})
+			entry, err := tx.addLifeEntry(owner.ID, a.ID, EntryFile, safe, fd)
 			if err != nil {
 				return err
 			}
@@ -500,6 +506,21 @@ func (s *Store) FileThumb(ctx context.Context, actor, id int64) ([]byte, error) 
 		return nil, fmt.Errorf("thumbnail of file %d: %w", id, err)
 	}
 	return b, nil
+}
+
+// MayEditFiles reports whether the employee may delete any file of the
+// owner (who may edit the deal; a manager or an admin for a contact's or a
+// company's); everyone may delete their own files of a record they read.
+func (s *Store) MayEditFiles(ctx context.Context, actor int64, owner FileOwner) (bool, error) {
+	me, err := s.reader(ctx, actor)
+	if err != nil {
+		return false, err
+	}
+	edit, err := s.mayRead(ctx, me, owner)
+	if err != nil {
+		return false, fmt.Errorf("files of %s %d: %w", owner.Kind, owner.ID, err)
+	}
+	return edit, nil
 }
 
 // MayDeleteFile reports whether the employee may delete the file: its

@@ -49,7 +49,9 @@ func (l *clientLife) filled() {
 	}
 	if l.files == nil || l.files.owner.ID != f.id {
 		l.files = newFilesPanel(f.a, data.FileOwner{Kind: f.kind, ID: f.id}, func() fyne.Window { return f.a.Win }, nil)
-		list := container.NewVBox(container.NewHBox(l.files.add), l.files.status, l.files.err, l.files.empty, l.files.list)
+		l.files.resized = f.relayout
+		list := container.NewVBox(container.NewHBox(l.files.add), l.files.status, l.files.err, l.files.empty,
+			container.New(&sizedList{p: l.files, max: 4}, l.files.list))
 		l.card.Objects = []fyne.CanvasObject{heading(lang.L("Files")), list, widget.NewSeparator()}
 		l.card.Show()
 		l.card.Refresh()

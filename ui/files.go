@@ -1,10 +1,14 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	_ "image/gif" // pictures a file may be
+	_ "image/jpeg"
+	_ "image/png"
 	"io"
-	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -13,6 +17,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	_ "golang.org/x/image/webp" // pictures a file may be
 
 	"comptoir/data"
 )
@@ -27,7 +33,9 @@ import (
 // by another program: a file is saved where the person chooses, under its
 // safe name.
 
-// filesPanel lists the files of one record and adds to them.
+// filesPanel lists the files of one record and adds to them. The list is
+// virtual: only the rows on screen are built, and each reads its
+// thumbnail when first shown (kept for when it scrolls back).
 type filesPanel struct {
 	a        *App
 	owner    data.FileOwner
@@ -35,32 +43,47 @@ type filesPanel struct {
 	readOnly func() bool // may not add (an observer of a deal)
 
 	root   fyne.CanvasObject
-	list   *fyne.Container
+	list   *widget.List
 	add    *widget.Button
 	status *widget.Label // "Adding photo.jpg…"
 	err    *widget.Label
 	empty  *widget.Label
 
-	files []data.FileInfo
-	rows  []*fileRow
-	seq   int
+	files  []data.FileInfo
+	edit   bool                  // may delete any file, not only one's own
+	thumbs map[int64]image.Image // read thumbnails, by file
+	rows   map[*fyne.Container]*fileRow
+	seq    int
 
-	viewer *fileViewer // the last file shown (tests)
+	viewer  *fileViewer // the last file shown (tests)
+	resized func()      // told when the number of files changed (a form lays out again)
 }
 
-// fileRow is one file of the list.
+// fileRow is a row of the list and the file it shows now.
 type fileRow struct {
 	f     data.FileInfo
-	box   fyne.CanvasObject
-	thumb *canvas.Image // nil for an icon
+	box   *fyne.Container
+	thumb *canvas.Image
+	icon  *widget.Icon
+	name  *widget.Label
+	meta  *widget.Label
 	open  *widget.Button
 	save  *widget.Button
 	del   *widget.Button
 }
 
+// fileRowHeight is a row's height: the thumbnail's side and some.
+const fileRowHeight = fileThumbSide + 8
+
 func newFilesPanel(a *App, owner data.FileOwner, win func() fyne.Window, readOnly func() bool) *filesPanel {
-	p := &filesPanel{a: a, owner: owner, win: win, readOnly: readOnly}
-	p.list = container.NewVBox()
+	p := &filesPanel{a: a, owner: owner, win: win, readOnly: readOnly, thumbs: map[int64]image.Image{}, rows: map[*fyne.Container]*fileRow{}}
+	p.list = widget.NewList(func() int { return len(p.files) }, p.newRow, p.updateRow)
+	p.list.OnSelected = func(id widget.ListItemID) {
+		p.list.UnselectAll()
+		if id >= 0 && id < len(p.files) {
+			p.viewer = showFile(a, p.win(), p.files[id])
+		}
+	}
 	p.add = widget.NewButtonWithIcon(lang.L("Add a file or photo"), theme.ContentAddIcon(), p.pick)
 	p.add.Importance = widget.HighImportance
 	p.status = widget.NewLabel("")
@@ -72,7 +95,7 @@ func newFilesPanel(a *App, owner data.FileOwner, win func() fyne.Window, readOnl
 	p.empty.Importance = widget.LowImportance
 	p.empty.Hide()
 	top := container.NewVBox(container.NewHBox(p.add), p.status, p.err)
-	p.root = container.NewBorder(container.NewPadded(top), nil, nil, nil, container.NewVScroll(container.NewVBox(p.empty, p.list)))
+	p.root = container.NewBorder(container.NewPadded(top), nil, nil, nil, container.NewStack(p.list, container.NewVBox(p.empty)))
 	p.applyAccess()
 	p.reload()
 	return p
@@ -86,7 +109,14 @@ func (p *filesPanel) applyAccess() {
 	}
 }
 
-// reload reads the list again.
+// filesRead is what the list reads in one go.
+type filesRead struct {
+	files []data.FileInfo
+	edit  bool
+}
+
+// reload reads the list again (not the thumbnails: those of files still
+// listed are kept).
 func (p *filesPanel) reload() {
 	p.seq++
 	seq := p.seq
@@ -94,25 +124,29 @@ func (p *filesPanel) reload() {
 	if owner.ID == 0 {
 		return
 	}
-	load(a, func(ctx context.Context) ([]data.FileInfo, error) { return a.Store.Files(ctx, me, owner) }, func(fs []data.FileInfo) {
+	load(a, func(ctx context.Context) (filesRead, error) {
+		var r filesRead
+		var err error
+		if r.files, err = a.Store.Files(ctx, me, owner); err != nil {
+			return r, err
+		}
+		r.edit, err = a.Store.MayEditFiles(ctx, me, owner)
+		return r, err
+	}, func(r filesRead) {
 		if seq == p.seq {
-			p.show(fs)
+			p.show(r)
 		}
 	})
 }
 
-func (p *filesPanel) show(fs []data.FileInfo) {
-	p.files = fs
-	p.rows = p.rows[:0]
-	objs := make([]fyne.CanvasObject, 0, len(fs))
-	for _, f := range fs {
-		r := p.newRow(f)
-		p.rows = append(p.rows, r)
-		objs = append(objs, r.box)
-	}
-	p.list.Objects = objs
+func (p *filesPanel) show(r filesRead) {
+	grew := len(p.files) != len(r.files)
+	p.files, p.edit = r.files, r.edit
 	p.list.Refresh()
-	if len(fs) == 0 {
+	if grew && p.resized != nil {
+		p.resized()
+	}
+	if len(p.files) == 0 {
 		p.empty.Show()
 	} else {
 		p.empty.Hide()
@@ -122,54 +156,139 @@ func (p *filesPanel) show(fs []data.FileInfo) {
 // fileThumbSide is the side of a row's thumbnail.
 const fileThumbSide = 72
 
-func (p *filesPanel) newRow(f data.FileInfo) *fileRow {
-	a := p.a
-	r := &fileRow{f: f}
-	var pic fyne.CanvasObject
-	if f.HasThumb {
-		r.thumb = canvas.NewImageFromResource(nil)
-		r.thumb.FillMode = canvas.ImageFillContain
-		r.thumb.SetMinSize(fyne.NewSize(fileThumbSide, fileThumbSide))
-		pic = r.thumb
-		loadThumb(a, f.ID, r.thumb)
-	} else {
-		ic := widget.NewIcon(fileIcon(f))
-		pic = container.New(&widthLayout{w: fileThumbSide}, container.NewCenter(ic))
-	}
-	name := widget.NewLabelWithStyle(f.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	name.Truncation = fyne.TextTruncateEllipsis
-	meta := widget.NewLabel(fileMeta(f, a.Lang))
-	meta.Importance = widget.LowImportance
-	meta.SizeName = theme.SizeNameCaptionText
-	meta.Truncation = fyne.TextTruncateEllipsis
-	r.open = widget.NewButtonWithIcon("", theme.VisibilityIcon(), func() { p.viewer = showFile(a, p.win(), f) })
-	r.save = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), func() { saveFileAs(a, p.win(), f) })
-	r.del = widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { p.confirmDelete(f) })
+func (p *filesPanel) newRow() fyne.CanvasObject {
+	r := &fileRow{}
+	r.thumb = canvas.NewImageFromResource(nil)
+	r.thumb.FillMode = canvas.ImageFillContain
+	r.thumb.SetMinSize(fyne.NewSize(fileThumbSide, fileThumbSide))
+	r.icon = widget.NewIcon(theme.FileIcon())
+	r.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	r.name.Truncation = fyne.TextTruncateEllipsis
+	r.meta = widget.NewLabel("")
+	r.meta.Importance = widget.LowImportance
+	r.meta.SizeName = theme.SizeNameCaptionText
+	r.meta.Truncation = fyne.TextTruncateEllipsis
+	r.open = widget.NewButtonWithIcon("", theme.VisibilityIcon(), nil)
+	r.save = widget.NewButtonWithIcon("", theme.DocumentSaveIcon(), nil)
+	r.del = widget.NewButtonWithIcon("", theme.DeleteIcon(), nil)
 	for _, b := range []*widget.Button{r.open, r.save, r.del} {
 		b.Importance = widget.LowImportance
 	}
-	r.del.Hide()
-	me, id := a.Me.ID, f.ID
-	load(a, func(ctx context.Context) (bool, error) { return a.Store.MayDeleteFile(ctx, me, id) }, func(ok bool) {
-		if ok {
-			r.del.Show()
+	pic := container.NewStack(r.thumb, container.NewCenter(r.icon))
+	r.box = container.NewBorder(nil, nil, pic, container.NewHBox(r.open, r.save, r.del), container.NewVBox(r.name, r.meta))
+	p.rows[r.box] = r
+	return r.box
+}
+
+func (p *filesPanel) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	r := p.rows[o.(*fyne.Container)]
+	if r == nil || id >= len(p.files) {
+		return
+	}
+	a := p.a
+	f := p.files[id]
+	r.f = f
+	r.name.SetText(f.Name)
+	r.meta.SetText(fileMeta(f, a.Lang))
+	r.open.OnTapped = func() { p.viewer = showFile(a, p.win(), f) }
+	r.save.OnTapped = func() { saveFileAs(a, p.win(), f) }
+	r.del.OnTapped = func() { p.confirmDelete(f) }
+	if p.edit || f.AuthorID == a.Me.ID {
+		r.del.Show()
+	} else {
+		r.del.Hide()
+	}
+	if !f.HasThumb {
+		r.thumb.Image = nil
+		r.thumb.Hide()
+		r.icon.SetResource(fileIcon(f))
+		r.icon.Show()
+		return
+	}
+	r.icon.Hide()
+	r.thumb.Show()
+	if m, ok := p.thumbs[f.ID]; ok {
+		r.thumb.Image = m
+		r.thumb.Refresh()
+		return
+	}
+	r.thumb.Image = nil
+	r.thumb.Refresh()
+	me, id64 := a.Me.ID, f.ID
+	load(a, func(ctx context.Context) (image.Image, error) {
+		b, err := a.Store.FileThumb(ctx, me, id64)
+		if err != nil || len(b) == 0 {
+			return nil, err
+		}
+		return decodePicture(b), nil
+	}, func(m image.Image) {
+		if m == nil {
+			return
+		}
+		p.thumbs[id64] = m
+		if r.f.ID == id64 { // the row still shows that file
+			r.thumb.Image = m
+			r.thumb.Refresh()
 		}
 	})
-	buttons := container.NewHBox(r.open, r.save, r.del)
-	r.box = container.NewBorder(nil, nil, pic, buttons, container.NewVBox(name, meta))
-	return r
+}
+
+// sizedList gives a list the height of its rows, at most max of them: a
+// list inside a scrolled form has no height of its own.
+type sizedList struct {
+	p   *filesPanel
+	max int
+}
+
+func (l *sizedList) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (l *sizedList) MinSize([]fyne.CanvasObject) fyne.Size {
+	n := min(len(l.p.files), l.max)
+	return fyne.NewSize(0, float32(n)*(fileRowHeight+theme.Padding()))
+}
+
+// shown is the built row showing a file, or nil (tests).
+func (p *filesPanel) shown(fileID int64) *fileRow {
+	for _, r := range p.rows {
+		if r.f.ID == fileID {
+			return r
+		}
+	}
+	return nil
 }
 
 // loadThumb reads a file's thumbnail into img, off the UI goroutine.
+// The JPEG is decoded there too: a page of thumbnails costs the UI
+// goroutine nothing but drawing them.
 func loadThumb(a *App, fileID int64, img *canvas.Image) {
 	me := a.Me.ID
-	load(a, func(ctx context.Context) ([]byte, error) { return a.Store.FileThumb(ctx, me, fileID) }, func(b []byte) {
-		if len(b) == 0 {
-			return
+	load(a, func(ctx context.Context) (image.Image, error) {
+		b, err := a.Store.FileThumb(ctx, me, fileID)
+		if err != nil || len(b) == 0 {
+			return nil, err
 		}
-		img.Resource = fyne.NewStaticResource("thumb-"+strconv.FormatInt(fileID, 10)+".jpg", b)
-		img.Refresh()
+		return decodePicture(b), nil
+	}, func(m image.Image) {
+		if m != nil {
+			img.Image = m
+			img.Refresh()
+		}
 	})
+}
+
+// decodePicture decodes a picture's bytes, or nil when they are none the
+// window can show.
+func decodePicture(b []byte) image.Image {
+	m, _, err := image.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil
+	}
+	return m
 }
 
 // fileIcon is the icon of a file without a thumbnail.
@@ -298,9 +417,17 @@ func showFile(a *App, win fyne.Window, f data.FileInfo) *fileViewer {
 		v.image = canvas.NewImageFromResource(nil)
 		v.image.FillMode = canvas.ImageFillContain
 		me := a.Me.ID
-		load(a, func(ctx context.Context) ([]byte, error) { return a.Store.FileData(ctx, me, f.ID) }, func(b []byte) {
-			v.image.Resource = fyne.NewStaticResource(f.Name, b)
-			v.image.Refresh()
+		load(a, func(ctx context.Context) (image.Image, error) {
+			b, err := a.Store.FileData(ctx, me, f.ID)
+			if err != nil {
+				return nil, err
+			}
+			return decodePicture(b), nil
+		}, func(m image.Image) {
+			if m != nil {
+				v.image.Image = m
+				v.image.Refresh()
+			}
 		})
 	case f.HasThumb:
 		v.image = canvas.NewImageFromResource(nil)

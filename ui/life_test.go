@@ -55,25 +55,27 @@ func openForm(t *testing.T, a *App, id int64) *DealForm {
 func TestAttachAPhotoAndSeeItsThumbnail(t *testing.T) {
 	db := datatest.Open(t)
 	d := db.Deal(t, db.Sales.ID, "Shop front")
-	path, photo := photoFile(t, "front.jpg", 800, 600)
+	path, _ := photoFile(t, "front.jpg", 800, 600)
 	a := startTest(t, db, db.Sales)
 	f := openForm(t, a, d.ID)
 	r, err := storage.Reader(storage.NewFileURI(path))
 	if err != nil {
 		t.Fatal(err)
 	}
-	onUI(a, func() { f.files.attach(r) })
+	onUI(a, func() {
+		f.tabs.SelectIndex(len(f.tabs.Items) - 1) // Files
+		f.files.attach(r)
+	})
 	var row *fileRow
 	waitFor(t, a, "the photo's row with its thumbnail", func() bool {
-		if len(f.files.rows) != 1 {
+		if len(f.files.files) != 1 {
 			return false
 		}
-		row = f.files.rows[0]
-		return row.thumb != nil && row.thumb.Resource != nil
+		row = f.files.shown(f.files.files[0].ID)
+		return row != nil && row.thumb.Image != nil
 	})
-	thumb, err := jpeg.DecodeConfig(bytes.NewReader(row.thumb.Resource.Content()))
-	if err != nil || thumb.Width != 320 || thumb.Height != 240 {
-		t.Errorf("thumbnail %dx%d (%v), want 320×240", thumb.Width, thumb.Height, err)
+	if b := row.thumb.Image.Bounds(); b.Dx() != 320 || b.Dy() != 240 {
+		t.Errorf("thumbnail %v, want 320×240", b)
 	}
 	if row.f.Name != "front.jpg" || row.f.Author != db.Sales.Name {
 		t.Errorf("row %+v", row.f)
@@ -83,12 +85,12 @@ func TestAttachAPhotoAndSeeItsThumbnail(t *testing.T) {
 		for _, r := range f.timeline.rows {
 			found = found || (r.title.Text == "Photo added" && r.body != nil && r.body.Text == "front.jpg")
 		}
-		return found && len(f.timelineThumbs) > 0 && f.timelineThumbs[len(f.timelineThumbs)-1].Resource != nil
+		return found && len(f.timelineThumbs) > 0 && f.timelineThumbs[len(f.timelineThumbs)-1].Image != nil
 	})
 	onUI(a, func() { test.Tap(row.open) })
 	waitFor(t, a, "the picture shown whole", func() bool {
 		v := f.files.viewer
-		return v != nil && v.image != nil && v.image.Resource != nil && bytes.Equal(v.image.Resource.Content(), photo)
+		return v != nil && v.image != nil && v.image.Image != nil && v.image.Image.Bounds().Dx() == 800 && v.image.Image.Bounds().Dy() == 600
 	})
 	// the same photo again is the same file; 30 MB is refused naming the limit
 	r2, _ := storage.Reader(storage.NewFileURI(path))
@@ -100,8 +102,8 @@ func TestAttachAPhotoAndSeeItsThumbnail(t *testing.T) {
 		if msg := f.files.err.Text; !strings.Contains(msg, "survey.mov") || !strings.Contains(msg, "25.0") || !strings.Contains(msg, "MB") {
 			t.Errorf("refusal %q", msg)
 		}
-		if len(f.files.rows) != 1 {
-			t.Errorf("%d files after the same photo again and a refused one, want 1", len(f.files.rows))
+		if len(f.files.files) != 1 {
+			t.Errorf("%d files after the same photo again and a refused one, want 1", len(f.files.files))
 		}
 	})
 }
@@ -162,7 +164,7 @@ func TestDeleteADealThenRestoreItFromTheTrash(t *testing.T) {
 	var back *DealForm
 	waitFor(t, a, "the restored deal's form", func() bool {
 		back = a.dealForm(d.ID)
-		return back != nil && back.loaded && back.files != nil && len(back.files.rows) == 1 && len(back.timeline.pins) == 1
+		return back != nil && back.loaded && back.files != nil && len(back.files.files) == 1 && len(back.timeline.pins) == 1
 	})
 	lines, err := db.Lines(ctx, db.Sales.ID, d.ID)
 	if err != nil || len(lines) != 1 {
@@ -246,8 +248,12 @@ func TestDeleteAContactWithItsDealsThenRestore(t *testing.T) {
 	r, _ := storage.Reader(storage.NewFileURI(path))
 	onUI(a, func() { f.life.files.attach(r) })
 	waitFor(t, a, "the card's thumbnail", func() bool {
-		rows := f.life.files.rows
-		return len(rows) == 1 && rows[0].thumb != nil && rows[0].thumb.Resource != nil
+		fs := f.life.files.files
+		if len(fs) != 1 {
+			return false
+		}
+		r := f.life.files.shown(fs[0].ID)
+		return r != nil && r.thumb.Image != nil
 	})
 	onUI(a, func() { test.Tap(f.life.del) })
 	waitFor(t, a, "the question about its deals", func() bool { return f.life.ask != nil && f.life.ask.deals != nil })

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -53,50 +52,46 @@ func describeLife(e data.Entry) (entryView, bool) {
 	return entryView{}, false
 }
 
-// lifePreview is what a file's entry shows under its title: the file's
-// thumbnail (tap: the picture) once read, or nothing; nil for other kinds.
+// lifePreview is what a file's entry shows under its title: its thumbnail
+// (a tap shows the picture) or a button to see what is known of it; nil for
+// other kinds. The entry's data says the thumbnail's size, so the row is
+// laid out once, when built; the thumbnail is read after, into its place.
 func lifePreview(t *timelineTab, e data.Entry) fyne.CanvasObject {
-	if e.Kind != data.EntryFile {
+	d, ok := e.Data.(data.FileData)
+	if !ok || d.FileID == 0 {
 		return nil
 	}
 	a := t.a
-	box := container.NewHBox()
-	me, entry := a.Me.ID, e.ID
-	load(a, func(ctx context.Context) (data.FileInfo, error) {
-		f, err := a.Store.FileOfEntry(ctx, me, entry)
-		if errors.Is(err, data.ErrNotFound) {
-			return data.FileInfo{}, nil // deleted since: the entry goes with the next reload
+	open := func() {
+		me := a.Me.ID
+		load(a, func(ctx context.Context) (data.FileInfo, error) { return a.Store.File(ctx, me, d.FileID) }, func(f data.FileInfo) {
+			t.f.fileViewer = showFile(a, t.f.Window(), f)
+		})
+	}
+	if !d.Thumb {
+		icon := theme.FileIcon()
+		if d.Preview == data.PreviewPDF {
+			icon = theme.FileTextIcon()
 		}
-		return f, err
-	}, func(f data.FileInfo) {
-		if f.ID == 0 {
-			return
+		b := widget.NewButtonWithIcon(lang.L("Open")+" · "+fileSizeText(d.Size, a.Lang), icon, open)
+		b.Importance = widget.LowImportance
+		return container.NewHBox(b)
+	}
+	img := canvas.NewImageFromResource(nil)
+	img.FillMode = canvas.ImageFillContain
+	w, h := float32(timelineThumb), float32(timelineThumb)
+	if d.Width > 0 && d.Height > 0 {
+		if d.Width >= d.Height {
+			h = w * float32(d.Height) / float32(d.Width)
+		} else {
+			w = h * float32(d.Width) / float32(d.Height)
 		}
-		open := func() { t.f.fileViewer = showFile(a, t.f.Window(), f) }
-		if !f.HasThumb {
-			b := widget.NewButtonWithIcon(lang.L("Open")+" · "+fileSizeText(f.Size, a.Lang), fileIcon(f), open)
-			b.Importance = widget.LowImportance
-			box.Add(b)
-			return
-		}
-		img := canvas.NewImageFromResource(nil)
-		img.FillMode = canvas.ImageFillContain
-		w, h := float32(timelineThumb), float32(timelineThumb)
-		if f.Width > 0 && f.Height > 0 {
-			if f.Width >= f.Height {
-				h = w * float32(f.Height) / float32(f.Width)
-			} else {
-				w = h * float32(f.Width) / float32(f.Height)
-			}
-		}
-		img.SetMinSize(fyne.NewSize(w, h))
-		loadThumb(a, f.ID, img)
-		if len(t.f.timelineThumbs) >= 400 { // kept for tests: the last ones built
-			t.f.timelineThumbs = append(t.f.timelineThumbs[:0], t.f.timelineThumbs[200:]...)
-		}
-		t.f.timelineThumbs = append(t.f.timelineThumbs, img)
-		box.Add(widgets.NewTapBox(img, open))
-		relayout(t.scroll, t.body, t.feed)
-	})
-	return box
+	}
+	img.SetMinSize(fyne.NewSize(w, h))
+	loadThumb(a, d.FileID, img)
+	if len(t.f.timelineThumbs) >= 400 { // kept for tests: the last ones built
+		t.f.timelineThumbs = append(t.f.timelineThumbs[:0], t.f.timelineThumbs[200:]...)
+	}
+	t.f.timelineThumbs = append(t.f.timelineThumbs, img)
+	return container.NewHBox(widgets.NewTapBox(img, open))
 }
