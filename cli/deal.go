@@ -182,6 +182,9 @@ func runDeal(env *Env, sub string, files []string, o *dealFlags) error {
 		if _, err := st.Deal(ctx, me.ID, id); err != nil {
 			return explainDealErr(err)
 		}
+		if err := checkFiles(env, st, files); err != nil {
+			return err
+		}
 		for _, path := range files {
 			if err := attachFile(env, st, me.ID, id, path); err != nil {
 				return err
@@ -201,6 +204,30 @@ func runDeal(env *Env, sub string, files []string, o *dealFlags) error {
 		return writeJSON(env, res)
 	}
 	return formats.WriteDeal(ctx, st, me.ID, id, env.Stdout)
+}
+
+// checkFiles refuses the whole attach when one file cannot be: missing, a
+// folder, empty or over the limit; none is attached then.
+func checkFiles(env *Env, st *data.Store, files []string) error {
+	limit, err := st.FileMaxSize(env.Ctx)
+	if err != nil {
+		return err
+	}
+	for _, path := range files {
+		fi, err := os.Stat(path)
+		switch {
+		case err != nil:
+			return fmt.Errorf("file: %s cannot be read: %w", path, err)
+		case fi.IsDir():
+			return fmt.Errorf("file: %s is a folder, not a file", path)
+		case fi.Size() == 0:
+			return fmt.Errorf("file: %s is empty", path)
+		case fi.Size() > limit:
+			return explainDealErr(&data.ValidationError{Fields: []data.FieldError{{Field: "file", Code: data.FileTooLarge,
+				Message: (&data.FileLimitError{Name: filepath.Base(path), Size: fi.Size(), Limit: limit}).Error()}}})
+		}
+	}
+	return nil
 }
 
 // attachFile adds one file from disk to a deal.

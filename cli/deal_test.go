@@ -244,3 +244,19 @@ func TestDealCommandUsage(t *testing.T) {
 		t.Error("a usage error created the database")
 	}
 }
+
+// TestDealAttachIsAllOrNothing: when one file of several cannot be
+// attached, none is.
+func TestDealAttachIsAllOrNothing(t *testing.T) {
+	t.Parallel()
+	db, path := dealFixture(t)
+	d := db.Deal(t, db.Admin.ID, "Roof")
+	good := filepath.Join(t.TempDir(), "good.txt")
+	os.WriteFile(good, []byte("fine"), 0o600)
+	if msg := refused(t, "deal", "attach", "--deal", strconv.FormatInt(d.ID, 10), "--db", path, good, good+".missing"); !strings.Contains(msg, "file:") {
+		t.Errorf("missing file: %q", msg)
+	}
+	if fs, _ := db.Files(context.Background(), db.Admin.ID, data.FileOwner{Kind: data.KindDeal, ID: d.ID}); len(fs) != 0 {
+		t.Errorf("%d files attached by a refused attach", len(fs))
+	}
+}

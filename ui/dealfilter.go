@@ -269,11 +269,11 @@ func newFilterForm(b *filterBar) *filterForm {
 			b.save = newSaveFilterDialog(b, f)
 		}
 	})
+	win := a.Win
 	buttons := container.NewGridWithColumns(4, ff.reset, saveAs, cancel, ff.apply)
-	if a.Mobile {
+	if a.Mobile || win.Canvas().Size().Width < narrowWidth {
 		buttons = container.NewGridWithColumns(2, ff.reset, saveAs, cancel, ff.apply)
 	}
-	win := a.Win
 	ff.dlg = dialog.NewCustomWithoutButtons(lang.L("Filter deals"),
 		container.NewBorder(nil, container.NewVBox(ff.general, buttons), nil, nil, container.NewVScroll(ff.body)), win)
 	size := dialogSize(win, 620)
@@ -618,5 +618,6 @@ func newSaveFilterDialog(b *filterBar, f data.DealFilter) *saveFilterDialog {
 	d.dlg = dialog.NewCustomWithoutButtons(lang.L("Save the filter"), body, a.Win)
 	d.dlg.Resize(dialogSize(a.Win, 420))
 	d.dlg.Show()
+	a.Win.Canvas().Focus(d.name)
 	return d
 }

@@ -154,7 +154,7 @@ func openDealForm(a *App, id int64, prefill data.DealInput) *DealForm {
 func (f *DealForm) reload() {
 	a := f.App
 	id, me := f.Deal.ID, a.Me.ID
-	load(a, func(ctx context.Context) (formData, error) {
+	loadOrGone(f, func(ctx context.Context) (formData, error) {
 		var fd formData
 		var err error
 		if id != 0 {

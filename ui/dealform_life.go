@@ -35,15 +35,15 @@ func newDealActions(f *DealForm) *widget.Button {
 			items = append(items, fyne.NewMenuItem(lang.L("Repeat deal"), f.repeat))
 		}
 		if !f.ReadOnly() {
-			del := fyne.NewMenuItem(lang.L("Delete…"), f.askDelete)
-			del.Icon = theme.DeleteIcon()
-			items = append(items, fyne.NewMenuItemSeparator(), del)
+			items = append(items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(lang.L("Delete…"), f.askDelete))
 		}
 		c := fyne.CurrentApp().Driver().CanvasForObject(b)
 		if c == nil {
 			return
 		}
-		widget.ShowPopUpMenuAtRelativePosition(fyne.NewMenu("", items...), c, fyne.NewPos(0, b.Size().Height), b)
+		// the menu opens leftwards, under the button at the form's edge
+		m := widget.NewPopUpMenu(fyne.NewMenu("", items...), c)
+		m.ShowAtRelativePosition(fyne.NewPos(b.Size().Width-m.MinSize().Width, b.Size().Height), b)
 	}
 	b.Hide() // until the deal exists
 	return b
@@ -167,6 +167,31 @@ func deleteDealDialog(f *DealForm, del data.Deletion) *lifeDialog {
 	d.dlg.Resize(dialogSize(f.Window(), 460))
 	d.dlg.Show()
 	return d
+}
+
+// loadOrGone is load for the form's reads: a deal that went to the trash
+// (from this form, another window, a bulk action, the command line) closes
+// its form, saying so unless the form closed itself.
+func loadOrGone[T any](f *DealForm, get func(ctx context.Context) (T, error), apply func(T)) {
+	a := f.App
+	a.run(func(ctx context.Context) error {
+		v, err := get(ctx)
+		if errors.Is(err, data.ErrNotFound) && f.Deal.ID != 0 {
+			a.do(func() {
+				if f.closed {
+					return
+				}
+				f.close()
+				dialog.NewInformation(lang.L("Deal"), lang.L("This deal was deleted: it is in the trash."), a.Win).Show()
+			})
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		a.do(func() { apply(v) })
+		return nil
+	})
 }
 
 // newFilesTab is the deal's Files tab.

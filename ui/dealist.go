@@ -180,7 +180,8 @@ func newListView(s *dealsScreen) *listView {
 		filters = container.NewVBox(l.search, container.NewGridWithColumns(3, l.stageSel, l.statusSel, l.respSel))
 	}
 	l.bulk = newBulkBar(l)
-	l.root = container.NewBorder(container.NewPadded(container.NewVBox(filters, l.bulk.root)), nil, nil, nil,
+	// the bulk bar shows under the list: appearing, it moves no row
+	l.root = container.NewBorder(container.NewPadded(filters), container.NewPadded(l.bulk.root), nil, nil,
 		container.NewStack(l.table, container.NewCenter(l.empty)))
 	l.loadEmployees()
 	return l

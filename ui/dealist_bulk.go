@@ -170,7 +170,7 @@ func (b *bulkBar) update() {
 		return
 	}
 	b.root.Show()
-	b.count.SetText(lang.L("{{.N}} selected", map[string]any{"N": formatInt(int64(n), l.s.a.Lang)}))
+	b.count.SetText(lang.L("Selected: {{.N}}", map[string]any{"N": formatInt(int64(n), l.s.a.Lang)}))
 	if !l.sel.all && l.more || (!l.sel.all && len(l.rows) > n) {
 		b.all.SetText(lang.L("Select all matching the filter"))
 		b.all.Show()
@@ -239,6 +239,7 @@ type bulkPickDialog struct {
 func (b *bulkBar) pickDialog(title string, options []string, run func(i int)) *bulkPickDialog {
 	a := b.l.s.a
 	d := &bulkPickDialog{choice: widget.NewSelect(options, nil)}
+	d.choice.PlaceHolder = lang.L("Choose…")
 	cancel := widget.NewButton(lang.L("Cancel"), func() { d.dlg.Hide() })
 	d.ok = widget.NewButtonWithIcon(lang.L("Apply"), theme.ConfirmIcon(), func() {
 		if i := d.choice.SelectedIndex(); i >= 0 {
@@ -247,7 +248,7 @@ func (b *bulkBar) pickDialog(title string, options []string, run func(i int)) *b
 		}
 	})
 	d.ok.Importance = widget.HighImportance
-	count := widget.NewLabel(lang.L("{{.N}} selected", map[string]any{"N": formatInt(int64(b.l.sel.size()), a.Lang)}))
+	count := widget.NewLabel(lang.L("Selected: {{.N}}", map[string]any{"N": formatInt(int64(b.l.sel.size()), a.Lang)}))
 	d.dlg = dialog.NewCustomWithoutButtons(title, container.NewVBox(count, d.choice, container.NewGridWithColumns(2, cancel, d.ok)), a.Win)
 	d.dlg.Resize(dialogSize(a.Win, 400))
 	d.dlg.Show()

@@ -62,12 +62,16 @@ func newDealsScreen(a *App) *dealsScreen {
 	s.list.root.Hide()
 	s.filters = newFilterBar(s)
 	title := widget.NewLabelWithStyle(lang.L("Deals"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	bar := container.NewHBox(append([]fyne.CanvasObject{title, s.pipeSelect, s.viewSelect, s.mine}, s.filters.objects()...)...)
+	bar := container.NewHBox(title, s.pipeSelect, s.viewSelect, s.mine)
 	if a.Mobile {
-		bar = container.NewHBox(append([]fyne.CanvasObject{s.pipeSelect, s.viewSelect, s.mine}, s.filters.objects()...)...)
+		bar = container.NewHBox(s.pipeSelect, s.viewSelect, s.mine)
 		newBtn = widget.NewButtonWithIcon("", theme.ContentAddIcon(), newBtn.OnTapped)
 	}
-	s.root = container.NewBorder(container.NewPadded(container.NewBorder(nil, nil, nil, newBtn, container.NewHScroll(bar))), nil, nil, nil, s.body)
+	// the filter and its pinned saved filters have a row of their own, read
+	// whole on a phone and with room for the pins (dealfilter.go)
+	filters := container.NewHScroll(container.NewHBox(s.filters.objects()...))
+	s.root = container.NewBorder(container.NewVBox(
+		container.NewPadded(container.NewBorder(nil, nil, nil, newBtn, container.NewHScroll(bar))), filters), nil, nil, nil, s.body)
 	s.viewSelect.SetSelected(lang.L("Board"))
 	s.loadPipelines()
 	s.unsubscribe = a.subscribe(s.changed)

@@ -174,7 +174,7 @@ func (p *filesPanel) newRow() fyne.CanvasObject {
 	for _, b := range []*widget.Button{r.open, r.save, r.del} {
 		b.Importance = widget.LowImportance
 	}
-	pic := container.NewStack(r.thumb, container.NewCenter(r.icon))
+	pic := container.New(&widthLayout{w: fileThumbSide}, container.NewStack(r.thumb, container.NewCenter(r.icon)))
 	r.box = container.NewBorder(nil, nil, pic, container.NewHBox(r.open, r.save, r.del), container.NewVBox(r.name, r.meta))
 	p.rows[r.box] = r
 	return r.box
@@ -306,7 +306,7 @@ func fileIcon(f data.FileInfo) fyne.Resource {
 func fileMeta(f data.FileInfo, language string) string {
 	s := fileSizeText(f.Size, language)
 	if f.Pages > 0 {
-		s += " · " + lang.L("{{.N}} pages", map[string]any{"N": f.Pages})
+		s += " · " + lang.L("{{.N}} p.", map[string]any{"N": f.Pages})
 	}
 	if f.Author != "" {
 		s += " · " + f.Author

@@ -73,7 +73,7 @@ func lifePreview(t *timelineTab, e data.Entry) fyne.CanvasObject {
 		if d.Preview == data.PreviewPDF {
 			icon = theme.FileTextIcon()
 		}
-		b := widget.NewButtonWithIcon(lang.L("Open")+" · "+fileSizeText(d.Size, a.Lang), icon, open)
+		b := widget.NewButtonWithIcon(lang.L("See the file")+" · "+fileSizeText(d.Size, a.Lang), icon, open)
 		b.Importance = widget.LowImportance
 		return container.NewHBox(b)
 	}
