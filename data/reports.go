@@ -330,6 +330,49 @@ func (sc *reportScope) summarised() bool {
 // dealConds are the conditions on a deal d that the scope sets, after the
 // pipeline (pipeline is the column that names it, "" for none).
 func (sc *reportScope) dealConds(pipeline string) (string, []any) {
+	q, args := sc.conds(pipeline)
+	if sc.viewer != 0 {
+		q += ` AND d.id IN (` + visibleDeals + `)`
+		args = append(args, sc.viewer, sc.viewer)
+	}
+	return q, args
+}
+
+// visibleDeals are the ids of the live deals an employee (the two
+// parameters) is responsible for or observes.
+const visibleDeals = `SELECT id FROM deals WHERE responsible_id = ? AND deleted_at IS NULL
+	UNION SELECT deal_id FROM deal_observers WHERE employee_id = ?`
+
+// dealScope is the FROM clause of a query over the scope's deals (as d) and
+// the conditions to add to its WHERE, each with its arguments.
+type dealScope struct {
+	from     string
+	fromArgs []any
+	conds    string
+	condArgs []any
+}
+
+// deals is the scope's deals for a query that reads many: for a sales
+// employee, the deals they see, read one by one from their ids, rather than
+// every deal of the period checked against them.
+func (sc *reportScope) deals(pipeline string) dealScope {
+	ds := dealScope{from: "deals d"}
+	ds.conds, ds.condArgs = sc.conds(pipeline)
+	if sc.viewer != 0 {
+		ds.from = `(` + visibleDeals + `) v CROSS JOIN deals d ON d.id = v.id`
+		ds.fromArgs = []any{sc.viewer, sc.viewer}
+	}
+	return ds
+}
+
+// args are the query's arguments: the FROM clause's, the query's own, then
+// the conditions'.
+func (ds dealScope) args(own ...any) []any {
+	return append(append(append([]any{}, ds.fromArgs...), own...), ds.condArgs...)
+}
+
+// conds are the conditions of the scope but the sales employee's.
+func (sc *reportScope) conds(pipeline string) (string, []any) {
 	q := ` AND d.deleted_at IS NULL`
 	var args []any
 	if sc.pipeline != nil && pipeline != "" {
@@ -338,15 +381,34 @@ func (sc *reportScope) dealConds(pipeline string) (string, []any) {
 	if sc.responsible != 0 {
 		q, args = q+` AND d.responsible_id = ?`, append(args, sc.responsible)
 	}
-	if sc.viewer != 0 {
-		q += ` AND d.id IN (SELECT id FROM deals WHERE responsible_id = ? AND deleted_at IS NULL
-			UNION ALL SELECT deal_id FROM deal_observers WHERE employee_id = ?)`
-		args = append(args, sc.viewer, sc.viewer)
-	}
 	if sc.filter.Currency != "" {
 		q, args = q+` AND d.currency = ?`, append(args, sc.filter.Currency)
 	}
 	return q, args
+}
+
+// bucketStarts are the stored UTC times at which days start, in the
+// business's zone.
+func (sc *reportScope) bucketStarts(days []string) []string {
+	out := make([]string, len(days))
+	for i, day := range days {
+		d, _ := time.Parse(time.DateOnly, day)
+		out[i] = fmtTime(time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, sc.loc))
+	}
+	return out
+}
+
+// bucketAt is the index of the last start at or before a stored time (or
+// its first characters), -1 before the first.
+func bucketAt(starts []string, t string) int {
+	if len(t) < len(timeLayout) {
+		t += "0000-00-00T00:00:00.000000Z"[len(t):]
+	}
+	i, found := slices.BinarySearch(starts, t)
+	if !found {
+		i--
+	}
+	return i
 }
 
 // stageIn is a condition on a stage column: in the scope's pipeline and,
@@ -364,9 +426,6 @@ func (sc *reportScope) stageIn(column string, sem Semantics) string {
 	slices.Sort(ids)
 	return ` AND ` + column + ` IN (` + strings.Join(ids, ", ") + `)`
 }
-
-// day is the local day that holds a stored UTC time.
-func (sc *reportScope) day(t time.Time) string { return t.In(sc.loc).Format(time.DateOnly) }
 
 // tally adds up deals (or actions) and their value per currency. For
 // weighted values the sums are in hundredths of minor units (scale 100).

@@ -3,7 +3,9 @@ package data
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -92,7 +94,9 @@ func (s *Store) activity(ctx context.Context, actor int64, f ReportFilter, exact
 			row(id)
 		}
 	}
-	counts, err := s.activityRows(ctx, sc)
+	ids := slices.Collect(maps.Keys(names))
+	slices.Sort(ids)
+	counts, err := s.activityRows(ctx, sc, ids, weeks)
 	if err != nil {
 		return ActivityReport{}, fmt.Errorf("activity: %w", err)
 	}
@@ -149,68 +153,122 @@ type activityCount struct {
 	counts   ActivityCounts
 }
 
-// activityRows reads what was done per employee and week: for a manager or
-// an admin, from the summary; for a sales employee, action by action on the
-// deals they see.
-func (s *Store) activityRows(ctx context.Context, sc *reportScope) ([]activityCount, error) {
+// activityRows reads what was done per employee and week (its first day in
+// the period, or its Monday): for a manager or an admin, from the summary,
+// one range of weeks per employee; for a sales employee, action by action on
+// the deals they see.
+func (s *Store) activityRows(ctx context.Context, sc *reportScope, employees []int64, weeks []Period) ([]activityCount, error) {
 	var q string
 	var args []any
-	if sc.viewer == 0 && !sc.exact {
-		q = `SELECT employee_id, week, sum(calls), sum(meetings), sum(emails), sum(comments), sum(tasks)
-			FROM report_activity WHERE day >= ? AND day <= ?`
-		args = []any{sc.filter.Period.From, sc.filter.Period.To}
+	perDay := sc.viewer != 0 || sc.exact
+	if !perDay {
 		if sc.employee != 0 {
-			q, args = q+` AND employee_id = ?`, append(args, sc.employee)
+			employees = []int64{sc.employee}
 		}
-		q += ` GROUP BY 1, 2`
+		ids := make([]string, len(employees))
+		for i, id := range employees {
+			ids[i] = strconv.FormatInt(id, 10)
+		}
+		q = `SELECT employee_id, week, sum(calls), sum(meetings), sum(emails), sum(comments), sum(tasks)
+			FROM report_activity WHERE employee_id IN (` + strings.Join(ids, ", ") + `) AND week >= ? AND week <= ? AND day >= ? AND day <= ?
+			GROUP BY 1, 2`
+		args = []any{sc.weekOf(sc.filter.Period.From), sc.filter.Period.To, sc.filter.Period.From, sc.filter.Period.To}
 	} else {
-		where, wargs := sc.actionConds()
-		q = `SELECT c.e, ` + mondayOf(localDay("c.at")) + `, sum(c.calls), sum(c.meetings), sum(c.emails), sum(c.comments), sum(c.tasks)
-			FROM (` + activityContributions(where) + `) c GROUP BY 1, 2`
+		// Action by action: Go finds each one's week from the UTC times
+		// weeks start at.
+		with, from, where, wargs := sc.actionConds()
+		q = with + `SELECT c.e, c.at, c.calls, c.meetings, c.emails, c.comments, c.tasks
+			FROM (` + activityContributions(from, where) + `) c`
 		args = wargs()
 	}
+	days := make([]string, len(weeks))
+	for i, w := range weeks {
+		days[i] = w.From
+	}
+	starts := sc.bucketStarts(days)
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []activityCount
+	index := map[[2]any]int{} // action by action: one count per employee and week
 	for rows.Next() {
 		var c activityCount
 		if err := rows.Scan(&c.employee, &c.week, &c.counts.Calls, &c.counts.Meetings, &c.counts.Emails, &c.counts.Comments, &c.counts.Tasks); err != nil {
 			return nil, err
+		}
+		if perDay {
+			i := bucketAt(starts, c.week)
+			if i < 0 {
+				continue
+			}
+			c.week = days[i]
+			key := [2]any{c.employee, c.week}
+			if j, ok := index[key]; ok {
+				out[j].counts.add(c.counts)
+				continue
+			}
+			index[key] = len(out)
 		}
 		out = append(out, c)
 	}
 	return out, rows.Err()
 }
 
-// actionConds is the condition activityContributions adds to each of its
-// parts to keep the actions of the scope in the period, on live deals (seen
-// by the sales employee), with the function that returns their arguments in
-// order.
-func (sc *reportScope) actionConds() (func(alias, at, employee string) string, func() []any) {
+// weekOf is the Monday of a day's week.
+func (sc *reportScope) weekOf(day string) string {
+	t, _ := time.Parse(time.DateOnly, day)
+	return t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7)).Format(time.DateOnly)
+}
+
+// actionConds are what activityContributions needs to keep the actions of
+// the scope in the period, on live deals: a WITH clause to start the
+// statement with, each part's FROM clause and conditions, and the function
+// that returns their arguments in order. For a sales employee, the calls,
+// comments and activities are read deal by deal from the deals they see
+// (vis), through each deal's index of its timeline and activities.
+func (sc *reportScope) actionConds() (string, func(table, alias string) string, func(alias, at, employee string) string, func() []any) {
 	var args []any
+	with := ""
+	if sc.viewer != 0 {
+		with = `WITH vis (id) AS MATERIALIZED (SELECT id FROM deals WHERE responsible_id = ? AND deleted_at IS NULL
+			UNION SELECT ob.deal_id FROM deal_observers ob JOIN deals od ON od.id = ob.deal_id WHERE ob.employee_id = ? AND od.deleted_at IS NULL) `
+		args = append(args, sc.viewer, sc.viewer)
+	}
+	from := func(table, alias string) string {
+		if sc.viewer == 0 || table == "outbox" {
+			return plainFrom(table, alias)
+		}
+		return `vis v CROSS JOIN ` + table + ` ` + alias + ` ON ` + alias + `.deal_id = v.id`
+	}
 	where := func(alias, at, employee string) string {
 		q := ` AND ` + at + ` >= ? AND ` + at + ` < ?`
 		args = append(args, sc.start, sc.end)
 		if sc.employee != 0 {
 			q, args = q+` AND `+employee+` = ?`, append(args, sc.employee)
 		}
-		q += ` AND ` + alias + `.deal_id IN (SELECT id FROM deals WHERE deleted_at IS NULL`
-		if sc.viewer != 0 {
-			q += ` AND (responsible_id = ? OR id IN (SELECT deal_id FROM deal_observers WHERE employee_id = ?))`
-			args = append(args, sc.viewer, sc.viewer)
+		switch {
+		case sc.viewer == 0:
+			q += ` AND ` + alias + `.deal_id IN (SELECT id FROM deals WHERE deleted_at IS NULL)`
+		case alias == "o":
+			q += ` AND o.deal_id IN vis`
 		}
-		return q + `)`
+		return q
 	}
-	return where, func() []any { return args }
+	return with, from, where, func() []any { return args }
 }
 
 // overdueActivities counts each employee's open activities due before now,
 // on live deals (that the sales employee sees).
 func (s *Store) overdueActivities(ctx context.Context, sc *reportScope) (map[int64]int, error) {
-	q := `SELECT a.responsible_id, count(*) FROM activities a INDEXED BY activities_open CROSS JOIN deals d NOT INDEXED ON d.id = a.deal_id
+	// Everyone's: the overdue ones from their index by due time; one
+	// employee's: from their own range of open activities.
+	index := "activities_overdue"
+	if sc.employee != 0 {
+		index = "activities_open"
+	}
+	q := `SELECT a.responsible_id, count(*) FROM activities a INDEXED BY ` + index + ` CROSS JOIN deals d NOT INDEXED ON d.id = a.deal_id
 		WHERE a.done_at IS NULL AND a.due_at < ? AND d.deleted_at IS NULL`
 	args := []any{fmtTime(sc.now)}
 	if sc.employee != 0 {
@@ -269,8 +327,8 @@ func (s *Store) activityDeals(ctx context.Context, sc *reportScope, dq DealQuery
 			sc.start = fmtTime(time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, sc.loc))
 			sc.end = fmtTime(time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, sc.loc))
 		}
-		where, args := sc.actionConds()
-		return s.queryIDs(ctx, `SELECT DISTINCT c.deal FROM (`+activityContributions(where)+`) c`, args()...)
+		with, from, where, args := sc.actionConds()
+		return s.queryIDs(ctx, with+`SELECT DISTINCT c.deal FROM (`+activityContributions(from, where)+`) c`, args()...)
 	}
 	return nil, fmt.Errorf("%w %q for activity", errUnknownMeasure, dq.Measure)
 }

@@ -42,7 +42,8 @@ func (s *Store) ReportSummaries(ctx context.Context) (map[string][]string, error
 		"report_funnel":   `SELECT day, reached_id, stage_id, currency, count, amount FROM report_funnel WHERE count <> 0 OR amount <> 0 ORDER BY 1, 2, 3, 4`,
 		"report_forecast": `SELECT * FROM report_forecast WHERE count <> 0 OR amount <> 0 ORDER BY 1, 2, 3, 4`,
 		"report_closed":   `SELECT * FROM report_closed WHERE count <> 0 OR amount <> 0 ORDER BY 1, 2, 3, 4`,
-		"report_activity": `SELECT * FROM report_activity WHERE calls + meetings + emails + comments + tasks <> 0 ORDER BY 1, 2`,
+		"report_activity": `SELECT * FROM report_activity WHERE calls + meetings + emails + comments + tasks <> 0 ORDER BY 1, 2, 3`,
+		"report_won_days": `SELECT * FROM report_won_days WHERE count <> 0 ORDER BY 1, 2, 3, 4`,
 	} {
 		rows, err := s.r.QueryContext(ctx, q)
 		if err != nil {

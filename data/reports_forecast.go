@@ -171,11 +171,11 @@ func (sc *reportScope) forecastMonths() []string {
 func (s *Store) forecastRows(ctx context.Context, sc *reportScope) ([]forecastRow, error) {
 	weighted := `sum(d.amount * coalesce(d.probability, s.probability))`
 	if sc.exact || sc.viewer != 0 {
-		conds, args := sc.dealConds("d.pipeline_id")
+		ds := sc.deals("d.pipeline_id")
 		return s.scanForecast(ctx, `SELECT CASE WHEN d.close_date IS NULL THEN '' WHEN d.close_date < ? THEN 'overdue'
 			ELSE substr(d.close_date, 1, 7) END, d.responsible_id, d.currency, count(*), sum(d.amount), `+weighted+`
-			FROM deals d JOIN stages s ON s.id = d.stage_id WHERE d.closed_at IS NULL`+conds+` GROUP BY 1, 2, 3`,
-			append([]any{sc.today}, args...)...)
+			FROM `+ds.from+` JOIN stages s ON s.id = d.stage_id WHERE d.closed_at IS NULL`+ds.conds+` GROUP BY 1, 2, 3`,
+			append(append([]any{sc.today}, ds.fromArgs...), ds.condArgs...)...) // today comes first, in the SELECT
 	}
 	q := `SELECT f.month, f.responsible_id, f.currency, sum(f.count), sum(f.amount),
 		sum(f.own_weighted + s.probability * (f.amount - f.own_amount))
@@ -231,8 +231,9 @@ func (s *Store) forecastDeals(ctx context.Context, sc *reportScope, dq DealQuery
 	if dq.Measure != MeasureOpen {
 		return nil, fmt.Errorf("%w %q for the forecast", errUnknownMeasure, dq.Measure)
 	}
-	conds, args := sc.dealConds("d.pipeline_id")
-	q := `SELECT d.id FROM deals d WHERE d.closed_at IS NULL` + conds
+	ds := sc.deals("d.pipeline_id")
+	q := `SELECT d.id FROM ` + ds.from + ` WHERE d.closed_at IS NULL` + ds.conds
+	args := ds.args()
 	months := sc.forecastMonths()
 	switch dq.Key {
 	case ForecastOverdue:

@@ -137,8 +137,8 @@ func (s *Store) funnel(ctx context.Context, actor int64, f ReportFilter, exact b
 // everyone, deal by deal otherwise; the deals that left the pipeline, deal by
 // deal (they are few).
 func (s *Store) funnelRows(ctx context.Context, sc *reportScope) ([]funnelRow, error) {
-	conds, args := sc.dealConds("")
 	var q string
+	var args []any
 	if sc.summarised() {
 		q = `SELECT reached_id, stage_id, currency, sum(count), sum(amount) FROM report_funnel
 			WHERE day >= ? AND day <= ?` + sc.stageIn("stage_id", "")
@@ -148,9 +148,10 @@ func (s *Store) funnelRows(ctx context.Context, sc *reportScope) ([]funnelRow, e
 		}
 		q += ` GROUP BY 1, 2, 3`
 	} else {
-		q = `SELECT coalesce(d.reached_stage_id, d.stage_id), d.stage_id, d.currency, count(*), sum(d.amount) FROM deals d
-			WHERE d.pipeline_id = ? AND d.created_at >= ? AND d.created_at < ?` + conds + ` GROUP BY 1, 2, 3`
-		args = append([]any{sc.pipeline.ID, sc.start, sc.end}, args...)
+		ds := sc.deals("")
+		q = `SELECT coalesce(d.reached_stage_id, d.stage_id), d.stage_id, d.currency, count(*), sum(d.amount) FROM ` + ds.from + `
+			WHERE d.pipeline_id = ? AND d.created_at >= ? AND d.created_at < ?` + ds.conds + ` GROUP BY 1, 2, 3`
+		args = ds.args(sc.pipeline.ID, sc.start, sc.end)
 	}
 	leftConds, leftArgs := sc.dealConds("")
 	q += `
@@ -186,13 +187,14 @@ func (s *Store) funnelDeals(ctx context.Context, sc *reportScope, dq DealQuery) 
 			open = append(open, st)
 		}
 	}
+	ds := sc.deals("")
 	conds, args := sc.dealConds("")
-	live := `SELECT d.id, coalesce(d.reached_stage_id, d.stage_id), d.stage_id FROM deals d
-		WHERE d.pipeline_id = ? AND d.created_at >= ? AND d.created_at < ?` + conds
+	live := `SELECT d.id, coalesce(d.reached_stage_id, d.stage_id), d.stage_id FROM ` + ds.from + `
+		WHERE d.pipeline_id = ? AND d.created_at >= ? AND d.created_at < ?` + ds.conds
 	left := `SELECT d.id, coalesce(l.reached_stage_id, 0), 0 FROM deal_pipelines_left l JOIN deals d ON d.id = l.deal_id
 		WHERE l.pipeline_id = ? AND d.created_at >= ? AND d.created_at < ?` + conds
-	all := append([]any{p.ID, sc.start, sc.end}, args...)
-	all = append(append(all, p.ID, sc.start, sc.end), args...)
+	all := append(ds.args(p.ID, sc.start, sc.end), p.ID, sc.start, sc.end)
+	all = append(all, args...)
 	rows, err := s.r.QueryContext(ctx, live+` UNION ALL `+left, all...)
 	if err != nil {
 		return nil, err

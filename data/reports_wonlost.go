@@ -3,7 +3,9 @@ package data
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -42,11 +44,11 @@ type LostReason struct {
 	Cell
 }
 
-// wonLostRow is a group of closed deals: the first day of its bucket, won
-// or lost, reason, currency, count, value.
+// wonLostRow is a group of closed deals: its bucket (an index), stage,
+// reason, currency, count and value.
 type wonLostRow struct {
-	bucket   string
-	sem      Semantics
+	bucket   int
+	stage    int64
 	reason   string
 	currency string
 	count    int
@@ -64,29 +66,22 @@ func (s *Store) wonLost(ctx context.Context, actor int64, f ReportFilter, exact 
 		return WonLost{}, fmt.Errorf("won and lost: %w", err)
 	}
 	sc.exact = exact
-	rows, err := s.wonLostRows(ctx, sc)
-	if err != nil {
-		return WonLost{}, fmt.Errorf("won and lost: %w", err)
-	}
-	days, err := s.daysToWin(ctx, sc)
-	if err != nil {
-		return WonLost{}, fmt.Errorf("won and lost: %w", err)
-	}
 	buckets := sc.buckets()
-	index := map[string]int{}
-	for i, b := range buckets {
-		index[b.From] = i
+	rows, err := s.wonLostRows(ctx, sc, buckets)
+	if err != nil {
+		return WonLost{}, fmt.Errorf("won and lost: %w", err)
+	}
+	days, err := s.daysToWin(ctx, sc, buckets)
+	if err != nil {
+		return WonLost{}, fmt.Errorf("won and lost: %w", err)
 	}
 	won := make([]tally, len(buckets))
 	lost := make([]tally, len(buckets))
 	reasons := map[string]*tally{}
 	var allWon, allLost tally
 	for _, r := range rows {
-		i, ok := index[max(r.bucket, sc.filter.Period.From)]
-		if !ok {
-			continue
-		}
-		switch r.sem {
+		i := r.bucket
+		switch sc.stages[r.stage].Semantics {
 		case StatusWon:
 			won[i].add(r.currency, r.count, r.amount)
 			allWon.add(r.currency, r.count, r.amount)
@@ -100,7 +95,7 @@ func (s *Store) wonLost(ctx context.Context, actor int64, f ReportFilter, exact 
 		}
 	}
 	q := DealQuery{Report: ReportWonLost, Filter: sc.filter}
-	bucket := func(b WonLostBucket, w, l tally, d []int) WonLostBucket {
+	bucket := func(b WonLostBucket, w, l tally, d histogram) WonLostBucket {
 		wq, lq := q, q
 		wq.Measure, wq.From, wq.To = MeasureWon, b.From, b.To
 		lq.Measure, lq.From, lq.To = MeasureLost, b.From, b.To
@@ -111,10 +106,12 @@ func (s *Store) wonLost(ctx context.Context, actor int64, f ReportFilter, exact 
 		return b
 	}
 	out := WonLost{Filter: sc.filter, Buckets: []WonLostBucket{}, LostReasons: []LostReason{}}
-	var all []int
+	all := histogram{}
 	for i, b := range buckets {
-		out.Buckets = append(out.Buckets, bucket(b, won[i], lost[i], days[b.From]))
-		all = append(all, days[b.From]...)
+		out.Buckets = append(out.Buckets, bucket(b, won[i], lost[i], days[i]))
+		for d, n := range days[i] {
+			all[d] += n
+		}
 	}
 	out.Total = bucket(WonLostBucket{From: sc.filter.Period.From, To: sc.filter.Period.To}, allWon, allLost, all)
 	for reason, t := range reasons {
@@ -151,96 +148,146 @@ func (sc *reportScope) buckets() []WonLostBucket {
 	return out
 }
 
-// bucketOf is the SQL for the first day of the week or month of a day (the
-// bucket's own first day, before it is cut to the period).
-func (sc *reportScope) bucketOf(day string) string {
-	if sc.filter.Interval == ByWeek {
-		return mondayOf(day)
+// dayIndex maps the days of the period to their bucket.
+func dayIndex(buckets []WonLostBucket, day string) int {
+	i, found := slices.BinarySearchFunc(buckets, day, func(b WonLostBucket, d string) int { return strings.Compare(b.From, d) })
+	if !found {
+		i--
 	}
-	return `substr(` + day + `, 1, 8) || '01'`
+	return i
 }
 
-// bucketKey is bucketOf in Go.
-func (sc *reportScope) bucketKey(day string) string {
-	if sc.filter.Interval == ByWeek {
-		t, _ := time.Parse(time.DateOnly, day)
-		return t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7)).Format(time.DateOnly)
-	}
-	return day[:8] + "01"
-}
-
-func (s *Store) wonLostRows(ctx context.Context, sc *reportScope) ([]wonLostRow, error) {
+// wonLostRows reads the closed deals of the period: for everyone, the
+// summary's rows per day, as they are stored; otherwise deal by deal, per
+// minute of their close. Go puts each in its bucket.
+func (s *Store) wonLostRows(ctx context.Context, sc *reportScope, buckets []WonLostBucket) ([]wonLostRow, error) {
 	var q string
 	var args []any
 	if sc.summarised() {
-		q = `SELECT ` + sc.bucketOf("c.day") + `, s.semantics, c.lost_reason, c.currency, sum(c.count), sum(c.amount)
-			FROM report_closed c JOIN stages s ON s.id = c.stage_id
+		q = `SELECT c.day, c.stage_id, c.lost_reason, c.currency, c.count, c.amount FROM report_closed c
 			WHERE c.day >= ? AND c.day <= ?` + sc.stageIn("c.stage_id", "")
 		args = []any{sc.filter.Period.From, sc.filter.Period.To}
 		if sc.filter.Currency != "" {
 			q, args = q+` AND c.currency = ?`, append(args, sc.filter.Currency)
 		}
 	} else {
-		conds, cargs := sc.dealConds("d.pipeline_id")
-		q = `SELECT ` + sc.bucketOf(localDay("d.closed_at")) + `, s.semantics, d.lost_reason, d.currency, count(*), sum(d.amount)
-			FROM deals d JOIN stages s ON s.id = d.stage_id
-			WHERE d.closed_at >= ? AND d.closed_at < ?` + conds
-		args = append([]any{sc.start, sc.end}, cargs...)
+		ds := sc.deals("d.pipeline_id")
+		q = `SELECT substr(d.closed_at, 1, 16), d.stage_id, d.lost_reason, d.currency, count(*), sum(d.amount)
+			FROM ` + ds.from + ` WHERE d.closed_at >= ? AND d.closed_at < ?` + ds.conds + ` GROUP BY 1, 2, 3, 4`
+		args = ds.args(sc.start, sc.end)
 	}
-	rows, err := s.r.QueryContext(ctx, q+` GROUP BY 1, 2, 3, 4`, args...)
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	at := sc.bucketAt(buckets)
 	var out []wonLostRow
 	for rows.Next() {
 		var r wonLostRow
-		if err := rows.Scan(&r.bucket, &r.sem, &r.reason, &r.currency, &r.count, &r.amount); err != nil {
+		var key string
+		if err := rows.Scan(&key, &r.stage, &r.reason, &r.currency, &r.count, &r.amount); err != nil {
 			return nil, err
 		}
-		out = append(out, r)
+		if r.bucket = at(key); r.bucket >= 0 {
+			out = append(out, r)
+		}
 	}
 	return out, rows.Err()
 }
 
-// daysToWin reads the days from creation to close of the won deals of the
-// period, by bucket (its first day inside the period), deal by deal: a median
-// needs every value.
-func (s *Store) daysToWin(ctx context.Context, sc *reportScope) (map[string][]int, error) {
-	conds, args := sc.dealConds("")
-	rows, err := s.r.QueryContext(ctx, `SELECT d.closed_at, d.created_at FROM deals d
-		WHERE d.closed_at >= ? AND d.closed_at < ?`+sc.stageIn("d.stage_id", StatusWon)+conds,
-		append([]any{sc.start, sc.end}, args...)...)
+// bucketAt returns the function that finds the bucket of a row: by its day
+// for the summaries, by its UTC time (or minute) otherwise.
+func (sc *reportScope) bucketAt(buckets []WonLostBucket) func(string) int {
+	if sc.summarised() {
+		return func(day string) int { return dayIndex(buckets, day) }
+	}
+	days := make([]string, len(buckets))
+	for i, b := range buckets {
+		days[i] = b.From
+	}
+	starts := sc.bucketStarts(days)
+	return func(t string) int { return bucketAt(starts, t) }
+}
+
+// histogram counts whole numbers of days.
+type histogram map[int]int
+
+// daysToWin reads, per bucket, how many won deals of the period took each
+// number of days from creation to close: a median needs every value. For
+// everyone, from the summary of days per day of close, one line per day;
+// otherwise deal by deal.
+func (s *Store) daysToWin(ctx context.Context, sc *reportScope, buckets []WonLostBucket) ([]histogram, error) {
+	var q string
+	var args []any
+	if sc.summarised() {
+		q = `SELECT w.day, group_concat(w.days || ':' || w.count) FROM report_won_days w
+			WHERE w.day >= ? AND w.day <= ?` + sc.stageIn("w.stage_id", "")
+		args = []any{sc.filter.Period.From, sc.filter.Period.To}
+		if sc.filter.Currency != "" {
+			q, args = q+` AND w.currency = ?`, append(args, sc.filter.Currency)
+		}
+		q += ` GROUP BY 1`
+	} else {
+		ds := sc.deals("")
+		q = `SELECT substr(d.closed_at, 1, 16), group_concat((` + daysToClose + `) || ':1') FROM ` + ds.from + `
+			WHERE d.closed_at >= ? AND d.closed_at < ?` + sc.stageIn("d.stage_id", StatusWon) + ds.conds + ` GROUP BY 1`
+		args = ds.args(sc.start, sc.end)
+	}
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string][]int{}
+	at := sc.bucketAt(buckets)
+	out := make([]histogram, len(buckets))
+	for i := range out {
+		out[i] = histogram{}
+	}
 	for rows.Next() {
-		var closed, created string
-		if err := rows.Scan(&closed, &created); err != nil {
+		var key, counts string
+		if err := rows.Scan(&key, &counts); err != nil {
 			return nil, err
 		}
-		c := parseTime(closed)
-		key := max(sc.bucketKey(sc.day(c)), sc.filter.Period.From)
-		out[key] = append(out[key], int(c.Sub(parseTime(created))/(24*time.Hour)))
+		i := at(key)
+		if i < 0 {
+			continue
+		}
+		for _, c := range strings.Split(counts, ",") {
+			d, n, _ := strings.Cut(c, ":")
+			days, err1 := strconv.Atoi(d)
+			count, err2 := strconv.Atoi(n)
+			if err1 != nil || err2 != nil {
+				return nil, fmt.Errorf("days to close %q", c)
+			}
+			out[i][days] += count
+		}
 	}
 	return out, rows.Err()
 }
 
-// median of whole numbers: the middle one, or the mean of the two middle
+// median of a histogram: the middle value, or the mean of the two middle
 // ones; nil for none.
-func median(vs []int) *float64 {
-	if len(vs) == 0 {
+func median(h histogram) *float64 {
+	n := 0
+	for _, c := range h {
+		n += c
+	}
+	if n == 0 {
 		return nil
 	}
-	vs = slices.Clone(vs)
-	slices.Sort(vs)
-	n := len(vs)
-	m := float64(vs[n/2])
-	if n%2 == 0 {
-		m = float64(vs[n/2-1]+vs[n/2]) / 2
+	values := slices.Sorted(maps.Keys(h))
+	// The values at positions (n+1)/2 and n/2+1, counted from 1.
+	at := func(k int) int {
+		seen := 0
+		for _, v := range values {
+			if seen += h[v]; seen >= k {
+				return v
+			}
+		}
+		return values[len(values)-1]
 	}
+	m := float64(at((n+1)/2)+at(n/2+1)) / 2
 	return &m
 }
 
@@ -257,9 +304,9 @@ func (s *Store) wonLostDeals(ctx context.Context, sc *reportScope, dq DealQuery)
 		start = fmtTime(time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, sc.loc))
 		end = fmtTime(time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, sc.loc))
 	}
-	conds, args := sc.dealConds("d.pipeline_id")
-	q := `SELECT d.id FROM deals d WHERE d.closed_at >= ? AND d.closed_at < ?` + conds
-	args = append([]any{start, end}, args...)
+	ds := sc.deals("d.pipeline_id")
+	q := `SELECT d.id FROM ` + ds.from + ` WHERE d.closed_at >= ? AND d.closed_at < ?` + ds.conds
+	args := ds.args(start, end)
 	switch dq.Measure {
 	case MeasureWon:
 		q += sc.stageIn("d.stage_id", StatusWon)

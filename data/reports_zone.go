@@ -16,6 +16,10 @@ func localDay(t string) string {
 	return `date(` + t + `, (SELECT shift FROM report_zone WHERE since <= ` + t + ` ORDER BY since DESC LIMIT 1))`
 }
 
+// daysToClose is the SQL for a deal d's whole 24-hour days from creation to
+// close (the seconds between, rounded, divided by a day's).
+const daysToClose = `(CAST(round((julianday(d.closed_at) - julianday(d.created_at)) * 86400) AS INTEGER) / 86400)`
+
 // mondayOf is the SQL for the Monday of a day's week (weeks run Monday to
 // Sunday).
 func mondayOf(day string) string {
@@ -81,20 +85,24 @@ func zoneShifts(loc *time.Location) []zoneShift {
 
 // activityContributions is the SQL of every row that counts in the activity
 // report, one per logged call or comment, done activity and sent email, with
-// its employee (e), the UTC time it counts at (at) and a one in its kind's
-// column; where is added to each part as a condition on its own alias (t, a
-// or o) with its deal's id as deal.
-func activityContributions(where func(alias, at, employee string) string) string {
+// its deal, its employee (e), the UTC time it counts at (at) and a one in its
+// kind's column. from gives each part's FROM clause for its table and alias
+// (t, a or o) and where adds to each part a condition on that alias, given
+// the columns of its time and employee.
+func activityContributions(from func(table, alias string) string, where func(alias, at, employee string) string) string {
 	return `SELECT t.deal_id AS deal, t.author_id AS e, t.at AS at, t.kind = 'call' AS calls, 0 AS meetings, 0 AS emails,
 			t.kind = 'comment' AS comments, 0 AS tasks
-		FROM timeline t WHERE t.kind IN ('call', 'comment') AND t.author_id IS NOT NULL` + where("t", "t.at", "t.author_id") + `
+		FROM ` + from("timeline", "t") + ` WHERE t.kind IN ('call', 'comment') AND t.author_id IS NOT NULL` + where("t", "t.at", "t.author_id") + `
 		UNION ALL
 		SELECT a.deal_id, a.responsible_id, a.done_at, a.kind = 'call', a.kind = 'meeting', 0, 0, a.kind IN ('task', 'documents')
-		FROM activities a WHERE a.done_at IS NOT NULL` + where("a", "a.done_at", "a.responsible_id") + `
+		FROM ` + from("activities", "a") + ` WHERE a.done_at IS NOT NULL` + where("a", "a.done_at", "a.responsible_id") + `
 		UNION ALL
 		SELECT o.deal_id, o.author_id, o.sent_at, 0, 0, 1, 0, 0
-		FROM outbox o WHERE o.state = 'sent' AND o.author_id IS NOT NULL AND o.sent_at IS NOT NULL` + where("o", "o.sent_at", "o.author_id")
+		FROM ` + from("outbox", "o") + ` WHERE o.state = 'sent' AND o.author_id IS NOT NULL AND o.sent_at IS NOT NULL` + where("o", "o.sent_at", "o.author_id")
 }
+
+// plainFrom is a part's table alone.
+func plainFrom(table, alias string) string { return table + " " + alias }
 
 // rebuildReports writes report_zone for loc and every summary from scratch,
 // as the triggers would have kept them had the zone always been loc.
@@ -124,10 +132,15 @@ func (tx *wtx) rebuildReports(loc *time.Location) error {
 		`INSERT INTO report_closed (day, stage_id, currency, lost_reason, count, amount)
 		SELECT ` + localDay("closed_at") + `, stage_id, currency, lost_reason, count(*), sum(amount)
 		FROM deals WHERE deleted_at IS NULL AND closed_at IS NOT NULL GROUP BY 1, 2, 3, 4`,
+		`DELETE FROM report_won_days`,
+		`INSERT INTO report_won_days (day, days, stage_id, currency, count)
+		SELECT ` + localDay("d.closed_at") + `, ` + daysToClose + `, d.stage_id, d.currency, count(*)
+		FROM deals d JOIN stages s ON s.id = d.stage_id
+		WHERE d.deleted_at IS NULL AND d.closed_at IS NOT NULL AND s.semantics = 'won' GROUP BY 1, 2, 3, 4`,
 		`DELETE FROM report_activity`,
 		`INSERT INTO report_activity (day, employee_id, week, calls, meetings, emails, comments, tasks)
 		SELECT day, e, ` + mondayOf("day") + `, sum(calls), sum(meetings), sum(emails), sum(comments), sum(tasks)
-		FROM (SELECT ` + localDay("c.at") + ` AS day, c.* FROM (` + activityContributions(live) + `) c)
+		FROM (SELECT ` + localDay("c.at") + ` AS day, c.* FROM (` + activityContributions(plainFrom, live) + `) c)
 		GROUP BY day, e`,
 	} {
 		if _, err := tx.exec(q); err != nil {

@@ -13,7 +13,8 @@
 --    is, so that a report reads a few thousand summary rows instead of every
 --    deal, timeline entry and activity: deals created per day (the funnel),
 --    open deals per expected close month (the forecast), deals closed per day
---    (won and lost) and, per employee and day, what they did (activity).
+--    and the days won ones took (won and lost) and, per employee and day,
+--    what they did (activity).
 --    Only live deals count: deleting a deal takes it, and its activity, out.
 --
 --    Days are days in the business's time zone. A trigger cannot know a time
@@ -108,25 +109,44 @@ CREATE TABLE report_closed (
     PRIMARY KEY (day, stage_id, currency, lost_reason)
 ) WITHOUT ROWID;
 
+-- The days won deals took, by the day they were won: the median time to
+-- win. days is whole 24-hour days from creation to close.
+CREATE TABLE report_won_days (
+    day      TEXT NOT NULL, -- local day of closed_at
+    days     INTEGER NOT NULL,
+    stage_id INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    count    INTEGER NOT NULL,
+    PRIMARY KEY (day, days, stage_id, currency)
+) WITHOUT ROWID;
+
 -- What each employee did per day, on live deals: calls logged (timeline) or
 -- planned and done, meetings done, emails sent (outbox), comments written,
 -- tasks done (task and documents activities).
 CREATE TABLE report_activity (
-    day         TEXT NOT NULL, -- local day
     employee_id INTEGER NOT NULL,
     week        TEXT NOT NULL, -- the Monday of day's week
+    day         TEXT NOT NULL, -- local day
     calls       INTEGER NOT NULL,
     meetings    INTEGER NOT NULL,
     emails      INTEGER NOT NULL,
     comments    INTEGER NOT NULL,
     tasks       INTEGER NOT NULL,
-    PRIMARY KEY (day, employee_id)
+    PRIMARY KEY (employee_id, week, day)
 ) WITHOUT ROWID;
 
--- The forecast splits the current month at today from this index; won and
--- lost read the days to close of won deals from the other.
+-- What the reports read row by row. The forecast splits the current month
+-- at today (deals_close_open); activity counts overdue activities
+-- (activities_overdue) and, for a sales employee, reads their actions deal by
+-- deal (timeline_actions, activities_done) and the emails they sent
+-- (outbox_sent). The partial indexes hold only the rows their query reads,
+-- and the last four every column it reads; a move between open stages
+-- touches none of them.
 CREATE INDEX deals_close_open ON deals (close_date) WHERE closed_at IS NULL AND deleted_at IS NULL;
-CREATE INDEX deals_closed ON deals (closed_at, stage_id, created_at, deleted_at) WHERE closed_at IS NOT NULL AND deleted_at IS NULL;
+CREATE INDEX activities_overdue ON activities (due_at, responsible_id, deal_id, done_at) WHERE done_at IS NULL;
+CREATE INDEX activities_done ON activities (deal_id, done_at, responsible_id, kind) WHERE done_at IS NOT NULL;
+CREATE INDEX timeline_actions ON timeline (deal_id, at, author_id, kind) WHERE kind IN ('call', 'comment');
+CREATE INDEX outbox_sent ON outbox (author_id, sent_at) WHERE state = 'sent';
 
 -- The funnel.
 
@@ -209,13 +229,25 @@ BEGIN
     VALUES (date(NEW.closed_at, (SELECT shift FROM report_zone WHERE since <= NEW.closed_at ORDER BY since DESC LIMIT 1)),
         NEW.stage_id, NEW.currency, NEW.lost_reason, 1, NEW.amount)
     ON CONFLICT DO UPDATE SET count = count + 1, amount = amount + excluded.amount;
+    INSERT INTO report_won_days (day, days, stage_id, currency, count)
+    SELECT date(NEW.closed_at, (SELECT shift FROM report_zone WHERE since <= NEW.closed_at ORDER BY since DESC LIMIT 1)), CAST(round((julianday(NEW.closed_at) - julianday(NEW.created_at)) * 86400) AS INTEGER) / 86400, NEW.stage_id, NEW.currency, 1
+    WHERE (SELECT semantics FROM stages WHERE id = NEW.stage_id) = 'won'
+    ON CONFLICT DO UPDATE SET count = count + 1;
 END;
 
-CREATE TRIGGER deals_report_closed_update AFTER UPDATE OF closed_at, stage_id, currency, lost_reason, amount, deleted_at ON deals
+CREATE TRIGGER deals_report_closed_update AFTER UPDATE OF closed_at, stage_id, currency, lost_reason, amount, deleted_at, created_at ON deals
 WHEN (OLD.closed_at IS NOT NULL OR NEW.closed_at IS NOT NULL) AND (OLD.closed_at IS NOT NEW.closed_at
     OR OLD.stage_id IS NOT NEW.stage_id OR OLD.currency IS NOT NEW.currency OR OLD.lost_reason IS NOT NEW.lost_reason
-    OR OLD.amount IS NOT NEW.amount OR OLD.deleted_at IS NOT NEW.deleted_at)
+    OR OLD.amount IS NOT NEW.amount OR OLD.deleted_at IS NOT NEW.deleted_at OR OLD.created_at IS NOT NEW.created_at)
 BEGIN
+    UPDATE report_won_days SET count = count - 1
+    WHERE OLD.deleted_at IS NULL AND OLD.closed_at IS NOT NULL
+        AND day = date(OLD.closed_at, (SELECT shift FROM report_zone WHERE since <= OLD.closed_at ORDER BY since DESC LIMIT 1)) AND days = CAST(round((julianday(OLD.closed_at) - julianday(OLD.created_at)) * 86400) AS INTEGER) / 86400
+        AND stage_id = OLD.stage_id AND currency = OLD.currency;
+    INSERT INTO report_won_days (day, days, stage_id, currency, count)
+    SELECT date(NEW.closed_at, (SELECT shift FROM report_zone WHERE since <= NEW.closed_at ORDER BY since DESC LIMIT 1)), CAST(round((julianday(NEW.closed_at) - julianday(NEW.created_at)) * 86400) AS INTEGER) / 86400, NEW.stage_id, NEW.currency, 1
+    WHERE NEW.deleted_at IS NULL AND NEW.closed_at IS NOT NULL AND (SELECT semantics FROM stages WHERE id = NEW.stage_id) = 'won'
+    ON CONFLICT DO UPDATE SET count = count + 1;
     UPDATE report_closed SET count = count - 1, amount = amount - OLD.amount
     WHERE OLD.deleted_at IS NULL AND OLD.closed_at IS NOT NULL
         AND day = date(OLD.closed_at, (SELECT shift FROM report_zone WHERE since <= OLD.closed_at ORDER BY since DESC LIMIT 1))
@@ -229,6 +261,8 @@ END;
 
 CREATE TRIGGER deals_report_closed_delete AFTER DELETE ON deals WHEN OLD.deleted_at IS NULL AND OLD.closed_at IS NOT NULL
 BEGIN
+    UPDATE report_won_days SET count = count - 1
+    WHERE day = date(OLD.closed_at, (SELECT shift FROM report_zone WHERE since <= OLD.closed_at ORDER BY since DESC LIMIT 1)) AND days = CAST(round((julianday(OLD.closed_at) - julianday(OLD.created_at)) * 86400) AS INTEGER) / 86400 AND stage_id = OLD.stage_id AND currency = OLD.currency;
     UPDATE report_closed SET count = count - 1, amount = amount - OLD.amount
     WHERE day = date(OLD.closed_at, (SELECT shift FROM report_zone WHERE since <= OLD.closed_at ORDER BY since DESC LIMIT 1))
         AND stage_id = OLD.stage_id AND currency = OLD.currency AND lost_reason = OLD.lost_reason;
@@ -242,8 +276,8 @@ END;
 CREATE TRIGGER timeline_report_activity_insert AFTER INSERT ON timeline
 WHEN NEW.kind IN ('call', 'comment') AND NEW.author_id IS NOT NULL
 BEGIN
-    INSERT INTO report_activity (day, employee_id, week, calls, meetings, emails, comments, tasks)
-    SELECT d, NEW.author_id, date(d, '-' || ((strftime('%w', d) + 6) % 7) || ' days'), NEW.kind = 'call', 0, 0, NEW.kind = 'comment', 0
+    INSERT INTO report_activity (employee_id, week, day, calls, meetings, emails, comments, tasks)
+    SELECT NEW.author_id, date(d, '-' || ((strftime('%w', d) + 6) % 7) || ' days'), d, NEW.kind = 'call', 0, 0, NEW.kind = 'comment', 0
     FROM (SELECT date(NEW.at, (SELECT shift FROM report_zone WHERE since <= NEW.at ORDER BY since DESC LIMIT 1)) AS d)
     WHERE EXISTS (SELECT 1 FROM deals WHERE id = NEW.deal_id AND deleted_at IS NULL)
     ON CONFLICT DO UPDATE SET calls = calls + excluded.calls, comments = comments + excluded.comments;
@@ -266,8 +300,8 @@ BEGIN
     WHERE OLD.kind IN ('call', 'comment') AND employee_id = OLD.author_id
         AND day = date(OLD.at, (SELECT shift FROM report_zone WHERE since <= OLD.at ORDER BY since DESC LIMIT 1))
         AND NOT EXISTS (SELECT 1 FROM deals WHERE id = OLD.deal_id AND deleted_at IS NOT NULL);
-    INSERT INTO report_activity (day, employee_id, week, calls, meetings, emails, comments, tasks)
-    SELECT d, NEW.author_id, date(d, '-' || ((strftime('%w', d) + 6) % 7) || ' days'), NEW.kind = 'call', 0, 0, NEW.kind = 'comment', 0
+    INSERT INTO report_activity (employee_id, week, day, calls, meetings, emails, comments, tasks)
+    SELECT NEW.author_id, date(d, '-' || ((strftime('%w', d) + 6) % 7) || ' days'), d, NEW.kind = 'call', 0, 0, NEW.kind = 'comment', 0
     FROM (SELECT date(NEW.at, (SELECT shift FROM report_zone WHERE since <= NEW.at ORDER BY since DESC LIMIT 1)) AS d)
     WHERE NEW.kind IN ('call', 'comment') AND NEW.author_id IS NOT NULL
         AND EXISTS (SELECT 1 FROM deals WHERE id = NEW.deal_id AND deleted_at IS NULL)
@@ -276,8 +310,8 @@ END;
 
 CREATE TRIGGER activities_report_insert AFTER INSERT ON activities WHEN NEW.done_at IS NOT NULL
 BEGIN
-    INSERT INTO report_activity (day, employee_id, week, calls, meetings, emails, comments, tasks)
-    SELECT d, NEW.responsible_id, date(d, '-' || ((strftime('%w', d) + 6) % 7) || ' days'),
+    INSERT INTO report_activity (employee_id, week, day, calls, meetings, emails, comments, tasks)
+    SELECT NEW.responsible_id, date(d, '-' || ((strftime('%w', d) + 6) % 7) || ' days'), d,
         NEW.kind = 'call', NEW.kind = 'meeting', 0, 0, NEW.kind IN ('task', 'documents')
     FROM (SELECT date(NEW.done_at, (SELECT shift FROM report_zone WHERE since <= NEW.done_at ORDER BY since DESC LIMIT 1)) AS d)
     WHERE EXISTS (SELECT 1 FROM deals WHERE id = NEW.deal_id AND deleted_at IS NULL)
@@ -302,8 +336,8 @@ BEGIN
     WHERE OLD.done_at IS NOT NULL AND employee_id = OLD.responsible_id
         AND day = date(OLD.done_at, (SELECT shift FROM report_zone WHERE since <= OLD.done_at ORDER BY since DESC LIMIT 1))
         AND NOT EXISTS (SELECT 1 FROM deals WHERE id = OLD.deal_id AND deleted_at IS NOT NULL);
-    INSERT INTO report_activity (day, employee_id, week, calls, meetings, emails, comments, tasks)
-    SELECT d, NEW.responsible_id, date(d, '-' || ((strftime('%w', d) + 6) % 7) || ' days'),
+    INSERT INTO report_activity (employee_id, week, day, calls, meetings, emails, comments, tasks)
+    SELECT NEW.responsible_id, date(d, '-' || ((strftime('%w', d) + 6) % 7) || ' days'), d,
         NEW.kind = 'call', NEW.kind = 'meeting', 0, 0, NEW.kind IN ('task', 'documents')
     FROM (SELECT date(NEW.done_at, (SELECT shift FROM report_zone WHERE since <= NEW.done_at ORDER BY since DESC LIMIT 1)) AS d)
     WHERE NEW.done_at IS NOT NULL AND EXISTS (SELECT 1 FROM deals WHERE id = NEW.deal_id AND deleted_at IS NULL)
@@ -313,8 +347,8 @@ END;
 CREATE TRIGGER outbox_report_insert AFTER INSERT ON outbox
 WHEN NEW.state = 'sent' AND NEW.author_id IS NOT NULL AND NEW.sent_at IS NOT NULL
 BEGIN
-    INSERT INTO report_activity (day, employee_id, week, calls, meetings, emails, comments, tasks)
-    SELECT d, NEW.author_id, date(d, '-' || ((strftime('%w', d) + 6) % 7) || ' days'), 0, 0, 1, 0, 0
+    INSERT INTO report_activity (employee_id, week, day, calls, meetings, emails, comments, tasks)
+    SELECT NEW.author_id, date(d, '-' || ((strftime('%w', d) + 6) % 7) || ' days'), d, 0, 0, 1, 0, 0
     FROM (SELECT date(NEW.sent_at, (SELECT shift FROM report_zone WHERE since <= NEW.sent_at ORDER BY since DESC LIMIT 1)) AS d)
     WHERE EXISTS (SELECT 1 FROM deals WHERE id = NEW.deal_id AND deleted_at IS NULL)
     ON CONFLICT DO UPDATE SET emails = emails + excluded.emails;
@@ -338,8 +372,8 @@ BEGIN
         AND employee_id = OLD.author_id
         AND day = date(OLD.sent_at, (SELECT shift FROM report_zone WHERE since <= OLD.sent_at ORDER BY since DESC LIMIT 1))
         AND NOT EXISTS (SELECT 1 FROM deals WHERE id = OLD.deal_id AND deleted_at IS NOT NULL);
-    INSERT INTO report_activity (day, employee_id, week, calls, meetings, emails, comments, tasks)
-    SELECT d, NEW.author_id, date(d, '-' || ((strftime('%w', d) + 6) % 7) || ' days'), 0, 0, 1, 0, 0
+    INSERT INTO report_activity (employee_id, week, day, calls, meetings, emails, comments, tasks)
+    SELECT NEW.author_id, date(d, '-' || ((strftime('%w', d) + 6) % 7) || ' days'), d, 0, 0, 1, 0, 0
     FROM (SELECT date(NEW.sent_at, (SELECT shift FROM report_zone WHERE since <= NEW.sent_at ORDER BY since DESC LIMIT 1)) AS d)
     WHERE NEW.state = 'sent' AND NEW.author_id IS NOT NULL AND NEW.sent_at IS NOT NULL
         AND EXISTS (SELECT 1 FROM deals WHERE id = NEW.deal_id AND deleted_at IS NULL)
@@ -351,8 +385,8 @@ END;
 CREATE TRIGGER deals_report_activity_live AFTER UPDATE OF deleted_at ON deals
 WHEN (OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL)
 BEGIN
-    INSERT INTO report_activity (day, employee_id, week, calls, meetings, emails, comments, tasks)
-    SELECT c.d, c.e, date(c.d, '-' || ((strftime('%w', c.d) + 6) % 7) || ' days'),
+    INSERT INTO report_activity (employee_id, week, day, calls, meetings, emails, comments, tasks)
+    SELECT c.e, date(c.d, '-' || ((strftime('%w', c.d) + 6) % 7) || ' days'), c.d,
         s * sum(c.calls), s * sum(c.meetings), s * sum(c.emails), s * sum(c.comments), s * sum(c.tasks)
     FROM (SELECT CASE WHEN NEW.deleted_at IS NULL THEN 1 ELSE -1 END AS s) CROSS JOIN (
         SELECT t.author_id AS e, date(t.at, (SELECT shift FROM report_zone WHERE since <= t.at ORDER BY since DESC LIMIT 1)) AS d,
