@@ -22,8 +22,10 @@ import (
 // CSV (a header row, then one row per figure; its first column, "row", says
 // what the row is). Money is a decimal string with the currency's digits,
 // per currency; "converted" totals appear when an admin set conversion rates
-// and every currency has one, and "conversion" names the rates used. The
-// names below are a contract, as for `comptoir export`: add, never rename.
+// and every currency has one, and "conversion" names the rates used. A
+// weighted or converted amount is rounded half away from zero once, on the
+// exact sum behind it (data/reports.go). The names below are a contract, as
+// for `comptoir export`: add, never rename.
 
 func reportCommand() *command {
 	return &command{

@@ -429,9 +429,12 @@ func (sc *reportScope) stageIn(column string, sem Semantics) string {
 
 // tally adds up deals (or actions) and their value per currency. For
 // weighted values the sums are in hundredths of minor units (scale 100).
+// Counts may be taken back (a summary's rows, a correction): a currency
+// whose deals all went is left out.
 type tally struct {
-	count int
-	sums  map[string]int64
+	count  int
+	counts map[string]int
+	sums   map[string]int64
 }
 
 func (t *tally) add(currency string, count int, sum int64) {
@@ -440,15 +443,15 @@ func (t *tally) add(currency string, count int, sum int64) {
 		return
 	}
 	if t.sums == nil {
-		t.sums = map[string]int64{}
+		t.sums, t.counts = map[string]int64{}, map[string]int{}
 	}
 	t.sums[currency] += sum
+	t.counts[currency] += count
 }
 
 func (t *tally) merge(o tally) {
-	t.count += o.count
 	for c, v := range o.sums {
-		t.add(c, 0, v)
+		t.add(c, o.counts[c], v)
 	}
 }
 
@@ -456,10 +459,15 @@ func (t *tally) merge(o tally) {
 // converts them.
 func (t tally) figure(conv *converter, scale int64) Figure {
 	f := Figure{Count: t.count, Amounts: []Total{}}
+	sums := map[string]int64{}
 	for _, c := range slices.Sorted(maps.Keys(t.sums)) {
+		if t.counts[c] == 0 {
+			continue
+		}
+		sums[c] = t.sums[c]
 		f.Amounts = append(f.Amounts, Total{Currency: c, Amount: roundDiv(t.sums[c], scale)})
 	}
-	f.Converted = conv.convert(t.sums, scale)
+	f.Converted = conv.convert(sums, scale)
 	return f
 }
 

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -129,7 +130,7 @@ func (s *Store) activity(ctx context.Context, actor int64, f ReportFilter, exact
 	out.Total.Deals = q
 	out.Total.Deals.From, out.Total.Deals.To = sc.filter.Period.From, sc.filter.Period.To
 	slices.SortFunc(out.People, func(a, b ActivityRow) int {
-		return cmpOr(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), int(a.EmployeeID-b.EmployeeID))
+		return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.EmployeeID, b.EmployeeID))
 	})
 	return out, nil
 }

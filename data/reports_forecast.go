@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -128,7 +129,7 @@ func (s *Store) forecast(ctx context.Context, actor int64, f ReportFilter, exact
 			weighted.merge(c.weighted)
 		}
 		slices.SortFunc(b.People, func(a, b ForecastCell) int {
-			return cmpOr(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), int(a.EmployeeID-b.EmployeeID))
+			return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), cmp.Compare(a.EmployeeID, b.EmployeeID))
 		})
 		b.Raw, b.Weighted = raw.figure(sc.conv, 1), weighted.figure(sc.conv, 100)
 		return b
@@ -141,16 +142,6 @@ func (s *Store) forecast(ctx context.Context, actor int64, f ReportFilter, exact
 	}
 	out.Conversion = sc.conv.conversion()
 	return out, nil
-}
-
-// cmpOr returns the first non-zero comparison.
-func cmpOr(cs ...int) int {
-	for _, c := range cs {
-		if c != 0 {
-			return c
-		}
-	}
-	return 0
 }
 
 // forecastMonths are the months the forecast shows: the period's, from the
@@ -181,7 +172,7 @@ func (s *Store) forecastRows(ctx context.Context, sc *reportScope) ([]forecastRo
 		sum(f.own_weighted + s.probability * (f.amount - f.own_amount))
 		FROM report_forecast f JOIN stages s ON s.id = f.stage_id
 		WHERE (f.month = '' OR f.month <= ?)` + sc.stageIn("f.stage_id", "")
-	args := []any{sc.filter.Period.To[:7]}
+	args := []any{max(sc.filter.Period.To[:7], sc.today[:7])} // the months shown, and every overdue one
 	if sc.responsible != 0 {
 		q, args = q+` AND f.responsible_id = ?`, append(args, sc.responsible)
 	}
@@ -194,7 +185,7 @@ func (s *Store) forecastRows(ctx context.Context, sc *reportScope) ([]forecastRo
 	}
 	conds, cargs := sc.dealConds("d.pipeline_id")
 	past, err := s.scanForecast(ctx, `SELECT 'overdue', d.responsible_id, d.currency, count(*), sum(d.amount), `+weighted+`
-		FROM deals d INDEXED BY deals_close_open JOIN stages s ON s.id = d.stage_id
+		FROM deals d INDEXED BY deals_close_date JOIN stages s ON s.id = d.stage_id
 		WHERE d.closed_at IS NULL AND d.close_date >= ? AND d.close_date < ?`+conds+` GROUP BY 2, 3`,
 		append([]any{sc.today[:7] + "-01", sc.today}, cargs...)...)
 	if err != nil {

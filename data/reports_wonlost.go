@@ -1,6 +1,7 @@
 package data
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -115,12 +116,15 @@ func (s *Store) wonLost(ctx context.Context, actor int64, f ReportFilter, exact 
 	}
 	out.Total = bucket(WonLostBucket{From: sc.filter.Period.From, To: sc.filter.Period.To}, allWon, allLost, all)
 	for reason, t := range reasons {
+		if t.count == 0 {
+			continue // a summary row whose deals all went
+		}
 		rq := q
 		rq.Measure, rq.Key = MeasureReason, reason
 		out.LostReasons = append(out.LostReasons, LostReason{Reason: reason, Cell: Cell{Figure: t.figure(sc.conv, 1), Deals: rq}})
 	}
 	slices.SortFunc(out.LostReasons, func(a, b LostReason) int {
-		return cmpOr(b.Count-a.Count, strings.Compare(strings.ToLower(a.Reason), strings.ToLower(b.Reason)), strings.Compare(a.Reason, b.Reason))
+		return cmp.Or(b.Count-a.Count, strings.Compare(strings.ToLower(a.Reason), strings.ToLower(b.Reason)), strings.Compare(a.Reason, b.Reason))
 	})
 	out.Conversion = sc.conv.conversion()
 	return out, nil

@@ -136,13 +136,14 @@ CREATE TABLE report_activity (
 ) WITHOUT ROWID;
 
 -- What the reports read row by row. The forecast splits the current month
--- at today (deals_close_open); activity counts overdue activities
+-- at today (deals_close_date); activity counts overdue activities
 -- (activities_overdue) and, for a sales employee, reads their actions deal by
 -- deal (timeline_actions, activities_done) and the emails they sent
 -- (outbox_sent). The partial indexes hold only the rows their query reads,
--- and the last four every column it reads; a move between open stages
--- touches none of them.
-CREATE INDEX deals_close_open ON deals (close_date) WHERE closed_at IS NULL AND deleted_at IS NULL;
+-- and the last four every column it reads. A stage move touches none of
+-- them: none names a column the move writes (not even in its WHERE, which
+-- would make SQLite rewrite the entry).
+CREATE INDEX deals_close_date ON deals (close_date) WHERE deleted_at IS NULL;
 CREATE INDEX activities_overdue ON activities (due_at, responsible_id, deal_id, done_at) WHERE done_at IS NULL;
 CREATE INDEX activities_done ON activities (deal_id, done_at, responsible_id, kind) WHERE done_at IS NOT NULL;
 CREATE INDEX timeline_actions ON timeline (deal_id, at, author_id, kind) WHERE kind IN ('call', 'comment');
@@ -155,21 +156,6 @@ BEGIN
     INSERT INTO report_funnel (day, reached_id, stage_id, currency, count, amount)
     VALUES (date(NEW.created_at, (SELECT shift FROM report_zone WHERE since <= NEW.created_at ORDER BY since DESC LIMIT 1)),
         coalesce(NEW.reached_stage_id, NEW.stage_id), NEW.stage_id, NEW.currency, 1, NEW.amount)
-    ON CONFLICT DO UPDATE SET count = count + 1, amount = amount + excluded.amount;
-END;
-
-CREATE TRIGGER deals_report_funnel_update AFTER UPDATE OF created_at, reached_stage_id, stage_id, currency, amount, deleted_at ON deals
-WHEN OLD.created_at IS NOT NEW.created_at OR OLD.reached_stage_id IS NOT NEW.reached_stage_id OR OLD.stage_id IS NOT NEW.stage_id
-    OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount OR OLD.deleted_at IS NOT NEW.deleted_at
-BEGIN
-    UPDATE report_funnel SET count = count - 1, amount = amount - OLD.amount
-    WHERE OLD.deleted_at IS NULL
-        AND day = date(OLD.created_at, (SELECT shift FROM report_zone WHERE since <= OLD.created_at ORDER BY since DESC LIMIT 1))
-        AND reached_id = coalesce(OLD.reached_stage_id, OLD.stage_id) AND stage_id = OLD.stage_id AND currency = OLD.currency;
-    INSERT INTO report_funnel (day, reached_id, stage_id, currency, count, amount)
-    SELECT date(NEW.created_at, (SELECT shift FROM report_zone WHERE since <= NEW.created_at ORDER BY since DESC LIMIT 1)),
-        coalesce(NEW.reached_stage_id, NEW.stage_id), NEW.stage_id, NEW.currency, 1, NEW.amount
-    WHERE NEW.deleted_at IS NULL
     ON CONFLICT DO UPDATE SET count = count + 1, amount = amount + excluded.amount;
 END;
 
@@ -187,27 +173,6 @@ BEGIN
     INSERT INTO report_forecast (month, responsible_id, stage_id, currency, count, amount, own_amount, own_weighted)
     VALUES (coalesce(substr(NEW.close_date, 1, 7), ''), NEW.responsible_id, NEW.stage_id, NEW.currency, 1, NEW.amount,
         CASE WHEN NEW.probability IS NULL THEN 0 ELSE NEW.amount END, coalesce(NEW.amount * NEW.probability, 0))
-    ON CONFLICT DO UPDATE SET count = count + 1, amount = amount + excluded.amount,
-        own_amount = own_amount + excluded.own_amount, own_weighted = own_weighted + excluded.own_weighted;
-END;
-
-CREATE TRIGGER deals_report_forecast_update AFTER UPDATE OF close_date, responsible_id, stage_id, currency, amount, probability,
-    closed_at, deleted_at ON deals
-WHEN (OLD.closed_at IS NULL OR NEW.closed_at IS NULL) AND (OLD.close_date IS NOT NEW.close_date
-    OR OLD.responsible_id IS NOT NEW.responsible_id OR OLD.stage_id IS NOT NEW.stage_id OR OLD.currency IS NOT NEW.currency
-    OR OLD.amount IS NOT NEW.amount OR OLD.probability IS NOT NEW.probability OR OLD.closed_at IS NOT NEW.closed_at
-    OR OLD.deleted_at IS NOT NEW.deleted_at)
-BEGIN
-    UPDATE report_forecast SET count = count - 1, amount = amount - OLD.amount,
-        own_amount = own_amount - CASE WHEN OLD.probability IS NULL THEN 0 ELSE OLD.amount END,
-        own_weighted = own_weighted - coalesce(OLD.amount * OLD.probability, 0)
-    WHERE OLD.deleted_at IS NULL AND OLD.closed_at IS NULL
-        AND month = coalesce(substr(OLD.close_date, 1, 7), '') AND responsible_id = OLD.responsible_id
-        AND stage_id = OLD.stage_id AND currency = OLD.currency;
-    INSERT INTO report_forecast (month, responsible_id, stage_id, currency, count, amount, own_amount, own_weighted)
-    SELECT coalesce(substr(NEW.close_date, 1, 7), ''), NEW.responsible_id, NEW.stage_id, NEW.currency, 1, NEW.amount,
-        CASE WHEN NEW.probability IS NULL THEN 0 ELSE NEW.amount END, coalesce(NEW.amount * NEW.probability, 0)
-    WHERE NEW.deleted_at IS NULL AND NEW.closed_at IS NULL
     ON CONFLICT DO UPDATE SET count = count + 1, amount = amount + excluded.amount,
         own_amount = own_amount + excluded.own_amount, own_weighted = own_weighted + excluded.own_weighted;
 END;
@@ -235,30 +200,6 @@ BEGIN
     ON CONFLICT DO UPDATE SET count = count + 1;
 END;
 
-CREATE TRIGGER deals_report_closed_update AFTER UPDATE OF closed_at, stage_id, currency, lost_reason, amount, deleted_at, created_at ON deals
-WHEN (OLD.closed_at IS NOT NULL OR NEW.closed_at IS NOT NULL) AND (OLD.closed_at IS NOT NEW.closed_at
-    OR OLD.stage_id IS NOT NEW.stage_id OR OLD.currency IS NOT NEW.currency OR OLD.lost_reason IS NOT NEW.lost_reason
-    OR OLD.amount IS NOT NEW.amount OR OLD.deleted_at IS NOT NEW.deleted_at OR OLD.created_at IS NOT NEW.created_at)
-BEGIN
-    UPDATE report_won_days SET count = count - 1
-    WHERE OLD.deleted_at IS NULL AND OLD.closed_at IS NOT NULL
-        AND day = date(OLD.closed_at, (SELECT shift FROM report_zone WHERE since <= OLD.closed_at ORDER BY since DESC LIMIT 1)) AND days = CAST(round((julianday(OLD.closed_at) - julianday(OLD.created_at)) * 86400) AS INTEGER) / 86400
-        AND stage_id = OLD.stage_id AND currency = OLD.currency;
-    INSERT INTO report_won_days (day, days, stage_id, currency, count)
-    SELECT date(NEW.closed_at, (SELECT shift FROM report_zone WHERE since <= NEW.closed_at ORDER BY since DESC LIMIT 1)), CAST(round((julianday(NEW.closed_at) - julianday(NEW.created_at)) * 86400) AS INTEGER) / 86400, NEW.stage_id, NEW.currency, 1
-    WHERE NEW.deleted_at IS NULL AND NEW.closed_at IS NOT NULL AND (SELECT semantics FROM stages WHERE id = NEW.stage_id) = 'won'
-    ON CONFLICT DO UPDATE SET count = count + 1;
-    UPDATE report_closed SET count = count - 1, amount = amount - OLD.amount
-    WHERE OLD.deleted_at IS NULL AND OLD.closed_at IS NOT NULL
-        AND day = date(OLD.closed_at, (SELECT shift FROM report_zone WHERE since <= OLD.closed_at ORDER BY since DESC LIMIT 1))
-        AND stage_id = OLD.stage_id AND currency = OLD.currency AND lost_reason = OLD.lost_reason;
-    INSERT INTO report_closed (day, stage_id, currency, lost_reason, count, amount)
-    SELECT date(NEW.closed_at, (SELECT shift FROM report_zone WHERE since <= NEW.closed_at ORDER BY since DESC LIMIT 1)),
-        NEW.stage_id, NEW.currency, NEW.lost_reason, 1, NEW.amount
-    WHERE NEW.deleted_at IS NULL AND NEW.closed_at IS NOT NULL
-    ON CONFLICT DO UPDATE SET count = count + 1, amount = amount + excluded.amount;
-END;
-
 CREATE TRIGGER deals_report_closed_delete AFTER DELETE ON deals WHEN OLD.deleted_at IS NULL AND OLD.closed_at IS NOT NULL
 BEGIN
     UPDATE report_won_days SET count = count - 1
@@ -266,6 +207,55 @@ BEGIN
     UPDATE report_closed SET count = count - 1, amount = amount - OLD.amount
     WHERE day = date(OLD.closed_at, (SELECT shift FROM report_zone WHERE since <= OLD.closed_at ORDER BY since DESC LIMIT 1))
         AND stage_id = OLD.stage_id AND currency = OLD.currency AND lost_reason = OLD.lost_reason;
+END;
+
+-- A deal changed: each summary takes its old row out and puts its new one in,
+-- both in one statement (an upsert of two rows, the first counting -1): a
+-- stage move, the commonest write, prepares this one trigger.
+CREATE TRIGGER deals_reports_update AFTER UPDATE OF created_at, reached_stage_id, stage_id, currency, amount, deleted_at, closed_at,
+    close_date, probability, responsible_id, lost_reason ON deals
+WHEN OLD.created_at IS NOT NEW.created_at OR OLD.reached_stage_id IS NOT NEW.reached_stage_id OR OLD.stage_id IS NOT NEW.stage_id
+    OR OLD.currency IS NOT NEW.currency OR OLD.amount IS NOT NEW.amount OR OLD.deleted_at IS NOT NEW.deleted_at
+    OR OLD.closed_at IS NOT NEW.closed_at OR OLD.close_date IS NOT NEW.close_date OR OLD.probability IS NOT NEW.probability
+    OR OLD.responsible_id IS NOT NEW.responsible_id OR OLD.lost_reason IS NOT NEW.lost_reason
+BEGIN
+    INSERT INTO report_funnel (day, reached_id, stage_id, currency, count, amount)
+    SELECT date(OLD.created_at, (SELECT shift FROM report_zone WHERE since <= OLD.created_at ORDER BY since DESC LIMIT 1)),
+        coalesce(OLD.reached_stage_id, OLD.stage_id), OLD.stage_id, OLD.currency, -1, -OLD.amount
+    WHERE OLD.deleted_at IS NULL
+    UNION ALL
+    SELECT date(NEW.created_at, (SELECT shift FROM report_zone WHERE since <= NEW.created_at ORDER BY since DESC LIMIT 1)),
+        coalesce(NEW.reached_stage_id, NEW.stage_id), NEW.stage_id, NEW.currency, 1, NEW.amount
+    WHERE NEW.deleted_at IS NULL
+    ON CONFLICT DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount;
+    INSERT INTO report_forecast (month, responsible_id, stage_id, currency, count, amount, own_amount, own_weighted)
+    SELECT coalesce(substr(OLD.close_date, 1, 7), ''), OLD.responsible_id, OLD.stage_id, OLD.currency, -1, -OLD.amount,
+        CASE WHEN OLD.probability IS NULL THEN 0 ELSE -OLD.amount END, -coalesce(OLD.amount * OLD.probability, 0)
+    WHERE OLD.deleted_at IS NULL AND OLD.closed_at IS NULL
+    UNION ALL
+    SELECT coalesce(substr(NEW.close_date, 1, 7), ''), NEW.responsible_id, NEW.stage_id, NEW.currency, 1, NEW.amount,
+        CASE WHEN NEW.probability IS NULL THEN 0 ELSE NEW.amount END, coalesce(NEW.amount * NEW.probability, 0)
+    WHERE NEW.deleted_at IS NULL AND NEW.closed_at IS NULL
+    ON CONFLICT DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount,
+        own_amount = own_amount + excluded.own_amount, own_weighted = own_weighted + excluded.own_weighted;
+    INSERT INTO report_closed (day, stage_id, currency, lost_reason, count, amount)
+    SELECT date(OLD.closed_at, (SELECT shift FROM report_zone WHERE since <= OLD.closed_at ORDER BY since DESC LIMIT 1)),
+        OLD.stage_id, OLD.currency, OLD.lost_reason, -1, -OLD.amount
+    WHERE OLD.deleted_at IS NULL AND OLD.closed_at IS NOT NULL
+    UNION ALL
+    SELECT date(NEW.closed_at, (SELECT shift FROM report_zone WHERE since <= NEW.closed_at ORDER BY since DESC LIMIT 1)),
+        NEW.stage_id, NEW.currency, NEW.lost_reason, 1, NEW.amount
+    WHERE NEW.deleted_at IS NULL AND NEW.closed_at IS NOT NULL
+    ON CONFLICT DO UPDATE SET count = count + excluded.count, amount = amount + excluded.amount;
+    INSERT INTO report_won_days (day, days, stage_id, currency, count)
+    SELECT date(OLD.closed_at, (SELECT shift FROM report_zone WHERE since <= OLD.closed_at ORDER BY since DESC LIMIT 1)),
+        (CAST(round((julianday(OLD.closed_at) - julianday(OLD.created_at)) * 86400) AS INTEGER) / 86400), OLD.stage_id, OLD.currency, -1
+    FROM stages s WHERE s.id = OLD.stage_id AND s.semantics = 'won' AND OLD.deleted_at IS NULL AND OLD.closed_at IS NOT NULL
+    UNION ALL
+    SELECT date(NEW.closed_at, (SELECT shift FROM report_zone WHERE since <= NEW.closed_at ORDER BY since DESC LIMIT 1)),
+        (CAST(round((julianday(NEW.closed_at) - julianday(NEW.created_at)) * 86400) AS INTEGER) / 86400), NEW.stage_id, NEW.currency, 1
+    FROM stages s WHERE s.id = NEW.stage_id AND s.semantics = 'won' AND NEW.deleted_at IS NULL AND NEW.closed_at IS NOT NULL
+    ON CONFLICT DO UPDATE SET count = count + excluded.count;
 END;
 
 -- Activity. Each trigger adds (or takes out) one row's contribution: its
