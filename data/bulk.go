@@ -467,12 +467,10 @@ func (b *BulkTx) Deal(in BulkDeal) (int64, error) {
 		}
 	} else if stage.Final() {
 		kind := EntryWon
-		data := map[string]any{"from": first.Name, "to": stage.Name, "from_id": first.ID, "to_id": stage.ID}
 		if stage.Semantics == StatusLost {
 			kind = EntryLost
-			data["reason"] = in.LostReason
 		}
-		if err := b.Entry(id, in.AuthorID, kind, in.LostReason, data, in.ClosedAt); err != nil {
+		if err := b.Entry(id, in.AuthorID, kind, in.LostReason, stageMoveData(first.Name, first.ID, stage, in.LostReason), in.ClosedAt); err != nil {
 			return 0, err
 		}
 	}

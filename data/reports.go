@@ -33,10 +33,10 @@ import (
 //     a minor unit or so.
 //   - Every figure carries a DealQuery, which DealsBehind turns into the ids
 //     of the deals behind it (the deal list filters to those).
-//   - A manager's or admin's figures for everyone come from summaries kept by
-//     triggers (migration 0010); a sales employee's, or one employee's, are
-//     counted deal by deal, as the tests count every figure to check the
-//     summaries.
+//   - A manager's or admin's figures for everyone come from summaries that
+//     fold in the deals the change log names (migration 0010); a sales
+//     employee's, or one employee's, are counted deal by deal, as the tests
+//     count every figure to check the summaries.
 
 // ReportKind names a report.
 type ReportKind string

@@ -226,9 +226,9 @@ func (sc *reportScope) weekOf(day string) string {
 // actionConds are what activityContributions needs to keep the actions of
 // the scope in the period, on live deals: a WITH clause to start the
 // statement with, each part's FROM clause and conditions, and the function
-// that returns their arguments in order. For a sales employee, the calls,
-// comments and activities are read deal by deal from the deals they see
-// (vis), through each deal's index of its timeline and activities.
+// that returns their arguments in order. For a sales employee, the actions
+// are read deal by deal from the deals they see (vis), through each deal's
+// index of its calls and comments, done activities and sent emails.
 func (sc *reportScope) actionConds() (string, func(table, alias string) string, func(alias, at, employee string) string, func() []any) {
 	var args []any
 	with := ""
@@ -238,7 +238,7 @@ func (sc *reportScope) actionConds() (string, func(table, alias string) string, 
 		args = append(args, sc.viewer, sc.viewer)
 	}
 	from := func(table, alias string) string {
-		if sc.viewer == 0 || table == "outbox" {
+		if sc.viewer == 0 {
 			return plainFrom(table, alias)
 		}
 		return `vis v CROSS JOIN ` + table + ` ` + alias + ` ON ` + alias + `.deal_id = v.id`
@@ -249,11 +249,8 @@ func (sc *reportScope) actionConds() (string, func(table, alias string) string, 
 		if sc.employee != 0 {
 			q, args = q+` AND `+employee+` = ?`, append(args, sc.employee)
 		}
-		switch {
-		case sc.viewer == 0:
+		if sc.viewer == 0 {
 			q += ` AND ` + alias + `.deal_id IN (SELECT id FROM deals WHERE deleted_at IS NULL)`
-		case alias == "o":
-			q += ` AND o.deal_id IN vis`
 		}
 		return q
 	}

@@ -37,6 +37,9 @@ func (s *Store) RebuildReports(ctx context.Context) error {
 // ReportSummaries returns every summary row that counts something, as text,
 // by table, in key order.
 func (s *Store) ReportSummaries(ctx context.Context) (map[string][]string, error) {
+	if err := s.PrepareReports(ctx); err != nil {
+		return nil, err
+	}
 	out := map[string][]string{}
 	for table, q := range map[string]string{
 		"report_funnel":   `SELECT day, reached_id, stage_id, currency, count, amount FROM report_funnel WHERE count <> 0 OR amount <> 0 ORDER BY 1, 2, 3, 4`,

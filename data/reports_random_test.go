@@ -19,7 +19,7 @@ import (
 // pipeline, product lines, deletions, comments, calls, activities done,
 // emails sent, a change of time zone — and after each round checks every
 // report against the same report counted deal by deal, and the summaries
-// the triggers kept against a rebuild from scratch.
+// kept by folding in the changed deals against a rebuild from scratch.
 func TestSummariesFollowEveryWrite(t *testing.T) {
 	t.Parallel()
 	db := datatest.Open(t)

@@ -523,7 +523,7 @@ func TestReportsConvertWithRates(t *testing.T) {
 
 // TestSummariesMatchDealByDeal: on the fixture, every report read from the
 // summaries equals the same report counted deal by deal, and the summaries
-// kept by the triggers equal a rebuild from scratch.
+// kept as deals change equal a rebuild from scratch.
 func TestSummariesMatchDealByDeal(t *testing.T) {
 	t.Parallel()
 	f := newReportFixture(t)
@@ -582,7 +582,8 @@ func compareReports(t *testing.T, st *data.Store, actor int64, filters []data.Re
 	}
 }
 
-// compareSummaries checks the summaries the triggers kept against a rebuild.
+// compareSummaries checks the summaries kept as deals changed against a
+// rebuild.
 func compareSummaries(t *testing.T, st *data.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -593,7 +594,7 @@ func compareSummaries(t *testing.T, st *data.Store) {
 	must(t, err)
 	for table, rows := range rebuilt {
 		if !slices.Equal(kept[table], rows) {
-			t.Errorf("%s kept by the triggers differs from a rebuild:\n%v\n%v", table, kept[table], rows)
+			t.Errorf("%s kept as deals changed differs from a rebuild:\n%v\n%v", table, kept[table], rows)
 		}
 	}
 	if len(kept) != len(rebuilt) {

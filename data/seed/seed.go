@@ -110,11 +110,6 @@ func Fill(ctx context.Context, st *data.Store, opt Options) (Summary, error) {
 		opt:    opt,
 		anchor: time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC),
 	}
-	// The report summaries count days in the business's zone: set it up
-	// first, so the rows written below land in the right days at once.
-	if err := st.PrepareReports(ctx); err != nil {
-		return Summary{}, fmt.Errorf("seed: %w", err)
-	}
 	if err := s.people(ctx, st); err != nil {
 		return s.sum, fmt.Errorf("seed: %w", err)
 	}
@@ -167,6 +162,11 @@ func Fill(ctx context.Context, st *data.Store, opt Options) (Summary, error) {
 		if err != nil {
 			return s.sum, fmt.Errorf("seed: %w", err)
 		}
+	}
+	// The reports' summaries take the new deals in now rather than at the
+	// first report.
+	if err := st.PrepareReports(ctx); err != nil {
+		return s.sum, fmt.Errorf("seed: %w", err)
 	}
 	return s.sum, nil
 }
