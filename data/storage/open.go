@@ -44,6 +44,7 @@ type DB struct {
 
 	events *bus
 	ckpt   *checkpointer
+	stmts  *stmtCache // the writer's statements, kept between transactions
 }
 
 // WriterCacheSize is the writer's page cache (cache_size: negative is KB). A
@@ -105,7 +106,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{path: path, app: opt.App, now: opt.Now, events: newBus()}
+	db := &DB{path: path, app: opt.App, now: opt.Now, events: newBus(), stmts: newStmtCache()}
 	if db.now == nil {
 		db.now = time.Now
 	}
@@ -151,7 +152,7 @@ func (db *DB) Close() error {
 	if db.r != nil {
 		errs = append(errs, db.r.Close())
 	}
-	errs = append(errs, db.w.Close())
+	errs = append(errs, db.stmts.close(), db.w.Close())
 	return errors.Join(errs...)
 }
 
