@@ -81,6 +81,8 @@ var (
 	// stopped: a claim left by a sender that stopped (crashed, killed).
 	stoppedWhy = "the program stopped while this email was being sent"
 
+	// renewMove renews a claim (sending stays sending).
+	renewMove = data.OutboxMove{From: []data.OutState{data.OutSending}, To: data.OutSending, Set: "claimed_at = ?", Where: "claimed_by = ?"}
 	// releaseMove gives back a claim whose email was never handed over: it
 	// is queued as it was, due as it was, this attempt not counted.
 	releaseMove = data.OutboxMove{From: []data.OutState{data.OutSending}, To: data.OutQueued,
@@ -184,7 +186,7 @@ func (q *Queue) DueEnvelopes(ctx context.Context, limit int) ([]Outgoing, error)
 // The sequence. A sender claims the due emails by batches and hands them
 // over to the server one at a time, in the order of their ids; before it
 // hands one over, it makes the fate of the one before durable (Handover):
-// accepted (sent_at, the row otherwise untouched: a small write), or its
+// accepted (sent_at, the row otherwise untouched: one small write), or its
 // whole result when the server did not accept it. The batch's accepted
 // emails become sent in the transaction that claims the next batch.
 //
@@ -233,55 +235,69 @@ func (q *Queue) RecordAndClaim(ctx context.Context, results []SendResult, worker
 	return out, nil
 }
 
-// The marks a sequential sender writes on its claims (see Handover): not
-// transitions (sending stays sending), so plain updates of one row by its
-// id, the cheapest a transaction between two emails can be. acceptedSQL is
-// the server's acceptance (sent_at); renewSQL the moment an email is handed
-// over (claimed_at: a claim being worked on never looks stale).
-var (
-	acceptedSQL = `UPDATE outbox SET sent_at = ?1, updated_at = ?1 WHERE id = ?2 AND state = ` + data.OutSending.SQL() + ` AND claimed_by = ?3`
-	renewSQL    = `UPDATE outbox SET claimed_at = ?1, updated_at = ?1 WHERE id = ?2 AND state = ` + data.OutSending.SQL() + ` AND claimed_by = ?3`
-)
+// acceptedSQL marks an email a sequential sender claimed as accepted by
+// the server (sent_at). It is not a transition (sending stays sending):
+// a plain update of one row by its id, as a transaction of its own
+// (storage.WriteOne), the cheapest durable write there is, made between
+// every two emails.
+var acceptedSQL = `UPDATE outbox SET sent_at = ?1, updated_at = ?1 WHERE id = ?2 AND state = ` + data.OutSending.SQL() + ` AND claimed_by = ?3`
 
-// Handover is what a sequential sender does before it hands the email next
-// over (0: none): it makes the results of the one before durable — an
-// acceptance is only marked (the batch's transaction records it), anything
-// else is recorded (RecordSent) — and renews its claim on next. ok is false
-// when next is no longer its own (a claim of a sender taken for stopped was
-// settled): it must not be handed over.
+// Handover is what a sequential sender does before it hands over its next
+// email, next: it makes the results of the one before durable — an
+// acceptance is only marked (the batch's transaction records it sent),
+// anything else is recorded (RecordSent). ok is false when the sender's
+// claims no longer stand (they were settled as a stopped sender's, see
+// Renew): it must hand nothing more over.
 func (q *Queue) Handover(ctx context.Context, worker string, results []SendResult, next int64) (ok bool, err error) {
 	name := seqName(worker)
-	err = q.db.Write(ctx, 0, func(tx *storage.Tx) error {
-		now := q.st.Now()
-		stamp := storage.FormatTime(now)
-		var other []SendResult
-		for _, r := range results {
-			if r.State != data.OutSent {
-				other = append(other, r)
-				continue
-			}
-			if _, err := tx.Exec(acceptedSQL, stamp, r.ID, name); err != nil {
-				return err
-			}
+	var other []SendResult
+	marked := false
+	for _, r := range results {
+		if r.State != data.OutSent {
+			other = append(other, r)
+			continue
 		}
-		if err := q.recordTx(tx, other); err != nil {
-			return err
-		}
-		if next == 0 {
-			return nil
-		}
-		res, err := tx.Exec(renewSQL, stamp, next, name)
+		res, err := q.db.WriteOne(ctx, acceptedSQL, storage.FormatTime(q.st.Now()), r.ID, name)
 		if err != nil {
-			return err
+			return false, fmt.Errorf("mark email %d accepted: %w", r.ID, err)
 		}
-		n, err := res.RowsAffected()
-		ok = n == 1
-		return err
-	})
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return false, err
+		}
+		marked = true
+	}
+	if len(other) > 0 {
+		if err := q.RecordSent(ctx, other); err != nil {
+			return false, err
+		}
+	}
+	if marked || next == 0 {
+		return true, nil // the mark found the claims standing
+	}
+	var n int
+	err = q.db.Read().QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE id = ? AND state = `+data.OutSending.SQL()+` AND claimed_by = ?`,
+		next, name).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("hand over email %d: %w", next, err)
 	}
-	return ok, nil
+	return n == 1, nil
+}
+
+// Renew renews a sequential sender's claims on ids (claimed_at), so that
+// claims it is still working on never look stale (StaleSending): a batch
+// on a slow server may take longer than the limit. It returns how many
+// still stand.
+func (q *Queue) Renew(ctx context.Context, worker string, ids []int64) (int, error) {
+	n := 0
+	err := q.db.Write(ctx, 0, func(tx *storage.Tx) error {
+		ms, err := moved(renewMove.Apply(tx.Context(), tx, q.st.Now(), ids, storage.FormatTime(q.st.Now()), seqName(worker)))
+		n = len(ms)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("renew claims: %w", err)
+	}
+	return n, nil
 }
 
 // Release gives back a sequential sender's claims on emails it did not

@@ -85,8 +85,8 @@ func TestStoppedSequentialSenderIsSettled(t *testing.T) {
 }
 
 // TestStaleSequentialClaims: claims older than the limit are settled — the
-// accepted one is sent — but the email being handed over renewed its claim
-// and is left alone; the one after it was never reached.
+// accepted one is sent — but a claim the sender renewed is left alone, and
+// the one after it was never reached.
 func TestStaleSequentialClaims(t *testing.T) {
 	t.Parallel()
 	f := newOutFixture(t)
@@ -101,6 +101,9 @@ func TestStaleSequentialClaims(t *testing.T) {
 	f.db.Clock.Advance(9 * time.Minute)
 	if ok, err := f.q.Handover(ctx, "w", []mailq.SendResult{{ID: ids[0], State: data.OutSent}}, ids[1]); err != nil || !ok {
 		t.Fatal(ok, err)
+	}
+	if n, err := f.q.Renew(ctx, "w", ids[1:2]); err != nil || n != 1 {
+		t.Fatal(n, err)
 	}
 	f.db.Clock.Advance(2 * time.Minute)
 	n, err := f.q.StaleSending(ctx, 10*time.Minute)

@@ -15,7 +15,8 @@
 //     in schema_migrations. The version is read first, without a lock: an
 //     up-to-date file opens while another connection holds a long write.
 //   - Write: one write transaction, whose statements are prepared once and
-//     kept for the next transactions (stmtcache.go).
+//     kept for the next transactions (stmtcache.go). WriteOne: one
+//     statement as a transaction of its own, for a mark made very often.
 //     It records which records changed (kinds are plain strings here),
 //     writes their change-log rows in one statement before the commit and
 //     publishes them after it.

@@ -3,7 +3,9 @@ package storage_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"comptoir/data/storage"
 )
@@ -86,5 +88,53 @@ func TestWriterKeepsItsStatements(t *testing.T) {
 	}
 	if err := db.Close(); err != nil {
 		t.Fatalf("close with kept statements: %v", err)
+	}
+}
+
+// TestWriteOne: one statement is a durable transaction of its own, run
+// through the writer's kept statement; it waits for another connection's
+// write like a transaction does, and an error leaves nothing written.
+func TestWriteOne(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "one.db")
+	db := open(t, path)
+	id := addNote(t, db, "draft")
+	const mark = `UPDATE notes SET body = ? WHERE id = ?`
+	res, err := db.WriteOne(ctx, mark, "marked", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		t.Fatalf("%d rows", n)
+	}
+	if !storage.KeptStatements(db)[mark] {
+		t.Fatal("the statement was not kept")
+	}
+	// Another connection holds the write lock for a moment: WriteOne waits.
+	other := rawDB(t, path)
+	other.SetMaxOpenConns(1)
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE; UPDATE notes SET body = 'theirs' WHERE id = 1`); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		time.Sleep(200 * time.Millisecond)
+		_, _ = conn.ExecContext(ctx, `COMMIT`)
+	}()
+	if _, err := db.WriteOne(ctx, mark, "ours, after theirs", id); err != nil {
+		t.Fatalf("while another connection writes: %v", err)
+	}
+	if _, err := db.WriteOne(ctx, `UPDATE notes SET body = NULL WHERE id = ?`, id); err == nil {
+		t.Fatal("a NOT NULL column took NULL")
+	}
+	db.Close()
+	var body string
+	if err := rawDB(t, path).QueryRow(`SELECT body FROM notes WHERE id = ?`, id).Scan(&body); err != nil || body != "ours, after theirs" {
+		t.Fatalf("after reopening: %q %v", body, err)
 	}
 }

@@ -37,6 +37,30 @@ func (db *DB) Write(ctx context.Context, size int64, fn func(tx *Tx) error) erro
 	return nil
 }
 
+// WriteOne runs one statement that writes as a transaction of its own:
+// SQLite's autocommit, where the statement takes the write lock (waiting for
+// it as a transaction does) and commits as it ends. It runs through the
+// writer's kept statement (stmtcache.go), with no BEGIN and COMMIT to run:
+// the cheapest durable write, for a mark made very often (the outbox marks
+// each email the server accepted before the next one leaves). It names no
+// changes: what it writes is bookkeeping no screen shows; a write that
+// must be published goes through Write.
+func (db *DB) WriteOne(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	db.ckpt.catchUp(ctx, db.w)
+	var res sql.Result
+	var err error
+	if kept := db.stmts.get(query); kept != nil {
+		res, err = kept.ExecContext(ctx, args...)
+	} else if res, err = db.w.ExecContext(ctx, query, args...); err == nil {
+		db.stmts.keep(db.w, []string{query})
+	}
+	if err != nil {
+		return nil, err
+	}
+	db.ckpt.committed(0)
+	return res, nil
+}
+
 // Tx is a write transaction. It prepares each query once, or takes the
 // writer's statement prepared by an earlier transaction (stmtcache.go), and
 // remembers which records it changed: their rows of the change log are

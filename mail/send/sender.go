@@ -283,17 +283,27 @@ func (d *drain) flush() error {
 // batch hands over the claimed emails, in order.
 func (d *drain) batch(batch []mailq.Outgoing) error {
 	s := d.s
-	// release gives back the claims from the i-th on, never handed over.
-	release := func(i int) error {
+	// from is the ids of the claims from the i-th on; release gives them
+	// back, never handed over.
+	from := func(i int) []int64 {
 		ids := make([]int64, 0, len(batch)-i)
 		for _, o := range batch[i:] {
 			ids = append(ids, o.ID)
 		}
-		return s.q.Release(d.dbCtx(), s.opt.Worker, ids)
+		return ids
 	}
+	release := func(i int) error { return s.q.Release(d.dbCtx(), s.opt.Worker, from(i)) }
+	renewed := s.st.Now() // the claim's time
 	for i, o := range batch {
 		if d.ctx.Err() != nil {
 			return errors.Join(d.flush(), release(i))
+		}
+		if now := s.st.Now(); now.Sub(renewed) > s.opt.StaleAfter/3 {
+			// a slow server: the claims still ahead must not look stale
+			if _, err := s.q.Renew(d.dbCtx(), s.opt.Worker, from(i)); err != nil {
+				return errors.Join(err, d.flush(), release(i))
+			}
+			renewed = now
 		}
 		acc, err := d.account(o.AccountID) // read ahead, unless a person changed it since
 		if err != nil {
@@ -359,7 +369,7 @@ func (d *drain) batch(batch []mailq.Outgoing) error {
 	return nil
 }
 
-// handover is a Handover transaction running while an email is given.
+// handover is a Handover running while an email is given.
 type handover struct {
 	done chan struct{}
 	ok   bool
