@@ -145,8 +145,8 @@ func TestPostponeReleaseAndPartial(t *testing.T) {
 		t.Fatalf("postponed: %+v", it)
 	}
 	tab, _ := outEntries(t, f)
-	if e := tab["A"]; e.Data["state"] != "queued" || e.Data["error"] != "cannot reach the server" {
-		t.Fatalf("timeline of a postponed email: %v", e.Data)
+	if e, ok := tab["A"].Data.(data.EmailData); !ok || e.State != data.OutQueued || e.Error != "cannot reach the server" {
+		t.Fatalf("timeline of a postponed email: %+v", tab["A"].Data)
 	}
 	if err := f.q.Postpone(ctx, []mailq.SendResult{{ID: a.ID, State: data.OutSent}}); err == nil {
 		t.Fatal("postponed as sent")
