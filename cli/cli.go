@@ -80,6 +80,7 @@ var commands = byName(
 	syncCommand(),
 	sendCommand(),
 	outboxCommand(),
+	reportCommand(),
 	dealCommand(),
 )
 

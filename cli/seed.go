@@ -10,6 +10,12 @@ import (
 	"comptoir/data/seed"
 )
 
+// maxSeedDeals bounds seed --deals: sample data for a million deals is
+// already far more than any test of scale needs, and a mistyped count (an
+// extra digit or five) must be refused at once, not fill the memory and the
+// disk for hours.
+const maxSeedDeals = 1_000_000
+
 func seedCommand() *command {
 	return &command{
 		name:    "seed",
@@ -24,6 +30,9 @@ func seedCommand() *command {
 				}
 				if *deals < 0 {
 					return usagef("say how many deals with --deals N")
+				}
+				if *deals > maxSeedDeals {
+					return usagef("--deals %d is too many: at most %d deals are seeded at once", *deals, maxSeedDeals)
 				}
 				// The sample clients and texts are French unless --lang en.
 				lang := env.Global.Lang

@@ -1,12 +1,20 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"comptoir/cli/cmdline"
 )
 
 func TestSeedThenExportEveryDeal(t *testing.T) {
@@ -64,5 +72,29 @@ func TestSeedRights(t *testing.T) {
 	}
 	if code, _, _ := run(t, "seed", "--db", db); code != 2 {
 		t.Errorf("seed without --deals: exit %d, want 2", code)
+	}
+}
+
+// TestSeedRefusesAnOversizedCount: a count past the bound is refused at
+// once, in words, before the database is even opened (given 5 s, a seed
+// that started writing is cut short and fails the test).
+func TestSeedRefusesAnOversizedCount(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "big.db")
+	args := []string{"seed", "--deals", "9999999999999", "--db", db}
+	g, rest, err := cmdline.Parse(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name, rest, _ := cmdline.Command(rest)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	code := Run(ctx, name, rest, g, testOpener(t, g), strings.NewReader(""), &out, &errOut)
+	if code != 2 || out.String() != "" || !strings.Contains(errOut.String(), "--deals 9999999999999 is too many: at most 1000000") {
+		t.Errorf("seed --deals 9999999999999: exit %d, %q, %q", code, out.String(), errOut.String())
+	}
+	if _, err := os.Stat(db); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the database was created: %v", err)
 	}
 }

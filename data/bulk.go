@@ -199,8 +199,8 @@ func (b *BulkTx) prepare() error {
 		{&b.product, `INSERT INTO products (name, sku, unit, price, currency, tax_rate, active, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&b.deal, `INSERT INTO deals (title, pipeline_id, stage_id, contact_id, company_id, responsible_id, amount, currency,
-			probability, close_date, source, closed_at, lost_reason, author_id, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+			probability, close_date, source, closed_at, lost_reason, author_id, created_at, updated_at, reached_stage_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&b.observer, `INSERT INTO deal_observers (deal_id, employee_id) VALUES (?, ?)`},
 		{&b.custom, `INSERT INTO custom_values (field_id, record_id, value) SELECT id, ?, ? FROM custom_fields WHERE entity = ? AND key = ?`},
 	}
@@ -375,9 +375,12 @@ type BulkDeal struct {
 	AuthorID  int64     // 0: the acting admin
 	CreatedAt time.Time // zero: now
 	UpdatedAt time.Time // zero: CreatedAt
-	ClosedAt  time.Time // for a deal in a won or lost stage; zero: UpdatedAt
+	ClosedAt  time.Time // for a deal in a won or lost stage; zero: UpdatedAt, or the last move's time
 	// Lines, when given, make the deal's amount their gross total.
 	Lines []LineInput
+	// Path, when given, is the deal's stage history after its creation in
+	// its pipeline's first open stage, ending in StageID (bulk_path.go).
+	Path []BulkMove
 }
 
 // Deal adds a deal with its observers, lines, "created" timeline entry and,
@@ -411,6 +414,7 @@ func (b *BulkTx) Deal(in BulkDeal) (int64, error) {
 	}
 	v.errs = append(v.errs, ValidateLines(in.Lines)...)
 	checkCustom(&v, b.defs[EntityDeal], in.Custom)
+	b.checkPath(&v, &in)
 	if err := v.err(); err != nil {
 		return 0, fmt.Errorf("deal %q: %w", in.Title, err)
 	}
@@ -432,7 +436,7 @@ func (b *BulkTx) Deal(in BulkDeal) (int64, error) {
 	}
 	id, err := b.exec(b.deal, in.Title, in.PipelineID, in.StageID, nullID(in.ContactID), nullID(in.CompanyID), in.ResponsibleID,
 		in.Amount, in.Currency, in.Probability, nullString(in.CloseDate), in.Source, closed, in.LostReason, in.AuthorID,
-		fmtTime(in.CreatedAt), fmtTime(in.UpdatedAt))
+		fmtTime(in.CreatedAt), fmtTime(in.UpdatedAt), b.pathReached(in))
 	if err != nil {
 		return 0, fmt.Errorf("deal %q: %w", in.Title, err)
 	}
@@ -457,14 +461,16 @@ func (b *BulkTx) Deal(in BulkDeal) (int64, error) {
 	if err := b.Entry(id, in.AuthorID, EntryCreated, "", CreatedData{Stage: first.Name, Source: in.Source}, in.CreatedAt); err != nil {
 		return 0, err
 	}
-	if stage.Final() {
+	if len(in.Path) > 0 {
+		if err := b.writePath(id, in, first); err != nil {
+			return 0, err
+		}
+	} else if stage.Final() {
 		kind := EntryWon
-		data := StageData{From: first.Name, To: stage.Name, FromID: first.ID, ToID: stage.ID}
 		if stage.Semantics == StatusLost {
 			kind = EntryLost
-			data.Reason = in.LostReason
 		}
-		if err := b.Entry(id, in.AuthorID, kind, in.LostReason, data, in.ClosedAt); err != nil {
+		if err := b.Entry(id, in.AuthorID, kind, in.LostReason, stageMoveData(first.Name, first.ID, stage, in.LostReason), in.ClosedAt); err != nil {
 			return 0, err
 		}
 	}

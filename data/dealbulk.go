@@ -21,7 +21,7 @@ type BulkKind string
 
 // Bulk actions.
 const (
-	BulkMove           BulkKind = "move"            // to StageID (a lost stage with LostReason)
+	BulkToStage        BulkKind = "move"            // to StageID (a lost stage with LostReason)
 	BulkReassign       BulkKind = "reassign"        // to EmployeeID
 	BulkAddObserver    BulkKind = "observer_add"    // EmployeeID
 	BulkRemoveObserver BulkKind = "observer_remove" // EmployeeID
@@ -31,8 +31,8 @@ const (
 // BulkAction is one action on many deals.
 type BulkAction struct {
 	Kind       BulkKind
-	StageID    int64  // BulkMove
-	LostReason string // BulkMove to a lost stage: one reason for all
+	StageID    int64  // BulkToStage
+	LostReason string // BulkToStage to a lost stage: one reason for all
 	EmployeeID int64  // BulkReassign, BulkAddObserver, BulkRemoveObserver
 }
 
@@ -138,7 +138,7 @@ func (tx *wtx) checkBulk(act *BulkAction) (Stage, Employee, error) {
 	var stage Stage
 	var emp Employee
 	switch act.Kind {
-	case BulkMove:
+	case BulkToStage:
 		st, err := tx.stage(act.StageID)
 		if errors.Is(err, ErrNotFound) {
 			v.add("stage", "unknown_stage", "stage %d does not exist", act.StageID)
@@ -223,7 +223,7 @@ func (tx *wtx) bulkDeals(ids []int64) (map[int64]*bulkDeal, error) {
 func (tx *wtx) bulkOne(a Employee, d Deal, act BulkAction, stage Stage, emp Employee, refuse func(code, reason string)) (*bool, error) {
 	yes, no := true, false
 	switch act.Kind {
-	case BulkMove:
+	case BulkToStage:
 		if stage.PipelineID != d.PipelineID {
 			refuse(RefusedWrongPipeline, "the stage is in another pipeline than this deal's")
 			return nil, nil

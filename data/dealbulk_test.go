@@ -100,9 +100,9 @@ func TestBulkMoveAsksTheLostReasonOnceAndChecksPipelines(t *testing.T) {
 	}
 	lost := stageBy(t, db.Pipeline(t), data.StatusLost, 0)
 	all := append(slices.Clone(ids), elsewhere.ID, 999999)
-	_, err = db.BulkDeals(ctx, db.Admin.ID, all, data.BulkAction{Kind: data.BulkMove, StageID: lost.ID}, nil)
+	_, err = db.BulkDeals(ctx, db.Admin.ID, all, data.BulkAction{Kind: data.BulkToStage, StageID: lost.ID}, nil)
 	wantFieldErr(t, err, "lost_reason")
-	res, err := db.BulkDeals(ctx, db.Admin.ID, all, data.BulkAction{Kind: data.BulkMove, StageID: lost.ID, LostReason: "Budget cut"}, nil)
+	res, err := db.BulkDeals(ctx, db.Admin.ID, all, data.BulkAction{Kind: data.BulkToStage, StageID: lost.ID, LostReason: "Budget cut"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func BenchmarkBulkMove10k(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		start := time.Now()
-		res, err := db.BulkDeals(ctx, db.Admin.ID, ids, data.BulkAction{Kind: data.BulkMove, StageID: stages[i%2]}, nil)
+		res, err := db.BulkDeals(ctx, db.Admin.ID, ids, data.BulkAction{Kind: data.BulkToStage, StageID: stages[i%2]}, nil)
 		if err != nil || len(res.Done) != len(ids) {
 			b.Fatalf("%d moved, %v", len(res.Done), err)
 		}

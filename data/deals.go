@@ -578,12 +578,15 @@ func (tx *wtx) moveStage(author int64, old Deal, to Stage, lostReason string) er
 	if to.Semantics != StatusLost {
 		lostReason = ""
 	}
-	if _, err := tx.exec(`UPDATE deals SET stage_id = ?, closed_at = ?, lost_reason = ?, updated_at = ? WHERE id = ?`,
-		to.ID, closed, lostReason, now, old.ID); err != nil {
+	reached, err := tx.passStage(old, to) // how far it got, for the funnel (stagemoves.go)
+	if err != nil {
 		return err
 	}
-	data := StageData{From: old.StageName, To: to.Name, FromID: old.StageID, ToID: to.ID, Reason: lostReason}
-	return tx.addEntry(old.ID, author, kind, lostReason, data)
+	if _, err := tx.exec(`UPDATE deals SET stage_id = ?, closed_at = ?, lost_reason = ?, updated_at = ?, reached_stage_id = ? WHERE id = ?`,
+		to.ID, closed, lostReason, now, reached, old.ID); err != nil {
+		return err
+	}
+	return tx.addEntry(old.ID, author, kind, lostReason, stageMoveData(old.StageName, old.StageID, to, lostReason))
 }
 
 // DeleteDeal removes a deal from every list; its data stays in the file (a

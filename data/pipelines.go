@@ -93,6 +93,15 @@ var defaultStages = []defaultStage{
 // ensureDefaults gives a fresh database its default pipeline, named in the
 // creator's language.
 func (s *Store) ensureDefaults(ctx context.Context, lang string) error {
+	// Read first: opening a database that has its pipelines never waits for
+	// another connection's long write (an import, a sync).
+	var n int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM pipelines`).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
 	return s.writeTx(ctx, func(tx *wtx) error {
 		var n int
 		if err := tx.queryRow(`SELECT count(*) FROM pipelines`).Scan(&n); err != nil {

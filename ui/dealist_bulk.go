@@ -266,7 +266,7 @@ func (b *bulkBar) askStage() {
 	b.pick = b.pickDialog(lang.L("Move to a stage"), names, func(i int) {
 		st := p.Stages[i]
 		if st.Semantics != data.StatusLost {
-			b.run(data.BulkAction{Kind: data.BulkMove, StageID: st.ID})
+			b.run(data.BulkAction{Kind: data.BulkToStage, StageID: st.ID})
 			return
 		}
 		a := b.l.s.a
@@ -276,7 +276,7 @@ func (b *bulkBar) askStage() {
 				return
 			}
 			d.close()
-			b.run(data.BulkAction{Kind: data.BulkMove, StageID: st.ID, LostReason: reason})
+			b.run(data.BulkAction{Kind: data.BulkToStage, StageID: st.ID, LostReason: reason})
 		})
 	})
 }
@@ -402,7 +402,7 @@ func showBulkResult(a *App, act data.BulkAction, res data.BulkResult) *bulkResul
 
 func bulkTitle(k data.BulkKind) string {
 	switch k {
-	case data.BulkMove:
+	case data.BulkToStage:
 		return lang.L("Move to a stage")
 	case data.BulkReassign:
 		return lang.L("Reassign to")

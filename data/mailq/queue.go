@@ -1,10 +1,12 @@
 // Package mailq is the worker side of the outbox: the queues mail/send
-// drains. A sender claims due emails (queued → sending) with one conditional
-// update so that two senders never send one email twice, gets their exact
-// bytes, records what the server said (sent, queued again for later, failed,
-// unknown), turns claims left by a stopped sender into unknown, looks for
-// unknown emails in the Sent folder, and appends the copies of sent emails
-// to it (the Sent-copy queue).
+// drains. A sender reads the due emails ahead and claims them by batches
+// (queued → sending) with one conditional update so that two senders never
+// send one email twice, gets their exact bytes, hands them over one at a
+// time with each one's fate made durable before the next (the sequence,
+// below), records what the server said (sent, queued again for later,
+// failed, unknown), settles what a stopped sender left (settle.go), looks
+// for unknown emails in the Sent folder, and appends the copies of sent
+// emails to it (the Sent-copy queue).
 //
 // The person's side of the outbox (prepare, queue, list, count, edit, retry,
 // cancel) stays in data, with the states and their one transition helper
@@ -25,6 +27,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"comptoir/data"
@@ -70,13 +73,20 @@ type SendResult struct {
 
 // The transitions of the worker's side (see data/outbox_state.go).
 var (
-	claimMove    = data.OutboxMove{From: []data.OutState{data.OutQueued}, To: data.OutSending, Set: "claimed_by = ?, claimed_at = ?, attempts = attempts + 1"}
-	sentMove     = data.OutboxMove{From: []data.OutState{data.OutSending}, To: data.OutSent, Set: "sent_at = ?, last_error = '', sent_copy = ?"}
+	claimMove    = data.OutboxMove{From: []data.OutState{data.OutQueued}, To: data.OutSending, Set: "claimed_by = ?, claimed_at = ?, attempts = attempts + 1, sent_at = NULL"}
+	sentMove     = data.OutboxMove{From: []data.OutState{data.OutSending}, To: data.OutSent, Set: "sent_at = coalesce(sent_at, ?), last_error = '', sent_copy = ?"}
 	laterMove    = data.OutboxMove{From: []data.OutState{data.OutSending}, To: data.OutQueued, Set: "last_error = ?, next_attempt_at = ?"}
 	foundMove    = data.OutboxMove{From: []data.OutState{data.OutUnknown}, To: data.OutSent, Set: "sent_at = coalesce(sent_at, ?), sent_checked_at = ?, sent_copy = ?, sent_copy_at = ?, last_error = ''"}
 	notFoundMove = data.OutboxMove{From: []data.OutState{data.OutUnknown}, To: data.OutUnknown, Set: "sent_checked_at = ?, last_error = ?"}
 	// stopped: a claim left by a sender that stopped (crashed, killed).
 	stoppedWhy = "the program stopped while this email was being sent"
+
+	// renewMove renews a claim (sending stays sending).
+	renewMove = data.OutboxMove{From: []data.OutState{data.OutSending}, To: data.OutSending, Set: "claimed_at = ?", Where: "claimed_by = ?"}
+	// releaseMove gives back a claim whose email was never handed over: it
+	// is queued as it was, due as it was, this attempt not counted.
+	releaseMove = data.OutboxMove{From: []data.OutState{data.OutSending}, To: data.OutQueued,
+		Set: "claimed_by = '', claimed_at = NULL, attempts = max(attempts - 1, 0)", Where: "claimed_by = ?"}
 
 	copyClaim = data.CopyMove{From: []data.CopyState{data.CopyPending}, To: data.CopyAppending}
 	copyDone  = data.CopyMove{From: []data.CopyState{data.CopyAppending}, To: data.CopyDone, Set: "sent_copy_at = ?"}
@@ -127,25 +137,16 @@ func (q *Queue) NextDue(ctx context.Context) (time.Time, error) {
 // conditional update (… WHERE state = 'queued'): an email another worker
 // claimed first, or one a person cancelled or edited into another state, is
 // skipped. It returns the claimed emails with their bytes, in the order of
-// ids.
+// ids. Its claims are not a sequential sender's (RecordAndClaim): if the
+// worker stops, they all become unknown.
 func (q *Queue) ClaimOutgoing(ctx context.Context, worker string, ids []int64) ([]Outgoing, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	return q.claim(ctx, worker, ids, 0)
-}
-
-// ClaimDue claims up to limit queued emails whose time has come, oldest
-// first, in one conditional update (see ClaimOutgoing).
-func (q *Queue) ClaimDue(ctx context.Context, worker string, limit int) ([]Outgoing, error) {
-	return q.claim(ctx, worker, nil, limit)
-}
-
-func (q *Queue) claim(ctx context.Context, worker string, ids []int64, limit int) ([]Outgoing, error) {
 	var out []Outgoing
 	err := q.db.Write(ctx, 0, func(tx *storage.Tx) error {
 		var err error
-		out, err = q.claimTx(tx, worker, ids, limit)
+		out, err = q.claimTx(tx, worker, ids, false)
 		return err
 	})
 	if err != nil {
@@ -154,17 +155,78 @@ func (q *Queue) claim(ctx context.Context, worker string, ids []int64, limit int
 	return out, nil
 }
 
-// RecordAndClaim records the results of one batch and claims the next due
-// emails (up to limit) in the same transaction: what a sender does between
-// two batches.
-func (q *Queue) RecordAndClaim(ctx context.Context, results []SendResult, worker string, limit int) ([]Outgoing, error) {
+// DueEnvelopes lists up to limit queued emails whose time has come, oldest
+// first, with what a sender needs to begin their SMTP transactions (account,
+// envelope, attempts) but not their bytes: what it reads ahead, through the
+// readers, before it claims them.
+func (q *Queue) DueEnvelopes(ctx context.Context, limit int) ([]Outgoing, error) {
+	rows, err := q.db.Read().QueryContext(ctx, `SELECT id, message_id, coalesce(account_id, 0), coalesce(deal_id, 0), envelope_from,
+		recipients, attempts FROM outbox WHERE state = `+data.OutQueued.SQL()+` AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`,
+		storage.FormatTime(q.st.Now()), limit)
+	if err != nil {
+		return nil, fmt.Errorf("due emails: %w", err)
+	}
+	defer rows.Close()
+	var out []Outgoing
+	for rows.Next() {
+		var o Outgoing
+		var rcpts string
+		if err := rows.Scan(&o.ID, &o.MessageID, &o.AccountID, &o.DealID, &o.From, &rcpts, &o.Attempts); err != nil {
+			return nil, fmt.Errorf("due emails: %w", err)
+		}
+		_ = json.Unmarshal([]byte(rcpts), &o.Recipients)
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("due emails: %w", err)
+	}
+	return out, nil
+}
+
+// The sequence. A sender claims the due emails by batches and hands them
+// over to the server one at a time, in the order of their ids; before it
+// hands one over, it makes the fate of the one before durable (Handover):
+// accepted (sent_at, the row otherwise untouched: one small write), or its
+// whole result when the server did not accept it. The batch's accepted
+// emails become sent in the transaction that claims the next batch.
+//
+// A sender killed at any moment thus leaves its claims in a state that
+// says what happened (settle, in settle.go): the accepted ones are sent;
+// of the others, only the first, in the order of ids, may have been handed
+// over, and becomes unknown; the rest were never reached and go back to the
+// queue. Claims of a sequential sender are named with seqMark; others (an
+// older version's batches, a tool's claims) are all taken for unknown.
+const seqMark = "#seq"
+
+// seqName is the name of a sequential sender's claims.
+func seqName(worker string) string { return worker + seqMark }
+
+// Sequential reports whether a claim's name (SendingClaims) is a
+// sequential sender's, and names that sender.
+func Sequential(claimedBy string) (worker string, ok bool) {
+	return strings.CutSuffix(claimedBy, seqMark)
+}
+
+// RecordAndClaim records results (RecordSent) and claims the emails ids for
+// a sequential sender, in one transaction: what a sender does between two
+// batches. Only emails still queued and due are claimed (another sender may
+// have taken one, a person edited or cancelled it since it was read
+// ahead); they are returned in the order of ids, which is the order the
+// sender must hand them over in (ascending).
+func (q *Queue) RecordAndClaim(ctx context.Context, results []SendResult, worker string, ids []int64) ([]Outgoing, error) {
+	if !slices.IsSorted(ids) {
+		return nil, fmt.Errorf("record and claim emails: ids %v not in ascending order", ids)
+	}
 	var out []Outgoing
 	err := q.db.Write(ctx, 0, func(tx *storage.Tx) error {
 		if err := q.recordTx(tx, results); err != nil {
 			return err
 		}
+		if len(ids) == 0 {
+			return nil
+		}
 		var err error
-		out, err = q.claimTx(tx, worker, nil, limit)
+		out, err = q.claimTx(tx, seqName(worker), ids, true)
 		return err
 	})
 	if err != nil {
@@ -173,21 +235,171 @@ func (q *Queue) RecordAndClaim(ctx context.Context, results []SendResult, worker
 	return out, nil
 }
 
-// claimTx claims the emails ids, or up to limit due ones when ids is nil,
-// and reads what the sender needs of them.
-func (q *Queue) claimTx(tx *storage.Tx, worker string, ids []int64, limit int) ([]Outgoing, error) {
+// acceptedSQL marks an email a sequential sender claimed as accepted by
+// the server (sent_at). It is not a transition (sending stays sending):
+// a plain update of one row by its id, as a transaction of its own
+// (storage.WriteOne), the cheapest durable write there is, made between
+// every two emails.
+var acceptedSQL = `UPDATE outbox SET sent_at = ?1, updated_at = ?1 WHERE id = ?2 AND state = ` + data.OutSending.SQL() + ` AND claimed_by = ?3`
+
+// Handover is what a sequential sender does before it hands over its next
+// email, next: it makes the results of the one before durable — an
+// acceptance is only marked (the batch's transaction records it sent),
+// anything else is recorded (RecordSent). ok is false when the sender's
+// claims no longer stand (they were settled as a stopped sender's, see
+// Renew): it must hand nothing more over.
+func (q *Queue) Handover(ctx context.Context, worker string, results []SendResult, next int64) (ok bool, err error) {
+	name := seqName(worker)
+	var other []SendResult
+	marked := false
+	for _, r := range results {
+		if r.State != data.OutSent {
+			other = append(other, r)
+			continue
+		}
+		res, err := q.db.WriteOne(ctx, acceptedSQL, storage.FormatTime(q.st.Now()), r.ID, name)
+		if err != nil {
+			return false, fmt.Errorf("mark email %d accepted: %w", r.ID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return false, err
+		}
+		marked = true
+	}
+	if len(other) > 0 {
+		if err := q.RecordSent(ctx, other); err != nil {
+			return false, err
+		}
+	}
+	if marked || next == 0 {
+		return true, nil // the mark found the claims standing
+	}
+	var n int
+	err = q.db.Read().QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE id = ? AND state = `+data.OutSending.SQL()+` AND claimed_by = ?`,
+		next, name).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("hand over email %d: %w", next, err)
+	}
+	return n == 1, nil
+}
+
+// Renew renews a sequential sender's claims on ids (claimed_at), so that
+// claims it is still working on never look stale (StaleSending): a batch
+// on a slow server may take longer than the limit. It returns how many
+// still stand.
+func (q *Queue) Renew(ctx context.Context, worker string, ids []int64) (int, error) {
+	n := 0
+	err := q.db.Write(ctx, 0, func(tx *storage.Tx) error {
+		ms, err := moved(renewMove.Apply(tx.Context(), tx, q.st.Now(), ids, storage.FormatTime(q.st.Now()), seqName(worker)))
+		n = len(ms)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("renew claims: %w", err)
+	}
+	return n, nil
+}
+
+// Release gives back a sequential sender's claims on emails it did not
+// hand over (it stops before their turn): queued again, due as they were.
+func (q *Queue) Release(ctx context.Context, worker string, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	err := q.db.Write(ctx, 0, func(tx *storage.Tx) error {
+		ms, err := moved(releaseMove.Apply(tx.Context(), tx, q.st.Now(), ids, seqName(worker)))
+		if len(ms) > 0 {
+			tx.Changed(string(data.KindOutbox), 0)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("release emails: %w", err)
+	}
+	return nil
+}
+
+// partialMove records, on a claimed email, the recipients that are still
+// to be given it: sending stays sending.
+var partialMove = data.OutboxMove{From: []data.OutState{data.OutSending}, To: data.OutSending, Set: "recipients = ?", Where: "claimed_by = ?"}
+
+// RecordPartial records that an email a sequential sender claimed was
+// delivered to some of its recipients, in its own transaction, before the
+// sender gives it to the next ones (a server that takes fewer recipients
+// per message than the email has): the outbox row keeps only the
+// recipients still to be given it (rest), so that neither the next part, a
+// retry after a failure nor a person's "send again" gives it twice to
+// anyone. (An edit of the email sets its recipients anew.)
+func (q *Queue) RecordPartial(ctx context.Context, worker string, id int64, rest []string) error {
+	js, err := json.Marshal(rest)
+	if err != nil {
+		return fmt.Errorf("email %d: %w", id, err)
+	}
+	err = q.db.Write(ctx, 0, func(tx *storage.Tx) error {
+		ms, err := partialMove.Apply(tx.Context(), tx, q.st.Now(), []int64{id}, string(js), seqName(worker))
+		if errors.Is(err, data.ErrConflict) {
+			return fmt.Errorf("no longer claimed by this sender: %w", err)
+		}
+		if len(ms) == 1 {
+			tx.Changed(string(data.KindOutbox), id)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("record partial delivery of email %d: %w", id, err)
+	}
+	return nil
+}
+
+// postponeMove pushes back a queued email the sender did not claim: its
+// server cannot be reached now. It counts as an attempt, so the wait grows
+// as it would had the email been claimed.
+var postponeMove = data.OutboxMove{From: []data.OutState{data.OutQueued}, To: data.OutQueued,
+	Set: "attempts = attempts + 1, last_error = ?, next_attempt_at = ?"}
+
+// Postpone records temporary failures (State OutQueued) of queued emails
+// that the sender did not claim because their server cannot be reached:
+// nothing was handed over, so there is nothing to claim, and a sender
+// killed meanwhile leaves them queued. An email no longer queued is left
+// alone.
+func (q *Queue) Postpone(ctx context.Context, results []SendResult) error {
+	err := q.db.Write(ctx, 0, func(tx *storage.Tx) error {
+		now := q.st.Now()
+		for _, r := range results {
+			if r.State != data.OutQueued {
+				return fmt.Errorf("email %d: only a temporary failure postpones an email, not %q", r.ID, r.State)
+			}
+			ms, err := moved(postponeMove.Apply(tx.Context(), tx, now, []int64{r.ID}, r.Error, storage.FormatTime(r.RetryAt)))
+			if err != nil {
+				return err
+			}
+			if len(ms) == 1 {
+				if err := data.ShowOutState(tx, r.ID, data.OutQueued, r.Error); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("postpone emails: %w", err)
+	}
+	return nil
+}
+
+// claimTx claims the emails ids (only those due, with due) and reads what
+// the sender needs of them.
+func (q *Queue) claimTx(tx *storage.Tx, worker string, ids []int64, due bool) ([]Outgoing, error) {
 	ctx := tx.Context()
 	now := q.st.Now()
 	stamp := storage.FormatTime(now)
-	var ms []data.Moved
-	var err error
-	if ids == nil {
-		m := claimMove
-		m.Where = "id IN (" + dueSQL + ")"
-		ms, err = moved(m.Apply(ctx, tx, now, nil, worker, stamp, stamp, limit))
-	} else {
-		ms, err = moved(claimMove.Apply(ctx, tx, now, ids, worker, stamp))
+	m := claimMove
+	args := []any{worker, stamp}
+	if due {
+		m.Where = "next_attempt_at <= ?"
+		args = append(args, stamp)
 	}
+	ms, err := moved(m.Apply(ctx, tx, now, ids, args...))
 	if err != nil || len(ms) == 0 {
 		return nil, err
 	}
@@ -216,13 +428,8 @@ func (q *Queue) claimTx(tx *storage.Tx, worker string, ids []int64, limit int) (
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	order := ids
-	if order == nil {
-		order = claimed
-		slices.Sort(order)
-	}
 	out := make([]Outgoing, 0, len(got))
-	for _, id := range order {
+	for _, id := range ids {
 		if o := got[id]; o != nil {
 			out = append(out, *o)
 		}
@@ -311,75 +518,6 @@ func (q *Queue) recordTx(tx *storage.Tx, results []SendResult) error {
 				return err
 			}
 		}
-	}
-	return nil
-}
-
-// StaleSending turns emails left in sending for longer than olderThan (a
-// sender that crashed or was killed) into unknown: they may have been sent.
-// It returns how many.
-func (q *Queue) StaleSending(ctx context.Context, olderThan time.Duration) (int, error) {
-	n := 0
-	err := q.db.Write(ctx, 0, func(tx *storage.Tx) error {
-		now := q.st.Now()
-		ms, err := moved(stoppedMove("claimed_at <= ?").Apply(tx.Context(), tx, now, nil, stoppedWhy, storage.FormatTime(now.Add(-olderThan))))
-		if err != nil {
-			return err
-		}
-		for _, m := range ms {
-			if err := data.ShowOutState(tx, m.ID, data.OutUnknown, stoppedWhy); err != nil {
-				return err
-			}
-		}
-		n = len(ms)
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("stale sending emails: %w", err)
-	}
-	return n, nil
-}
-
-// SendingClaims lists the emails in sending with the worker that claimed
-// each, so a sender can tell the claims of a process that is gone.
-func (q *Queue) SendingClaims(ctx context.Context) (map[int64]string, error) {
-	rows, err := q.db.Read().QueryContext(ctx, `SELECT id, claimed_by FROM outbox WHERE state = `+data.OutSending.SQL())
-	if err != nil {
-		return nil, fmt.Errorf("sending emails: %w", err)
-	}
-	defer rows.Close()
-	out := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var w string
-		if err := rows.Scan(&id, &w); err != nil {
-			return nil, fmt.Errorf("sending emails: %w", err)
-		}
-		out[id] = w
-	}
-	return out, rows.Err()
-}
-
-// AbandonClaims turns emails a stopped worker left in sending into unknown
-// (only if that worker still holds them).
-func (q *Queue) AbandonClaims(ctx context.Context, claims map[int64]string) error {
-	err := q.db.Write(ctx, 0, func(tx *storage.Tx) error {
-		now := q.st.Now()
-		for id, worker := range claims {
-			ms, err := moved(stoppedMove("claimed_by = ?").Apply(tx.Context(), tx, now, []int64{id}, stoppedWhy, worker))
-			if err != nil {
-				return err
-			}
-			if len(ms) == 1 {
-				if err := data.ShowOutState(tx, id, data.OutUnknown, stoppedWhy); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("abandoned emails: %w", err)
 	}
 	return nil
 }

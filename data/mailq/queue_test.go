@@ -49,8 +49,9 @@ func TestClaimIsExclusive(t *testing.T) {
 }
 
 // TestClaimTakesBytesAndOrder: a claim hands over the exact bytes queued,
-// the envelope and the attempt count, in the order asked; ClaimDue takes
-// the oldest due first, up to its limit.
+// the envelope and the attempt count, in the order asked; DueEnvelopes
+// reads the oldest due first, up to its limit, and RecordAndClaim takes one
+// only while it is queued and due.
 func TestClaimTakesBytesAndOrder(t *testing.T) {
 	t.Parallel()
 	f := newOutFixture(t)
@@ -71,11 +72,15 @@ func TestClaimTakesBytesAndOrder(t *testing.T) {
 	if err != nil || string(raw) != string(o.Raw) {
 		t.Fatalf("stored bytes %q, %v", raw, err)
 	}
-	if due, err := f.q.ClaimDue(ctx, "w", 5); err != nil || len(due) != 1 || due[0].ID != c.ID {
-		t.Fatalf("claim due: %+v, %v; want C alone", due, err)
+	due, err := f.q.DueEnvelopes(ctx, 5)
+	if err != nil || len(due) != 1 || due[0].ID != c.ID || due[0].Raw != nil || due[0].From != "sales@shop.test" || due[0].Attempts != 0 {
+		t.Fatalf("due: %+v, %v; want C alone, without its bytes", due, err)
 	}
-	if due, err := f.q.ClaimDue(ctx, "w", 5); err != nil || len(due) != 0 {
-		t.Fatalf("claim with nothing due: %+v, %v", due, err)
+	if out, err := f.q.RecordAndClaim(ctx, nil, "w", []int64{a.ID, c.ID}); err != nil || len(out) != 1 || !strings.Contains(string(out[0].Raw), "Subject: C") {
+		t.Fatalf("claim A (claimed already) and C: %+v %v; want C alone", out, err)
+	}
+	if due, err := f.q.DueEnvelopes(ctx, 5); err != nil || len(due) != 0 {
+		t.Fatalf("due with nothing queued: %+v, %v", due, err)
 	}
 	if _, err := f.q.OutgoingRaw(ctx, 9999); !errors.Is(err, data.ErrNotFound) {
 		t.Fatalf("bytes of no email: %v", err)
@@ -169,11 +174,11 @@ func TestResultsAndRecovery(t *testing.T) {
 	}
 	// c stays in sending: a crash. It becomes unknown.
 	f.db.Clock.Advance(time.Hour)
-	if n, err := f.q.StaleSending(ctx, 5*time.Minute); err != nil || n != 1 {
-		t.Fatalf("stale: %d %v", n, err)
+	if n, err := f.q.StaleSending(ctx, 5*time.Minute); err != nil || n != (mailq.Settled{Unknown: 1}) {
+		t.Fatalf("stale: %+v %v", n, err)
 	}
-	if n, err := f.q.StaleSending(ctx, 5*time.Minute); err != nil || n != 0 {
-		t.Fatalf("stale twice: %d %v", n, err)
+	if n, err := f.q.StaleSending(ctx, 5*time.Minute); err != nil || n.Total() != 0 {
+		t.Fatalf("stale twice: %+v %v", n, err)
 	}
 	u, _ := f.q.UncheckedUnknown(ctx)
 	if len(u) != 1 || u[0].ID != c.ID {
@@ -220,7 +225,7 @@ func TestAbandonedClaimsAndFoundInSent(t *testing.T) {
 		t.Fatalf("claims %v, %v", claims, err)
 	}
 	// b's claim is named with the wrong worker: it stays.
-	if err := f.q.AbandonClaims(ctx, map[int64]string{a.ID: "dead", b.ID: "dead"}); err != nil {
+	if _, err := f.q.AbandonClaims(ctx, map[int64]string{a.ID: "dead", b.ID: "dead"}); err != nil {
 		t.Fatal(err)
 	}
 	for id, want := range map[int64]data.OutState{a.ID: data.OutUnknown, b.ID: data.OutSending} {

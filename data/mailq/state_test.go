@@ -80,8 +80,7 @@ func TestSentStateOnTimeline(t *testing.T) {
 	}
 	// a, retried after its temporary failure, is sent: its error goes.
 	f.db.Clock.Advance(time.Minute)
-	out, err := f.q.RecordAndClaim(ctx, nil, "w", 10)
-	if err != nil || len(out) != 1 || out[0].ID != a.ID {
+	if out, err := f.q.RecordAndClaim(ctx, nil, "w", []int64{a.ID}); err != nil || len(out) != 1 {
 		t.Fatalf("claimed %v %v", out, err)
 	}
 	if err := f.q.RecordSent(ctx, []mailq.SendResult{{ID: a.ID, State: data.OutSent}}); err != nil {

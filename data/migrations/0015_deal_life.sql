@@ -109,9 +109,8 @@ CREATE TABLE deal_filter_pins (
 --    text) or by number (a number or money range: the value's leading
 --    number, "12.50 EUR" is 12.5), and the list then reads only those deals
 --    (or, when most deals match, walks its sort order and checks each deal
---    in custom_values' primary key). Created and expected close dates are
---    ranges of their own indexes.
+--    in custom_values' primary key). The creation date is a range of its own
+--    index; the expected close date reads deals_close_date (version 10).
 CREATE INDEX custom_values_value ON custom_values (field_id, value, record_id);
 CREATE INDEX custom_values_number ON custom_values (field_id, CAST(value AS REAL), record_id);
 CREATE INDEX deals_created ON deals (created_at, id) WHERE deleted_at IS NULL;
-CREATE INDEX deals_close_date ON deals (close_date, id) WHERE deleted_at IS NULL;

@@ -1,9 +1,15 @@
 // Package seed fills a Comptoir database with realistic, deterministic sample
 // data: employees, French and English companies and contacts, a product
 // catalog, deals spread over the stages of the default pipeline with product
-// lines, timeline entries and activities. The same options give the same
-// data, byte for byte, except the activities' due dates, which follow the
-// store's clock so that some are overdue and some are due today.
+// lines, their stage history, timeline entries and activities.
+//
+// The data looks alive on the day it is made: every date is relative to an
+// anchor day (the store's clock by default). Open deals were created over the
+// last months, moved through the stages and are expected to close over the
+// coming ones (a few have no date or an overdue one); won and lost deals
+// closed over the past year; open activities are due around the anchor and
+// done ones spread over each deal's life. The same options give the same
+// data relative to the anchor, byte for byte on the same anchor day.
 //
 // Sample email addresses use the reserved .example domain, so that a
 // seeded database can never mail a real person.
@@ -32,6 +38,9 @@ type Options struct {
 	Deals int    // number of deals
 	Seed  int64  // same seed, same data
 	Lang  string // "fr" (default) or "en": the language of most clients, products and texts
+	// Anchor is the day the sample history leads up to (only its UTC date
+	// counts); zero: the store's clock's day.
+	Anchor time.Time
 }
 
 // Summary counts what was written.
@@ -49,10 +58,6 @@ type Summary struct {
 	RichDeal int64
 }
 
-// Base is the date the sample history leads up to: deals are created in the
-// two years before it.
-var Base = time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-
 // chunk is how many deals one transaction writes.
 const chunk = 25000
 
@@ -68,12 +73,13 @@ type client struct {
 type seeder struct {
 	rng      *rand.Rand
 	opt      Options
-	now      time.Time
+	anchor   time.Time // 00:00 UTC of the anchor day
 	admin    data.Employee
 	managers []int64
 	sales    []int64
 	pipeline data.Pipeline
 	stages   []data.Stage // in pipeline order
+	open     []data.Stage // the open ones, in order
 	weights  []int        // of each stage, per thousand
 	products []productRow
 	frCli    []client
@@ -95,10 +101,14 @@ func Fill(ctx context.Context, st *data.Store, opt Options) (Summary, error) {
 	if opt.Lang == "" {
 		opt.Lang = "fr"
 	}
+	if opt.Anchor.IsZero() {
+		opt.Anchor = st.Now()
+	}
+	a := opt.Anchor.UTC()
 	s := &seeder{
-		rng: rand.New(rand.NewPCG(uint64(opt.Seed), 0x636f6d70746f6972)),
-		opt: opt,
-		now: st.Now(),
+		rng:    rand.New(rand.NewPCG(uint64(opt.Seed), 0x636f6d70746f6972)),
+		opt:    opt,
+		anchor: time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC),
 	}
 	if err := s.people(ctx, st); err != nil {
 		return s.sum, fmt.Errorf("seed: %w", err)
@@ -109,6 +119,11 @@ func Fill(ctx context.Context, st *data.Store, opt Options) (Summary, error) {
 	}
 	s.pipeline = ps[0]
 	s.stages = s.pipeline.Stages
+	for _, st := range s.stages {
+		if st.Semantics == data.StatusOpen {
+			s.open = append(s.open, st)
+		}
+	}
 	s.weights = stageWeights(s.stages)
 	// A second run reuses the catalog of the first (same SKUs).
 	existing := map[string]int64{}
@@ -147,6 +162,11 @@ func Fill(ctx context.Context, st *data.Store, opt Options) (Summary, error) {
 		if err != nil {
 			return s.sum, fmt.Errorf("seed: %w", err)
 		}
+	}
+	// The reports' summaries take the new deals in now rather than at the
+	// first report.
+	if err := st.PrepareReports(ctx); err != nil {
+		return s.sum, fmt.Errorf("seed: %w", err)
 	}
 	return s.sum, nil
 }
@@ -285,7 +305,7 @@ func (s *seeder) catalog(b *data.BulkTx, existing map[string]int64) error {
 			continue
 		}
 		id, err := b.Product(data.ProductInput{Name: name, SKU: sku, Unit: unit, Price: p.price,
-			Currency: data.DefaultCurrency, TaxRate: p.tax, Active: i%17 != 16}, Base.AddDate(-3, 0, i))
+			Currency: data.DefaultCurrency, TaxRate: p.tax, Active: i%17 != 16}, s.anchor.AddDate(-3, 0, i))
 		if err != nil {
 			return err
 		}
@@ -355,7 +375,7 @@ func (s *seeder) clients(b *data.BulkTx) error {
 	for i := range nCompanies {
 		fr := s.fr()
 		var in data.CompanyInput
-		created := Base.AddDate(0, 0, -800+s.rng.IntN(700)).Add(time.Duration(s.rng.IntN(600)) * time.Minute)
+		created := s.anchor.AddDate(0, 0, -800+s.rng.IntN(700)).Add(time.Duration(9*60+s.rng.IntN(600)) * time.Minute)
 		if fr {
 			var core string
 			if s.rng.IntN(2) == 0 {
@@ -425,7 +445,7 @@ func (s *seeder) clients(b *data.BulkTx) error {
 				in.Phones = append(in.Phones, s.ukPhone(false))
 			}
 		}
-		created := Base.AddDate(0, 0, -760+s.rng.IntN(700)).Add(time.Duration(s.rng.IntN(600)) * time.Minute)
+		created := s.anchor.AddDate(0, 0, -760+s.rng.IntN(700)).Add(time.Duration(9*60+s.rng.IntN(600)) * time.Minute)
 		id, err := b.Contact(in, created)
 		if err != nil {
 			return err
@@ -529,19 +549,13 @@ func (s *seeder) deal(b *data.BulkTx, i int) error {
 	if s.rng.IntN(10) == 0 {
 		in.Observers = []int64{pick(s.rng, s.sales)}
 	}
-	created := Base.AddDate(0, 0, -s.rng.IntN(730)).Add(-time.Duration(s.rng.IntN(600)) * time.Minute)
-	span := int(Base.Sub(created) / time.Minute)
-	updated := created.Add(time.Duration(s.rng.IntN(min(span, 90*24*60)+1)) * time.Minute)
-	in.CreatedAt, in.UpdatedAt = created, updated
-	switch stage.Semantics {
-	case data.StatusLost:
-		reasons := enLost
-		if cl.fr {
-			reasons = frLost
-		}
-		in.LostReason = pick(s.rng, reasons)
-	case data.StatusOpen:
-		in.CloseDate = Base.AddDate(0, 0, s.rng.IntN(120)).Format("2006-01-02")
+	reasons := enLost
+	if cl.fr {
+		reasons = frLost
+	}
+	end := s.history(&in, stage, rich, reasons)
+	if stage.Semantics == data.StatusOpen {
+		in.CloseDate = s.closeDate()
 		if s.rng.IntN(10) == 0 {
 			p := 5 * (1 + s.rng.IntN(19))
 			in.Probability = &p
@@ -562,8 +576,8 @@ func (s *seeder) deal(b *data.BulkTx, i int) error {
 	}
 	s.sum.Deals++
 	s.sum.Lines += nLines
-	s.sum.Entries++
-	if stage.Final() {
+	s.sum.Entries += 1 + len(in.Path)
+	if stage.Final() && len(in.Path) == 0 {
 		s.sum.Entries++
 	}
 	if rich && s.sum.RichDeal == 0 {
@@ -571,12 +585,13 @@ func (s *seeder) deal(b *data.BulkTx, i int) error {
 	}
 	nEntries := s.rng.IntN(4)
 	if rich {
-		nEntries = 199
+		nEntries = 199 - len(in.Path)
 	}
 	comments, calls := enComments, enCalls
 	if cl.fr {
 		comments, calls = frComments, frCalls
 	}
+	created, updated := in.CreatedAt, in.UpdatedAt
 	for k := range nEntries {
 		at := created.Add(time.Duration(int64(k+1) * int64(updated.Sub(created)+time.Hour) / int64(nEntries+1)))
 		author := in.ResponsibleID
@@ -593,37 +608,136 @@ func (s *seeder) deal(b *data.BulkTx, i int) error {
 		}
 		s.sum.Entries++
 	}
-	return s.activities(b, id, in, stage, cl.fr)
+	return s.activities(b, id, in, stage, cl.fr, end)
 }
 
-func (s *seeder) activities(b *data.BulkTx, id int64, in data.BulkDeal, stage data.Stage, fr bool) error {
+// workTime is a time of a working day: the day's 08:00 to 19:00 UTC.
+func (s *seeder) workTime(day time.Time) time.Time {
+	d := day.UTC()
+	return time.Date(d.Year(), d.Month(), d.Day(), 8, 0, 0, 0, time.UTC).Add(time.Duration(s.rng.IntN(11*60)) * time.Minute)
+}
+
+// daysAgo is a working time that many days before the anchor.
+func (s *seeder) daysAgo(n int) time.Time { return s.workTime(s.anchor.AddDate(0, 0, -n)) }
+
+// history gives a deal its creation time, its stage moves up to its stage
+// and its last update, and returns the end of its active life (its close,
+// or the anchor for an open deal). An open deal was created in the last six
+// months and went through the stages before its own (now and then skipping
+// one; one in thirty was lost on the way and reopened); a won or lost deal
+// closed in the past year, 1 to 150 days after its creation, having got
+// further on average when won than when lost. Moves are spread over the deal's life in order.
+func (s *seeder) history(in *data.BulkDeal, stage data.Stage, rich bool, reasons []string) time.Time {
+	last := len(s.open) - 1
+	var target int // the furthest open stage reached
+	var end time.Time
+	switch stage.Semantics {
+	case data.StatusOpen:
+		in.CreatedAt = s.daysAgo(1 + s.rng.IntN(180))
+		if rich {
+			in.CreatedAt = s.daysAgo(300)
+		}
+		for i, st := range s.open {
+			if st.ID == stage.ID {
+				target = i
+			}
+		}
+		age := s.anchor.Sub(in.CreatedAt)
+		end = in.CreatedAt.Add(time.Duration(s.rng.Int64N(int64(age)) + int64(time.Hour)))
+	default:
+		end = s.daysAgo(1 + s.rng.IntN(364))
+		days := math.Exp(s.rng.Float64() * math.Log(150))
+		in.CreatedAt = end.Add(-time.Duration(days * float64(24*time.Hour)))
+		target = s.rng.IntN(last + 1)
+		if stage.Semantics == data.StatusWon && s.rng.IntN(2) == 0 {
+			target = last
+		}
+	}
+	var stops []data.Stage
+	for i := 1; i <= target; i++ {
+		if i < target && !rich && s.rng.IntN(6) == 0 {
+			continue // a stage skipped
+		}
+		stops = append(stops, s.open[i])
+	}
+	reopened := stage.Semantics == data.StatusOpen && !rich && s.rng.IntN(30) == 0
+	if reopened {
+		lost, _ := s.pipeline.FinalStage(data.StatusLost)
+		stops = append(stops, lost, stage)
+	}
+	if stage.Final() {
+		stops = append(stops, stage)
+	}
+	if stage.Semantics == data.StatusLost {
+		in.LostReason = pick(s.rng, reasons)
+	}
+	span := end.Sub(in.CreatedAt)
+	for k, st := range stops {
+		m := data.BulkMove{StageID: st.ID, At: in.CreatedAt.Add(time.Duration(int64(k+1) * int64(span) / int64(len(stops))))}
+		if st.Semantics == data.StatusLost && k < len(stops)-1 {
+			m.LostReason = pick(s.rng, reasons)
+		}
+		in.Path = append(in.Path, m)
+	}
+	in.UpdatedAt = end
+	if len(stops) == 0 {
+		in.UpdatedAt = in.CreatedAt.Add(time.Duration(s.rng.Int64N(int64(span) + 1)))
+	}
+	return end
+}
+
+// closeDate is an open deal's expected close: none for one in sixteen,
+// overdue (up to forty days ago) for one in twelve, and otherwise over the
+// coming six months, most in the next three.
+func (s *seeder) closeDate() string {
+	var d int
+	switch n := s.rng.IntN(48); {
+	case n < 3:
+		return ""
+	case n < 7:
+		d = -1 - s.rng.IntN(40)
+	case n < 27:
+		d = s.rng.IntN(31)
+	case n < 41:
+		d = 31 + s.rng.IntN(60)
+	default:
+		d = 91 + s.rng.IntN(90)
+	}
+	return s.anchor.AddDate(0, 0, d).Format("2006-01-02")
+}
+
+// activities gives a deal zero to three activities done during its life and,
+// for most open deals, one still open and due around the anchor: from three
+// days before it (overdue) to four weeks after.
+func (s *seeder) activities(b *data.BulkTx, id int64, in data.BulkDeal, stage data.Stage, fr bool, end time.Time) error {
 	subjects := enActivities
 	if fr {
 		subjects = frActivities
 	}
 	kinds := []data.ActivityKind{data.ActivityCall, data.ActivityCall, data.ActivityMeeting, data.ActivityTask, data.ActivityDocuments}
+	result := "OK"
+	if fr {
+		result = "Fait"
+	}
+	for range s.rng.IntN(4) {
+		done := in.CreatedAt.Add(time.Duration(s.rng.Int64N(int64(end.Sub(in.CreatedAt)) + 1)))
+		due := done.Add(-time.Duration(s.rng.IntN(48*60)) * time.Minute)
+		if due.Before(in.CreatedAt) {
+			due = done
+		}
+		act := data.ActivityInput{Kind: pick(s.rng, kinds), Subject: pick(s.rng, subjects), DueAt: due, ResponsibleID: in.ResponsibleID}
+		if err := b.Activity(id, in.ResponsibleID, act, done, result, in.CreatedAt); err != nil {
+			return err
+		}
+		s.sum.Activities++
+	}
 	if stage.Semantics == data.StatusOpen && s.rng.IntN(10) < 6 {
-		// Due from ten days ago to twenty days ahead of the store's clock:
-		// some overdue, some today, most upcoming.
-		day := s.now.Truncate(24*time.Hour).AddDate(0, 0, s.rng.IntN(31)-10)
-		due := day.Add(time.Duration(8*60+s.rng.IntN(10*60)) * time.Minute)
+		due := s.workTime(s.anchor.AddDate(0, 0, s.rng.IntN(31)-3))
 		act := data.ActivityInput{Kind: pick(s.rng, kinds), Subject: pick(s.rng, subjects), DueAt: due, ResponsibleID: in.ResponsibleID}
 		if s.rng.IntN(3) == 0 {
 			act.RemindAt = due.Add(-30 * time.Minute)
 		}
 		if err := b.Activity(id, in.ResponsibleID, act, time.Time{}, "", in.UpdatedAt); err != nil {
-			return err
-		}
-		s.sum.Activities++
-	}
-	if s.rng.IntN(10) < 3 {
-		due := in.CreatedAt.Add(time.Duration(1+s.rng.IntN(72)) * time.Hour)
-		act := data.ActivityInput{Kind: pick(s.rng, kinds), Subject: pick(s.rng, subjects), DueAt: due, ResponsibleID: in.ResponsibleID}
-		result := "OK"
-		if fr {
-			result = "Fait"
-		}
-		if err := b.Activity(id, in.ResponsibleID, act, due.Add(time.Hour), result, in.CreatedAt); err != nil {
 			return err
 		}
 		s.sum.Activities++

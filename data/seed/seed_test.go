@@ -315,3 +315,219 @@ func TestSeedIntoUsedDatabase(t *testing.T) {
 		t.Errorf("an English seed without English companies: %v", err)
 	}
 }
+
+// fillAt seeds a database whose clock reads now, anchored on anchor (zero:
+// the clock's day).
+func fillAt(t *testing.T, deals int, s int64, clock, anchor time.Time) (*data.Store, *sql.DB, seed.Summary) {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "seed.db")
+	st, err := data.Open(ctx, path, data.OpenOptions{Language: "fr", Now: func() time.Time { return clock }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	sum, err := seed.Fill(ctx, st, seed.Options{Deals: deals, Seed: s, Lang: "fr", Anchor: anchor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, raw(t, path), sum
+}
+
+// TestSeedLooksAliveOnItsDay: seeded on any day, open deals close over the
+// coming months, won and lost ones closed over the past year, activities are
+// due around that day, and every deal went through the stages before its own.
+func TestSeedLooksAliveOnItsDay(t *testing.T) {
+	t.Parallel()
+	day := time.Date(2027, 6, 15, 16, 20, 0, 0, time.UTC)
+	st, db, sum := fillAt(t, 2000, 5, day, time.Time{})
+	anchor := "2027-06-15"
+	q := func(query string, args ...any) int {
+		t.Helper()
+		var v int
+		if err := db.QueryRow(query, args...).Scan(&v); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		return v
+	}
+	open := `SELECT d.* FROM deals d JOIN stages s ON s.id = d.stage_id WHERE s.semantics = 'open'`
+	nOpen := q(`SELECT count(*) FROM (` + open + `)`)
+	ahead := q(`SELECT count(*) FROM (`+open+`) WHERE close_date >= ? AND close_date <= date(?, '+181 days')`, anchor, anchor)
+	overdue := q(`SELECT count(*) FROM (`+open+`) WHERE close_date < ?`, anchor)
+	noDate := q(`SELECT count(*) FROM (` + open + `) WHERE close_date IS NULL`)
+	if ahead < nOpen*3/4 || overdue == 0 || noDate == 0 || ahead+overdue+noDate != nOpen {
+		t.Errorf("open deals: %d close in the coming six months, %d overdue, %d without a date, of %d", ahead, overdue, noDate, nOpen)
+	}
+	if n := q(`SELECT count(*) FROM (`+open+`) WHERE close_date > date(?, '+93 days')`, anchor); n == 0 || n > nOpen/2 {
+		t.Errorf("%d open deals close after three months", n)
+	}
+	if q(`SELECT count(*) FROM deals WHERE closed_at IS NOT NULL AND (closed_at >= ? OR closed_at < date(?, '-366 days'))`, anchor, anchor) != 0 ||
+		q(`SELECT count(*) FROM deals WHERE closed_at >= date(?, '-31 days')`, anchor) == 0 ||
+		q(`SELECT count(*) FROM deals WHERE closed_at < date(?, '-300 days')`, anchor) == 0 {
+		t.Error("won and lost deals do not spread over the past year")
+	}
+	if q(`SELECT count(*) FROM deals WHERE created_at > date(?, '+1 day') OR created_at < date(?, '-516 days')`, anchor, anchor) != 0 ||
+		q(`SELECT count(*) FROM (`+open+`) WHERE created_at < date(?, '-181 days')`, anchor) > 1 {
+		t.Error("deals created long before the anchor, or after it")
+	}
+	if q(`SELECT count(*) FROM activities WHERE done_at IS NULL AND (due_at < date(?, '-3 days') OR due_at > date(?, '+28 days'))`, anchor, anchor) != 0 ||
+		q(`SELECT count(*) FROM activities WHERE done_at IS NULL AND due_at < ?`, anchor) == 0 ||
+		q(`SELECT count(*) FROM activities WHERE done_at > date(?, '+1 day')`, anchor) != 0 ||
+		q(`SELECT count(*) FROM activities`) < 3*sum.Deals/2 {
+		t.Errorf("activities: %d for %d deals, or due away from the anchor", q(`SELECT count(*) FROM activities`), sum.Deals)
+	}
+	// The stage history: each move starts where the last one ended and the
+	// last ends in the deal's stage; how far each deal got is the furthest
+	// open stage of its history.
+	rows, err := db.Query(`SELECT d.id, d.stage_id, coalesce(d.reached_stage_id, d.stage_id),
+		coalesce(json_extract(t.data, '$.from_id'), 0), coalesce(json_extract(t.data, '$.to_id'), 0), t.kind
+		FROM deals d LEFT JOIN timeline t ON t.deal_id = d.id AND t.kind IN ('stage', 'won', 'lost', 'reopened')
+		ORDER BY d.id, t.at, t.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	admin, err := st.FirstAdmin(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, _ := st.Pipelines(context.Background(), admin.ID)
+	pos := map[int64]data.Stage{}
+	for _, s := range ps[0].Stages {
+		pos[s.ID] = s
+	}
+	type deal struct {
+		stage, reached, at, furthest int64
+		moves                        int
+		skipped, reopened            bool
+	}
+	deals := map[int64]*deal{}
+	var order []int64
+	for rows.Next() {
+		var id, stage, reached, from, to int64
+		var kind sql.NullString
+		if err := rows.Scan(&id, &stage, &reached, &from, &to, &kind); err != nil {
+			t.Fatal(err)
+		}
+		d := deals[id]
+		if d == nil {
+			first := ps[0].Stages[0].ID
+			d = &deal{stage: stage, reached: reached, at: first, furthest: first}
+			deals[id] = d
+			order = append(order, id)
+		}
+		if !kind.Valid {
+			continue
+		}
+		if from != d.at {
+			t.Fatalf("deal %d moves from stage %d, but was in %d", id, from, d.at)
+		}
+		if pos[to].Semantics == data.StatusOpen && pos[from].Semantics == data.StatusOpen && pos[to].Position > pos[from].Position+1 {
+			d.skipped = true
+		}
+		d.reopened = d.reopened || kind.String == "reopened"
+		d.at = to
+		d.moves++
+		if pos[to].Semantics == data.StatusOpen && pos[to].Position > pos[d.furthest].Position {
+			d.furthest = to
+		}
+	}
+	var moved, skipped, reopened int
+	for _, id := range order {
+		d := deals[id]
+		if d.at != d.stage {
+			t.Fatalf("deal %d's history ends in stage %d, it is in %d", id, d.at, d.stage)
+		}
+		want := d.furthest
+		if pos[d.stage].Semantics == data.StatusOpen && d.moves == 0 {
+			want = d.stage
+		}
+		if d.reached != want && !(pos[d.reached].Final() && d.moves == 0) {
+			t.Fatalf("deal %d reached %d, its history says %d", id, d.reached, want)
+		}
+		if d.moves >= 2 {
+			moved++
+		}
+		if d.skipped {
+			skipped++
+		}
+		if d.reopened {
+			reopened++
+		}
+	}
+	if moved < len(order)/3 || skipped == 0 || reopened == 0 {
+		t.Errorf("%d deals moved twice or more, %d skipped a stage, %d were reopened, of %d", moved, skipped, reopened, len(order))
+	}
+	// So the funnel of the past year narrows stage after stage.
+	admin, _ = st.FirstAdmin(context.Background())
+	fu, err := st.Funnel(context.Background(), admin.ID, data.ReportFilter{Period: data.Period{From: "2026-06-15", To: anchor}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range fu.Stages {
+		if s.Reached.Count == 0 || i > 0 && s.Reached.Count >= fu.Stages[i-1].Reached.Count {
+			t.Errorf("funnel: %s reached by %d", s.Stage.Name, s.Reached.Count)
+		}
+	}
+	if fu.Won.Count == 0 || fu.Lost.Count == 0 || fu.Cohort.Count < sum.Deals*9/10 {
+		t.Errorf("funnel: %d won, %d lost, %d deals of %d", fu.Won.Count, fu.Lost.Count, fu.Cohort.Count, sum.Deals)
+	}
+}
+
+// TestSameSeedSameDataRelativeToTheAnchor: the same seed on another anchor
+// day gives the same data, shifted by the days between the anchors.
+func TestSameSeedSameDataRelativeToTheAnchor(t *testing.T) {
+	t.Parallel()
+	a1 := time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)
+	a2 := a1.AddDate(0, 0, 45)
+	_, db1, s1 := fillAt(t, 300, 11, now, a1)
+	_, db2, s2 := fillAt(t, 300, 11, now, a2)
+	if s1 != s2 {
+		t.Fatalf("summaries differ: %+v / %+v", s1, s2)
+	}
+	shift := func(db *sql.DB, by int) []string {
+		t.Helper()
+		var out []string
+		for _, q := range []string{
+			`SELECT id, title, stage_id, coalesce(reached_stage_id, 0), amount, currency, responsible_id,
+				created_at, updated_at, coalesce(closed_at, ''), coalesce(close_date, '') FROM deals ORDER BY id`,
+			`SELECT id, deal_id, kind, at, '', '', data, '', '', '', '' FROM timeline ORDER BY id`,
+			`SELECT id, deal_id, kind, due_at, coalesce(done_at, ''), created_at, '', '', '', '', '' FROM activities ORDER BY id`,
+		} {
+			rows, err := db.Query(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				v := make([]string, 11)
+				ptrs := make([]any, 11)
+				for i := range v {
+					ptrs[i] = &v[i]
+				}
+				if err := rows.Scan(ptrs...); err != nil {
+					t.Fatal(err)
+				}
+				for i, s := range v {
+					if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
+						d, err := time.Parse("2006-01-02", s[:10])
+						if err == nil {
+							v[i] = d.AddDate(0, 0, by).Format("2006-01-02") + s[10:]
+						}
+					}
+				}
+				out = append(out, strings.Join(v, "|"))
+			}
+			rows.Close()
+		}
+		return out
+	}
+	r1, r2 := shift(db1, 45), shift(db2, 0)
+	if len(r1) != len(r2) || len(r1) < 1000 {
+		t.Fatalf("%d and %d rows", len(r1), len(r2))
+	}
+	for i := range r1 {
+		if r1[i] != r2[i] {
+			t.Fatalf("row %d differs once shifted by 45 days:\n%s\n%s", i, r1[i], r2[i])
+		}
+	}
+}

@@ -12,3 +12,19 @@ func SetCheckpointing(bytes, restartBytes, logLimit int64, quiet, delay time.Dur
 		checkpointBytes, walRestartBytes, walSizeLimit, checkpointQuiet, checkpointDelay = b, r, l, q, d
 	}
 }
+
+// KeptStatements waits for the writer's statements being prepared and
+// returns the queries kept (stmtcache.go).
+func KeptStatements(db *DB) map[string]bool {
+	db.stmts.wg.Wait()
+	db.stmts.mu.Lock()
+	defer db.stmts.mu.Unlock()
+	out := map[string]bool{}
+	for q := range db.stmts.kept {
+		out[q] = true
+	}
+	return out
+}
+
+// MaxKeptStatements is how many queries the writer keeps.
+const MaxKeptStatements = maxKept

@@ -73,8 +73,14 @@ func SchemaVersion(fsys fs.FS) (int, error) {
 
 // migrate applies every pending migration in one transaction, together with
 // their rows in schema_migrations and the machinery's tables: a failed
-// migration leaves the file as it was before Open, never half-way.
+// migration leaves the file as it was before Open, never half-way. It first
+// reads the schema's version, which needs no lock: a file that is up to date
+// opens while another connection holds a long write transaction (an import,
+// a sync), and only a file that has a migration due waits for the writer.
 func (db *DB) migrate(ctx context.Context, ms []migration) error {
+	if ok, err := db.upToDate(ctx, len(ms)); err != nil || ok {
+		return err
+	}
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
@@ -106,4 +112,26 @@ func (db *DB) migrate(ctx context.Context, ms []migration) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
+}
+
+// upToDate reads, without a transaction of the writer, whether the file has
+// every migration of this build and the machinery's tables. A newer file is
+// refused (ErrNewerSchema).
+func (db *DB) upToDate(ctx context.Context, known int) (bool, error) {
+	var tables int
+	if err := db.w.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('schema_migrations', 'changes')`).
+		Scan(&tables); err != nil {
+		return false, fmt.Errorf("read the schema: %w", err)
+	}
+	if tables < 2 {
+		return false, nil
+	}
+	var current int
+	if err := db.w.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return false, fmt.Errorf("read the schema version: %w", err)
+	}
+	if current > known {
+		return false, fmt.Errorf("schema version %d, this build knows %d: %w", current, known, ErrNewerSchema)
+	}
+	return current == known, nil
 }

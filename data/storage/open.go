@@ -44,6 +44,7 @@ type DB struct {
 
 	events *bus
 	ckpt   *checkpointer
+	stmts  *stmtCache // the writer's statements, kept between transactions
 }
 
 // WriterCacheSize is the writer's page cache (cache_size: negative is KB). A
@@ -105,7 +106,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{path: path, app: opt.App, now: opt.Now, events: newBus()}
+	db := &DB{path: path, app: opt.App, now: opt.Now, events: newBus(), stmts: newStmtCache()}
 	if db.now == nil {
 		db.now = time.Now
 	}
@@ -151,7 +152,7 @@ func (db *DB) Close() error {
 	if db.r != nil {
 		errs = append(errs, db.r.Close())
 	}
-	errs = append(errs, db.w.Close())
+	errs = append(errs, db.stmts.close(), db.w.Close())
 	return errors.Join(errs...)
 }
 
@@ -252,11 +253,24 @@ func (db *DB) ExplainOpen(err error) error {
 }
 
 // createFile creates a new, empty database file with its page size (which
-// only an empty database can still choose) in WAL mode. An existing file is
-// left alone.
+// only an empty database can still choose) in WAL mode. A new file can be
+// read and written by its owner alone (0600) wherever it is: the app's own
+// folder is private (0700), but --db may name any folder, and the database
+// holds the customers, their mail and the deals. SQLite gives the -wal and
+// -shm files the database file's permissions. An existing file is left
+// alone.
 func createFile(ctx context.Context, path string) error {
 	if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
 		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case err == nil:
+		if err := f.Close(); err != nil {
+			return err
+		}
+	case !errors.Is(err, fs.ErrExist):
+		return err
 	}
 	db, err := sql.Open("sqlite", fileURI(path))
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"comptoir/data/storage"
 )
@@ -105,8 +106,9 @@ func TestOpenEmptyFileBecomesDatabase(t *testing.T) {
 	}
 }
 
-// TestOpenLocked: another program holds an exclusive lock; Open gives up
-// after the busy timeout (5 s) with a message that says so.
+// TestOpenLocked: another program holds the file in exclusive locking
+// mode (no one else may even read it); Open gives up after the busy
+// timeout (5 s) with a message that says so.
 func TestOpenLocked(t *testing.T) {
 	t.Parallel()
 	path := newFile(t)
@@ -117,13 +119,71 @@ func TestOpenLocked(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(context.Background(), `BEGIN EXCLUSIVE`); err != nil {
+	if _, err := conn.ExecContext(context.Background(), `PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; INSERT INTO notes (body) VALUES ('mine')`); err != nil {
 		t.Fatal(err)
 	}
 	defer conn.ExecContext(context.Background(), `ROLLBACK`)
 	_, err = storage.Open(context.Background(), path, storage.Options{Migrations: notes(nil)})
 	if err == nil || !strings.Contains(err.Error(), "locked by another program") {
 		t.Fatalf("open locked file: %v, want 'locked by another program'", err)
+	}
+}
+
+// TestOpenWhileAnotherWrites: another connection holds a long write
+// transaction (an import, a sync in another process). The file opens at
+// once, without waiting for the writer, and reads what was committed; a
+// write waits for the other one, then goes through.
+func TestOpenWhileAnotherWrites(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := newFile(t)
+	first := open(t, path)
+	addNote(t, first, "committed")
+	writer := rawDB(t, path)
+	writer.SetMaxOpenConns(1)
+	conn, err := writer.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE; INSERT INTO notes (body) VALUES ('not yet')`); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	db, err := storage.Open(ctx, path, storage.Options{Migrations: notes(nil), App: "Test"})
+	if err != nil {
+		t.Fatalf("open while another connection writes: %v", err)
+	}
+	defer db.Close()
+	var bodies []string
+	rows, err := db.Read().QueryContext(ctx, `SELECT body FROM notes ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var b string
+		if err := rows.Scan(&b); err != nil {
+			t.Fatal(err)
+		}
+		bodies = append(bodies, b)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("open and read took %v: they waited for the writer", took)
+	}
+	if strings.Join(bodies, ",") != "committed" {
+		t.Fatalf("read %q, want the committed note alone", bodies)
+	}
+	go func() {
+		time.Sleep(200 * time.Millisecond)
+		_, _ = conn.ExecContext(ctx, `COMMIT`)
+	}()
+	addNote(t, db, "after") // waits for the other writer's commit
+	var n int
+	if err := db.Read().QueryRowContext(ctx, `SELECT count(*) FROM notes`).Scan(&n); err != nil || n != 3 {
+		t.Fatalf("%d notes (%v), want 3", n, err)
 	}
 }
 

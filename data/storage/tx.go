@@ -20,7 +20,7 @@ func (db *DB) Write(ctx context.Context, size int64, fn func(tx *Tx) error) erro
 		return err
 	}
 	defer sqlTx.Rollback()
-	tx := &Tx{tx: sqlTx, ctx: ctx}
+	tx := &Tx{db: db, tx: sqlTx, ctx: ctx}
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -33,19 +33,46 @@ func (db *DB) Write(ctx context.Context, size int64, fn func(tx *Tx) error) erro
 	}
 	db.events.publish(tx.changes, seqs)
 	db.ckpt.committed(size)
+	db.stmts.keep(db.w, tx.fresh)
 	return nil
 }
 
-// Tx is a write transaction. It prepares each query once (its statements
-// end with it), and remembers which records it changed: their rows of the
-// change log are written in one statement before the commit, and published
-// after it.
+// WriteOne runs one statement that writes as a transaction of its own:
+// SQLite's autocommit, where the statement takes the write lock (waiting for
+// it as a transaction does) and commits as it ends. It runs through the
+// writer's kept statement (stmtcache.go), with no BEGIN and COMMIT to run:
+// the cheapest durable write, for a mark made very often (the outbox marks
+// each email the server accepted before the next one leaves). It names no
+// changes: what it writes is bookkeeping no screen shows; a write that
+// must be published goes through Write.
+func (db *DB) WriteOne(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	db.ckpt.catchUp(ctx, db.w)
+	var res sql.Result
+	var err error
+	if kept := db.stmts.get(query); kept != nil {
+		res, err = kept.ExecContext(ctx, args...)
+	} else if res, err = db.w.ExecContext(ctx, query, args...); err == nil {
+		db.stmts.keep(db.w, []string{query})
+	}
+	if err != nil {
+		return nil, err
+	}
+	db.ckpt.committed(0)
+	return res, nil
+}
+
+// Tx is a write transaction. It prepares each query once, or takes the
+// writer's statement prepared by an earlier transaction (stmtcache.go), and
+// remembers which records it changed: their rows of the change log are
+// written in one statement before the commit, and published after it.
 type Tx struct {
+	db      *DB
 	tx      *sql.Tx
 	ctx     context.Context
 	changes []Change
 	seen    map[Change]bool
 	stmts   map[string]*sql.Stmt
+	fresh   []string // queries prepared for this transaction alone, to keep once it commits
 }
 
 // Context is the transaction's context.
@@ -89,15 +116,23 @@ func (tx *Tx) flushChanges() ([]int64, error) {
 	return seqs, nil
 }
 
-// stmt prepares a query once per transaction; database/sql closes the
-// statements with it.
+// stmt is a query's statement in this transaction: the writer's kept
+// statement when there is one, else one prepared once for the transaction
+// (database/sql closes it with the transaction, and Write keeps the query
+// for the next ones).
 func (tx *Tx) stmt(query string) (*sql.Stmt, error) {
 	if st, ok := tx.stmts[query]; ok {
 		return st, nil
 	}
-	st, err := tx.tx.PrepareContext(tx.ctx, query)
-	if err != nil {
-		return nil, err
+	var st *sql.Stmt
+	if kept := tx.db.stmts.get(query); kept != nil {
+		st = tx.tx.StmtContext(tx.ctx, kept)
+	} else {
+		var err error
+		if st, err = tx.tx.PrepareContext(tx.ctx, query); err != nil {
+			return nil, err
+		}
+		tx.fresh = append(tx.fresh, query)
 	}
 	if tx.stmts == nil {
 		tx.stmts = map[string]*sql.Stmt{}

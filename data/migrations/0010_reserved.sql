@@ -1,4 +1,0 @@
--- Reserved: version 10 is another branch's migration. This file only keeps
--- the numbers contiguous on this branch, so that 0015 can be tested here; it
--- is deleted when the branch that owns version 10 is merged.
-SELECT 1;
