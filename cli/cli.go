@@ -81,6 +81,7 @@ var commands = byName(
 	sendCommand(),
 	outboxCommand(),
 	reportCommand(),
+	dealCommand(),
 )
 
 func byName(cs ...*command) map[string]*command {

@@ -53,6 +53,10 @@ type CardCursor struct {
 type BoardOptions struct {
 	OnlyMine bool // only deals the actor is responsible for
 	Cards    int  // cards per column; 0 means 50
+	// Filter, when it narrows (conditions, a search, a responsible), makes
+	// the board the deals it matches: counts and totals are then counted
+	// (dealfilter.go).
+	Filter DealFilter
 }
 
 // Board returns a pipeline's columns: per stage its deal count, amount totals
@@ -70,6 +74,15 @@ func (s *Store) Board(ctx context.Context, actor, pipelineID int64, opt BoardOpt
 	}
 	if opt.Cards <= 0 {
 		opt.Cards = 50
+	}
+	if opt.Filter.narrows() {
+		f := opt.Filter
+		f.OnlyMine = f.OnlyMine || opt.OnlyMine
+		cols, err := s.filteredBoard(ctx, me, p, f, opt.Cards)
+		if err != nil {
+			return nil, fmt.Errorf("board: %w", err)
+		}
+		return cols, nil
 	}
 	restricted := opt.OnlyMine || !me.SeesAll()
 	var totals map[int64]*Column
@@ -292,6 +305,9 @@ type DealFilter struct {
 	Search        string
 	Sort          DealSort // "" is SortUpdated
 	Descending    bool
+	// DealConditions are the conditions a person adds and saves
+	// (dealfilter.go).
+	DealConditions
 }
 
 // ListCursorValue is a keyset position in a sorted deal list: the sort key
@@ -321,6 +337,9 @@ func (s *Store) DealList(ctx context.Context, actor int64, f DealFilter, after *
 	expr, ok := sortExpr[f.Sort]
 	if !ok {
 		return nil, fmt.Errorf("deal list: unknown sort %q", f.Sort)
+	}
+	if f.DealConditions.Any() {
+		return s.dealListFiltered(ctx, me, f, expr, after, limit)
 	}
 	if stageWalk[f.Sort] && strings.TrimSpace(f.Search) == "" {
 		rows, done, err := s.dealListByStage(ctx, me, f, after, limit)

@@ -591,19 +591,11 @@ func (tx *wtx) moveStage(author int64, old Deal, to Stage, lostReason string) er
 
 // DeleteDeal removes a deal from every list; its data stays in the file (a
 // reply to it starts a new deal). Managers, admins and the responsible may.
+// It goes to the trash for TrashDays, whole (trash.go, which says who may
+// delete a won deal with an issued invoice).
 func (s *Store) DeleteDeal(ctx context.Context, actor, id int64) error {
 	err := s.writeTx(ctx, func(tx *wtx) error {
-		if _, _, err := tx.editableDeal(actor, id); err != nil {
-			return err
-		}
-		if _, err := tx.exec(`UPDATE deals SET deleted_at = ?, updated_at = ? WHERE id = ?`, tx.s.now(), tx.s.now(), id); err != nil {
-			return err
-		}
-		if _, err := tx.exec(`DELETE FROM search WHERE rowid = ?`, id*4+searchDeal); err != nil {
-			return err
-		}
-		tx.changed(KindDeal, id)
-		return nil
+		return tx.trashLiveDeal(actor, id)
 	})
 	if err != nil {
 		return fmt.Errorf("delete deal %d: %w", id, err)

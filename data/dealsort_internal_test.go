@@ -61,7 +61,11 @@ func TestSortKeysFilledOnUpgrade(t *testing.T) {
 			resp = "Ada Admin"
 		}
 		if i == 4 {
-			if err := old.DeleteDeal(ctx, admin.ID, d.ID); err != nil {
+			// deleted as this schema's code deleted (before the trash)
+			if err := old.writeTx(ctx, func(tx *wtx) error {
+				_, err := tx.exec(`UPDATE deals SET deleted_at = ? WHERE id = ?`, tx.s.now(), d.ID)
+				return err
+			}); err != nil {
 				t.Fatal(err)
 			}
 			continue

@@ -393,6 +393,11 @@ var decoders = map[EntryKind]func([]byte) Payload{
 	EntryEmailOut: decodeAs[EmailData],
 	EntryNote:     decodeAs[NoteData],
 	EntryDocument: decodeAs[DocumentData],
+	// a deal's life (files.go, trash.go, duplicate.go)
+	EntryFile:     decodeAs[FileData],
+	EntryDeleted:  decodeAs[DeletedData],
+	EntryRestored: decodeAs[RestoredData],
+	EntryCopied:   decodeAs[CopiedData],
 }
 
 // decodeAs reads a payload as well as it goes: a value that does not fit

@@ -53,7 +53,7 @@ func (b *boardView) reload() {
 	a := b.s.a
 	b.seq++
 	seq := b.seq
-	pid, mine, me := b.s.pipelineID, b.s.mine.Checked, a.Me.ID
+	pid, mine, me, cond := b.s.pipelineID, b.s.mine.Checked, a.Me.ID, b.s.cond
 	n := cardsPage
 	if pid == b.loadedFor {
 		for _, c := range b.cols {
@@ -62,7 +62,7 @@ func (b *boardView) reload() {
 	}
 	a.run(func(ctx context.Context) error {
 		t0 := time.Now()
-		cols, err := a.Store.Board(ctx, me, pid, data.BoardOptions{OnlyMine: mine, Cards: n})
+		cols, err := a.Store.Board(ctx, me, pid, data.BoardOptions{OnlyMine: mine, Cards: n, Filter: data.DealFilter{DealConditions: cond}})
 		slog.Debug("board read", "took", time.Since(t0))
 		if err != nil {
 			return err
@@ -278,9 +278,16 @@ func (c *boardColumn) loadMore() {
 	c.busy = true
 	a := c.b.s.a
 	last := c.cards[len(c.cards)-1]
-	me, mine, stage, seq := a.Me.ID, c.b.s.mine.Checked, c.stage.ID, c.b.seq
+	me, mine, stage, seq, cond := a.Me.ID, c.b.s.mine.Checked, c.stage.ID, c.b.seq, c.b.s.cond
 	a.run(func(ctx context.Context) error {
-		cards, err := a.Store.ColumnCards(ctx, me, stage, mine, data.CardCursor{UpdatedAt: last.UpdatedAt, ID: last.ID}, cardsPage)
+		after := data.CardCursor{UpdatedAt: last.UpdatedAt, ID: last.ID}
+		var cards []data.Card
+		var err error
+		if cond.Any() { // the filter's cards (dealfilter.go)
+			cards, err = a.Store.FilteredColumnCards(ctx, me, stage, data.DealFilter{OnlyMine: mine, DealConditions: cond}, after, cardsPage)
+		} else {
+			cards, err = a.Store.ColumnCards(ctx, me, stage, mine, after, cardsPage)
+		}
 		a.do(func() {
 			c.busy = false
 			if err != nil || seq != c.b.seq {

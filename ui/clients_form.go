@@ -89,6 +89,8 @@ type ClientForm struct {
 	// The dialogs last opened from the form's phone and email buttons.
 	callForm *callForm
 	compose  *composeForm
+
+	life *clientLife // its files and Delete (clients_life.go)
 }
 
 // relayout lays the form out again after sections appeared, disappeared or
@@ -108,6 +110,7 @@ func (f *ClientForm) relayout() {
 
 func newClientForm(a *App, kind data.Kind, id int64, prefill data.Contact) *ClientForm {
 	f := &ClientForm{a: a, kind: kind, id: id, prefill: prefill, errs: map[string]*widget.Label{}}
+	f.life = newClientLife(f)
 	f.title = heading("")
 	f.status = widget.NewLabel("")
 	f.status.Importance = widget.LowImportance
@@ -165,6 +168,7 @@ func newClientForm(a *App, kind data.Kind, id int64, prefill data.Contact) *Clie
 		fieldRow(lang.L("Address"), f.address, f.errs["address"]),
 		fieldRow(lang.L("Notes"), f.notes, f.errs["notes"]),
 		f.customBox,
+		f.life.card,
 	)
 
 	f.saveBtn = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), f.Save)
@@ -172,7 +176,7 @@ func newClientForm(a *App, kind data.Kind, id int64, prefill data.Contact) *Clie
 	f.saveBtn.Disable()
 	f.revertBtn = widget.NewButtonWithIcon(lang.L("Revert"), theme.ContentUndoIcon(), f.load)
 	f.revertBtn.Disable()
-	bar := container.NewBorder(nil, nil, f.title, container.NewHBox(f.status, f.revertBtn, f.saveBtn))
+	bar := container.NewBorder(nil, nil, f.title, container.NewHBox(f.status, f.life.del, f.revertBtn, f.saveBtn))
 	f.body = container.NewVBox(append([]fyne.CanvasObject{f.general}, rows...)...)
 	f.scroll = container.NewVScroll(container.NewPadded(f.body))
 	f.content = container.NewBorder(container.NewPadded(bar), nil, nil, nil, f.scroll)
@@ -286,6 +290,7 @@ func (f *ClientForm) fill(d clientData) {
 	}
 	f.showDeals(d.deals)
 	f.showPeople(d.people)
+	f.life.filled()
 	f.relayout()
 	f.dirty = false
 	f.status.SetText("")

@@ -56,6 +56,11 @@ type composeForm struct {
 	docs      []data.Document
 	templates []data.EmailTemplate
 	values    data.TemplateValues
+
+	// One of the deal's files (compose_files.go), and its chooser while
+	// open (tests).
+	addDealFile  *widget.Button
+	dealFilePick *widget.Select
 }
 
 // composePrefill is what the dialog starts with.
@@ -238,6 +243,7 @@ func newComposeForm(a *App, w fyne.Window, dealID, editID int64, p composePrefil
 	if len(p.docs) == 0 {
 		c.addDoc.Disable()
 	}
+	c.addDealFile = newDealFileButton(c, w)
 	c.showFiles()
 
 	errs := errLabels("account", "to", "cc", "bcc", "subject", "reply_to")
@@ -258,7 +264,7 @@ func newComposeForm(a *App, w fyne.Window, dealID, editID int64, p composePrefil
 	}
 	rows = append(rows, c.body, c.html,
 		widget.NewLabelWithStyle(lang.L("Attachments"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		c.files, container.NewHBox(c.addFile, c.addDoc), c.filesErr)
+		c.files, container.NewHBox(c.addFile, c.addDoc, c.addDealFile), c.filesErr)
 	title, action := lang.L("Write an email"), lang.L("Send")
 	if editID != 0 {
 		title, action = lang.L("Edit the queued email"), lang.L("Save and send")

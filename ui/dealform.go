@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -77,6 +78,14 @@ type DealForm struct {
 	email    *emailTab
 	products *productsTab
 	compose  *composeForm // the last email dialog opened from the form
+	files    *filesPanel  // the Files tab (dealform_life.go)
+
+	actions    *widget.Button // ⋮: duplicate, repeat, delete (dealform_life.go)
+	lifeDialog *lifeDialog    // the last dialog the ⋮ menu opened
+	// The timeline's file thumbnails as they were built, and the last file
+	// shown from it (timeline_life.go; tests).
+	timelineThumbs []*canvas.Image
+	fileViewer     *fileViewer
 
 	unsubscribe func()
 }
@@ -125,7 +134,7 @@ func openDealForm(a *App, id int64, prefill data.DealInput) *DealForm {
 	f.build()
 	if a.Mobile {
 		back := widget.NewButtonWithIcon("", theme.NavigateBackIcon(), f.tryClose)
-		f.page = container.NewBorder(container.NewBorder(nil, nil, back, nil, f.header), nil, nil, nil, f.root)
+		f.page = container.NewBorder(container.NewBorder(nil, nil, back, f.actions, f.header), nil, nil, nil, f.root)
 		a.Win.SetContent(f.page)
 	} else {
 		f.win = a.FyneApp.NewWindow(lang.L("Deal"))
@@ -145,7 +154,7 @@ func openDealForm(a *App, id int64, prefill data.DealInput) *DealForm {
 func (f *DealForm) reload() {
 	a := f.App
 	id, me := f.Deal.ID, a.Me.ID
-	load(a, func(ctx context.Context) (formData, error) {
+	loadOrGone(f, func(ctx context.Context) (formData, error) {
 		var fd formData
 		var err error
 		if id != 0 {
@@ -227,7 +236,8 @@ func (f *DealForm) build() {
 
 	f.tabs = container.NewAppTabs()
 	f.tabs.Append(container.NewTabItemWithIcon(lang.L("Details"), theme.DocumentIcon(), widget.NewLabel(lang.L("Loading…"))))
-	top := container.NewVBox(f.header, f.bar.view, f.banner)
+	f.actions = newDealActions(f)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, f.actions, f.header), f.bar.view, f.banner)
 	if f.App.Mobile {
 		top = container.NewVBox(f.bar.view, f.banner)
 	}
@@ -286,6 +296,7 @@ func (f *DealForm) fill(fd formData) {
 	}
 	f.bar.set(f.pipeline, f.barDeal())
 	if f.Deal.ID != 0 {
+		f.actions.Show()
 		f.header.SetText(f.Deal.Title)
 		if f.win != nil {
 			f.win.SetTitle(f.Deal.Title + " — Comptoir")
@@ -321,10 +332,12 @@ func (f *DealForm) addTabs() {
 	f.timeline = newTimelineTab(f)
 	f.email = newEmailTab(f)
 	f.products = newProductsTab(f)
+	f.files = newFilesTab(f)
 	for _, t := range []*container.TabItem{
 		container.NewTabItemWithIcon(lang.L("Timeline"), theme.HistoryIcon(), f.timeline.root),
 		container.NewTabItemWithIcon(lang.L("Emails"), theme.MailComposeIcon(), f.email.root),
 		container.NewTabItemWithIcon(lang.L("Products"), theme.ListIcon(), f.products.root),
+		container.NewTabItemWithIcon(lang.L("Files"), theme.FolderIcon(), f.files.root),
 	} {
 		f.tabs.Append(t)
 	}

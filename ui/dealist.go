@@ -51,6 +51,11 @@ type listView struct {
 	searchTimer *time.Timer
 	empty       *widget.Label
 	cols        []int // indexes into listColumns shown (a phone shows fewer)
+
+	// The selection and its bulk actions (dealist_bulk.go); the table's
+	// first column ticks a deal.
+	sel  *selection
+	bulk *bulkBar
 }
 
 func newListView(s *dealsScreen) *listView {
@@ -75,20 +80,34 @@ func newListView(s *dealsScreen) *listView {
 	if s.a.Mobile {
 		l.cols = []int{0, 2, 3} // title, stage, amount
 	}
+	l.sel = newSelection()
 	l.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(l.rows), len(l.cols) },
+		func() (int, int) { return len(l.rows), len(l.cols) + 1 },
 		func() fyne.CanvasObject {
 			lb := widget.NewLabel("")
 			lb.Truncation = fyne.TextTruncateEllipsis
-			return lb
+			return container.NewStack(lb, container.NewCenter(widget.NewIcon(theme.CheckButtonIcon())))
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			lb := o.(*widget.Label)
-			if id.Row >= len(l.rows) || id.Col >= len(l.cols) {
+			cell := o.(*fyne.Container)
+			lb, tick := cell.Objects[0].(*widget.Label), cell.Objects[1].(*fyne.Container)
+			if id.Col == 0 { // the selection's tick
+				lb.Hide()
+				tick.Show()
+				icon := theme.CheckButtonIcon()
+				if id.Row < len(l.rows) && l.sel.has(l.rows[id.Row].ID) {
+					icon = theme.CheckButtonCheckedIcon()
+				}
+				tick.Objects[0].(*widget.Icon).SetResource(icon)
+				return
+			}
+			tick.Hide()
+			lb.Show()
+			if id.Row >= len(l.rows) || id.Col-1 >= len(l.cols) {
 				lb.SetText("")
 				return
 			}
-			col := l.cols[id.Col]
+			col := l.cols[id.Col-1]
 			if col == 3 {
 				lb.Alignment = fyne.TextAlignTrailing
 			} else {
@@ -108,11 +127,21 @@ func newListView(s *dealsScreen) *listView {
 	}
 	l.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		b := o.(*widget.Button)
-		if id.Col < 0 || id.Col >= len(l.cols) {
+		if id.Col == 0 { // tick every deal shown, or none
+			b.SetText("")
+			b.SetIcon(theme.CheckButtonIcon())
+			if len(l.rows) > 0 && l.sel.hasAll(l.rows) {
+				b.SetIcon(theme.CheckButtonCheckedIcon())
+			}
+			b.OnTapped = l.tickPage
+			return
+		}
+		b.SetIcon(nil)
+		if id.Col < 0 || id.Col-1 >= len(l.cols) {
 			b.SetText("")
 			return
 		}
-		c := listColumns[l.cols[id.Col]]
+		c := listColumns[l.cols[id.Col-1]]
 		text := lang.L(c.label)
 		if l.filter.Sort == c.sort {
 			if l.filter.Descending {
@@ -124,18 +153,24 @@ func newListView(s *dealsScreen) *listView {
 		b.SetText(text)
 		b.OnTapped = func() { l.sortBy(c.sort) }
 	}
+	l.table.SetColumnWidth(0, 40)
 	for i, ci := range l.cols {
 		w := listColumns[ci].width
 		if s.a.Mobile {
 			w = map[int]float32{0: 150, 2: 90, 3: 105}[ci]
 		}
-		l.table.SetColumnWidth(i, w)
+		l.table.SetColumnWidth(i+1, w)
 	}
 	l.table.OnSelected = func(id widget.TableCellID) {
 		l.table.UnselectAll()
-		if id.Row >= 0 && id.Row < len(l.rows) {
-			s.a.openDeal(l.rows[id.Row].ID)
+		if id.Row < 0 || id.Row >= len(l.rows) {
+			return
 		}
+		if id.Col == 0 {
+			l.tick(l.rows[id.Row].ID)
+			return
+		}
+		s.a.openDeal(l.rows[id.Row].ID)
 	}
 	l.empty = widget.NewLabel(lang.L("No deal matches."))
 	l.empty.Alignment = fyne.TextAlignCenter
@@ -144,7 +179,10 @@ func newListView(s *dealsScreen) *listView {
 	if s.a.Mobile {
 		filters = container.NewVBox(l.search, container.NewGridWithColumns(3, l.stageSel, l.statusSel, l.respSel))
 	}
-	l.root = container.NewBorder(container.NewPadded(filters), nil, nil, nil, container.NewStack(l.table, container.NewCenter(l.empty)))
+	l.bulk = newBulkBar(l)
+	// the bulk bar shows under the list: appearing, it moves no row
+	l.root = container.NewBorder(container.NewPadded(filters), container.NewPadded(l.bulk.root), nil, nil,
+		container.NewStack(l.table, container.NewCenter(l.empty)))
 	l.loadEmployees()
 	return l
 }
@@ -211,6 +249,7 @@ func (l *listView) currentFilter() data.DealFilter {
 	f.PipelineID = l.s.pipelineID
 	f.OnlyMine = l.s.mine.Checked
 	f.Search = l.search.Text
+	f.DealConditions = l.s.cond // the Filters dialog's (dealfilter.go)
 	f.StageID, f.Status, f.ResponsibleID = 0, "", 0
 	if i := l.stageSel.SelectedIndex(); i > 0 && i-1 < len(l.stages) {
 		f.StageID = l.stages[i-1].ID
@@ -237,7 +276,7 @@ func (l *listView) reload() {
 	seq := l.seq
 	f := l.currentFilter()
 	n := max(listPage, min(len(l.rows), 1000))
-	if f != l.filter {
+	if !f.Same(l.filter) {
 		n = listPage
 	}
 	me := a.Me.ID
@@ -250,7 +289,11 @@ func (l *listView) reload() {
 			if seq != l.seq {
 				return
 			}
-			changed := f != l.filter
+			changed := !f.Same(l.filter)
+			if changed {
+				l.sel.clear() // another filter: another selection
+				l.bulk.update()
+			}
 			l.filter = f
 			l.rows = rows
 			l.more = len(rows) == n

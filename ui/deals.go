@@ -29,6 +29,11 @@ type dealsScreen struct {
 	list  *listView
 	body  *fyne.Container
 
+	// cond is the filter's conditions both views read; filters are its
+	// controls (dealfilter.go).
+	cond    data.DealConditions
+	filters *filterBar
+
 	refreshTimer *time.Timer
 	unsubscribe  func()
 }
@@ -55,13 +60,18 @@ func newDealsScreen(a *App) *dealsScreen {
 	s.list = newListView(s)
 	s.body = container.NewStack(s.board.root, s.list.root)
 	s.list.root.Hide()
+	s.filters = newFilterBar(s)
 	title := widget.NewLabelWithStyle(lang.L("Deals"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	bar := container.NewHBox(title, s.pipeSelect, s.viewSelect, s.mine)
 	if a.Mobile {
 		bar = container.NewHBox(s.pipeSelect, s.viewSelect, s.mine)
 		newBtn = widget.NewButtonWithIcon("", theme.ContentAddIcon(), newBtn.OnTapped)
 	}
-	s.root = container.NewBorder(container.NewPadded(container.NewBorder(nil, nil, nil, newBtn, container.NewHScroll(bar))), nil, nil, nil, s.body)
+	// the filter and its pinned saved filters have a row of their own, read
+	// whole on a phone and with room for the pins (dealfilter.go)
+	filters := container.NewHScroll(container.NewHBox(s.filters.objects()...))
+	s.root = container.NewBorder(container.NewVBox(
+		container.NewPadded(container.NewBorder(nil, nil, nil, newBtn, container.NewHScroll(bar))), filters), nil, nil, nil, s.body)
 	s.viewSelect.SetSelected(lang.L("Board"))
 	s.loadPipelines()
 	s.unsubscribe = a.subscribe(s.changed)
@@ -145,6 +155,9 @@ func (s *dealsScreen) changed(cs data.Changes) {
 	if cs.Has(data.KindPipeline, 0) {
 		s.loadPipelines()
 		return
+	}
+	if cs.Has(data.KindFilter, 0) {
+		s.filters.reloadSaved(false)
 	}
 	if !cs.Has(data.KindDeal, 0) && !cs.Has(data.KindContact, 0) && !cs.Has(data.KindCompany, 0) && !cs.Has(data.KindEmployee, 0) {
 		return

@@ -57,6 +57,7 @@ type mainWindow struct {
 	activities *activitiesScreen
 	inbox      *inboxScreen
 	products   *catalogScreen
+	trash      *trashScreen
 	settings   *settingsScreen
 
 	// The top bar's status items, once the window is ready.

@@ -46,6 +46,8 @@ func (m *mainWindow) plan() []*screen {
 			build: func() fyne.CanvasObject { m.inbox = newInboxScreen(a); return m.inbox.root }},
 		{id: "products", label: lang.L("Products"), icon: theme.StorageIcon(),
 			build: func() fyne.CanvasObject { m.products = newCatalogScreen(a); return m.products.root }},
+		{id: "trash", label: lang.L("Trash"), icon: theme.DeleteIcon(),
+			build: func() fyne.CanvasObject { m.trash = newTrashScreen(a); return m.trash.root }},
 		{id: "settings", label: lang.L("Settings"), icon: theme.SettingsIcon(),
 			build: func() fyne.CanvasObject { m.settings = newSettingsScreen(a); return m.settings.root }},
 	}
@@ -55,6 +57,10 @@ func (m *mainWindow) plan() []*screen {
 // person now using the window, when next shown.
 func (m *mainWindow) forgetScreens() {
 	m.deals, m.contacts, m.companies, m.activities, m.inbox, m.products, m.settings = nil, nil, nil, nil, nil, nil, nil
+	if m.trash != nil {
+		m.trash.unsubscribe()
+	}
+	m.trash = nil
 	m.screens = m.plan()
 }
 
@@ -101,4 +107,5 @@ func (a *App) startWork() {
 	startReminders(a)
 	startInboxBadge(a)
 	startMailSync(a)
+	startTrashPurge(a) // trash.go
 }

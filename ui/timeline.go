@@ -379,6 +379,9 @@ type entryRow struct {
 func newEntryRow(t *timelineTab, e data.Entry) *entryRow {
 	r := &entryRow{e: e}
 	v := describeEntry(e, t.a.Lang)
+	if lv, ok := describeLife(e); ok { // timeline_life.go
+		v = lv
+	}
 	author := e.Author
 	if e.AuthorID == 0 || author == "" {
 		author = "Comptoir"
@@ -406,6 +409,9 @@ func newEntryRow(t *timelineTab, e data.Entry) *entryRow {
 		r.full = widget.NewButton(lang.L("Full text"), func() { showFullText(t.f.Window(), v.title, full) })
 		r.full.Importance = widget.LowImportance
 		parts = append(parts, container.NewHBox(r.full))
+	}
+	if pv := lifePreview(t, e); pv != nil { // a file's thumbnail
+		parts = append(parts, pv)
 	}
 	if doc := entryDocument(e); doc.DocumentID != 0 {
 		id, number := doc.DocumentID, doc.Number

@@ -91,6 +91,9 @@ type DealExport struct {
 	Products    []LineExport      `json:"products"`
 	Documents   []data.Document   `json:"documents"`
 	Timeline    []EntryExport     `json:"timeline"`
+	// Files are the files attached to the deal, newest first: FileExport
+	// (export_files.go).
+	Files []FileExport `json:"files"`
 }
 
 // ClientExport is a deal's client: a contact, a company, or both.
@@ -621,6 +624,9 @@ func (x *exporter) deal(d data.Deal) (DealExport, error) {
 	}
 	if de.Documents == nil {
 		de.Documents = []data.Document{}
+	}
+	if de.Files, err = x.files(d.ID); err != nil {
+		return de, err
 	}
 	entries, err := x.sn.Timeline(d.ID)
 	if err != nil {
